@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { ConfigError } from './core/errors.ts';
+
+/**
+ * The one place that reads the process environment. Every handler calls `loadConfig()` once at cold
+ * start and `need(config, KEY)` for what its composition root requires, so a missing variable fails
+ * the cold start with the variable's name, never a request later.
+ */
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const optionalUrl = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(z.url().optional())
+  .optional();
+const positiveNumber = (fallback: number) => z.coerce.number().positive().default(fallback);
+
+export const envSchema = z.object({
+  BROADSHEET_STAGE: z.enum(['aws', 'local', 'test']).default('aws'),
+  AWS_REGION: z.string().default('us-east-1'),
+  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('INFO'),
+
+  /** Emulator endpoints (local and tests only); unset on AWS. */
+  ENDPOINT_DYNAMODB: optionalUrl,
+  ENDPOINT_SES: optionalUrl,
+  ENDPOINT_SQS: optionalUrl,
+  ENDPOINT_S3: optionalUrl,
+
+  SUBSCRIBERS_TABLE: optionalString,
+  ISSUES_TABLE: optionalString,
+  DELIVERIES_TABLE: optionalString,
+  /** Rendered issues and the public archive. */
+  ISSUES_BUCKET: optionalString,
+  /** Articles and content config on AWS; locally `CONTENT_DIR` is read instead. */
+  CONTENT_BUCKET: optionalString,
+  CONTENT_DIR: optionalString,
+  SEND_QUEUE_URL: optionalString,
+
+  /** Base URL of the HTTP API, used in links in emails (confirm, preferences, unsubscribe). */
+  PUBLIC_BASE_URL: optionalUrl,
+  /** Base URL of the public archive ("view in browser"). Defaults to `${PUBLIC_BASE_URL}/archive`. */
+  ARCHIVE_BASE_URL: optionalUrl,
+
+  /** Token signing secret: the value itself (local) or a Secrets Manager ARN (AWS). */
+  TOKEN_SECRET: optionalString,
+  TOKEN_SECRET_ARN: optionalString,
+  /** Bearer secret for `POST /issues` when not behind IAM (local). */
+  OPERATOR_TOKEN: optionalString,
+
+  /** From address of confirmation and welcome emails, e.g. `Broadsheet <hello@example.com>`. */
+  SYSTEM_SENDER: optionalString,
+  /** Mailbox for `List-Unsubscribe: <mailto:…>`. */
+  UNSUBSCRIBE_MAILBOX: optionalString,
+  SES_CONFIGURATION_SET: optionalString,
+  /** Cap on sends per second, below the account's SES rate. */
+  SEND_RATE_CAP: z.coerce.number().positive().optional(),
+  /** How many send-batch workers may run at once (the SQS event source's maximum concurrency). */
+  SEND_MAX_CONCURRENCY: z.coerce.number().int().positive().default(2),
+  CONFIRM_TOKEN_TTL_HOURS: positiveNumber(72),
+  SUBSCRIBE_RESEND_COOLDOWN_MINUTES: positiveNumber(15),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${details}`);
+  }
+  return parsed.data;
+}
+
+/** The value of a variable a composition root cannot work without. */
+export function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new ConfigError(`environment variable ${key} is required`);
+  return value as NonNullable<Config[K]>;
+}

@@ -1,0 +1,27 @@
+export type DecodedText =
+  | { kind: 'utf-8'; text: string }
+  | { kind: 'windows-1252'; text: string }
+  | { kind: 'binary' };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * UTF-8 when it is valid UTF-8 (with or without a BOM); Windows-1252 otherwise, which is what
+ * "not UTF-8" text from editors and CMS exports almost always is; binary when it holds NUL bytes
+ * or mostly control characters.
+ */
+export function decodeText(bytes: Uint8Array): DecodedText {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return { kind: 'binary' };
+    if (byte < 9 || (byte > 13 && byte < 32)) control++;
+  }
+  if (sample.length > 0 && control / sample.length > 0.1) return { kind: 'binary' };
+  try {
+    return { kind: 'utf-8', text: utf8.decode(bytes) };
+  } catch {
+    return { kind: 'windows-1252', text: windows1252.decode(bytes) };
+  }
+}

@@ -1,0 +1,63 @@
+import type { Problem } from '../errors.ts';
+import type { ContentSource } from '../ports.ts';
+import type { Article } from './article.ts';
+import { type ContentConfig, DIGESTS_FILE, parseContentConfig, THEMES_FILE } from './config.ts';
+import { parseArticle } from './parse-article.ts';
+
+export interface LoadedContent {
+  /** `null` when a config file is invalid; its problems say why. */
+  config: ContentConfig | null;
+  /** Every article that parsed, sorted by id; broken ones are left out and named in `problems`. */
+  articles: Article[];
+  problems: Problem[];
+}
+
+async function readConfig(source: ContentSource, name: string, problems: Problem[]): Promise<string | null> {
+  try {
+    return await source.readConfigFile(name);
+  } catch (cause) {
+    problems.push({ file: name, severity: 'error', message: `cannot read: ${(cause as Error).message}` });
+    return null;
+  }
+}
+
+export async function loadContent(source: ContentSource): Promise<LoadedContent> {
+  const problems: Problem[] = [];
+  const themesText = await readConfig(source, THEMES_FILE, problems);
+  const digestsText = await readConfig(source, DIGESTS_FILE, problems);
+  let config: ContentConfig | null = null;
+  if (themesText !== null && digestsText !== null) {
+    const parsed = parseContentConfig(themesText, digestsText);
+    problems.push(...parsed.problems);
+    if (parsed.ok) config = parsed.value;
+  }
+  const { articles, problems: articleProblems } = parseArticles(await source.listArticles());
+  problems.push(...articleProblems);
+  return { config, articles, problems };
+}
+
+export function parseArticles(files: { name: string; bytes: Uint8Array }[]): {
+  articles: Article[];
+  problems: Problem[];
+} {
+  const articles: Article[] = [];
+  const problems: Problem[] = [];
+  const seen = new Map<string, string>();
+  for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const parsed = parseArticle(file);
+    problems.push(...parsed.problems);
+    if (!parsed.article) continue;
+    const clash = seen.get(parsed.article.id);
+    if (clash !== undefined) {
+      problems.push({
+        file: file.name,
+        severity: 'error',
+        message: `article id "${parsed.article.id}" is already used by ${clash}; rename one of the files`,
+      });
+      continue;
+    }
+    seen.set(parsed.article.id, file.name);
+    articles.push(parsed.article);
+  }
+  return { articles, problems };
+}

@@ -1,0 +1,53 @@
+import type { ArticleFile } from './content/article.ts';
+import { BroadsheetError } from './errors.ts';
+
+/** Where articles and the content config come from: a folder locally, the content bucket on AWS. */
+export interface ContentSource {
+  /** Every article file (`*.txt`, `*.md`), sorted by name. */
+  listArticles(): Promise<ArticleFile[]>;
+  /** The text of a config file such as `themes.yaml`. */
+  readConfigFile(name: string): Promise<string>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** What earlier issues of a digest already sent, so an issue carries only what is new. */
+export interface IssueHistory {
+  sentArticleIds(digestId: string): Promise<ReadonlySet<string>>;
+}
+
+export interface OutgoingEmail {
+  from: string;
+  to: string;
+  replyTo?: string;
+  subject: string;
+  html: string;
+  text: string;
+  /** Extra headers (e.g. List-Unsubscribe). Names and values are validated by the mailer adapter. */
+  headers?: Record<string, string>;
+  /** Message tags for delivery events (e.g. issue and digest ids). */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Why a send failed, as the sender must act on it:
+ * throttled/transient → retry with backoff; rejected → record for that recipient, never retry;
+ * account → stop the whole issue and tell the operator.
+ */
+export type SendFailureKind = 'throttled' | 'transient' | 'rejected' | 'account';
+
+export class SendError extends BroadsheetError {
+  public readonly kind: SendFailureKind;
+  public constructor(kind: SendFailureKind, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SendError';
+    this.kind = kind;
+  }
+}
+
+export interface Mailer {
+  /** Sends one email; throws `SendError` with the kind of failure. */
+  send(email: OutgoingEmail): Promise<{ messageId: string }>;
+}

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { loadContent } from '../../functions/core/content/load-content.ts';
+import { type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
+
+export const DEFAULT_CONTENT_DIR = 'content';
+
+export const command: Command = {
+  summary: 'validate content config and every article',
+  usage: 'broadsheet check [--content DIR] [--articles DIR] [--json]',
+  async run(argv, io) {
+    const { values } = parseFlags(argv, {
+      content: { type: 'string', default: DEFAULT_CONTENT_DIR },
+      articles: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    const root = path.resolve(values.content);
+    const source = new FsContentSource(root, values.articles ? path.resolve(values.articles) : undefined);
+    const { articles, problems } = await loadContent(source);
+    if (values.json) {
+      const report = {
+        articles: articles.map((a) => ({
+          id: a.id,
+          file: a.file,
+          title: a.title,
+          author: a.author,
+          views: a.views,
+          date: a.date,
+          tags: a.tags,
+          words: a.words,
+          sections: a.sections.map((s) => ({
+            heading: s.heading,
+            paragraphs: s.blocks.filter((b) => b.type === 'paragraph').length,
+            listItems: s.blocks.reduce((n, b) => n + (b.type === 'list' ? b.items.length : 0), 0),
+          })),
+        })),
+        problems,
+      };
+      io.out(JSON.stringify(report, null, 2));
+    } else {
+      for (const a of articles) {
+        io.out(
+          `${a.id}  "${a.title}"  by ${a.author ?? 'unknown'}  ${a.words} words  ${a.sections.length} sections`,
+        );
+      }
+      for (const p of problems)
+        io.out(`${p.file}: ${p.severity === 'warning' ? 'warning: ' : ''}${p.message}`);
+      const errors = problems.filter((p) => p.severity === 'error').length;
+      io.out(`${articles.length} articles valid, ${errors} errors, ${problems.length - errors} warnings`);
+    }
+    return problems.some((p) => p.severity === 'error') ? EXIT_INVALID : EXIT_OK;
+  },
+};
