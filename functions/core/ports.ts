@@ -51,3 +51,26 @@ export interface Mailer {
   /** Sends one email; throws `SendError` with the kind of failure. */
   send(email: OutgoingEmail): Promise<{ messageId: string }>;
 }
+
+/** A rendered email before it is addressed: what templates produce. */
+export interface RenderedEmail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Transactional emails of the subscription life cycle (double opt-in confirmation, welcome). */
+export interface SubscriberEmails {
+  confirmation(input: {
+    email: string;
+    digestTitles: string[];
+    confirmUrl: string;
+    expiresAt: Date;
+  }): Promise<RenderedEmail>;
+  welcome(input: {
+    email: string;
+    digestTitles: string[];
+    preferencesUrl: string;
+    unsubscribeUrl: string;
+  }): Promise<RenderedEmail>;
+}
