@@ -21,6 +21,8 @@ export interface ParsedArticle {
 const BYLINE = /^by\s+(?<author>.+?)(?:\s+(?<views>\d[\d,.]*\s*[kKmM]?)\s+views?)?\s*$/i;
 const LIST_ITEM = /^\s*(?:[-*•‣◦]|\d{1,3}[.)])\s+(?<item>\S.*)$/;
 const SENTENCE_END = /[.!?…:;,]["'”’)\]]*$/;
+/** A line ending in one of these words is a wrapped sentence, not a heading. */
+const DANGLING_WORD = /\s(a|an|the|and|or|but|of|to|in|on|for|with|by|at|from|that|was|is|are|were|as)$/i;
 const KNOWN_FRONT_MATTER = new Set(['title', 'author', 'date', 'tags', 'url']);
 
 const frontMatterSchema = z.object({
@@ -168,7 +170,8 @@ function isHeadingLine(line: string): boolean {
     wordCount(line) <= HEADING_MAX_WORDS &&
     !SENTENCE_END.test(line) &&
     !LIST_ITEM.test(line) &&
-    /^["'“‘(]?[\p{Lu}\p{N}]/u.test(line)
+    /^["'“‘(]?[\p{Lu}\p{N}]/u.test(line) &&
+    !DANGLING_WORD.test(line)
   );
 }
 
@@ -250,8 +253,17 @@ function buildSections(lines: string[]): Section[] {
       continue;
     }
     const next = nextContentLine(i + 1);
+    const immediatelyNext = lines[i + 1] ?? '';
     const previousEndsSentence = paragraph.length === 0 || SENTENCE_END.test(paragraph.at(-1) ?? '');
-    if (previousEndsSentence && isHeadingLine(line) && next !== undefined && !isHeadingLine(next)) {
+    // A lower-case next line continues a wrapped sentence: this line is not a heading.
+    const continues = /^\p{Ll}/u.test(immediatelyNext);
+    if (
+      previousEndsSentence &&
+      !continues &&
+      isHeadingLine(line) &&
+      next !== undefined &&
+      !isHeadingLine(next)
+    ) {
       startSection(line);
       continue;
     }
