@@ -81,3 +81,22 @@ export function need<K extends keyof Config>(config: Config, key: K): NonNullabl
   if (value === undefined || value === null) throw new ConfigError(`environment variable ${key} is required`);
   return value as NonNullable<Config[K]>;
 }
+
+/** Settings of the one-machine runtime (`npm start`) and the CLI that talks to it. */
+export const localEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  BROADSHEET_HOST: z.string().default('127.0.0.1'),
+  BROADSHEET_DATA_DIR: z.string().default('.data'),
+  BROADSHEET_CONTENT_DIR: z.string().default('content'),
+  BROADSHEET_CHROMIUM: z.string().default('/usr/bin/chromium'),
+});
+export type LocalConfig = z.infer<typeof localEnvSchema>;
+
+export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
+  const parsed = localEnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ConfigError(`invalid environment: ${details}`);
+  }
+  return parsed.data;
+}
