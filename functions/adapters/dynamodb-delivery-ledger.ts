@@ -1,0 +1,218 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type BatchTally,
+  batchTallySchema,
+  type DeliveryRecord,
+  deliveryRecordSchema,
+} from '../core/sending/ledger.ts';
+import type { ClaimOutcome, ClaimResult, DeliveryLedger } from '../core/sending/ports.ts';
+
+/**
+ * The delivery ledger in the `deliveries` table (pk/sk + TTL `ttl`):
+ *
+ *   delivery  pk DELIVERY#<issueId>#<recipientKey>  sk DELIVERY   one per (issue, recipient)
+ *   tally     pk TALLY#<issueId>                    sk <batchId>  one per queue message, once final
+ *
+ * Each delivery has a partition of its own, so a fast send never concentrates writes on one key.
+ * Every state change is a single conditional write (see core/sending/ledger.ts); records expire
+ * after `retentionDays` (queue redeliveries and re-triggers happen within hours; an issue's record in
+ * the issues table, which never expires, stops re-sends after that).
+ */
+export const DELIVERY_SK = 'DELIVERY';
+
+export function deliveryKey(issueId: string, recipientKey: string) {
+  return { pk: `DELIVERY#${issueId}#${recipientKey}`, sk: DELIVERY_SK };
+}
+
+export function tallyPartition(issueId: string): string {
+  return `TALLY#${issueId}`;
+}
+
+function isConditionFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function toRecord(item: Record<string, unknown>): DeliveryRecord {
+  return deliveryRecordSchema.parse({
+    issueId: item.issueId,
+    recipientKey: item.recipientKey,
+    status: item.status,
+    claimId: item.claimId,
+    claimedAt: item.claimedAt,
+    attempts: item.attempts ?? 0,
+    messageId: item.messageId ?? null,
+    reason: item.reason ?? null,
+    updatedAt: item.updatedAt ?? item.claimedAt,
+  });
+}
+
+export class DynamoDbDeliveryLedger implements DeliveryLedger {
+  private readonly retentionSeconds: number;
+
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: { retentionDays?: number } = {},
+  ) {
+    this.retentionSeconds = Math.round((options.retentionDays ?? 90) * 24 * 3600);
+  }
+
+  private expiry(nowMs: number): number {
+    return Math.floor(nowMs / 1000) + this.retentionSeconds;
+  }
+
+  public async claim(
+    issueId: string,
+    recipientKey: string,
+    claimId: string,
+    nowMs: number,
+  ): Promise<ClaimResult> {
+    for (let round = 0; round < 3; round++) {
+      try {
+        const result = await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: deliveryKey(issueId, recipientKey),
+            UpdateExpression:
+              'SET issueId = :issueId, recipientKey = :key, #status = :sending, claimId = :claimId, claimedAt = :now, updatedAt = :now, #ttl = :ttl ADD attempts :one',
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :released',
+            ExpressionAttributeNames: { '#status': 'status', '#ttl': 'ttl' },
+            ExpressionAttributeValues: {
+              ':issueId': issueId,
+              ':key': recipientKey,
+              ':sending': 'sending',
+              ':released': 'released',
+              ':claimId': claimId,
+              ':now': nowMs,
+              ':ttl': this.expiry(nowMs),
+              ':one': 1,
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        if (!result.Attributes) throw new Error('claim returned no record');
+        return { claimed: true, record: toRecord(result.Attributes) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const existing = await this.get(issueId, recipientKey);
+      if (existing) return { claimed: false, existing };
+      // Expired between the two reads: claim again.
+    }
+    throw new Error(`could not claim ${recipientKey} of ${issueId}`);
+  }
+
+  public settle(
+    issueId: string,
+    recipientKey: string,
+    claimId: string,
+    outcome: ClaimOutcome,
+    nowMs: number,
+  ): Promise<boolean> {
+    const detail =
+      outcome.status === 'sent'
+        ? { expression: 'messageId = :detail', value: outcome.messageId }
+        : { expression: 'reason = :detail', value: outcome.reason.slice(0, 500) };
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: deliveryKey(issueId, recipientKey),
+        UpdateExpression: `SET #status = :to, updatedAt = :now, ${detail.expression}`,
+        ConditionExpression: 'claimId = :claimId AND #status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':to': outcome.status,
+          ':now': nowMs,
+          ':detail': detail.value,
+          ':claimId': claimId,
+          ':sending': 'sending',
+        },
+      }),
+    );
+  }
+
+  public markUnknown(
+    issueId: string,
+    recipientKey: string,
+    staleClaimId: string,
+    nowMs: number,
+  ): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: deliveryKey(issueId, recipientKey),
+        UpdateExpression: 'SET #status = :unknown, updatedAt = :now, reason = :reason',
+        ConditionExpression: 'claimId = :claimId AND #status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: {
+          ':unknown': 'unknown',
+          ':now': nowMs,
+          ':reason': 'send started and never recorded; not re-sent',
+          ':claimId': staleClaimId,
+          ':sending': 'sending',
+        },
+      }),
+    );
+  }
+
+  public async get(issueId: string, recipientKey: string): Promise<DeliveryRecord | null> {
+    const result = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: deliveryKey(issueId, recipientKey),
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? toRecord(result.Item) : null;
+  }
+
+  public recordTally(issueId: string, tally: BatchTally): Promise<boolean> {
+    const nowMs = Date.now();
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: tallyPartition(issueId), sk: tally.batchId, ...tally, ttl: this.expiry(nowMs) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  public async tallies(issueId: string): Promise<BatchTally[]> {
+    const out: BatchTally[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': tallyPartition(issueId) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(batchTallySchema.parse(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  private async conditionally(command: UpdateCommand | PutCommand): Promise<boolean> {
+    try {
+      if (command instanceof PutCommand) await this.db.send(command);
+      else await this.db.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,345 @@
+import type { Clock, Mailer, OutgoingEmail } from '../ports.ts';
+import { SendError } from '../ports.ts';
+import { personalise } from '../render/personalise.ts';
+import type { SubscriberStore } from '../subscribers/ports.ts';
+import { type Recipient, type RecipientBatch, recipientKey } from './fan-out.ts';
+import type { IssueEmail } from './issue-email.ts';
+import { type BatchTally, type FinalOutcome, judgeExisting, tallyOf } from './ledger.ts';
+import type { DeliveryLedger, IssueStore } from './ports.ts';
+import { actionFor, backoffDelay, type RetryPolicy } from './retry.ts';
+
+/** Structured log lines; the handler's logger (powertools on AWS) implements it. */
+export interface SendLog {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Waits until one more send is allowed (the token bucket of this sender). */
+export interface RateGate {
+  acquire(): Promise<void>;
+}
+
+export interface RecipientLinks {
+  unsubscribeUrl: string;
+  preferencesUrl: string;
+}
+
+export interface DeliverDeps {
+  issues: Pick<IssueStore, 'get' | 'transition' | 'addTally' | 'markSentIfComplete'>;
+  ledger: DeliveryLedger;
+  subscribers: Pick<SubscriberStore, 'get'>;
+  mailer: Mailer;
+  rate: RateGate;
+  /** The issue's email as rendered once; `null` when it is not stored. */
+  loadEmail(issueId: string): Promise<IssueEmail | null>;
+  /** Signed per-recipient links; `subscriberId` is `null` for a test address that is no subscriber. */
+  links(subscriberId: string | null, now: Date): RecipientLinks;
+  /** `mailto:` target of List-Unsubscribe, if any. */
+  unsubscribeMailbox: string | null;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  /** In [0, 1): the jitter of backoffs. */
+  random(): number;
+  newClaimId(): string;
+  retry: RetryPolicy;
+  /** A `sending` claim older than this is judged stale (its sender died); see ledger.ts. */
+  staleAfterMs: number;
+  /** Recipients of one message handled at once (the rate gate still spaces the sends). */
+  inFlight: number;
+  log: SendLog;
+}
+
+export type BatchResult =
+  /** Every recipient has a final outcome; `counted` when this delivery added them to the issue. */
+  | { kind: 'done'; tally: BatchTally; counted: boolean }
+  /** Some recipients must be tried again: leave the message to the queue's redelivery. */
+  | { kind: 'retry-later'; pending: number }
+  /** The issue failed (now or before): the message is finished without sending the rest. */
+  | { kind: 'issue-failed'; tally: BatchTally | null }
+  /** The message names an issue that does not exist: nothing can ever be sent for it. */
+  | { kind: 'dropped'; reason: string };
+
+type RecipientResult =
+  | { kind: 'final'; outcome: FinalOutcome }
+  | { kind: 'pending' }
+  | { kind: 'stop'; error: SendError };
+
+const MAX_CLAIM_ROUNDS = 4;
+
+/** `<https://…/unsubscribe?token=…>, <mailto:…?subject=unsubscribe>` (RFC 2369) with RFC 8058 one-click. */
+export function listUnsubscribeHeaders(
+  unsubscribeUrl: string,
+  mailbox: string | null,
+): Record<string, string> {
+  const targets = [`<${unsubscribeUrl}>`];
+  if (mailbox !== null) targets.push(`<mailto:${mailbox}?subject=unsubscribe>`);
+  return {
+    'List-Unsubscribe': targets.join(', '),
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
+/**
+ * Runs `work` over `items` with at most `limit` at once. The first unexpected error stops new work,
+ * waits for what is running, and is thrown.
+ */
+async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const worker = async () => {
+    while (failure === null && next < items.length) {
+      const item = items[next++] as T;
+      try {
+        await work(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  if (failure !== null) throw (failure as { error: unknown }).error;
+}
+
+interface Addressee {
+  email: string;
+  name?: string;
+  subscriberId: string | null;
+}
+
+type Resolved = { kind: 'send'; to: Addressee } | { kind: 'skip'; reason: string };
+
+/**
+ * Sends one queue message's recipients: per recipient, claim in the ledger, check the subscriber is
+ * still confirmed for the digest, wait for the rate gate, send, record. Throws only for the
+ * unexpected (a mailer that fails without a `SendError`): that is treated as a crash, and the claim
+ * in flight is left as it is (see ledger.ts for why).
+ */
+export async function deliverBatch(
+  batch: RecipientBatch,
+  deps: DeliverDeps,
+  options: { deadlineMs: number },
+): Promise<BatchResult> {
+  const issue = await deps.issues.get(batch.issueId);
+  if (issue === null) {
+    deps.log.error('queue message for an issue that does not exist; dropped', {
+      issueId: batch.issueId,
+      batchId: batch.batchId,
+    });
+    return { kind: 'dropped', reason: 'unknown issue' };
+  }
+  if (issue.status === 'failed') return finishForFailedIssue(batch, deps);
+  if (issue.status === 'sent') {
+    // Sent means every batch was counted, this one included: a late duplicate delivery.
+    return { kind: 'done', tally: tallyOf(batch.batchId, new Map()), counted: false };
+  }
+  if (issue.status !== 'sending') return { kind: 'retry-later', pending: batch.recipients.length };
+
+  const email = await deps.loadEmail(batch.issueId);
+  if (email === null) throw new Error(`issue ${batch.issueId} has no stored email`);
+
+  const outcomes = new Map<string, FinalOutcome>();
+  let pending = 0;
+  let stop: SendError | null = null;
+  await runPool(batch.recipients, deps.inFlight, async (recipient) => {
+    const key = recipientKey(recipient);
+    if (stop !== null) return;
+    const result = await deliverOne(batch, recipient, key, email, deps, options.deadlineMs);
+    if (result.kind === 'final') outcomes.set(key, result.outcome);
+    else if (result.kind === 'pending') pending++;
+    else stop ??= result.error;
+  });
+
+  if (stop !== null) {
+    const error: SendError = stop;
+    deps.log.error('SES refuses to send for the account: the issue is stopped and marked failed', {
+      issueId: batch.issueId,
+      error: error.message,
+    });
+    await deps.issues.transition(batch.issueId, 'sending', 'failed', {
+      reason: `SES account error: ${error.message}`,
+      now: deps.clock.now(),
+    });
+    for (const recipient of batch.recipients) {
+      const key = recipientKey(recipient);
+      if (!outcomes.has(key)) outcomes.set(key, 'failed');
+    }
+    const tally = tallyOf(batch.batchId, outcomes);
+    await countTally(batch.issueId, tally, deps);
+    return { kind: 'issue-failed', tally };
+  }
+  if (pending > 0) return { kind: 'retry-later', pending };
+  const tally = tallyOf(batch.batchId, outcomes);
+  const counted = await countTally(batch.issueId, tally, deps);
+  return { kind: 'done', tally, counted };
+}
+
+async function countTally(issueId: string, tally: BatchTally, deps: DeliverDeps): Promise<boolean> {
+  if (!(await deps.ledger.recordTally(issueId, tally))) return false;
+  const now = deps.clock.now();
+  const updated = await deps.issues.addTally(issueId, tally, now);
+  if (
+    updated.status === 'sending' &&
+    updated.enqueueComplete &&
+    updated.counts.batchesDone >= updated.counts.batches
+  ) {
+    if (await deps.issues.markSentIfComplete(issueId, now)) {
+      deps.log.info('issue sent', { issueId, counts: updated.counts });
+    }
+  }
+  return true;
+}
+
+/** The issue failed: nothing more is sent; what was finished keeps its outcome, the rest is `failed`. */
+async function finishForFailedIssue(batch: RecipientBatch, deps: DeliverDeps): Promise<BatchResult> {
+  const outcomes = new Map<string, FinalOutcome>();
+  for (const recipient of batch.recipients) {
+    const key = recipientKey(recipient);
+    const record = await deps.ledger.get(batch.issueId, key);
+    const judged = record ? judgeExisting(record, deps.clock.now().getTime(), deps.staleAfterMs) : null;
+    outcomes.set(key, judged?.kind === 'final' ? judged.outcome : 'failed');
+  }
+  const tally = tallyOf(batch.batchId, outcomes);
+  await countTally(batch.issueId, tally, deps);
+  return { kind: 'issue-failed', tally };
+}
+
+async function resolveRecipient(
+  recipient: Recipient,
+  digestId: string,
+  deps: DeliverDeps,
+): Promise<Resolved> {
+  if (recipient.kind === 'test') {
+    return { kind: 'send', to: { email: recipient.email, subscriberId: recipient.subscriberId ?? null } };
+  }
+  const subscriber = await deps.subscribers.get(recipient.subscriberId);
+  if (subscriber === undefined) return { kind: 'skip', reason: 'subscriber no longer exists' };
+  if (subscriber.status !== 'confirmed')
+    return { kind: 'skip', reason: `subscriber is ${subscriber.status}` };
+  if (!subscriber.digests.includes(digestId))
+    return { kind: 'skip', reason: 'no longer subscribed to the digest' };
+  return {
+    kind: 'send',
+    to: {
+      email: subscriber.email,
+      subscriberId: subscriber.id,
+      ...(subscriber.name === undefined ? {} : { name: subscriber.name }),
+    },
+  };
+}
+
+function outgoingEmail(
+  batch: RecipientBatch,
+  email: IssueEmail,
+  to: Addressee,
+  deps: DeliverDeps,
+  test: boolean,
+) {
+  const links = deps.links(to.subscriberId, deps.clock.now());
+  const filled = personalise(email.template, {
+    email: to.email,
+    ...(to.name === undefined ? {} : { name: to.name }),
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+  });
+  const outgoing: OutgoingEmail = {
+    from: email.from,
+    to: to.email,
+    ...(email.replyTo === null ? {} : { replyTo: email.replyTo }),
+    subject: filled.subject,
+    html: filled.html,
+    text: filled.text,
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl, deps.unsubscribeMailbox),
+    tags: { issue: batch.issueId, digest: batch.digestId, ...(test ? { test: 'true' } : {}) },
+  };
+  return outgoing;
+}
+
+async function deliverOne(
+  batch: RecipientBatch,
+  recipient: Recipient,
+  key: string,
+  email: IssueEmail,
+  deps: DeliverDeps,
+  deadlineMs: number,
+): Promise<RecipientResult> {
+  let resolved: Resolved | null = null;
+  let failedAttempts = 0;
+  let claimRounds = 0;
+  const { issueId } = batch;
+  for (;;) {
+    const nowMs = deps.clock.now().getTime();
+    if (nowMs >= deadlineMs) return { kind: 'pending' };
+    const claimId = deps.newClaimId();
+    const claim = await deps.ledger.claim(issueId, key, claimId, nowMs);
+    if (!claim.claimed) {
+      const judged = judgeExisting(claim.existing, nowMs, deps.staleAfterMs);
+      if (judged.kind === 'final') return { kind: 'final', outcome: judged.outcome };
+      if (judged.kind === 'in-progress') return { kind: 'pending' };
+      if (++claimRounds >= MAX_CLAIM_ROUNDS) return { kind: 'pending' };
+      if (judged.kind === 'stale' && (await deps.ledger.markUnknown(issueId, key, judged.claimId, nowMs))) {
+        deps.log.warn('a send was started and never recorded; not sending again (outcome unknown)', {
+          issueId,
+          recipientKey: key,
+        });
+        return { kind: 'final', outcome: 'unknown' };
+      }
+      continue;
+    }
+
+    resolved ??= await resolveRecipient(recipient, batch.digestId, deps);
+    if (resolved.kind === 'skip') {
+      await deps.ledger.settle(issueId, key, claimId, { status: 'skipped', reason: resolved.reason }, nowMs);
+      return { kind: 'final', outcome: 'skipped' };
+    }
+    const outgoing = outgoingEmail(batch, email, resolved.to, deps, recipient.kind === 'test');
+
+    await deps.rate.acquire();
+    let messageId: string;
+    try {
+      ({ messageId } = await deps.mailer.send(outgoing));
+    } catch (error) {
+      // Anything but a SendError is a failure we cannot interpret: like a crash, the claim stays.
+      if (!(error instanceof SendError)) throw error;
+      failedAttempts++;
+      const action = actionFor(error.kind, failedAttempts, deps.retry);
+      const at = deps.clock.now().getTime();
+      if (action === 'reject') {
+        await deps.ledger.settle(issueId, key, claimId, { status: 'rejected', reason: error.message }, at);
+        deps.log.warn('SES rejected a recipient; not retried', {
+          issueId,
+          recipientKey: key,
+          error: error.message,
+        });
+        return { kind: 'final', outcome: 'rejected' };
+      }
+      // SES answered with an error: it did not accept the message, so the claim can go.
+      await deps.ledger.settle(issueId, key, claimId, { status: 'released', reason: error.message }, at);
+      if (action === 'stop-issue') return { kind: 'stop', error };
+      if (action === 'redeliver') return { kind: 'pending' };
+      const delay = backoffDelay(deps.retry, failedAttempts, deps.random);
+      if (at + delay >= deadlineMs) return { kind: 'pending' };
+      await deps.sleep(delay);
+      continue;
+    }
+    const settled = await deps.ledger.settle(
+      issueId,
+      key,
+      claimId,
+      { status: 'sent', messageId },
+      deps.clock.now().getTime(),
+    );
+    if (!settled) {
+      deps.log.warn('sent after the claim was judged stale; the ledger keeps "unknown"', {
+        issueId,
+        recipientKey: key,
+        messageId,
+      });
+    }
+    return { kind: 'final', outcome: 'sent' };
+  }
+}

@@ -1,0 +1,114 @@
+import type { RecipientBatch } from './fan-out.ts';
+import type { IssueRecord, IssueStatus } from './issue.ts';
+import type { IssueEmail } from './issue-email.ts';
+import type { BatchTally, DeliveryRecord } from './ledger.ts';
+
+/** Where an issue is while its recipients are enqueued, so a crashed build can resume there. */
+export interface EnqueueProgress {
+  /** Pages of subscribers enqueued so far. */
+  pagesEnqueued: number;
+  /** Where the next page starts (the subscriber store's cursor), `null` before the first page. */
+  cursor: string | null;
+  /** Until when (ms since epoch) the builder that holds the issue may work on it undisturbed. */
+  leaseUntil: number;
+}
+
+export type StoredIssue = IssueRecord & { progress: EnqueueProgress };
+
+/** Issue records (DynamoDB `issues` table on AWS). Conditional single-item writes only. */
+export interface IssueStore {
+  /** Creates the record; `false` when an issue with that id exists already. */
+  create(issue: StoredIssue): Promise<boolean>;
+  get(issueId: string): Promise<StoredIssue | null>;
+  /** Newest first; of one digest or of all. */
+  listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]>;
+  /** Moves the status on if it is still `from`; `false` when it was not. */
+  transition(
+    issueId: string,
+    from: IssueStatus,
+    to: IssueStatus,
+    changes?: { subject?: string; articleIds?: string[]; reason?: string; now: Date },
+  ): Promise<boolean>;
+  /**
+   * Takes the builder's lease when nobody holds it (`leaseUntil` passed) and the issue is still being
+   * built or enqueued; `null` when someone else holds it or there is nothing left to do.
+   */
+  takeLease(issueId: string, nowMs: number, leaseUntil: number): Promise<StoredIssue | null>;
+  releaseLease(issueId: string): Promise<void>;
+  /**
+   * Records one enqueued page if it is the next one (`pageIndex === pagesEnqueued`) and extends the
+   * lease; `false` when another builder got there first.
+   */
+  recordPage(
+    issueId: string,
+    page: {
+      pageIndex: number;
+      recipients: number;
+      batches: number;
+      nextCursor: string | null;
+      leaseUntil: number;
+    },
+  ): Promise<boolean>;
+  /** Says that every recipient is enqueued; returns the record as it is now. */
+  completeEnqueue(issueId: string, now: Date): Promise<StoredIssue>;
+  /** Adds a batch's final outcomes to the counts (once per batch: the ledger's tally decides). */
+  addTally(issueId: string, tally: BatchTally, now: Date): Promise<StoredIssue>;
+  /** `sending → sent` when every batch is done and nothing more will be enqueued. */
+  markSentIfComplete(issueId: string, now: Date): Promise<boolean>;
+}
+
+export type ClaimResult =
+  | { claimed: true; record: DeliveryRecord }
+  | { claimed: false; existing: DeliveryRecord };
+
+export type ClaimOutcome =
+  | { status: 'sent'; messageId: string }
+  | { status: 'rejected' | 'skipped' | 'released'; reason: string };
+
+/** One record per (issue, recipient) (DynamoDB `deliveries` table on AWS); see ledger.ts. */
+export interface DeliveryLedger {
+  /** Takes the claim if there is no record or the record was released. */
+  claim(issueId: string, recipientKey: string, claimId: string, nowMs: number): Promise<ClaimResult>;
+  /** Moves our own claim on; `false` when the claim is no longer ours (it went stale and was judged). */
+  settle(
+    issueId: string,
+    recipientKey: string,
+    claimId: string,
+    outcome: ClaimOutcome,
+    nowMs: number,
+  ): Promise<boolean>;
+  /** Turns a stale claim into `unknown`; `false` when its owner settled it meanwhile. */
+  markUnknown(issueId: string, recipientKey: string, staleClaimId: string, nowMs: number): Promise<boolean>;
+  get(issueId: string, recipientKey: string): Promise<DeliveryRecord | null>;
+  /** Stores a batch's tally; `false` when it was stored before (the batch was counted already). */
+  recordTally(issueId: string, tally: BatchTally): Promise<boolean>;
+  tallies(issueId: string): Promise<BatchTally[]>;
+}
+
+/** The send queue (SQS on AWS). */
+export interface RecipientQueue {
+  /** Enqueues messages (any number; sent in calls of 10); throws when some could not be enqueued. */
+  enqueue(batches: readonly RecipientBatch[]): Promise<void>;
+}
+
+/** Rendered issues and the public archive (S3 on AWS). */
+export interface IssueArchive {
+  /** The issue's email as rendered once, with per-recipient slots, and the digest it was made from. */
+  putIssue(issueId: string, parts: { email: IssueEmail; digestJson: string }): Promise<void>;
+  loadEmail(issueId: string): Promise<IssueEmail | null>;
+  /** A public archive file (issue page, index, feed), at `path` below the archive root. */
+  putPublic(path: string, body: string, contentType: string): Promise<void>;
+}
+
+export interface SendQuota {
+  /** Messages per second the account may send. */
+  maxSendRate: number;
+  max24HourSend: number;
+  sentLast24Hours: number;
+  sendingEnabled: boolean;
+}
+
+/** The SES account's limits (GetAccount on AWS), cached by the adapter. */
+export interface AccountLimits {
+  sendQuota(): Promise<SendQuota>;
+}
