@@ -38,6 +38,8 @@ export const envSchema = z.object({
   /** Articles and content config on AWS; locally `CONTENT_DIR` is read instead. */
   CONTENT_BUCKET: optionalString,
   CONTENT_DIR: optionalString,
+  /** Email templates (layouts, partials, visual themes); the repository's `templates/` when unset. */
+  TEMPLATES_DIR: optionalString,
   SEND_QUEUE_URL: optionalString,
 
   /** Base URL of the HTTP API, used in links in emails (confirm, preferences, unsubscribe). */
