@@ -1,0 +1,70 @@
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { RenderError } from '../core/render/errors.ts';
+import type { TemplateSet } from './template-set.ts';
+
+type Compiled = (context: object) => string;
+
+interface CompiledSet {
+  layouts: Map<string, Compiled>;
+}
+
+const compiledSets = new WeakMap<TemplateSet, CompiledSet>();
+
+function compiledSet(templates: TemplateSet): CompiledSet {
+  let compiled = compiledSets.get(templates);
+  if (!compiled) {
+    const handlebars = Handlebars.create();
+    for (const [name, source] of Object.entries(templates.partials)) {
+      handlebars.registerPartial(name, handlebars.compile(source, { strict: true, preventIndent: true }));
+    }
+    const layouts = new Map<string, Compiled>();
+    for (const [name, source] of Object.entries(templates.layouts)) {
+      layouts.set(name, handlebars.compile(source, { strict: true, preventIndent: true }));
+    }
+    compiled = { layouts };
+    compiledSets.set(templates, compiled);
+  }
+  return compiled;
+}
+
+/** Fills a layout (Handlebars) with a view model whose text is escaped already. */
+export function fillLayout(templates: TemplateSet, layout: string, view: object): string {
+  const template = compiledSet(templates).layouts.get(layout);
+  if (!template) {
+    const known = Object.keys(templates.layouts).join(', ');
+    throw new RenderError(`no layout "${layout}" in the template set (known: ${known})`);
+  }
+  try {
+    return template(view);
+  } catch (cause) {
+    throw new RenderError(`layout "${layout}": ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * MJML to HTML with strict validation (a template mistake fails loudly), no web fonts (no external
+ * CSS), no comments, and whitespace between lines squeezed (HTML treats a newline as a space).
+ */
+export async function mjmlToHtml(mjml: string, where: string): Promise<string> {
+  let html: string;
+  try {
+    const result = await mjml2html(mjml, {
+      validationLevel: 'strict',
+      fonts: {},
+      keepComments: false,
+      minify: false,
+      beautify: false,
+      ignoreIncludes: true,
+    });
+    html = result.html;
+  } catch (cause) {
+    throw new RenderError(`${where}: MJML: ${(cause as Error).message}`, { cause });
+  }
+  return html.replace(/[ \t]*\n\s*/g, '\n');
+}
+
+/** Handlebars, then MJML: one finished HTML document. */
+export async function renderLayout(templates: TemplateSet, layout: string, view: object): Promise<string> {
+  return mjmlToHtml(fillLayout(templates, layout, view), `layout "${layout}"`);
+}

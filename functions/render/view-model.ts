@@ -1,0 +1,213 @@
+import type { DigestConfig } from '../core/content/config.ts';
+import type { Digest, Source } from '../core/digest/model.ts';
+import { slot } from '../core/render/issue-template.ts';
+import type { Palette, TemplateSet, VisualThemeId } from './template-set.ts';
+import { type Html, href, html, longDate, trusted } from './text.ts';
+
+/**
+ * Handlebars contexts. Every text value is escaped `Html` already, so a template cannot print article
+ * text unescaped even with `{{{…}}}`; colours and fonts come from zod-checked visual themes.
+ */
+export interface ThemeView {
+  colorScheme: 'light' | 'dark';
+  /** `color-scheme` value: "light dark" when the email also carries dark-mode CSS. */
+  supportedColorSchemes: string;
+  palette: Palette;
+  /** Palette for `prefers-color-scheme: dark`, when the email's own scheme is light. */
+  darkPalette: Palette | null;
+  /** Font stacks, checked by `visualThemeSchema` to hold only names, commas, spaces and single quotes. */
+  fonts: { body: Html; heading: Html };
+}
+
+/** Per-recipient values: slots in an email, absent (null) on the web page. */
+export interface RecipientView {
+  email: Html;
+  greeting: Html;
+  unsubscribeUrl: Html;
+  preferencesUrl: Html;
+}
+
+export interface CreditView {
+  title: Html;
+  author: Html | null;
+  url: Html | null;
+}
+
+export interface StoryView {
+  headline: Html;
+  summary: Html;
+  credits: CreditView[];
+}
+
+export interface SectionView {
+  title: Html;
+  description: Html | null;
+  stories: StoryView[];
+}
+
+export interface KeyFactView {
+  when: Html;
+  place: Html | null;
+  text: Html;
+  credits: CreditView[];
+}
+
+export interface DigestView {
+  lang: string;
+  theme: ThemeView;
+  documentTitle: Html;
+  preheader: Html | null;
+  preheaderFiller: Html;
+  title: Html;
+  description: Html;
+  dateLabel: Html | null;
+  readingLine: Html;
+  recipient: RecipientView | null;
+  sections: SectionView[];
+  keyFacts: KeyFactView[];
+  links: { archive: Html | null; subscribe: Html | null; index: Html | null };
+  sender: Html;
+  postalAddress: Html;
+}
+
+/** Keeps inbox previews from running on into the email's first lines. */
+const PREHEADER_FILLER = trusted('&#847;&zwnj;&nbsp;'.repeat(40));
+
+export function themeView(templates: TemplateSet, id: VisualThemeId): ThemeView {
+  const theme = templates.visualThemes[id];
+  const darkPalette = theme.colorScheme === 'light' ? templates.visualThemes.dark.palette : null;
+  return {
+    colorScheme: theme.colorScheme,
+    supportedColorSchemes: darkPalette ? 'light dark' : theme.colorScheme,
+    palette: theme.palette,
+    darkPalette,
+    fonts: { body: trusted(theme.fonts.body), heading: trusted(theme.fonts.heading) },
+  };
+}
+
+export function recipientSlots(): RecipientView {
+  return {
+    email: trusted(slot('email')),
+    greeting: trusted(slot('greeting')),
+    unsubscribeUrl: trusted(slot('unsubscribeUrl')),
+    preferencesUrl: trusted(slot('preferencesUrl')),
+  };
+}
+
+function creditView(source: Source | undefined, id: string): CreditView {
+  if (!source) return { title: html(id), author: null, url: null };
+  return {
+    title: html(source.title),
+    author: source.author ? html(source.author) : null,
+    url: href(source.url),
+  };
+}
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+/** "6 stories from 4 sources · 7 min read" */
+export function readingLine(digest: Digest): string {
+  const stories = digest.sections.reduce((n, s) => n + s.stories.length, 0);
+  const parts = [
+    `${plural(stories, 'story', 'stories')} from ${plural(digest.sources.length, 'source', 'sources')}`,
+  ];
+  if (digest.readingMinutes > 0) parts.push(`${digest.readingMinutes} min read`);
+  return parts.join(' · ');
+}
+
+export interface DigestViewOptions {
+  digest: Digest;
+  digestConfig: DigestConfig;
+  templates: TemplateSet;
+  visualTheme?: VisualThemeId;
+  /** Email: slots for the recipient and the archive link; web: links instead of slots. */
+  audience:
+    | { kind: 'email'; archiveUrl: string }
+    | { kind: 'web'; subscribeUrl: string; indexUrl: string | null };
+}
+
+export function digestView(options: DigestViewOptions): DigestView {
+  const { digest, digestConfig, templates, audience } = options;
+  const sources = new Map(digest.sources.map((source) => [source.id, source]));
+  const credits = (ids: readonly string[]) => ids.map((id) => creditView(sources.get(id), id));
+  return {
+    lang: 'en',
+    theme: themeView(templates, options.visualTheme ?? digestConfig.visualTheme),
+    documentTitle: html(digest.subject),
+    preheader: digest.preheader.trim() === '' ? null : html(digest.preheader),
+    preheaderFiller: PREHEADER_FILLER,
+    title: html(digest.title),
+    description: html(digest.description || digestConfig.description),
+    dateLabel: html(longDate(digest.issueDate)),
+    readingLine: html(readingLine(digest)),
+    recipient: audience.kind === 'email' ? recipientSlots() : null,
+    sections: digest.sections
+      .filter((section) => section.stories.length > 0)
+      .map((section) => ({
+        title: html(section.title),
+        description: section.description.trim() === '' ? null : html(section.description),
+        stories: section.stories.map((story) => ({
+          headline: html(story.headline),
+          summary: html(story.summary.join(' ')),
+          credits: credits(story.sourceIds),
+        })),
+      })),
+    keyFacts: digest.keyFacts.map((fact) => ({
+      when: html(fact.when),
+      place: fact.place ? html(fact.place) : null,
+      text: html(fact.text),
+      credits: credits(fact.sourceIds),
+    })),
+    links:
+      audience.kind === 'email'
+        ? { archive: href(audience.archiveUrl), subscribe: null, index: null }
+        : { archive: null, subscribe: href(audience.subscribeUrl), index: href(audience.indexUrl) },
+    sender: html(digestConfig.sender.name),
+    postalAddress: html(digestConfig.postalAddress),
+  };
+}
+
+export interface SubscriberEmailView {
+  lang: string;
+  theme: ThemeView;
+  documentTitle: Html;
+  preheader: Html | null;
+  preheaderFiller: Html;
+  title: Html;
+  dateLabel: Html | null;
+  readingLine: Html | null;
+  links: { archive: null; subscribe: null; index: null };
+  recipient: RecipientView;
+  digestTitles: Html;
+  confirm: { url: Html; expiresAt: Html };
+  sender: Html;
+  postalAddress: Html;
+}
+
+export function subscriberEmailView(input: {
+  templates: TemplateSet;
+  visualTheme: VisualThemeId;
+  brandName: string;
+  postalAddress: string;
+  subject: string;
+  preheader: string;
+}): SubscriberEmailView {
+  return {
+    lang: 'en',
+    theme: themeView(input.templates, input.visualTheme),
+    documentTitle: html(input.subject),
+    preheader: html(input.preheader),
+    preheaderFiller: PREHEADER_FILLER,
+    title: html(input.brandName),
+    dateLabel: null,
+    readingLine: null,
+    links: { archive: null, subscribe: null, index: null },
+    recipient: recipientSlots(),
+    digestTitles: trusted(slot('digestTitles')),
+    confirm: { url: trusted(slot('confirmUrl')), expiresAt: trusted(slot('expiresAt')) },
+    sender: html(input.brandName),
+    postalAddress: html(input.postalAddress),
+  };
+}
