@@ -1,0 +1,473 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { BroadsheetError } from '../core/errors.ts';
+import { suppress } from '../core/subscribers/lifecycle.ts';
+import {
+  activeDigests,
+  type Recipient,
+  type Subscriber,
+  type SubscriberStatus,
+  type Suppression,
+  subscriberSchema,
+} from '../core/subscribers/model.ts';
+import {
+  ConcurrentUpdateError,
+  type CreateResult,
+  InvalidCursorError,
+  type Page,
+  type SubscriberChange,
+  type SubscriberStore,
+  type UpdateResult,
+} from '../core/subscribers/ports.ts';
+import { GSI1 } from './dynamodb-tables.ts';
+
+/**
+ * Subscribers in one DynamoDB table (see dynamodb-tables.ts), without transactions:
+ *
+ *   profile     pk=SUB#<id>        sk=PROFILE          the subscriber (source of truth), `version`,
+ *                                                      `ttl` while pending
+ *   address     pk=EMAIL#<email>   sk=EMAIL            → subscriberId; `ttl` while the profile is pending
+ *   membership  pk=SUB#<id>        sk=DIGEST#<digest>  gsi1pk=DIGEST#<digest> gsi1sk=SUB#<id>, email, name
+ *   event       pk=EVENT#<key>     sk=EVENT            an external event already handled; `ttl`
+ *
+ * Membership items exist exactly for the digests a confirmed subscriber receives, so paging the
+ * recipients of a digest is a Query on gsi1 that never touches anyone else.
+ *
+ * Every write is a conditional single-item write, so a request can fail between two items. The
+ * orders below make each half-done state harmless and the next call repair it:
+ * - create: profile first (pending ones carry a TTL; others a provisional TTL until finished), then
+ *   the address item (the uniqueness guard). A crash leaves an orphan profile nobody can reach that
+ *   expires; a lost race deletes its own profile and returns the winner.
+ * - update: memberships the new state no longer wants are deleted BEFORE the profile write, the ones
+ *   it wants are put AFTER it, then the profile is read again and memberships reconciled if another
+ *   write got in between. A crash can only leave someone receiving less than the profile says, never
+ *   mail to someone who left; any later update (even a no-op, e.g. clicking confirm again) repairs it.
+ * - the address item's TTL is removed before a profile stops being pending, so a live subscriber's
+ *   address can never expire; an address item whose profile has expired is taken over by the next
+ *   sign-up (conditional on still pointing at the expired id).
+ */
+const PROFILE = 'PROFILE';
+const ADDRESS = 'EMAIL';
+const EVENT = 'EVENT';
+const MEMBERSHIP_PREFIX = 'DIGEST#';
+const MAX_UPDATE_ATTEMPTS = 5;
+const MAX_CREATE_ATTEMPTS = 3;
+/** Non-pending profiles are written with this TTL first and lose it once their address item exists. */
+const PROVISIONAL_TTL_SECONDS = 3600;
+const LIST_SCAN_PAGE = 200;
+
+export class SubscriberDataError extends BroadsheetError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'SubscriberDataError';
+  }
+}
+
+const subKey = (id: string) => `SUB#${id}`;
+const profileKey = (id: string) => ({ pk: subKey(id), sk: PROFILE });
+const addressKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: ADDRESS });
+const membershipKey = (id: string, digestId: string) => ({
+  pk: subKey(id),
+  sk: `${MEMBERSHIP_PREFIX}${digestId}`,
+});
+const digestPartition = (digestId: string) => `DIGEST#${digestId}`;
+
+const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+const addressItemSchema = z.object({ subscriberId: z.string(), createdAt: z.string() });
+const membershipItemSchema = z.object({
+  subscriberId: z.string(),
+  digestId: z.string(),
+  email: z.string(),
+  name: z.string().optional(),
+});
+const gsiCursorSchema = z.strictObject({
+  pk: z.string(),
+  sk: z.string(),
+  gsi1pk: z.string(),
+  gsi1sk: z.string(),
+});
+const tableCursorSchema = z.strictObject({ pk: z.string(), sk: z.string() });
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.infer<S> {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch (cause) {
+    throw new InvalidCursorError('cursor was not handed out by this store', { cause });
+  }
+}
+
+function isConditionFailure(cause: unknown): boolean {
+  return (
+    cause instanceof ConditionalCheckFailedException ||
+    (cause instanceof Error && cause.name === 'ConditionalCheckFailedException')
+  );
+}
+
+function parseProfile(item: Record<string, unknown>): Subscriber {
+  const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...fields } = item;
+  const parsed = subscriberSchema.safeParse(fields);
+  if (!parsed.success) {
+    throw new SubscriberDataError(`stored subscriber ${String(item.pk)} is invalid: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+export class DynamoSubscriberStore implements SubscriberStore {
+  private readonly client: DynamoDBDocumentClient;
+  private readonly table: string;
+  private readonly now: () => Date;
+
+  public constructor(client: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
+    this.client = client;
+    this.table = table;
+    this.now = now;
+  }
+
+  public async get(id: string): Promise<Subscriber | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: profileKey(id), ConsistentRead: true }),
+    );
+    return Item ? parseProfile(Item) : undefined;
+  }
+
+  public async findByEmail(email: string): Promise<Subscriber | undefined> {
+    const address = await this.readAddress(email);
+    return address ? this.get(address.subscriberId) : undefined;
+  }
+
+  public async create(subscriber: Subscriber): Promise<CreateResult> {
+    const pending = subscriber.status === 'pending';
+    const ttl =
+      pending && subscriber.expiresAt !== undefined
+        ? epochSeconds(subscriber.expiresAt)
+        : Math.floor(this.now().getTime() / 1000) + PROVISIONAL_TTL_SECONDS;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { ...this.profileItem(subscriber), ttl },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    const addressItem = {
+      ...addressKey(subscriber.email),
+      type: 'address',
+      subscriberId: subscriber.id,
+      createdAt: subscriber.createdAt,
+      ...(pending ? { ttl } : {}),
+    };
+    let claimed = false;
+    for (let attempt = 0; attempt < MAX_CREATE_ATTEMPTS && !claimed; attempt++) {
+      if (await this.putIf(addressItem, 'attribute_not_exists(pk)')) {
+        claimed = true;
+        break;
+      }
+      const holder = await this.readAddress(subscriber.email);
+      if (holder === undefined) continue;
+      const existing = await this.get(holder.subscriberId);
+      if (existing !== undefined) {
+        await this.client.send(new DeleteCommand({ TableName: this.table, Key: profileKey(subscriber.id) }));
+        return { created: false, existing };
+      }
+      // The address points at a profile that expired: take it over unless someone else just did.
+      claimed = await this.putIf(addressItem, 'subscriberId = :previous', {
+        ':previous': holder.subscriberId,
+      });
+    }
+    if (!claimed)
+      throw new ConcurrentUpdateError(`could not claim the address of subscriber ${subscriber.id}`);
+    if (!pending) {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: profileKey(subscriber.id),
+          UpdateExpression: 'REMOVE #ttl',
+          ConditionExpression: '#version = :version',
+          ExpressionAttributeNames: { '#ttl': 'ttl', '#version': 'version' },
+          ExpressionAttributeValues: { ':version': subscriber.version },
+        }),
+      );
+      await this.reconcile(subscriber);
+    }
+    return { created: true, subscriber };
+  }
+
+  public async update(id: string, change: SubscriberChange): Promise<UpdateResult | undefined> {
+    for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      const current = await this.get(id);
+      if (current === undefined) return undefined;
+      const proposed = change(current);
+      if (proposed === undefined) {
+        await this.reconcile(current);
+        return { before: current, after: current, changed: false };
+      }
+      const next: Subscriber = {
+        ...proposed,
+        id: current.id,
+        email: current.email,
+        version: current.version + 1,
+      };
+      await this.removeMemberships(next);
+      if (!(await this.syncAddressTtl(current, next))) return undefined;
+      if (
+        !(await this.putIf(this.profileItem(next), '#version = :version', { ':version': current.version }))
+      ) {
+        continue;
+      }
+      await this.addMemberships(next);
+      const latest = await this.get(id);
+      if (latest !== undefined && latest.version !== next.version) await this.reconcile(latest);
+      return { before: current, after: next, changed: true };
+    }
+    throw new ConcurrentUpdateError(
+      `subscriber ${id} kept changing; gave up after ${MAX_UPDATE_ATTEMPTS} tries`,
+    );
+  }
+
+  public async markSuppressed(id: string, suppression: Suppression): Promise<Subscriber | undefined> {
+    const result = await this.update(id, (current) => suppress(current, suppression));
+    return result?.after;
+  }
+
+  public async pageConfirmed(
+    digestId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<{ subscribers: Recipient[]; cursor?: string }> {
+    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 1000) {
+      throw new RangeError(`page limit must be an integer from 1 to 1000, not ${options.limit}`);
+    }
+    let startKey: z.infer<typeof gsiCursorSchema> | undefined;
+    if (options.cursor !== undefined) {
+      startKey = decodeCursor(options.cursor, gsiCursorSchema);
+      if (startKey.gsi1pk !== digestPartition(digestId)) {
+        throw new InvalidCursorError(`cursor belongs to another digest than "${digestId}"`);
+      }
+    }
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: 'gsi1pk = :digest',
+        ExpressionAttributeValues: { ':digest': digestPartition(digestId) },
+        Limit: options.limit,
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    const subscribers = (result.Items ?? []).map((item) => {
+      const member = membershipItemSchema.parse(item);
+      return {
+        id: member.subscriberId,
+        email: member.email,
+        ...(member.name !== undefined ? { name: member.name } : {}),
+      };
+    });
+    return {
+      subscribers,
+      ...(result.LastEvaluatedKey ? { cursor: encodeCursor(result.LastEvaluatedKey) } : {}),
+    };
+  }
+
+  public async list(options: {
+    status?: SubscriberStatus;
+    limit: number;
+    cursor?: string;
+  }): Promise<Page<Subscriber>> {
+    const items: Subscriber[] = [];
+    let startKey: Record<string, unknown> | undefined =
+      options.cursor === undefined ? undefined : decodeCursor(options.cursor, tableCursorSchema);
+    do {
+      const result = await this.client.send(
+        new ScanCommand({
+          TableName: this.table,
+          Limit: LIST_SCAN_PAGE,
+          ConsistentRead: true,
+          FilterExpression: 'sk = :profile',
+          ExpressionAttributeValues: { ':profile': PROFILE },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      startKey = result.LastEvaluatedKey;
+      for (const item of result.Items ?? []) {
+        const subscriber = parseProfile(item);
+        // A non-pending profile that still has a TTL is a create that never finished.
+        if (item.ttl !== undefined && subscriber.status !== 'pending') continue;
+        if (options.status !== undefined && subscriber.status !== options.status) continue;
+        items.push(subscriber);
+        if (items.length === options.limit) {
+          return { items, cursor: encodeCursor(profileKey(subscriber.id)) };
+        }
+      }
+    } while (startKey !== undefined);
+    return { items };
+  }
+
+  public async claimEvent(eventKey: string, expiresAt: Date): Promise<boolean> {
+    return this.putIf(
+      {
+        pk: `EVENT#${eventKey}`,
+        sk: EVENT,
+        type: 'event',
+        claimedAt: this.now().toISOString(),
+        ttl: Math.floor(expiresAt.getTime() / 1000),
+      },
+      'attribute_not_exists(pk)',
+    );
+  }
+
+  public async releaseEvent(eventKey: string): Promise<void> {
+    await this.client.send(
+      new DeleteCommand({ TableName: this.table, Key: { pk: `EVENT#${eventKey}`, sk: EVENT } }),
+    );
+  }
+
+  private profileItem(subscriber: Subscriber): Record<string, unknown> {
+    return {
+      ...profileKey(subscriber.id),
+      type: 'subscriber',
+      ...subscriber,
+      ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
+        ? { ttl: epochSeconds(subscriber.expiresAt) }
+        : {}),
+    };
+  }
+
+  private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.table, Key: addressKey(email), ConsistentRead: true }),
+    );
+    return Item ? addressItemSchema.parse(Item) : undefined;
+  }
+
+  private async putIf(
+    item: Record<string, unknown>,
+    condition: string,
+    values?: Record<string, unknown>,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: item,
+          ConditionExpression: condition,
+          ...(condition.includes('#version') ? { ExpressionAttributeNames: { '#version': 'version' } } : {}),
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (cause) {
+      if (isConditionFailure(cause)) return false;
+      throw cause;
+    }
+  }
+
+  /**
+   * Keeps the address item's TTL in step with a pending profile's. False when the address no longer
+   * points at this subscriber: the profile is an orphan and must not become a live subscriber.
+   */
+  private async syncAddressTtl(current: Subscriber, next: Subscriber): Promise<boolean> {
+    const ttl = next.status === 'pending' ? next.expiresAt : undefined;
+    const previous = current.status === 'pending' ? current.expiresAt : undefined;
+    if (ttl === previous) return true;
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: addressKey(current.email),
+          UpdateExpression: ttl === undefined ? 'REMOVE #ttl' : 'SET #ttl = :ttl',
+          ConditionExpression: 'subscriberId = :id',
+          ExpressionAttributeNames: { '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':id': current.id,
+            ...(ttl === undefined ? {} : { ':ttl': epochSeconds(ttl) }),
+          },
+        }),
+      );
+      return true;
+    } catch (cause) {
+      if (!isConditionFailure(cause)) throw cause;
+      // Leaving pending needs the address; extending a pending orphan's TTL does not matter.
+      return next.status === 'pending';
+    }
+  }
+
+  private async memberships(id: string): Promise<z.infer<typeof membershipItemSchema>[]> {
+    const items: z.infer<typeof membershipItemSchema>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const result = await this.client.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': subKey(id), ':prefix': MEMBERSHIP_PREFIX },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of result.Items ?? []) items.push(membershipItemSchema.parse(item));
+      startKey = result.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    return items;
+  }
+
+  private async removeMemberships(target: Subscriber): Promise<void> {
+    const wanted = new Set(activeDigests(target));
+    const existing = await this.memberships(target.id);
+    await Promise.all(
+      existing
+        .filter((m) => !wanted.has(m.digestId))
+        .map((m) =>
+          this.client.send(
+            new DeleteCommand({ TableName: this.table, Key: membershipKey(target.id, m.digestId) }),
+          ),
+        ),
+    );
+  }
+
+  private async addMemberships(target: Subscriber): Promise<void> {
+    const wanted = activeDigests(target);
+    if (wanted.length === 0) return;
+    const existing = new Map((await this.memberships(target.id)).map((m) => [m.digestId, m]));
+    await Promise.all(
+      wanted
+        .filter((digestId) => {
+          const item = existing.get(digestId);
+          return item === undefined || item.email !== target.email || item.name !== target.name;
+        })
+        .map((digestId) =>
+          this.client.send(
+            new PutCommand({
+              TableName: this.table,
+              Item: {
+                ...membershipKey(target.id, digestId),
+                type: 'membership',
+                subscriberId: target.id,
+                digestId,
+                email: target.email,
+                ...(target.name !== undefined ? { name: target.name } : {}),
+                gsi1pk: digestPartition(digestId),
+                gsi1sk: subKey(target.id),
+              },
+            }),
+          ),
+        ),
+    );
+  }
+
+  private async reconcile(subscriber: Subscriber): Promise<void> {
+    await this.removeMemberships(subscriber);
+    await this.addMemberships(subscriber);
+  }
+}

@@ -1,0 +1,54 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Config } from '../config.ts';
+import { ConfigError } from '../core/errors.ts';
+import { MIN_SECRET_LENGTH } from '../core/subscribers/tokens.ts';
+
+/**
+ * The token signing secret: `TOKEN_SECRET` itself (local, tests), or the Secrets Manager secret
+ * `TOKEN_SECRET_ARN` names (AWS), fetched on first use and kept for the life of the container. A
+ * failed fetch is not kept, so the next request tries again.
+ */
+export type TokenSecretSource = () => Promise<string>;
+
+type SecretConfig = Pick<Config, 'TOKEN_SECRET' | 'TOKEN_SECRET_ARN' | 'AWS_REGION'>;
+
+function checked(secret: string, where: string): string {
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`${where} must be at least ${MIN_SECRET_LENGTH} characters long`);
+  }
+  return secret;
+}
+
+export interface SecretsReader {
+  send(command: GetSecretValueCommand): Promise<{ SecretString?: string | undefined }>;
+}
+
+export function tokenSecretSource(config: SecretConfig, client?: SecretsReader): TokenSecretSource {
+  if (config.TOKEN_SECRET !== undefined) {
+    const secret = checked(config.TOKEN_SECRET, 'TOKEN_SECRET');
+    return () => Promise.resolve(secret);
+  }
+  const arn = config.TOKEN_SECRET_ARN;
+  if (arn === undefined)
+    throw new ConfigError('environment variable TOKEN_SECRET or TOKEN_SECRET_ARN is required');
+  const reader =
+    client ??
+    new SecretsManagerClient({
+      region: config.AWS_REGION,
+      requestHandler: { requestTimeout: 5_000, throwOnRequestTimeout: true },
+    });
+  let cached: Promise<string> | undefined;
+  return () => {
+    if (cached === undefined) {
+      const pending = reader.send(new GetSecretValueCommand({ SecretId: arn })).then((result) => {
+        if (result.SecretString === undefined) throw new ConfigError(`secret ${arn} has no string value`);
+        return checked(result.SecretString, `secret ${arn}`);
+      });
+      cached = pending;
+      pending.catch(() => {
+        if (cached === pending) cached = undefined;
+      });
+    }
+    return cached;
+  };
+}

@@ -1,0 +1,76 @@
+import { BroadsheetError } from '../errors.ts';
+import type { Recipient, Subscriber, SubscriberStatus, Suppression } from './model.ts';
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; absent on the last page. */
+  cursor?: string;
+}
+
+export type CreateResult =
+  | { created: true; subscriber: Subscriber }
+  | { created: false; existing: Subscriber };
+
+export interface UpdateResult {
+  before: Subscriber;
+  after: Subscriber;
+  /** False when the change function asked for no write. */
+  changed: boolean;
+}
+
+/**
+ * A change to one subscriber as a pure function of its current state. Returning `undefined` means
+ * "nothing to change". It may run more than once (the store retries on concurrent writes), so it must
+ * not have side effects. The store sets `version`.
+ */
+export type SubscriberChange = (current: Subscriber) => Subscriber | undefined;
+
+export interface SubscriberStore {
+  get(id: string): Promise<Subscriber | undefined>;
+  /** By normalised address (see email.ts). */
+  findByEmail(email: string): Promise<Subscriber | undefined>;
+  /** Creates the subscriber unless its address is already known, in which case the existing one is returned. */
+  create(subscriber: Subscriber): Promise<CreateResult>;
+  /**
+   * Applies `change` with optimistic concurrency, retrying on conflicting writes; `undefined` when
+   * there is no such subscriber. Also repairs the digest membership index when nothing changes, so
+   * calling it again completes an earlier write that failed half-way.
+   */
+  update(id: string, change: SubscriberChange): Promise<UpdateResult | undefined>;
+  /**
+   * One page of the confirmed subscribers of a digest, in a stable order, without loading the rest.
+   * Pass the returned cursor to get the next page. An index read: a change made a moment ago may not
+   * show yet.
+   */
+  pageConfirmed(
+    digestId: string,
+    options: { limit: number; cursor?: string },
+  ): Promise<{ subscribers: Recipient[]; cursor?: string }>;
+  /** Never mail this subscriber again (hard bounce, complaint, rejected address, operator). Idempotent. */
+  markSuppressed(id: string, suppression: Suppression): Promise<Subscriber | undefined>;
+  /** Every subscriber, optionally of one status, page by page (operator tools; reads the whole table). */
+  list(options: { status?: SubscriberStatus; limit: number; cursor?: string }): Promise<Page<Subscriber>>;
+  /**
+   * Records that an external event (e.g. an SES notification) is being handled; false when it already
+   * was, so handlers of redelivered events can skip it. Forgotten after `expiresAt`.
+   */
+  claimEvent(eventKey: string, expiresAt: Date): Promise<boolean>;
+  /** Undoes `claimEvent` after handling failed, so a redelivery is handled again. */
+  releaseEvent(eventKey: string): Promise<void>;
+}
+
+/** A cursor that this store did not hand out (or that belongs to another digest). */
+export class InvalidCursorError extends BroadsheetError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'InvalidCursorError';
+  }
+}
+
+/** Writes kept conflicting with concurrent writes to the same subscriber; the caller may try again. */
+export class ConcurrentUpdateError extends BroadsheetError {
+  public constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
