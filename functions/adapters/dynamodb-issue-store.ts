@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { type IssueRecord, type IssueStatus, issueRecordSchema } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
-import type { IssueStore, StoredIssue } from '../core/sending/ports.ts';
+import type { ArchivedIssue, IssueStore, StoredIssue } from '../core/sending/ports.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /**
@@ -18,12 +18,14 @@ import { GSI1 } from './dynamodb-tables.ts';
  *
  *   issue            pk ISSUE#<issueId>   sk ISSUE            gsi1pk DIGEST#<digestId>  gsi1sk <createdAt>#<issueId>
  *   recent pointer   pk RECENT            sk <createdAt>#<issueId>
+ *   archive entry    pk ARCHIVE           sk <issueDate>#<issueId>   (public issues: index and feed)
  *
  * Counts are top-level numbers changed with ADD, so concurrent senders never overwrite each other.
  * The pointer lists the newest issues of every digest without a scan; the GSI lists one digest's.
  */
 export const ISSUE_SK = 'ISSUE';
 export const RECENT_PK = 'RECENT';
+export const ARCHIVE_PK = 'ARCHIVE';
 const COUNT_NAMES = [
   'recipients',
   'batches',
@@ -378,7 +380,44 @@ export class DynamoDbIssueStore implements IssueStore {
       ),
     );
   }
+
+  public async recordArchived(entry: ArchivedIssue): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ARCHIVE_PK, sk: `${entry.issueDate}#${entry.issueId}`, ...entry },
+      }),
+    );
+  }
+
+  public async listArchived(): Promise<ArchivedIssue[]> {
+    const out: ArchivedIssue[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
+          ScanIndexForward: false,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) out.push(archivedSchema.parse(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
 }
+
+const archivedSchema = z.object({
+  issueId: z.string(),
+  digestId: z.string(),
+  title: z.string(),
+  subject: z.string(),
+  issueDate: z.string(),
+  url: z.string(),
+});
 
 function withoutProgress(issue: StoredIssue): IssueRecord {
   const { progress: _progress, ...record } = issue;

@@ -15,6 +15,18 @@ export interface EnqueueProgress {
 
 export type StoredIssue = IssueRecord & { progress: EnqueueProgress };
 
+/** An issue in the public archive (index page and feed). */
+export interface ArchivedIssue {
+  issueId: string;
+  digestId: string;
+  /** The digest's title. */
+  title: string;
+  subject: string;
+  issueDate: string;
+  /** The issue's archive page. */
+  url: string;
+}
+
 /** Issue records (DynamoDB `issues` table on AWS). Conditional single-item writes only. */
 export interface IssueStore {
   /** Creates the record; `false` when an issue with that id exists already. */
@@ -55,6 +67,10 @@ export interface IssueStore {
   addTally(issueId: string, tally: BatchTally, now: Date): Promise<StoredIssue>;
   /** `sending → sent` when every batch is done and nothing more will be enqueued. */
   markSentIfComplete(issueId: string, now: Date): Promise<boolean>;
+  /** Adds (idempotently) an issue to the public archive's list. */
+  recordArchived(entry: ArchivedIssue): Promise<void>;
+  /** Every archived issue, newest first. */
+  listArchived(): Promise<ArchivedIssue[]>;
 }
 
 export type ClaimResult =

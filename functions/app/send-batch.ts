@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock, Mailer } from '../core/ports.ts';
+import { type BatchResult, type DeliverDeps, deliverBatch, type SendLog } from '../core/sending/deliver.ts';
+import { recipientBatchSchema } from '../core/sending/fan-out.ts';
+import type { IssueEmail } from '../core/sending/issue-email.ts';
+import type { AccountLimits, DeliveryLedger, IssueArchive, IssueStore } from '../core/sending/ports.ts';
+import { perSenderRate, TokenBucket } from '../core/sending/rate-limit.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../core/sending/retry.ts';
+import type { SubscriberStore } from '../core/subscribers/ports.ts';
+import { type SubscriberLinks, subscriberLinks } from '../core/subscribers/tokens.ts';
+
+/** The part of an SQS event the handler reads; everything else Lambda sends is ignored. */
+const sqsEventSchema = z.object({
+  Records: z.array(z.object({ messageId: z.string().min(1), body: z.string() })),
+});
+
+export interface SqsBatchResponse {
+  batchItemFailures: { itemIdentifier: string }[];
+}
+
+/** The part of the Lambda context the handler reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+}
+
+export interface SendBatchDeps {
+  issues: IssueStore;
+  ledger: DeliveryLedger;
+  archive: Pick<IssueArchive, 'loadEmail'>;
+  subscribers: Pick<SubscriberStore, 'get'>;
+  mailer: Mailer;
+  accountLimits: AccountLimits;
+  /** SEND_RATE_CAP: never more than this many sends per second across all senders. */
+  rateCap: number | undefined;
+  /** SEND_MAX_CONCURRENCY: how many send-batch invocations may run at once. */
+  maxConcurrency: number;
+  tokenSecret: string;
+  /** PUBLIC_BASE_URL: where /unsubscribe and /preferences are served. */
+  publicBaseUrl: string;
+  unsubscribeMailbox: string | null;
+  log: SendLog;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+  retry?: RetryPolicy;
+  /** A claim older than this is judged stale (default 15 minutes, beyond any invocation's timeout). */
+  staleAfterMs?: number;
+  /** Recipients of one message in flight at once (default 8). */
+  inFlight?: number;
+  /** Stop claiming new recipients this long before the invocation's timeout (default 20 s). */
+  deadlineMarginMs?: number;
+  /** Issue emails kept in memory per container (default 8). */
+  emailCacheSize?: number;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * send-batch: the SQS consumer. For every message (≤ 50 recipients of one issue) it sends through
+ * `deliverBatch` and reports the messages that must come again as `batchItemFailures`.
+ * One token bucket per container, sized to min(account rate, cap) ÷ max concurrency; the issue's
+ * email is read from S3 once per container and issue.
+ */
+export function createSendBatchHandler(deps: SendBatchDeps) {
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? realSleep;
+  const bucket = new TokenBucket(1);
+  const emails = new Map<string, Promise<IssueEmail | null>>();
+  const cacheSize = deps.emailCacheSize ?? 8;
+
+  function loadEmail(issueId: string): Promise<IssueEmail | null> {
+    let cached = emails.get(issueId);
+    if (cached === undefined) {
+      cached = deps.archive.loadEmail(issueId).then(
+        (email) => {
+          if (email === null) emails.delete(issueId);
+          return email;
+        },
+        (error: unknown) => {
+          emails.delete(issueId);
+          throw error;
+        },
+      );
+      emails.set(issueId, cached);
+      while (emails.size > cacheSize) {
+        const oldest = emails.keys().next().value;
+        if (oldest === undefined) break;
+        emails.delete(oldest);
+      }
+    }
+    return cached;
+  }
+
+  const links = (
+    subscriberId: string | null,
+    now: Date,
+  ): SubscriberLinks | { unsubscribeUrl: string; preferencesUrl: string } => {
+    if (subscriberId !== null)
+      return subscriberLinks(deps.tokenSecret, deps.publicBaseUrl, subscriberId, now);
+    // A test address that is nobody's subscription: the links lead to the pages, which say the link is not valid.
+    const base = deps.publicBaseUrl.replace(/\/+$/, '');
+    return {
+      unsubscribeUrl: `${base}/unsubscribe?token=test-send`,
+      preferencesUrl: `${base}/preferences?token=test-send`,
+    };
+  };
+
+  const deliverDeps: DeliverDeps = {
+    issues: deps.issues,
+    ledger: deps.ledger,
+    subscribers: deps.subscribers,
+    mailer: deps.mailer,
+    rate: {
+      acquire: async () => {
+        const wait = bucket.reserve(clock.now().getTime());
+        if (wait > 0) await sleep(wait);
+      },
+    },
+    loadEmail,
+    links,
+    unsubscribeMailbox: deps.unsubscribeMailbox,
+    clock,
+    sleep,
+    random: deps.random ?? Math.random,
+    newClaimId: randomUUID,
+    retry: deps.retry ?? defaultRetryPolicy,
+    staleAfterMs: deps.staleAfterMs ?? 15 * 60_000,
+    inFlight: deps.inFlight ?? 8,
+    log: deps.log,
+  };
+
+  return async function handler(event: unknown, context?: InvocationContext): Promise<SqsBatchResponse> {
+    const parsed = sqsEventSchema.safeParse(event);
+    if (!parsed.success) {
+      deps.log.error('send-batch got an event that is not an SQS event', { problem: parsed.error.message });
+      throw new TypeError('send-batch expects an SQS event');
+    }
+    const quota = await deps.accountLimits.sendQuota();
+    bucket.setRate(perSenderRate(quota.maxSendRate, deps.rateCap, deps.maxConcurrency));
+    const remaining = context?.getRemainingTimeInMillis() ?? 15 * 60_000;
+    const deadlineMs = clock.now().getTime() + remaining - (deps.deadlineMarginMs ?? 20_000);
+
+    const failures: { itemIdentifier: string }[] = [];
+    for (const record of parsed.data.Records) {
+      const batch = parseBody(record.body);
+      if (batch === null) {
+        // Left to the queue: after its redrive count it lands in the dead-letter queue for a look.
+        deps.log.error('queue message is not a recipient batch', { messageId: record.messageId });
+        failures.push({ itemIdentifier: record.messageId });
+        continue;
+      }
+      let result: BatchResult;
+      try {
+        result = await deliverBatch(batch, deliverDeps, { deadlineMs });
+      } catch (error) {
+        deps.log.error('send-batch failed unexpectedly; the whole batch will be redelivered', {
+          issueId: batch.issueId,
+          batchId: batch.batchId,
+          error: error instanceof Error ? error.message : String(error),
+        });
+        throw error;
+      }
+      if (result.kind === 'retry-later') failures.push({ itemIdentifier: record.messageId });
+    }
+    return { batchItemFailures: failures };
+  };
+}
+
+function parseBody(body: string) {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  const parsed = recipientBatchSchema.safeParse(json);
+  return parsed.success ? parsed.data : null;
+}

@@ -1,0 +1,46 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { dynamoDocumentClient, s3Client, sesClient } from '../adapters/aws-clients.ts';
+import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
+import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
+import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
+import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
+import { SesAccountLimits } from '../adapters/ses-account-limits.ts';
+import { SesMailer } from '../adapters/ses-mailer.ts';
+import { createSendBatchHandler } from '../app/send-batch.ts';
+import { type Config, loadConfig, need } from '../config.ts';
+import { ConfigError } from '../core/errors.ts';
+
+/** The token signing secret: the value itself (local) or read once from Secrets Manager (AWS). */
+async function tokenSecret(config: Config): Promise<string> {
+  if (config.TOKEN_SECRET !== undefined) return config.TOKEN_SECRET;
+  const arn = need(config, 'TOKEN_SECRET_ARN');
+  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({ region: config.AWS_REGION });
+  const secret = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+  if (!secret.SecretString) throw new ConfigError(`secret ${arn} has no string value`);
+  return secret.SecretString;
+}
+
+const config = loadConfig();
+const logger = new Logger({ serviceName: 'send-batch', logLevel: config.LOG_LEVEL });
+const db = dynamoDocumentClient(config);
+const ses = sesClient(config);
+
+export const handler = createSendBatchHandler({
+  issues: new DynamoDbIssueStore(db, need(config, 'ISSUES_TABLE')),
+  ledger: new DynamoDbDeliveryLedger(db, need(config, 'DELIVERIES_TABLE')),
+  archive: new S3IssueArchive(s3Client(config), need(config, 'ISSUES_BUCKET')),
+  subscribers: new DynamoSubscriberStore(db, need(config, 'SUBSCRIBERS_TABLE')),
+  mailer: new SesMailer(ses, { configurationSetName: config.SES_CONFIGURATION_SET }),
+  accountLimits: new SesAccountLimits(ses),
+  rateCap: config.SEND_RATE_CAP,
+  maxConcurrency: config.SEND_MAX_CONCURRENCY,
+  tokenSecret: await tokenSecret(config),
+  publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),
+  unsubscribeMailbox: config.UNSUBSCRIBE_MAILBOX ?? null,
+  log: {
+    info: (message, data) => logger.info(message, data ?? {}),
+    warn: (message, data) => logger.warn(message, data ?? {}),
+    error: (message, data) => logger.error(message, data ?? {}),
+  },
+});
