@@ -61,7 +61,22 @@ export async function mjmlToHtml(mjml: string, where: string): Promise<string> {
   } catch (cause) {
     throw new RenderError(`${where}: MJML: ${(cause as Error).message}`, { cause });
   }
-  return html.replace(/[ \t]*\n\s*/g, '\n');
+  return asciiHtml(html.replace(/[ \t]*\n\s*/g, '\n'));
+}
+
+/**
+ * Every non-ASCII character outside `<style>` as a numeric reference (slot marks excepted): the same
+ * document, but a one-byte string that is cheap to copy and encode for every recipient.
+ */
+export function asciiHtml(html: string): string {
+  return html
+    .split(/(<style[^>]*>[\s\S]*?<\/style>)/i)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/[^\u0000-\u007F\uE000\uE001]/gu, (c) => `&#${c.codePointAt(0) ?? 0xfffd};`),
+    )
+    .join('');
 }
 
 /** Handlebars, then MJML: one finished HTML document. */

@@ -35,7 +35,8 @@ const WORDING: Record<Kind, { subject: (brand: string) => string; preheader: str
 function footer(brand: string, postalAddress: string): string[] {
   return [
     '-- ',
-    `This email was sent to ${slot('email')} because someone asked to subscribe this address.`,
+    `This email was sent to ${slot('email')}`,
+    'because someone asked to subscribe this address.',
     wrap(`${brand} · ${postalAddress}`),
   ];
 }

@@ -35,6 +35,11 @@ export async function digestConfig(id: string): Promise<DigestConfig> {
   return config;
 }
 
+/** Slots made visible (`⟦email⟧`) so snapshots can be read. */
+export function showSlots(text: string): string {
+  return text.replace(/\uE000([A-Za-z]+)\uE001/g, '⟦$1⟧');
+}
+
 let templateSet: Promise<TemplateSet> | undefined;
 export function templates(): Promise<TemplateSet> {
   templateSet ??= loadTemplateSet();
