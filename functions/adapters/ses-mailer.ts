@@ -66,7 +66,8 @@ function normaliseMailbox(value: string, field: string): string {
   const match = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(value);
   if (match) {
     const [, rawName = '', address = ''] = match;
-    const name = rawName.replace(/^"(.*)"$/, '$1');
+    const quoted = /^"(.*)"$/.exec(rawName);
+    const name = quoted ? (quoted[1] ?? '').replace(/\\(.)/g, '$1') : rawName;
     return formatAddress(address, name);
   }
   check(/^[^\s<>@]+@[^\s<>@]+$/.test(value), `${field} is not an email address`);

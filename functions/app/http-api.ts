@@ -94,7 +94,10 @@ const emailField = z
   });
 
 const digestList = z
-  .array(z.string().max(100, 'A digest id is too long.'), { error: 'Choose the digests as a list of ids.' })
+  .array(z.string().max(100, 'A digest id is too long.'), {
+    error: (issue) =>
+      issue.input === undefined ? 'Choose at least one digest.' : 'Choose the digests as a list of ids.',
+  })
   .max(50, 'Too many digests.');
 
 const subscribeSchema = z.strictObject({

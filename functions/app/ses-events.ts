@@ -1,0 +1,237 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { z } from 'zod';
+import type { Clock } from '../core/ports.ts';
+import { normaliseEmail } from '../core/subscribers/email.ts';
+import { countSoftBounce, suppress as suppressTransition } from '../core/subscribers/lifecycle.ts';
+import type { SubscriberStore } from '../core/subscribers/ports.ts';
+
+/**
+ * SES delivery events in: SNS-wrapped notifications (configuration-set event publishing or identity
+ * feedback notifications) and EventBridge `aws.ses` events. A hard bounce or a complaint suppresses
+ * the subscriber for good; soft bounces are counted; everything else is logged and ignored.
+ * Redelivered events change nothing twice: suppression is idempotent and each soft bounce is claimed
+ * once by its feedback id.
+ */
+export interface SesEventsDeps {
+  store: Pick<SubscriberStore, 'findByEmail' | 'update' | 'claimEvent' | 'releaseEvent'>;
+  clock: Clock;
+  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+}
+
+export interface SesEventsSummary {
+  suppressed: number;
+  softBounces: number;
+  ignored: number;
+  unknownRecipients: number;
+}
+
+export type SesEventsHandler = (event: unknown, context?: unknown) => Promise<SesEventsSummary>;
+
+/** How long a handled soft bounce is remembered for deduplication (SNS redelivers within hours). */
+const EVENT_MEMORY_DAYS = 14;
+
+const recipientSchema = z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() });
+const bounceSchema = z.object({
+  bounceType: z.string(),
+  bounceSubType: z.string().optional(),
+  bouncedRecipients: z.array(recipientSchema),
+  feedbackId: z.string().min(1),
+  timestamp: z.string().optional(),
+});
+const complaintSchema = z.object({
+  complainedRecipients: z.array(recipientSchema),
+  feedbackId: z.string().min(1),
+  complaintFeedbackType: z.string().nullish(),
+  timestamp: z.string().optional(),
+});
+const notificationSchema = z.object({
+  eventType: z.string().optional(),
+  notificationType: z.string().optional(),
+  mail: z.object({ messageId: z.string().optional() }).optional(),
+  bounce: bounceSchema.optional(),
+  complaint: complaintSchema.optional(),
+});
+type Notification = z.infer<typeof notificationSchema>;
+
+const snsEventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        EventSource: z.literal('aws:sns').optional(),
+        Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }),
+      }),
+    )
+    .min(1),
+});
+const eventBridgeSchema = z.object({
+  source: z.literal('aws.ses'),
+  'detail-type': z.string(),
+  id: z.string().optional(),
+  detail: z.unknown(),
+});
+
+type Envelope = { source: string; payload: unknown };
+
+function envelopes(event: unknown): Envelope[] | undefined {
+  const sns = snsEventSchema.safeParse(event);
+  if (sns.success) {
+    return sns.data.Records.map((record) => {
+      let payload: unknown;
+      try {
+        payload = JSON.parse(record.Sns.Message);
+      } catch {
+        payload = undefined;
+      }
+      return { source: `sns:${record.Sns.MessageId ?? '?'}`, payload };
+    });
+  }
+  const bridge = eventBridgeSchema.safeParse(event);
+  if (bridge.success)
+    return [{ source: `eventbridge:${bridge.data.id ?? '?'}`, payload: bridge.data.detail }];
+  return undefined;
+}
+
+function kindOf(notification: Notification): string {
+  return notification.eventType ?? notification.notificationType ?? 'unknown';
+}
+
+function parseTime(value: string | undefined, fallback: Date): Date {
+  const time = value === undefined ? Number.NaN : Date.parse(value);
+  return Number.isNaN(time) ? fallback : new Date(time);
+}
+
+export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
+  const { store, logger, metrics } = deps;
+
+  async function subscriberFor(address: string): Promise<{ id: string } | undefined> {
+    const normalised = normaliseEmail(address);
+    if (!normalised.ok) return undefined;
+    return store.findByEmail(normalised.email);
+  }
+
+  async function suppress(
+    address: string,
+    reason: 'bounce' | 'complaint',
+    at: Date,
+    detail: string,
+    summary: SesEventsSummary,
+  ): Promise<void> {
+    const subscriber = await subscriberFor(address);
+    if (subscriber === undefined) {
+      summary.unknownRecipients += 1;
+      logger.info('SES event for an address that is no subscriber', { reason });
+      return;
+    }
+    const suppression = { reason, at: at.toISOString(), detail: detail.slice(0, 500) };
+    const result = await store.update(subscriber.id, (current) => suppressTransition(current, suppression));
+    if (result?.changed) {
+      summary.suppressed += 1;
+      metrics.addMetric(
+        reason === 'bounce' ? 'HardBounceSuppressions' : 'ComplaintSuppressions',
+        MetricUnit.Count,
+        1,
+      );
+      logger.info('subscriber suppressed', { subscriberId: subscriber.id, reason });
+    }
+  }
+
+  async function softBounce(address: string, feedbackId: string, at: Date, summary: SesEventsSummary) {
+    const subscriber = await subscriberFor(address);
+    if (subscriber === undefined) {
+      summary.unknownRecipients += 1;
+      return;
+    }
+    const key = `ses-soft-bounce#${feedbackId}#${subscriber.id}`;
+    const expires = new Date(deps.clock.now().getTime() + EVENT_MEMORY_DAYS * 86_400_000);
+    if (!(await store.claimEvent(key, expires))) {
+      logger.debug('soft bounce already counted', { subscriberId: subscriber.id });
+      return;
+    }
+    try {
+      await store.update(subscriber.id, (current) => countSoftBounce(current, at));
+    } catch (cause) {
+      await store.releaseEvent(key);
+      throw cause;
+    }
+    summary.softBounces += 1;
+    metrics.addMetric('SoftBounces', MetricUnit.Count, 1);
+  }
+
+  async function handle(notification: Notification, summary: SesEventsSummary): Promise<void> {
+    const now = deps.clock.now();
+    const kind = kindOf(notification);
+    if (kind === 'Bounce' && notification.bounce !== undefined) {
+      const bounce = notification.bounce;
+      const at = parseTime(bounce.timestamp, now);
+      for (const recipient of bounce.bouncedRecipients) {
+        if (bounce.bounceType === 'Permanent') {
+          const detail = [bounce.bounceSubType, recipient.diagnosticCode].filter(Boolean).join(': ');
+          await suppress(recipient.emailAddress, 'bounce', at, detail || 'permanent bounce', summary);
+        } else {
+          await softBounce(recipient.emailAddress, bounce.feedbackId, at, summary);
+        }
+      }
+      return;
+    }
+    if (kind === 'Complaint' && notification.complaint !== undefined) {
+      const complaint = notification.complaint;
+      // A "not-spam" report is the opposite of a complaint.
+      if (complaint.complaintFeedbackType === 'not-spam') {
+        summary.ignored += 1;
+        return;
+      }
+      const at = parseTime(complaint.timestamp, now);
+      for (const recipient of complaint.complainedRecipients) {
+        await suppress(
+          recipient.emailAddress,
+          'complaint',
+          at,
+          complaint.complaintFeedbackType ?? 'complaint',
+          summary,
+        );
+      }
+      return;
+    }
+    summary.ignored += 1;
+    logger.debug('SES event ignored', { kind });
+  }
+
+  return async (event) => {
+    const summary: SesEventsSummary = { suppressed: 0, softBounces: 0, ignored: 0, unknownRecipients: 0 };
+    const list = envelopes(event);
+    if (list === undefined) {
+      summary.ignored += 1;
+      logger.warn('event is neither an SNS nor an EventBridge SES event; ignored');
+      metrics.addMetric('IgnoredSesEvents', MetricUnit.Count, 1);
+      metrics.publishStoredMetrics();
+      return summary;
+    }
+    const failures: unknown[] = [];
+    for (const envelope of list) {
+      const parsed = notificationSchema.safeParse(envelope.payload);
+      if (!parsed.success) {
+        summary.ignored += 1;
+        logger.warn('SES notification not understood; ignored', { source: envelope.source });
+        metrics.addMetric('IgnoredSesEvents', MetricUnit.Count, 1);
+        continue;
+      }
+      try {
+        await handle(parsed.data, summary);
+      } catch (cause) {
+        failures.push(cause);
+        logger.error('SES notification failed', {
+          source: envelope.source,
+          error: cause instanceof Error ? cause.message : String(cause),
+        });
+      }
+    }
+    metrics.publishStoredMetrics();
+    // Throwing makes Lambda redeliver; handled notifications are idempotent, so that is safe.
+    if (failures.length > 0) {
+      throw new AggregateError(failures, `${failures.length} SES notification(s) failed`);
+    }
+    return summary;
+  };
+}

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chooseDigests,
+  claimedConfirmation,
+  claimedWelcome,
+  confirm,
+  countSoftBounce,
+  newConfirmedSubscriber,
+  newPendingSubscriber,
+  releaseConfirmation,
+  releaseWelcome,
+  requestSubscription,
+  type SubscribeRequest,
+  suppress,
+  unsubscribe,
+} from '../../functions/core/subscribers/lifecycle.ts';
+import { activeDigests, type Subscriber, subscriberSchema } from '../../functions/core/subscribers/model.ts';
+
+const ID = 'abcdefghijklmnopqrstuvwxyz';
+const T0 = new Date('2026-03-01T09:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+const POLICY = { confirmTokenTtlHours: 72, resendCooldownMinutes: 15 };
+const REQUEST: SubscribeRequest = {
+  email: 'ann@example.com',
+  digests: ['weekly', 'weekly', 'monthly'],
+  consent: { method: 'form', source: 'signup-page', ip: '192.0.2.1' },
+};
+
+function must(value: Subscriber | undefined): Subscriber {
+  if (value === undefined) throw new Error('expected a change');
+  return subscriberSchema.parse(value);
+}
+
+const pending = () => newPendingSubscriber(ID, REQUEST, T0, POLICY);
+const confirmed = () => must(confirm(pending(), at(1)));
+
+describe('subscriber life cycle', () => {
+  it('a new sign-up is pending, de-duplicates digests, claims a confirmation and expires after the link plus a day', () => {
+    const s = subscriberSchema.parse(pending());
+    expect(s).toMatchObject({
+      status: 'pending',
+      digests: ['weekly', 'monthly'],
+      confirmationSentAt: T0.toISOString(),
+    });
+    expect(s.expiresAt).toBe('2026-03-05T09:00:00.000Z');
+    expect(activeDigests(s)).toEqual([]);
+  });
+
+  it('confirming makes the digests active, records when, and claims the welcome once', () => {
+    const before = pending();
+    const after = must(confirm(before, at(5)));
+    expect(after).toMatchObject({ status: 'confirmed', confirmedAt: at(5).toISOString(), welcomeDue: false });
+    expect(after.consent.confirmedAt).toBe(at(5).toISOString());
+    expect(after.expiresAt).toBeUndefined();
+    expect(activeDigests(after)).toEqual(['weekly', 'monthly']);
+    expect(claimedWelcome(before, after)).toBe(true);
+    expect(confirm(after, at(6))).toBeUndefined();
+  });
+
+  it('a released welcome is claimed again by the next confirmation', () => {
+    const s = confirmed();
+    const released = must(releaseWelcome(s.welcomeSentAt ?? '')(s));
+    expect(released.welcomeDue).toBe(true);
+    const again = must(confirm(released, at(10)));
+    expect(claimedWelcome(released, again)).toBe(true);
+  });
+
+  it('asking again while pending re-sends only after the cool-down', () => {
+    const s = pending();
+    expect(requestSubscription(s, REQUEST, at(14), POLICY)).toBeUndefined();
+    const changedDigests = must(requestSubscription(s, { ...REQUEST, digests: ['monthly'] }, at(14), POLICY));
+    expect(changedDigests.digests).toEqual(['monthly']);
+    expect(claimedConfirmation(s, changedDigests)).toBe(false);
+    const later = must(requestSubscription(s, REQUEST, at(15), POLICY));
+    expect(claimedConfirmation(s, later)).toBe(true);
+    expect(later.expiresAt).toBe('2026-03-05T09:15:00.000Z');
+  });
+
+  it('a sign-up for a confirmed address only records a request; digests already received ask for nothing', () => {
+    const s = confirmed();
+    expect(requestSubscription(s, { ...REQUEST, digests: ['weekly'] }, at(60), POLICY)).toBeUndefined();
+    const asked = must(requestSubscription(s, { ...REQUEST, digests: ['daily'] }, at(60), POLICY));
+    expect(asked.digests).toEqual(['weekly', 'monthly']);
+    expect(asked.request?.digests).toEqual(['daily']);
+    expect(must(confirm(asked, at(61))).digests).toEqual(['weekly', 'monthly', 'daily']);
+  });
+
+  it('unsubscribing is final until the owner confirms a new request', () => {
+    const s = must(unsubscribe(confirmed(), at(30)));
+    expect(s).toMatchObject({ status: 'unsubscribed', unsubscribedAt: at(30).toISOString() });
+    expect(unsubscribe(s, at(31))).toBeUndefined();
+    expect(confirm(s, at(31))).toBeUndefined();
+    const asked = must(requestSubscription(s, { ...REQUEST, digests: ['monthly'] }, at(60), POLICY));
+    expect(asked.status).toBe('unsubscribed');
+    const back = must(confirm(asked, at(61)));
+    expect(back).toMatchObject({ status: 'confirmed', digests: ['monthly'] });
+    expect(back.unsubscribedAt).toBeUndefined();
+  });
+
+  it('suppression is final: no request, confirmation, preference or unsubscribe changes it', () => {
+    const s = must(suppress(confirmed(), { reason: 'bounce', at: at(2).toISOString() }));
+    expect(activeDigests(s)).toEqual([]);
+    expect(suppress(s, { reason: 'complaint', at: at(3).toISOString() })).toBeUndefined();
+    expect(requestSubscription(s, REQUEST, at(100), POLICY)).toBeUndefined();
+    expect(confirm(s, at(100))).toBeUndefined();
+    expect(chooseDigests(s, ['weekly'], 'form', at(100))).toBeUndefined();
+    expect(unsubscribe(s, at(100))).toBeUndefined();
+  });
+
+  it('choosing digests replaces them; none unsubscribes; some re-subscribes an unsubscribed owner', () => {
+    const s = must(chooseDigests(confirmed(), ['monthly'], 'form', at(5)));
+    expect(s.digests).toEqual(['monthly']);
+    expect(chooseDigests(s, ['monthly'], 'form', at(6))).toBeUndefined();
+    const none = must(chooseDigests(s, [], 'form', at(7)));
+    expect(none.status).toBe('unsubscribed');
+    const back = must(chooseDigests(none, ['weekly'], 'api', at(8)));
+    expect(back).toMatchObject({
+      status: 'confirmed',
+      digests: ['weekly'],
+      consent: { method: 'api', source: 'preferences-page' },
+    });
+  });
+
+  it('a released confirmation claim restores the previous time only if it is still ours', () => {
+    const s = pending();
+    const later = must(requestSubscription(s, REQUEST, at(20), POLICY));
+    const released = must(releaseConfirmation(later.confirmationSentAt ?? '', s.confirmationSentAt)(later));
+    expect(released.confirmationSentAt).toBe(s.confirmationSentAt);
+    expect(releaseConfirmation('2020-01-01T00:00:00.000Z', undefined)(later)).toBeUndefined();
+  });
+
+  it('operators and imports create confirmed subscribers with their consent', () => {
+    const s = newConfirmedSubscriber(
+      ID,
+      {
+        email: 'ann@example.com',
+        digests: ['weekly'],
+        consent: { method: 'import', requestedAt: '2025-01-01T00:00:00.000Z', source: 'list.csv' },
+      },
+      T0,
+    );
+    expect(subscriberSchema.parse(s)).toMatchObject({
+      status: 'confirmed',
+      consent: { confirmedAt: T0.toISOString() },
+    });
+  });
+
+  it('soft bounces are counted', () => {
+    const s = countSoftBounce(countSoftBounce(confirmed(), at(1)), at(2));
+    expect(s).toMatchObject({ softBounces: 2, lastSoftBounceAt: at(2).toISOString(), status: 'confirmed' });
+  });
+});
