@@ -59,7 +59,7 @@ const PROFILE = 'PROFILE';
 const ADDRESS = 'EMAIL';
 const EVENT = 'EVENT';
 const MEMBERSHIP_PREFIX = 'DIGEST#';
-const MAX_UPDATE_ATTEMPTS = 5;
+const MAX_UPDATE_ATTEMPTS = 8;
 const MAX_CREATE_ATTEMPTS = 3;
 /** Non-pending profiles are written with this TTL first and lose it once their address item exists. */
 const PROVISIONAL_TTL_SECONDS = 3600;
@@ -117,6 +117,12 @@ function isConditionFailure(cause: unknown): boolean {
   );
 }
 
+/** Spreads out writers that keep colliding on the same subscriber. */
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function parseProfile(item: Record<string, unknown>): Subscriber {
   const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...fields } = item;
   const parsed = subscriberSchema.safeParse(fields);
@@ -124,6 +130,51 @@ function parseProfile(item: Record<string, unknown>): Subscriber {
     throw new SubscriberDataError(`stored subscriber ${String(item.pk)} is invalid: ${parsed.error.message}`);
   }
   return parsed.data;
+}
+
+function profileItem(subscriber: Subscriber): Record<string, unknown> {
+  return {
+    ...profileKey(subscriber.id),
+    type: 'subscriber',
+    ...subscriber,
+    ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
+      ? { ttl: epochSeconds(subscriber.expiresAt) }
+      : {}),
+  };
+}
+
+function membershipItem(subscriber: Subscriber, digestId: string): Record<string, unknown> {
+  return {
+    ...membershipKey(subscriber.id, digestId),
+    type: 'membership',
+    subscriberId: subscriber.id,
+    digestId,
+    email: subscriber.email,
+    ...(subscriber.name !== undefined ? { name: subscriber.name } : {}),
+    gsi1pk: digestPartition(digestId),
+    gsi1sk: subKey(subscriber.id),
+  };
+}
+
+/**
+ * Every item of a finished subscriber (profile, address, memberships), for bulk loading with
+ * BatchWriteItem where nothing else writes (seeding tests and benchmarks). Not for live tables:
+ * batch writes cannot check that an address is new.
+ */
+export function subscriberItems(subscriber: Subscriber): Record<string, unknown>[] {
+  return [
+    profileItem(subscriber),
+    {
+      ...addressKey(subscriber.email),
+      type: 'address',
+      subscriberId: subscriber.id,
+      createdAt: subscriber.createdAt,
+      ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
+        ? { ttl: epochSeconds(subscriber.expiresAt) }
+        : {}),
+    },
+    ...activeDigests(subscriber).map((digestId) => membershipItem(subscriber, digestId)),
+  ];
 }
 
 export class DynamoSubscriberStore implements SubscriberStore {
@@ -158,7 +209,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     await this.client.send(
       new PutCommand({
         TableName: this.table,
-        Item: { ...this.profileItem(subscriber), ttl },
+        Item: { ...profileItem(subscriber), ttl },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
@@ -207,6 +258,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
 
   public async update(id: string, change: SubscriberChange): Promise<UpdateResult | undefined> {
     for (let attempt = 0; attempt < MAX_UPDATE_ATTEMPTS; attempt++) {
+      if (attempt > 0) await backoff(attempt);
       const current = await this.get(id);
       if (current === undefined) return undefined;
       const proposed = change(current);
@@ -222,9 +274,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       };
       await this.removeMemberships(next);
       if (!(await this.syncAddressTtl(current, next))) return undefined;
-      if (
-        !(await this.putIf(this.profileItem(next), '#version = :version', { ':version': current.version }))
-      ) {
+      if (!(await this.putIf(profileItem(next), '#version = :version', { ':version': current.version }))) {
         continue;
       }
       await this.addMemberships(next);
@@ -333,17 +383,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
-  private profileItem(subscriber: Subscriber): Record<string, unknown> {
-    return {
-      ...profileKey(subscriber.id),
-      type: 'subscriber',
-      ...subscriber,
-      ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
-        ? { ttl: epochSeconds(subscriber.expiresAt) }
-        : {}),
-    };
-  }
-
   private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: addressKey(email), ConsistentRead: true }),
@@ -447,21 +486,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           return item === undefined || item.email !== target.email || item.name !== target.name;
         })
         .map((digestId) =>
-          this.client.send(
-            new PutCommand({
-              TableName: this.table,
-              Item: {
-                ...membershipKey(target.id, digestId),
-                type: 'membership',
-                subscriberId: target.id,
-                digestId,
-                email: target.email,
-                ...(target.name !== undefined ? { name: target.name } : {}),
-                gsi1pk: digestPartition(digestId),
-                gsi1sk: subKey(target.id),
-              },
-            }),
-          ),
+          this.client.send(new PutCommand({ TableName: this.table, Item: membershipItem(target, digestId) })),
         ),
     );
   }
