@@ -130,6 +130,8 @@ describe('a subscriber’s whole life on the local stack, in Chromium', () => {
       /^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?token=[^>]+>/,
     );
 
+    // A blank page first: setContent keeps the previous page's Content-Security-Policy, which forbids inline styles.
+    await page.goto('about:blank');
     await page.setContent(digestEmail.body?.html ?? '');
     await shot('04-digest-email');
     const hrefs = await page
