@@ -1,0 +1,329 @@
+import type { Article } from '../content/article.ts';
+import type { Theme } from '../content/config.ts';
+import { type DateMention, findDates } from '../text/dates.ts';
+import { type CityIndex, findPlaces, learnCities, type PlaceMention } from '../text/places.ts';
+import { splitSentences } from '../text/sentences.ts';
+import { STOPWORDS, type Token, tokenise } from '../text/tokens.ts';
+import { scoreThemes, type ThemeQuery, themeQueries } from './relevance.ts';
+import { type SparseVector, unitVector } from './vectors.ts';
+
+/** One sentence of an article with what the engine needs to know about it. */
+export interface SentenceInfo {
+  text: string;
+  articleId: string;
+  /** Position of the sentence in its article: a stable tie-breaker. */
+  position: number;
+  /** First sentence of a list item. */
+  listItem: boolean;
+  /** Stems of every word, stopwords included, for phrase matching. */
+  stems: string[];
+  /** Stems of content words (no stopwords). */
+  content: string[];
+  /** Content stems that are names (people, places, organisations, acronyms) or numbers. */
+  names: string[];
+  dates: DateMention[];
+  places: PlaceMention[];
+  /** "helsinki@2018": a place tied to an event date in the same sentence. */
+  eventKeys: string[];
+}
+
+export interface AnalysedPassage {
+  /** `articleId#index`. */
+  key: string;
+  articleId: string;
+  /** Index of the passage within its article. */
+  index: number;
+  heading: string | null;
+  sentences: SentenceInfo[];
+  /** Content-word count, for BM25 length normalisation. */
+  length: number;
+  eventKeys: Set<string>;
+  /** BM25 relevance to every theme, by theme id. */
+  themeScores: Record<string, number>;
+  /** The theme the passage fits best when that score reaches the relevance threshold. */
+  bestTheme: string | null;
+  /** TF-IDF vector (names and event keys weighted up), unit length. */
+  vector: SparseVector;
+  /**
+   * The passage talks about the text itself ("This section explores …", "We're going to …"): an
+   * introduction to what other passages tell. It may join a story but never starts one.
+   */
+  signpost: boolean;
+  /** The passage dates events at two or more places ("… in Vietnam in 2017 and in Hamburg, also in 2017"). */
+  roundup: boolean;
+}
+
+export interface Analysis {
+  articles: ReadonlyMap<string, Article>;
+  themes: readonly Theme[];
+  passages: AnalysedPassage[];
+  /** Inverse document frequency over passages, by stem or event key. */
+  idf: ReadonlyMap<string, number>;
+  /** Stems used by at least two articles (all stems when there is one article): what can tie sources together. */
+  sharedStems: ReadonlySet<string>;
+  cities: CityIndex;
+  /** Stems written as names (see `nameStems`). */
+  names: ReadonlySet<string>;
+}
+
+/** A passage's score for its best theme must reach this for the passage to belong to a theme. */
+export const RELEVANCE_THRESHOLD = 3;
+const NAME_WEIGHT = 2;
+/** A sentence about the text itself: "This article delves into …", "We're going to take a look …". */
+export const SIGNPOST =
+  /\b(?:this|the following|the next|the previous|in this) (?:article|section|post|piece|chapter|essay|guide|blog|video|episode)\b|\b(?:we|I)(?:'re| are|'m| am|'ll| will) (?:going to |about to )?(?:take|dive|explore|look|break|examine|discuss|talk)\b/i;
+const EVENT_KEY_WEIGHT = 3;
+
+interface RawBlock {
+  heading: string | null;
+  /** Each entry is one list item or one paragraph's text. */
+  pieces: { text: string; listItem: boolean }[];
+}
+
+/** Paragraphs and lists of every section; a paragraph that ends with ":" leads into the list after it. */
+function rawBlocks(article: Article): RawBlock[] {
+  const blocks: RawBlock[] = [];
+  for (const section of article.sections) {
+    let leadIn: RawBlock | null = null;
+    for (const block of section.blocks) {
+      if (block.type === 'paragraph') {
+        const raw: RawBlock = { heading: section.heading, pieces: [{ text: block.text, listItem: false }] };
+        blocks.push(raw);
+        leadIn = /:\s*$/.test(block.text) ? raw : null;
+      } else {
+        const items = block.items.map((text) => ({ text, listItem: true }));
+        if (leadIn) leadIn.pieces.push(...items);
+        else blocks.push({ heading: section.heading, pieces: items });
+        leadIn = null;
+      }
+    }
+  }
+  return blocks;
+}
+
+/** Pairs each event date with the nearest place before it in the sentence (or after it). */
+export function eventKeysOf(dates: DateMention[], places: PlaceMention[]): string[] {
+  const keys = new Set<string>();
+  for (const date of dates) {
+    if (!date.event || places.length === 0) continue;
+    let place: PlaceMention | undefined;
+    for (const candidate of places) if (candidate.end <= date.start) place = candidate;
+    place ??= places.find((candidate) => candidate.start >= date.end);
+    if (!place) continue;
+    if (place.city) keys.add(`${place.city.toLowerCase()}@${date.year}`);
+    if (place.country) keys.add(`${place.country.toLowerCase()}@${date.year}`);
+  }
+  return [...keys].sort();
+}
+
+/** Places in event keys, a country counted once with its cities: {hamburg, germany, vietnam} → 2. */
+function distinctEventPlaces(keys: ReadonlySet<string>, cities: CityIndex): number {
+  const places = new Set([...keys].map((key) => key.slice(0, key.lastIndexOf('@'))));
+  const countriesOfCities = new Set<string>();
+  for (const [city, country] of cities)
+    if (places.has(city.toLowerCase())) countriesOfCities.add(country.toLowerCase());
+  let count = 0;
+  for (const place of places) if (!countriesOfCities.has(place)) count++;
+  return count;
+}
+
+interface NameEvidence {
+  capitalised: number;
+  lower: number;
+}
+
+/**
+ * A word is a name when, away from the start of a sentence, it is written with a capital (or digits) at
+ * least as often as without: "Helsinki", "NATO", "G20" are names; "Summit" in a title is not.
+ */
+function nameStems(tokenLists: Token[][]): Set<string> {
+  const evidence = new Map<string, NameEvidence>();
+  for (const tokens of tokenLists) {
+    tokens.forEach((token, i) => {
+      if (STOPWORDS.has(token.norm)) return;
+      const entry = evidence.get(token.stem) ?? { capitalised: 0, lower: 0 };
+      if (!token.capitalised) entry.lower++;
+      else if (i > 0) entry.capitalised++;
+      evidence.set(token.stem, entry);
+    });
+  }
+  const names = new Set<string>();
+  for (const [stem, entry] of evidence)
+    if (entry.capitalised > 0 && entry.capitalised >= entry.lower) names.add(stem);
+  return names;
+}
+
+function idfOf(df: number, n: number): number {
+  return Math.log((n + 1) / (df + 0.5));
+}
+
+/**
+ * Splits articles into passages and sentences and measures them: the digest-independent part of a
+ * build, shared by every digest built from the same articles.
+ */
+export function analyseArticles(articles: readonly Article[], themes: readonly Theme[]): Analysis {
+  const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const perArticle = sorted.map((article) => ({ article, blocks: rawBlocks(article) }));
+  const cities = learnCities(
+    perArticle.flatMap(({ blocks }) => blocks.flatMap((b) => b.pieces.map((piece) => piece.text))),
+  );
+
+  interface Draft {
+    article: Article;
+    heading: string | null;
+    sentences: { text: string; listItem: boolean; tokens: Token[] }[];
+  }
+  const drafts: Draft[][] = perArticle.map(({ article, blocks }) =>
+    blocks.map((block) => ({
+      article,
+      heading: block.heading,
+      sentences: block.pieces.flatMap((piece) =>
+        splitSentences(piece.text).map((text, i) => ({
+          text,
+          listItem: piece.listItem && i === 0,
+          tokens: tokenise(text),
+        })),
+      ),
+    })),
+  );
+  const names = nameStems(drafts.flat().flatMap((d) => d.sentences.map((s) => s.tokens)));
+
+  const passagesByArticle: { article: Article; heading: string | null; sentences: SentenceInfo[] }[][] = [];
+  for (const blocks of drafts) {
+    const articlePassages: { article: Article; heading: string | null; sentences: SentenceInfo[] }[] = [];
+    let position = 0;
+    for (const block of blocks) {
+      let current: SentenceInfo[] = [];
+      let currentKeys = new Set<string>();
+      const flush = () => {
+        if (current.length > 0)
+          articlePassages.push({ article: block.article, heading: block.heading, sentences: current });
+        current = [];
+        currentKeys = new Set();
+      };
+      for (const draft of block.sentences) {
+        const dates = findDates(draft.text);
+        const places = findPlaces(draft.text, cities);
+        const content: string[] = [];
+        const sentenceNames: string[] = [];
+        for (const token of draft.tokens) {
+          if (STOPWORDS.has(token.norm)) continue;
+          content.push(token.stem);
+          if (names.has(token.stem) || /\d/.test(token.stem)) sentenceNames.push(token.stem);
+        }
+        const info: SentenceInfo = {
+          text: draft.text,
+          articleId: block.article.id,
+          position: position++,
+          listItem: draft.listItem,
+          stems: draft.tokens.map((t) => t.stem),
+          content,
+          names: sentenceNames,
+          dates,
+          places,
+          eventKeys: eventKeysOf(dates, places),
+        };
+        // A sentence that ties a new place to a new date starts a new story within the block.
+        const startsNewEvent =
+          info.eventKeys.length > 0 &&
+          currentKeys.size > 0 &&
+          info.eventKeys.every((k) => !currentKeys.has(k));
+        if (startsNewEvent) flush();
+        current.push(info);
+        for (const key of info.eventKeys) currentKeys.add(key);
+      }
+      flush();
+    }
+    passagesByArticle.push(articlePassages);
+  }
+
+  const flat = passagesByArticle.flatMap((list) =>
+    list.map((p, index) => ({ ...p, index, key: `${p.article.id}#${index}` })),
+  );
+  const df = new Map<string, number>();
+  for (const passage of flat) {
+    const seen = new Set<string>();
+    for (const sentence of passage.sentences) {
+      for (const stem of sentence.content) seen.add(stem);
+      for (const key of sentence.eventKeys) seen.add(`@${key}`);
+    }
+    if (passage.heading)
+      for (const t of tokenise(passage.heading)) if (!STOPWORDS.has(t.norm)) seen.add(t.stem);
+    for (const feature of seen) df.set(feature, (df.get(feature) ?? 0) + 1);
+  }
+  // Words one article alone uses say how it is written, not what it is about: they cannot tie two
+  // sources to one story, so they stay out of the vectors (unless there is only one article).
+  const articleDf = new Map<string, number>();
+  for (const list of passagesByArticle) {
+    const seen = new Set<string>();
+    for (const passage of list)
+      for (const sentence of passage.sentences) for (const stem of sentence.content) seen.add(stem);
+    for (const stem of seen) articleDf.set(stem, (articleDf.get(stem) ?? 0) + 1);
+  }
+  const minArticles = passagesByArticle.length > 1 ? 2 : 1;
+  const n = flat.length;
+  const idf = new Map<string, number>();
+  for (const [feature, count] of df) idf.set(feature, idfOf(count, n));
+  const queries: ThemeQuery[] = themeQueries(themes);
+  const lengths = flat.map((p) => p.sentences.reduce((sum, s) => sum + s.content.length, 0));
+  const averageLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
+  const scores = scoreThemes(
+    queries,
+    flat.map((p, i) => ({
+      stems: p.sentences.flatMap((s) => [...s.stems, '\u0000']),
+      headingStems: p.heading ? tokenise(p.heading).map((t) => t.stem) : [],
+      length: lengths[i] ?? 0,
+    })),
+    averageLength,
+  );
+
+  const passages: AnalysedPassage[] = flat.map((p, i) => {
+    const themeScores = scores[i] ?? {};
+    let bestTheme: string | null = null;
+    let best = RELEVANCE_THRESHOLD;
+    for (const theme of themes) {
+      const score = themeScores[theme.id] ?? 0;
+      if (score >= best && (bestTheme === null || score > best)) {
+        best = score;
+        bestTheme = theme.id;
+      }
+    }
+    const counts = new Map<string, number>();
+    const nameSet = new Set<string>();
+    const eventKeys = new Set<string>();
+    for (const sentence of p.sentences) {
+      for (const stem of sentence.content) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+      for (const stem of sentence.names) nameSet.add(stem);
+      for (const key of sentence.eventKeys) eventKeys.add(key);
+    }
+    const weights = new Map<string, number>();
+    for (const [stem, count] of counts) {
+      if ((articleDf.get(stem) ?? 0) < minArticles) continue;
+      weights.set(stem, (1 + Math.log(count)) * (idf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1));
+    }
+    for (const key of eventKeys) weights.set(`@${key}`, (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
+    return {
+      key: p.key,
+      articleId: p.article.id,
+      index: p.index,
+      heading: p.heading,
+      sentences: p.sentences,
+      length: lengths[i] ?? 0,
+      eventKeys,
+      themeScores,
+      bestTheme,
+      vector: unitVector(weights),
+      signpost: p.sentences.some((sentence) => SIGNPOST.test(sentence.text)),
+      roundup: distinctEventPlaces(eventKeys, cities) > 1,
+    };
+  });
+  return {
+    articles: new Map(sorted.map((a) => [a.id, a])),
+    themes,
+    passages,
+    idf,
+    sharedStems: new Set([...articleDf].filter(([, count]) => count >= minArticles).map(([stem]) => stem)),
+    cities,
+    names,
+  };
+}

@@ -1,0 +1,138 @@
+/** Dates written in English prose: "July 2018", "2 August 2017", "Nov. 11, 2017", "(2017)", "in 2016". */
+
+export interface DateMention {
+  /** As a reader should see it: "July 2018", "2 August 2017", "2017". */
+  when: string;
+  /** "2018-07", "2017-08-02", "2017". */
+  sortKey: string;
+  year: string;
+  precision: 'day' | 'month' | 'year';
+  /**
+   * The date places something in time ("in 2017", "(2017)", "in July 2018") rather than naming a thing
+   * ("the 2016 election").
+   */
+  event: boolean;
+  start: number;
+  end: number;
+}
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+const MONTH_BY_PREFIX = new Map<string, number>();
+MONTH_NAMES.forEach((name, index) => {
+  MONTH_BY_PREFIX.set(name.toLowerCase(), index + 1);
+  MONTH_BY_PREFIX.set(name.slice(0, 3).toLowerCase(), index + 1);
+});
+MONTH_BY_PREFIX.set('sept', 9);
+
+const MONTH =
+  '(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)';
+const YEAR = '((?:1[6-9]|20)\\d{2})';
+const DAY = '([0-3]?\\d)(?:st|nd|rd|th)?';
+const DATE = new RegExp(
+  [
+    `\\b${DAY} ${MONTH}\\.?,? ${YEAR}\\b`,
+    `\\b${MONTH}\\.? ${DAY},? ${YEAR}\\b`,
+    `\\b${MONTH}\\.?,? (?:of )?${YEAR}\\b`,
+    `\\b${YEAR}\\b`,
+  ]
+    .map((p) => `(?:${p})`)
+    .join('|'),
+  'g',
+);
+
+/** Words after which a bare year places an event in time. */
+const TEMPORAL_BEFORE =
+  /(?:\b(?:in|since|by|until|till|during|from|of|to|before|after|around|early|late|mid|summer|spring|autumn|fall|winter|year)\s*-?\s*|\(\s*)$/i;
+
+function monthNumber(name: string): number {
+  return MONTH_BY_PREFIX.get(name.toLowerCase().replace(/\.$/, '')) ?? 0;
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+export function findDates(text: string): DateMention[] {
+  const found: DateMention[] = [];
+  for (const match of text.matchAll(DATE)) {
+    const [, d1, m1, y1, m2, d2, y2, m3, y3, y4] = match;
+    const start = match.index;
+    const end = start + match[0].length;
+    const before = text.slice(Math.max(0, start - 12), start);
+    if (y1 !== undefined && m1 !== undefined && d1 !== undefined) {
+      const month = monthNumber(m1);
+      const day = Number(d1);
+      if (day >= 1 && day <= 31) {
+        found.push({
+          when: `${day} ${MONTH_NAMES[month - 1]} ${y1}`,
+          sortKey: `${y1}-${pad(month)}-${pad(day)}`,
+          year: y1,
+          precision: 'day',
+          event: true,
+          start,
+          end,
+        });
+        continue;
+      }
+    }
+    if (y2 !== undefined && m2 !== undefined && d2 !== undefined) {
+      const month = monthNumber(m2);
+      const day = Number(d2);
+      if (day >= 1 && day <= 31) {
+        found.push({
+          when: `${day} ${MONTH_NAMES[month - 1]} ${y2}`,
+          sortKey: `${y2}-${pad(month)}-${pad(day)}`,
+          year: y2,
+          precision: 'day',
+          event: true,
+          start,
+          end,
+        });
+        continue;
+      }
+    }
+    if (y3 !== undefined && m3 !== undefined) {
+      // "May 2018" is a date; "may 2018" is not, and the pattern is case-sensitive on the capital.
+      const month = monthNumber(m3);
+      found.push({
+        when: `${MONTH_NAMES[month - 1]} ${y3}`,
+        sortKey: `${y3}-${pad(month)}`,
+        year: y3,
+        precision: 'month',
+        event: true,
+        start,
+        end,
+      });
+      continue;
+    }
+    if (y4 !== undefined) {
+      const after = text.slice(end, end + 2);
+      const isRangeOrNumber = /^[-–]\d|^\d|^,\d/.test(after) || /(?:\d[-–]|[$£€])$/.test(before);
+      if (isRangeOrNumber && !/\($/.test(before)) continue;
+      found.push({
+        when: y4,
+        sortKey: y4,
+        year: y4,
+        precision: 'year',
+        event: TEMPORAL_BEFORE.test(before),
+        start,
+        end,
+      });
+    }
+  }
+  return found;
+}
