@@ -31,6 +31,13 @@ export const TEMPLATES_BUNDLE_DIR = 'templates';
 export const LAMBDA_TASK_ROOT = '/var/task';
 export const TEMPLATES_DIR_ON_LAMBDA = `${LAMBDA_TASK_ROOT}/${TEMPLATES_BUNDLE_DIR}`;
 
+/**
+ * Source maps map stack traces to file and line but leave the sources out: with
+ * `--enable-source-maps`, Node parses the whole map at import, and the sources triple its size
+ * (a 4 MB bundle with MJML: 12.6 MB map, import ~2× slower; 3.9 MB without sources, no slower).
+ */
+export const SOURCES_CONTENT = false;
+
 /** The bundled file's name (NodejsFunction names an ESM bundle `index.mjs`). */
 export const BUNDLE_FILE = 'index.mjs';
 
@@ -41,6 +48,7 @@ export function lambdaBundling(copyTemplates: boolean): BundlingOptions {
     target: NODE_TARGET,
     minify: true,
     sourceMap: true,
+    sourcesContent: SOURCES_CONTENT,
     externalModules: EXTERNAL_MODULES,
     mainFields: MAIN_FIELDS,
     banner: ESM_REQUIRE_BANNER,
@@ -69,6 +77,7 @@ export function esbuildOptions(entry: string, outfile: string) {
     target: NODE_TARGET,
     minify: true,
     sourcemap: true,
+    sourcesContent: SOURCES_CONTENT,
     external: EXTERNAL_MODULES,
     mainFields: MAIN_FIELDS,
     banner: { js: ESM_REQUIRE_BANNER },

@@ -427,12 +427,11 @@ export class StatelessStack extends Stack {
           {
             id: 'AwsSolutions-IAM5',
             reason:
-              'grantRead/grantReadWrite on one bucket: object actions (s3:GetObject*, s3:List*, …) on its objects',
+              'grantRead/grantPut on one bucket: object actions (s3:GetObject*, s3:List*, s3:Abort*, …) on its objects',
             appliesTo: [
               'Action::s3:GetObject*',
               'Action::s3:GetBucket*',
               'Action::s3:List*',
-              'Action::s3:DeleteObject*',
               'Action::s3:Abort*',
               { regex: `/^Resource::${crossStackArn('Bucket')}\\/\\*$/g` },
             ],
