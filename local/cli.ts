@@ -3,6 +3,7 @@ import { type CliIo, type Command, EXIT_INVALID, EXIT_USAGE, processIo, UsageErr
 /** Each command lives in `local/commands/<name>.ts` and is loaded only when run. */
 const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   check: () => import('./commands/check.ts'),
+  subscribers: () => import('./commands/subscribers.ts'),
   build: () => import('./commands/build.ts'),
   preview: () => import('./commands/preview.ts'),
 };
