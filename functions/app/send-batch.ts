@@ -35,7 +35,8 @@ export interface SendBatchDeps {
   rateCap: number | undefined;
   /** SEND_MAX_CONCURRENCY: how many send-batch invocations may run at once. */
   maxConcurrency: number;
-  tokenSecret: string;
+  /** The token signing secret (read once per container). */
+  tokenSecret: () => Promise<string>;
   /** PUBLIC_BASE_URL: where /unsubscribe and /preferences are served. */
   publicBaseUrl: string;
   unsubscribeMailbox: string | null;
@@ -93,12 +94,12 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     return cached;
   }
 
+  let secret = '';
   const links = (
     subscriberId: string | null,
     now: Date,
   ): SubscriberLinks | { unsubscribeUrl: string; preferencesUrl: string } => {
-    if (subscriberId !== null)
-      return subscriberLinks(deps.tokenSecret, deps.publicBaseUrl, subscriberId, now);
+    if (subscriberId !== null) return subscriberLinks(secret, deps.publicBaseUrl, subscriberId, now);
     // A test address that is nobody's subscription: the links lead to the pages, which say the link is not valid.
     const base = deps.publicBaseUrl.replace(/\/+$/, '');
     return {
@@ -137,6 +138,7 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
       deps.log.error('send-batch got an event that is not an SQS event', { problem: parsed.error.message });
       throw new TypeError('send-batch expects an SQS event');
     }
+    secret = await deps.tokenSecret();
     const quota = await deps.accountLimits.sendQuota();
     bucket.setRate(perSenderRate(quota.maxSendRate, deps.rateCap, deps.maxConcurrency));
     const remaining = context?.getRemainingTimeInMillis() ?? 15 * 60_000;

@@ -6,20 +6,9 @@ import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts'
 import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SesAccountLimits } from '../adapters/ses-account-limits.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
+import { tokenSecretSource } from '../adapters/token-secret.ts';
 import { createSendBatchHandler } from '../app/send-batch.ts';
-import { type Config, loadConfig, need } from '../config.ts';
-import { ConfigError } from '../core/errors.ts';
-
-/** The token signing secret: the value itself (local) or read once from Secrets Manager (AWS). */
-async function tokenSecret(config: Config): Promise<string> {
-  if (config.TOKEN_SECRET !== undefined) return config.TOKEN_SECRET;
-  const arn = need(config, 'TOKEN_SECRET_ARN');
-  const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({ region: config.AWS_REGION });
-  const secret = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-  if (!secret.SecretString) throw new ConfigError(`secret ${arn} has no string value`);
-  return secret.SecretString;
-}
+import { loadConfig, need } from '../config.ts';
 
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'send-batch', logLevel: config.LOG_LEVEL });
@@ -35,7 +24,7 @@ export const handler = createSendBatchHandler({
   accountLimits: new SesAccountLimits(ses),
   rateCap: config.SEND_RATE_CAP,
   maxConcurrency: config.SEND_MAX_CONCURRENCY,
-  tokenSecret: await tokenSecret(config),
+  tokenSecret: tokenSecretSource(config),
   publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),
   unsubscribeMailbox: config.UNSUBSCRIBE_MAILBOX ?? null,
   log: {

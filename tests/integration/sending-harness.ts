@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -62,10 +63,59 @@ export interface SendingWorld {
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
+const EMULATOR_CHILD = `
+import { startEmulators } from ${JSON.stringify(path.resolve('local/emulators.ts'))};
+const emulators = await startEmulators({ sesMaxSendRate: Number(process.argv[1]) });
+process.stdout.write(JSON.stringify({ endpoints: emulators.endpoints, inboxUrl: emulators.inboxUrl }) + '\\n');
+process.stdin.resume();
+process.stdin.on('end', async () => { await emulators.stop(); process.exit(0); });
+`;
+
+/**
+ * The emulators in a process of their own, so that they and the code under test each get a core:
+ * in one process the test measures the emulators' CPU as much as ours.
+ */
+export async function startEmulatorsProcess(sesMaxSendRate: number): Promise<Emulators> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', EMULATOR_CHILD, String(sesMaxSendRate)],
+    { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env } },
+  );
+  const first = await new Promise<string>((resolve, reject) => {
+    let buffered = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const newline = buffered.indexOf('\n');
+      if (newline !== -1) resolve(buffered.slice(0, newline));
+    });
+    child.once('exit', (code) => reject(new Error(`emulator process exited with ${code}`)));
+    child.once('error', reject);
+  });
+  const started = z
+    .object({
+      endpoints: z.object({ dynamodb: z.string(), ses: z.string(), sqs: z.string(), s3: z.string() }),
+      inboxUrl: z.string(),
+    })
+    .parse(JSON.parse(first));
+  return {
+    ...started,
+    stop: async () => {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.stdin.end();
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
 export async function startSendingWorld(
-  options: { visibilityTimeoutSeconds?: number; sesMaxSendRate?: number } = {},
+  options: { visibilityTimeoutSeconds?: number; sesMaxSendRate?: number; separateProcess?: boolean } = {},
 ): Promise<SendingWorld> {
-  const emulators = await startEmulators({ sesMaxSendRate: options.sesMaxSendRate ?? 10_000 });
+  const sesMaxSendRate = options.sesMaxSendRate ?? 10_000;
+  const emulators = options.separateProcess
+    ? await startEmulatorsProcess(sesMaxSendRate)
+    : await startEmulators({ sesMaxSendRate });
   const common = { region: 'us-east-1', credentials };
   const dynamo = new DynamoDBClient({ ...common, endpoint: emulators.endpoints.dynamodb });
   const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
@@ -377,7 +427,7 @@ export function sendBatchDeps(
     accountLimits: world.accountLimits,
     rateCap: undefined,
     maxConcurrency: 1,
-    tokenSecret: TOKEN_SECRET,
+    tokenSecret: () => Promise.resolve(TOKEN_SECRET),
     publicBaseUrl: PUBLIC_BASE_URL,
     unsubscribeMailbox: UNSUBSCRIBE_MAILBOX,
     ...overrides,

@@ -2,11 +2,13 @@
  * A token bucket kept as a "theoretical arrival time" (GCRA): each reservation says how long the
  * caller must wait before it may send, so concurrent senders in one process share it fairly, in
  * reservation order, with no timers inside. Pure: the caller passes the time and does the waiting.
+ * Time is kept in whole microseconds and the interval rounded up, so float error can never let one
+ * send more than the rate through.
  */
 export class TokenBucket {
-  private intervalMs: number;
+  private intervalMicros: number;
   private readonly burst: number;
-  /** When the bucket will be empty again if nobody takes more. */
+  /** When (µs) the bucket will be empty again if nobody takes more. */
   private theoreticalArrival = Number.NEGATIVE_INFINITY;
 
   /**
@@ -14,30 +16,34 @@ export class TokenBucket {
    * @param burst tokens that may be taken at once after a pause (1: sends are evenly spaced)
    */
   public constructor(ratePerSecond: number, burst = 1) {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
-      throw new RangeError('rate must be a positive number');
     if (!Number.isInteger(burst) || burst < 1) throw new RangeError('burst must be a positive integer');
-    this.intervalMs = 1000 / ratePerSecond;
+    this.intervalMicros = TokenBucket.interval(ratePerSecond);
     this.burst = burst;
   }
 
+  private static interval(ratePerSecond: number): number {
+    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond)) {
+      throw new RangeError('rate must be a positive number');
+    }
+    return Math.ceil(1_000_000 / ratePerSecond);
+  }
+
   public get ratePerSecond(): number {
-    return 1000 / this.intervalMs;
+    return 1_000_000 / this.intervalMicros;
   }
 
   /** Changes the rate for reservations made from now on (e.g. the account's rate changed). */
   public setRate(ratePerSecond: number): void {
-    if (!(ratePerSecond > 0) || !Number.isFinite(ratePerSecond))
-      throw new RangeError('rate must be a positive number');
-    this.intervalMs = 1000 / ratePerSecond;
+    this.intervalMicros = TokenBucket.interval(ratePerSecond);
   }
 
   /** Reserves `tokens` and returns how many milliseconds to wait before using them (0: now). */
   public reserve(nowMs: number, tokens = 1): number {
     if (!Number.isInteger(tokens) || tokens < 1) throw new RangeError('tokens must be a positive integer');
-    const next = Math.max(this.theoreticalArrival, nowMs) + tokens * this.intervalMs;
+    const now = Math.round(nowMs * 1000);
+    const next = Math.max(this.theoreticalArrival, now) + tokens * this.intervalMicros;
     this.theoreticalArrival = next;
-    return Math.max(0, next - this.burst * this.intervalMs - nowMs);
+    return Math.max(0, next - this.burst * this.intervalMicros - now) / 1000;
   }
 }
 
