@@ -172,13 +172,11 @@ function parseWith<S extends z.ZodType>(
   return { ok: true, value: parsed.data };
 }
 
+/** JSON for JSON bodies and clients that ask for JSON only; pages for browsers and forms. */
 function formatFor(request: HttpRequest): Format {
-  const media = parseMediaType(request.headers['content-type']);
-  if (media?.type === 'application/json') return 'json';
-  if (media?.type === 'application/x-www-form-urlencoded' || media?.type === 'multipart/form-data')
-    return 'html';
   const accept = request.headers.accept ?? '';
-  return /application\/json/i.test(accept) && !/text\/html/i.test(accept) ? 'json' : 'html';
+  if (/application\/json/i.test(accept) && !/text\/html/i.test(accept)) return 'json';
+  return parseMediaType(request.headers['content-type'])?.type === 'application/json' ? 'json' : 'html';
 }
 
 function problemResponse(
