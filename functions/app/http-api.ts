@@ -257,8 +257,20 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     return secret;
   };
 
-  async function context(): Promise<SubscriberContext> {
-    const [resolvedSecret, digests] = await Promise.all([resolveSecret(), catalogue.digests()]);
+  /**
+   * `lenient`: unsubscribing must keep working when the content config is broken; the page then
+   * just cannot list digest titles.
+   */
+  async function context(lenient = false): Promise<SubscriberContext> {
+    const digestList = lenient
+      ? catalogue.digests().catch((cause: unknown) => {
+          deps.logger.error('content config unreadable; unsubscribing without digest titles', {
+            error: cause instanceof Error ? cause.message : String(cause),
+          });
+          return [];
+        })
+      : catalogue.digests();
+    const [resolvedSecret, digests] = await Promise.all([resolveSecret(), digestList]);
     return {
       store: deps.store,
       mailer: deps.mailer,
@@ -462,7 +474,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     if (!token.ok) return token.response;
     const actionUrl = `/unsubscribe?token=${encodeURIComponent(token.token)}`;
     if (request.method === 'GET') {
-      const outcome = await viewForUnsubscribe(await context(), token.token);
+      const outcome = await viewForUnsubscribe(await context(true), token.token);
       if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
       if (outcome.kind === 'not-found') return notFound(format);
       if (format === 'json') return jsonResponse(200, viewJson(outcome.view));
@@ -482,7 +494,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         details,
       );
     }
-    const outcome = await unsubscribe(await context(), token.token);
+    const outcome = await unsubscribe(await context(true), token.token);
     if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
     if (outcome.kind === 'not-found') {
       // Nothing left to unsubscribe is still success for a one-click client.

@@ -6,6 +6,7 @@ import {
   FORM,
   httpEvent,
   JSON_TYPE,
+  memoryContent,
   nextTestId,
   TEST_SECRET,
   tokenFrom,
@@ -271,6 +272,12 @@ describe('bad input', () => {
     });
     expect(badEscape.status).toBe(400);
     expect(badEscape.body).toContain('not correctly encoded');
+    const jsonAsForm = await call(app, 'POST', '/subscribe', {
+      headers: FORM,
+      body: JSON.stringify({ email: 'ann@example.com', digests: ['weekly'] }),
+    });
+    expect(jsonAsForm.status).toBe(400);
+    expect(jsonAsForm.body).toContain('Content-Type: application/json');
     const badUtf8 = await call(app, 'POST', '/subscribe', {
       headers: FORM,
       body: 'email=%C3%28&digests=weekly',
@@ -530,6 +537,20 @@ describe('unsubscribe', () => {
     ];
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
     expect((await app.store.get(subscriber.id))?.status).toBe('unsubscribed');
+  });
+
+  it('keeps working when the content config is broken', async () => {
+    const app = harness();
+    const subscriber = await confirmedSubscriber(app, 'ann@example.com');
+    const broken = appHarness({
+      store: app.store,
+      content: memoryContent({ 'themes.yaml': 'themes: [', 'digests.yaml': '' }),
+    });
+    const query = `token=${tokenFor(subscriber.id, 'unsubscribe')}`;
+    expect((await call(broken, 'GET', '/unsubscribe', { query })).status).toBe(200);
+    expect((await call(broken, 'POST', '/unsubscribe', { query })).status).toBe(200);
+    expect((await app.store.get(subscriber.id))?.status).toBe('unsubscribed');
+    expect((await call(broken, 'GET', '/')).status).toBe(500);
   });
 
   it('refuses an unsubscribe body with other fields or values', async () => {

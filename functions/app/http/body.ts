@@ -181,6 +181,13 @@ export function readBody(request: HttpRequest): BodyResult {
       } catch {
         return problem(400, 'malformed_form', 'The request body is not valid UTF-8.');
       }
+      if (/^\s*[{[]/.test(text)) {
+        return problem(
+          400,
+          'malformed_form',
+          'The body looks like JSON: send it with Content-Type: application/json.',
+        );
+      }
       const fields = parseUrlEncoded(text.trim());
       if (typeof fields === 'string') return problem(400, 'malformed_form', fields);
       return { ok: true, body: { kind: 'form', fields, encoding: 'urlencoded' } };
