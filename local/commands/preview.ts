@@ -6,6 +6,7 @@ import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import { visualThemeIds } from '../../functions/core/content/config.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
+import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestSchema } from '../../functions/core/digest/model.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { writeRenderedIssue } from '../render-output.ts';
@@ -46,20 +47,24 @@ async function ensureChromium(executable: string, io: CliIo): Promise<void> {
   if (!(await exists(executable))) throw new Error(`Chromium is still missing at ${executable}`);
 }
 
-/** Full-page PNGs of an HTML file at each width, network blocked (an email must not need it). */
-export async function screenshotHtml(
-  htmlFile: string,
-  shots: readonly { width: number; file: string }[],
+export interface Screenshot {
+  htmlFile: string;
+  width: number;
+  file: string;
+}
+
+/** Full-page PNGs of HTML files at given widths, in one browser, network blocked (an email must not need it). */
+export async function takeScreenshots(
+  shots: readonly Screenshot[],
   executablePath: string = DEFAULT_CHROMIUM,
 ): Promise<void> {
   const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
   try {
-    const html = await readFile(htmlFile, 'utf8');
     for (const shot of shots) {
       const page = await browser.newPage({ viewport: { width: shot.width, height: 800 } });
       await page.route('**/*', (route) => route.abort());
-      await page.setContent(html, { waitUntil: 'load' });
+      await page.setContent(await readFile(shot.htmlFile, 'utf8'), { waitUntil: 'load' });
       await page.screenshot({ path: shot.file, fullPage: true });
       await page.close();
     }
@@ -80,7 +85,7 @@ async function readDigestJson(file: string): Promise<Digest> {
 export const command: Command = {
   summary: 'render issues to HTML, text and PNG screenshots (375 and 600 px) for a look',
   usage:
-    'broadsheet preview [--digest ID] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--digest-json FILE] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
+    'broadsheet preview [--digest ID] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--date YYYY-MM-DD] [--digest-json FILE] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       digest: { type: 'string' },
@@ -88,6 +93,7 @@ export const command: Command = {
       content: { type: 'string', default: 'content' },
       articles: { type: 'string' },
       theme: { type: 'string' },
+      date: { type: 'string' },
       'digest-json': { type: 'string' },
       templates: { type: 'string', default: DEFAULT_TEMPLATES_DIR },
       chromium: { type: 'string', default: DEFAULT_CHROMIUM },
@@ -111,20 +117,34 @@ export const command: Command = {
     }
     const config = content.config;
 
+    const issueDate = values.date ?? new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(issueDate) || Number.isNaN(Date.parse(issueDate))) {
+      throw new UsageError('--date must be a date like 2025-11-21');
+    }
+    if (values.digest !== undefined && !config.digests.some((d) => d.id === values.digest)) {
+      io.err(
+        `no digest "${values.digest}" in digests.yaml (known: ${config.digests.map((d) => d.id).join(', ')})`,
+      );
+      return EXIT_INVALID;
+    }
+
     let digests: Digest[];
     if (values['digest-json']) {
       digests = [await readDigestJson(path.resolve(values['digest-json']))];
     } else {
-      throw new UsageError(
-        'building digests from articles needs the digest engine, which is not here yet: pass --digest-json FILE',
-      );
+      const build = createDigestBuilder(content.articles, config.themes);
+      digests = config.digests
+        .filter((digest) => values.digest === undefined || digest.id === values.digest)
+        .map((digest) => build({ digest, issueDate, sentArticleIds: new Set(), includeAll: true }));
     }
 
     const templates = await loadTemplateSet(path.resolve(values.templates));
     const outRoot = path.resolve(values.out);
     if (!values['skip-screenshots']) await ensureChromium(values.chromium, io);
+    const shots: Screenshot[] = [];
+    const reports: string[] = [];
     for (const digest of digests) {
-      const configId = values.digest ?? digest.digestId;
+      const configId = values['digest-json'] ? (values.digest ?? digest.digestId) : digest.digestId;
       const digestConfig = config.digests.find((d) => d.id === configId);
       if (!digestConfig) {
         io.err(
@@ -142,16 +162,22 @@ export const command: Command = {
       );
       const written = ['email.html', 'email.txt', 'meta.json', 'archive.html'];
       if (!values['skip-screenshots']) {
-        const shots = SCREENSHOT_WIDTHS.map((width) => ({
-          width,
-          file: path.join(dir, `email-${width}.png`),
-        }));
-        await screenshotHtml(path.join(dir, 'email.html'), shots, values.chromium);
-        written.push(...shots.map((shot) => path.basename(shot.file)));
+        for (const width of SCREENSHOT_WIDTHS) {
+          shots.push({
+            htmlFile: path.join(dir, 'email.html'),
+            width,
+            file: path.join(dir, `email-${width}.png`),
+          });
+          written.push(`email-${width}.png`);
+        }
       }
-      io.out(`${digest.digestId}: "${meta.subject}" html ${meta.htmlBytes} B, text ${meta.textBytes} B`);
-      io.out(`  ${dir}/{${written.join(',')}}`);
+      reports.push(
+        `${digest.digestId}: "${meta.subject}" html ${meta.htmlBytes} B, text ${meta.textBytes} B`,
+      );
+      reports.push(`  ${dir}/{${written.join(',')}}`);
     }
+    if (shots.length > 0) await takeScreenshots(shots, values.chromium);
+    for (const line of reports) io.out(line);
     return EXIT_OK;
   },
 };

@@ -40,6 +40,21 @@ describe('broadsheet preview', () => {
     expect(meta.htmlBytes).toBe(Buffer.byteLength(await readFile(path.join(dir, 'email.html'))));
   }, 60_000);
 
+  it('builds a digest from the content folder when no digest file is given', async () => {
+    const out = await mkdtemp(path.join(tmpdir(), 'broadsheet-preview-'));
+    dirs.push(out);
+    const { io, out: lines } = capture();
+    const code = await main(
+      ['preview', '--digest', 'weekly-diplomacy', '--date', '2025-11-24', '--out', out, '--skip-screenshots'],
+      io,
+    );
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^weekly-diplomacy: ".+" html \d+ B, text \d+ B$/);
+    const text = await readFile(path.join(out, 'weekly-diplomacy', 'email.txt'), 'utf8');
+    expect(text).toContain('SUMMITS & SANCTIONS WEEKLY\n');
+    expect(text).toContain('Monday, 24 November 2025');
+  });
+
   it('rejects an unknown visual theme as bad usage', async () => {
     const { io, err } = capture();
     expect(
