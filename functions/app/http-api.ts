@@ -125,14 +125,18 @@ const preferencesFormSchema = z.strictObject({
 });
 const preferencesJsonSchema = z.strictObject({ digests: digestList });
 
+const FIELD_LABELS: Record<string, string> = { email: 'Email address', name: 'Name', digests: 'Digests' };
+
 function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.map((k) => `"${k}"`).join(', ');
       return `Unexpected field${issue.keys.length > 1 ? 's' : ''}: ${keys}.`;
     }
-    const field = issue.path.map(String).join('.');
-    return field === '' ? issue.message : `${field}: ${issue.message}`;
+    const [first, ...rest] = issue.path.map(String);
+    if (first === undefined) return issue.message;
+    const label = FIELD_LABELS[first] ?? first;
+    return `${[label, ...rest].join(' ')}: ${issue.message}`;
   });
 }
 

@@ -111,7 +111,7 @@ ${digestChoices(digests.map((d) => ({ ...d, selected: chosen.has(d.id) })))}
 <input type="hidden" name="source" value="signup-page">
 <button type="submit">Subscribe</button>
 </form>
-<p class="hint">We keep your address, the digests you chose and when you confirmed, and nothing else. Every email has a one-click unsubscribe link.</p>`,
+<p class="hint">We keep your address, your name if you give it, the digests you choose, and when and from which IP address you signed up and confirmed, as the record of your consent. Every email has a one-click unsubscribe link.</p>`,
   );
 }
 
