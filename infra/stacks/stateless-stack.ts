@@ -4,6 +4,8 @@ import {
   DomainName,
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   HttpStage,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
@@ -303,20 +305,26 @@ export class StatelessStack extends Stack {
 
   private httpRoutes(httpApi: BroadsheetFunction, buildIssue: BroadsheetFunction): void {
     const publicIntegration = new HttpLambdaIntegration('PublicPages', httpApi.function);
-    for (const route of PUBLIC_ROUTES) {
-      for (const r of this.api.addRoutes({
-        path: route.path,
-        methods: route.methods,
+    const publicRoutes = PUBLIC_ROUTES.flatMap((route) =>
+      this.api.addRoutes({ path: route.path, methods: route.methods, integration: publicIntegration }),
+    );
+    // Any other method or path reaches http-api too, which answers with its own 404/405 page instead
+    // of API Gateway's bare {"message":"Not Found"}; the IAM routes below are more specific and win.
+    publicRoutes.push(
+      new HttpRoute(this, 'CatchAllRoute', {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.DEFAULT,
         integration: publicIntegration,
-      })) {
-        NagSuppressions.addResourceSuppressions(r, [
-          {
-            id: 'AwsSolutions-APIG4',
-            reason:
-              'Public sign-up, confirm, unsubscribe and preferences pages: anyone may call them; changes need a signed, expiring token',
-          },
-        ]);
-      }
+      }),
+    );
+    for (const route of publicRoutes) {
+      NagSuppressions.addResourceSuppressions(route, [
+        {
+          id: 'AwsSolutions-APIG4',
+          reason:
+            'Public sign-up, confirm, unsubscribe and preferences pages: anyone may call them; changes need a signed, expiring token',
+        },
+      ]);
     }
     const operatorIntegration = new HttpLambdaIntegration('OperatorIssues', buildIssue.function);
     const authorizer = new HttpIamAuthorizer();
