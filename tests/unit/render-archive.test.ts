@@ -48,7 +48,7 @@ describe('the web edition of an issue', () => {
     expect(text).not.toMatch(/unsubscribe|preferences|you get this email/i);
     expect(text).toContain('This is the web edition of The Complete Broadsheet.');
     expect(text).toContain('Helsinki summit: Trump appears to side with Putin over U.S. intelligence');
-    await expect(showSlots(html)).toMatchFileSnapshot('./__snapshots__/render-archive.everything.html');
+    await expect(showSlots(html)).toMatchFileSnapshot('./__snapshots__/render-archive.everything.html.snap');
   });
 });
 

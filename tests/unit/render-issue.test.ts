@@ -26,7 +26,7 @@ describe('renderIssue on the sample digest', () => {
   it.each(['light', 'dark'] as const)('matches the %s snapshot (HTML and text)', async (theme) => {
     const template = await render(theme);
     await expect(showSlots(template.html)).toMatchFileSnapshot(
-      `./__snapshots__/render-issue.everything.${theme}.html`,
+      `./__snapshots__/render-issue.everything.${theme}.html.snap`,
     );
     await expect(showSlots(template.text)).toMatchFileSnapshot('./__snapshots__/render-issue.everything.txt');
     expect(template.subject).toBe(

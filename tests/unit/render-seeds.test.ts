@@ -34,7 +34,9 @@ describe('the seed digests, rendered', async () => {
         templates: await templates(),
         archiveUrl: `https://broadsheet.example/archive/${id}/${ISSUE_DATE}.html`,
       });
-      await expect(showSlots(template.html)).toMatchFileSnapshot(`./__snapshots__/render-seed.${id}.html`);
+      await expect(showSlots(template.html)).toMatchFileSnapshot(
+        `./__snapshots__/render-seed.${id}.html.snap`,
+      );
       await expect(showSlots(template.text)).toMatchFileSnapshot(`./__snapshots__/render-seed.${id}.txt`);
       const email = personalise(template, READER);
       const stories = digest.sections.flatMap((section) => section.stories);
