@@ -6,6 +6,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   subscribers: () => import('./commands/subscribers.ts'),
   build: () => import('./commands/build.ts'),
   preview: () => import('./commands/preview.ts'),
+  send: () => import('./commands/send.ts'),
+  issues: () => import('./commands/issues.ts'),
 };
 
 export function registerCommand(name: string, load: () => Promise<{ command: Command }>): void {

@@ -79,7 +79,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   ): Promise<ClaimResult> {
     for (let round = 0; round < 3; round++) {
       try {
-        const result = await this.db.send(
+        await this.db.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: deliveryKey(issueId, recipientKey),
@@ -97,11 +97,9 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
               ':ttl': this.expiry(nowMs),
               ':one': 1,
             },
-            ReturnValues: 'ALL_NEW',
           }),
         );
-        if (!result.Attributes) throw new Error('claim returned no record');
-        return { claimed: true, record: toRecord(result.Attributes) };
+        return { claimed: true };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }

@@ -59,7 +59,7 @@ describe(`one issue to ${SUBSCRIBERS.toLocaleString('en')} subscribers`, () => {
     const report = await drainQueue(world, sendBatch, {
       consumers: 4,
       batchSize: 10,
-      timeoutMs: 100_000,
+      timeoutMs: 200_000,
       done: async () => (await world.issues.get(`${DIGEST}-2026-11-23`))?.status === 'sent',
     });
     const drained = performance.now();
@@ -93,5 +93,5 @@ describe(`one issue to ${SUBSCRIBERS.toLocaleString('en')} subscribers`, () => {
       expect(email.body.html).toContain(`<p>${to}</p>`);
     }
     expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 });

@@ -41,7 +41,7 @@ export class MemoryLedger implements DeliveryLedger {
       updatedAt: nowMs,
     };
     this.records.set(this.key(issueId, recipientKey), record);
-    return { claimed: true, record: { ...record } };
+    return { claimed: true };
   }
 
   public async settle(

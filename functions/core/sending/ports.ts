@@ -73,9 +73,7 @@ export interface IssueStore {
   listArchived(): Promise<ArchivedIssue[]>;
 }
 
-export type ClaimResult =
-  | { claimed: true; record: DeliveryRecord }
-  | { claimed: false; existing: DeliveryRecord };
+export type ClaimResult = { claimed: true } | { claimed: false; existing: DeliveryRecord };
 
 export type ClaimOutcome =
   | { status: 'sent'; messageId: string }

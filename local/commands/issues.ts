@@ -1,0 +1,270 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { loadLocalConfig } from '../../functions/config.ts';
+import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
+
+/** What the operator API (`GET /issues…`, build-issue) says about an issue. */
+export const issueViewSchema = z.object({
+  issueId: z.string(),
+  digestId: z.string(),
+  scheduledDate: z.string(),
+  status: z.enum(['building', 'sending', 'sent', 'failed', 'skipped']),
+  test: z.boolean(),
+  subject: z.string().nullable(),
+  createdAt: z.string(),
+  reason: z.string().nullable(),
+  enqueueComplete: z.boolean(),
+  counts: z.object({
+    recipients: z.number(),
+    batches: z.number(),
+    batchesDone: z.number(),
+    sent: z.number(),
+    rejected: z.number(),
+    skipped: z.number(),
+    unknown: z.number(),
+    failed: z.number(),
+  }),
+  progress: z.object({ finished: z.number(), total: z.number(), percent: z.number() }),
+});
+export type IssueView = z.infer<typeof issueViewSchema>;
+
+export const FINAL_STATUSES: ReadonlySet<IssueView['status']> = new Set(['sent', 'failed', 'skipped']);
+
+/** How the CLI reaches the operator API; injectable for tests. */
+export interface ApiDeps {
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  /** Live terminal output (progress bars) when stdout is a terminal; `null` otherwise. */
+  terminal: { write(text: string): void; columns: number } | null;
+}
+
+export const defaultApiDeps = (): ApiDeps => ({
+  fetch: globalThis.fetch,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  terminal: process.stdout.isTTY
+    ? { write: (text) => process.stdout.write(text), columns: process.stdout.columns ?? 80 }
+    : null,
+});
+
+export class ApiError extends Error {
+  public constructor(
+    message: string,
+    public readonly status: number | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export interface ApiTarget {
+  baseUrl: string;
+  token: string | null;
+}
+
+/**
+ * The local stack's URL (`--api`, else http://127.0.0.1:$PORT) and operator token (`--token`, else
+ * the one `npm start` keeps in `<BROADSHEET_DATA_DIR>/operator-token`).
+ */
+export async function apiTarget(flags: {
+  api?: string | undefined;
+  token?: string | undefined;
+}): Promise<ApiTarget> {
+  const local = loadLocalConfig();
+  const baseUrl = (flags.api ?? `http://127.0.0.1:${local.PORT}`).replace(/\/+$/, '');
+  if (!/^https?:\/\//.test(baseUrl)) throw new UsageError(`--api must be an http(s) URL, not "${baseUrl}"`);
+  if (flags.token !== undefined) return { baseUrl, token: flags.token };
+  try {
+    const token = (await readFile(path.join(local.BROADSHEET_DATA_DIR, 'operator-token'), 'utf8')).trim();
+    return { baseUrl, token: token === '' ? null : token };
+  } catch {
+    return { baseUrl, token: null };
+  }
+}
+
+export async function callApi(
+  target: ApiTarget,
+  deps: ApiDeps,
+  method: 'GET' | 'POST',
+  route: string,
+  body?: unknown,
+): Promise<{ status: number; data: unknown }> {
+  let response: Response;
+  try {
+    response = await deps.fetch(`${target.baseUrl}${route}`, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(target.token === null ? {} : { authorization: `Bearer ${target.token}` }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (cause) {
+    throw new ApiError(
+      `cannot reach ${target.baseUrl} (${(cause as Error).message}); is the local stack running (npm start)?`,
+      null,
+    );
+  }
+  const text = await response.text();
+  let data: unknown = null;
+  try {
+    data = text === '' ? null : JSON.parse(text);
+  } catch {
+    throw new ApiError(
+      `${method} ${route}: HTTP ${response.status}, not JSON: ${text.slice(0, 200)}`,
+      response.status,
+    );
+  }
+  if (response.status === 401) {
+    throw new ApiError(
+      'the operator token was refused: pass --token, or run against the stack whose data folder holds it',
+      401,
+    );
+  }
+  if (response.status >= 400) {
+    const error = z.object({ error: z.string(), problems: z.array(z.unknown()).optional() }).safeParse(data);
+    const detail = error.success
+      ? `${error.data.error}${error.data.problems ? `: ${error.data.problems.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('; ')}` : ''}`
+      : text.slice(0, 200);
+    throw new ApiError(`${method} ${route}: HTTP ${response.status}: ${detail}`, response.status);
+  }
+  return { status: response.status, data };
+}
+
+const number = (n: number) => n.toLocaleString('en');
+
+export function countsLine(issue: IssueView): string {
+  const c = issue.counts;
+  const parts = [`sent ${number(c.sent)}`];
+  for (const [label, value] of [
+    ['skipped', c.skipped],
+    ['rejected', c.rejected],
+    ['unknown', c.unknown],
+    ['failed', c.failed],
+  ] as const) {
+    if (value > 0) parts.push(`${label} ${number(value)}`);
+  }
+  return `${number(c.recipients)} recipients${issue.enqueueComplete ? '' : ' so far'}: ${parts.join(', ')}`;
+}
+
+/** `[#########-----------]  45%  4,500/10,000` in plain ASCII, so it reads in any terminal and log. */
+export function progressBar(issue: IssueView, width = 24): string {
+  const { finished, total } = issue.progress;
+  const fraction = total === 0 ? (FINAL_STATUSES.has(issue.status) ? 1 : 0) : Math.min(1, finished / total);
+  const filled = Math.round(fraction * width);
+  const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${number(finished)}/${number(total)}`;
+}
+
+export function statusLine(issue: IssueView): string {
+  return `${issue.issueId}  ${issue.status}${issue.test ? ' (test)' : ''}  ${countsLine(issue)}${issue.reason ? `  — ${issue.reason}` : ''}`;
+}
+
+export async function getIssue(target: ApiTarget, deps: ApiDeps, issueId: string): Promise<IssueView> {
+  const { data } = await callApi(target, deps, 'GET', `/issues/${encodeURIComponent(issueId)}`);
+  return z.object({ issue: issueViewSchema }).parse(data).issue;
+}
+
+/**
+ * Polls an issue until it is sent, failed or skipped, showing its progress: a bar redrawn in place
+ * on a terminal, a line per change otherwise. Returns the final view (or the last one at timeout).
+ */
+export async function followIssue(
+  target: ApiTarget,
+  deps: ApiDeps,
+  io: CliIo,
+  issueId: string,
+  options: { intervalMs?: number; timeoutMs?: number } = {},
+): Promise<IssueView> {
+  const deadline = Date.now() + (options.timeoutMs ?? 15 * 60_000);
+  let last = '';
+  let issue = await getIssue(target, deps, issueId);
+  for (;;) {
+    const line = FINAL_STATUSES.has(issue.status)
+      ? statusLine(issue)
+      : `${progressBar(issue)}  ${issue.status}  ${countsLine(issue)}`;
+    if (deps.terminal) {
+      deps.terminal.write(`\r\u001b[2K${line.slice(0, Math.max(20, deps.terminal.columns - 1))}`);
+      if (FINAL_STATUSES.has(issue.status)) deps.terminal.write('\n');
+    } else if (line !== last) {
+      io.out(line);
+    }
+    last = line;
+    if (FINAL_STATUSES.has(issue.status) || Date.now() >= deadline) return issue;
+    await deps.sleep(options.intervalMs ?? 1_000);
+    issue = await getIssue(target, deps, issueId);
+  }
+}
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+}
+
+export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
+      digest: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      api: { type: 'string' },
+      token: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    true,
+  );
+  if (positionals.length > 1) throw new UsageError('give at most one issue id');
+  const limit = Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be 1 to 100');
+  const target = await apiTarget(values);
+  try {
+    const [issueId] = positionals;
+    if (issueId !== undefined) {
+      if (values.json) {
+        const { data } = await callApi(target, deps, 'GET', `/issues/${encodeURIComponent(issueId)}`);
+        io.out(JSON.stringify(data, null, 2));
+        return EXIT_OK;
+      }
+      const issue = await followIssue(target, deps, io, issueId, {
+        // Off a terminal (scripts, CI) the state is printed once instead of followed.
+        ...(deps.terminal ? {} : { timeoutMs: 0 }),
+      });
+      if (issue.subject) io.out(`subject: ${issue.subject}`);
+      return issue.status === 'failed' ? EXIT_INVALID : EXIT_OK;
+    }
+    const query = new URLSearchParams({
+      limit: String(limit),
+      ...(values.digest ? { digestId: values.digest } : {}),
+    });
+    const { data } = await callApi(target, deps, 'GET', `/issues?${query.toString()}`);
+    if (values.json) {
+      io.out(JSON.stringify(data, null, 2));
+      return EXIT_OK;
+    }
+    const issues = z.object({ issues: z.array(issueViewSchema) }).parse(data).issues;
+    if (issues.length === 0) {
+      io.out('no issues yet');
+      return EXIT_OK;
+    }
+    const idWidth = Math.max(...issues.map((i) => i.issueId.length));
+    for (const issue of issues) {
+      io.out(
+        `${pad(issue.issueId, idWidth)}  ${pad(issue.status + (issue.test ? '*' : ''), 9)}  ${pad(`${number(issue.counts.sent)}/${number(issue.counts.recipients)}`, 15)}  ${issue.subject ?? issue.reason ?? ''}`,
+      );
+    }
+    if (issues.some((i) => i.test)) io.out('* test issue');
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      io.err(`broadsheet issues: ${error.message}`);
+      return EXIT_INVALID;
+    }
+    throw error;
+  }
+}
+
+export const command: Command = {
+  summary: 'list recent issues, or follow one issue’s sending (local stack)',
+  usage: 'broadsheet issues [ISSUE_ID] [--digest ID] [--limit N] [--json] [--api URL] [--token TOKEN]',
+  run: (argv, io) => runIssues(argv, io, defaultApiDeps()),
+};

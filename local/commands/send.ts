@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
+import {
+  type ApiDeps,
+  ApiError,
+  apiTarget,
+  callApi,
+  defaultApiDeps,
+  followIssue,
+  issueViewSchema,
+  statusLine,
+} from './issues.ts';
+
+const dryRunSchema = z.object({
+  dryRun: z.literal(true),
+  issueId: z.string(),
+  digestStatus: z.enum(['ready', 'nothing-new']),
+  subject: z.string().nullable(),
+  articleIds: z.array(z.string()),
+  recipients: z.number(),
+});
+const startedSchema = z.object({
+  created: z.boolean(),
+  resumed: z.boolean().optional(),
+  issue: issueViewSchema,
+});
+
+export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise<number> {
+  const { values } = parseFlags(argv, {
+    digest: { type: 'string' },
+    'dry-run': { type: 'boolean', default: false },
+    to: { type: 'string', multiple: true },
+    force: { type: 'boolean', default: false },
+    api: { type: 'string' },
+    token: { type: 'string' },
+    'no-wait': { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '900' },
+  });
+  if (values.digest === undefined) throw new UsageError('--digest ID is required');
+  if (values.force && values.to)
+    throw new UsageError('--force and --to cannot be combined (a test send is always new)');
+  const timeoutSeconds = Number(values.timeout);
+  if (!(timeoutSeconds > 0)) throw new UsageError('--timeout must be a number of seconds');
+  const target = await apiTarget(values);
+  const body = {
+    digestId: values.digest,
+    ...(values['dry-run'] ? { dryRun: true } : {}),
+    ...(values.to ? { testRecipients: values.to } : {}),
+    ...(values.force ? { force: true } : {}),
+  };
+  try {
+    const { data } = await callApi(target, deps, 'POST', '/issues', body);
+    if (values['dry-run']) {
+      const report = dryRunSchema.parse(data);
+      io.out(`dry run of ${report.issueId}: nothing was recorded or sent`);
+      if (report.digestStatus === 'nothing-new')
+        io.out('nothing new since the last issue: it would be skipped');
+      else io.out(`subject: ${report.subject ?? ''}`);
+      io.out(`articles: ${report.articleIds.length}`);
+      io.out(`recipients: ${report.recipients.toLocaleString('en')}${values.to ? ' (test addresses)' : ''}`);
+      return EXIT_OK;
+    }
+    const started = startedSchema.parse(data);
+    const { issue } = started;
+    io.out(issue.issueId);
+    if (!started.created) {
+      io.out(
+        started.resumed
+          ? 'this issue existed and had stopped half-way: resumed'
+          : 'this issue exists already: nothing new was sent (use --force for another issue today)',
+      );
+    }
+    if (values['no-wait']) {
+      io.out(statusLine(issue));
+      return EXIT_OK;
+    }
+    const final = await followIssue(target, deps, io, issue.issueId, { timeoutMs: timeoutSeconds * 1000 });
+    if (final.status === 'sending' || final.status === 'building') {
+      io.err(
+        `still ${final.status} after ${timeoutSeconds} s; follow it with: broadsheet issues ${final.issueId}`,
+      );
+      return EXIT_INVALID;
+    }
+    return final.status === 'failed' ? EXIT_INVALID : EXIT_OK;
+  } catch (error) {
+    if (error instanceof ApiError) {
+      io.err(`broadsheet send: ${error.message}`);
+      return EXIT_INVALID;
+    }
+    throw error;
+  }
+}
+
+export const command: Command = {
+  summary: 'build and send an issue of a digest through the local stack, and follow it',
+  usage:
+    'broadsheet send --digest ID [--dry-run] [--to EMAIL]... [--force] [--no-wait] [--timeout SECONDS] [--api URL] [--token TOKEN]',
+  run: (argv, io) => runSend(argv, io, defaultApiDeps()),
+};
