@@ -1,0 +1,228 @@
+import {
+  InternalServiceErrorException,
+  SendEmailCommand,
+  SendingPausedException,
+  TooManyRequestsException,
+} from '@aws-sdk/client-sesv2';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
+import { createBuildIssueHandler } from '../../functions/app/build-issue.ts';
+import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
+import type { Mailer } from '../../functions/core/ports.ts';
+import { planBatches } from '../../functions/core/sending/fan-out.ts';
+import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import {
+  buildIssueDeps,
+  clearSesStore,
+  confirmedSubscriber,
+  drainQueue,
+  fixedClock,
+  linkOwners,
+  memoryLog,
+  type SendingWorld,
+  seedSubscribers,
+  sendBatchDeps,
+  sesStore,
+  startSendingWorld,
+} from './sending-harness.ts';
+
+const SUBSCRIBERS = 10_000;
+const STALE_AFTER_MS = 3_000;
+
+let world: SendingWorld;
+
+beforeAll(async () => {
+  world = await startSendingWorld({ visibilityTimeoutSeconds: 2 });
+});
+afterAll(async () => {
+  await world?.stop();
+});
+
+/**
+ * SDK middleware on the real SES client: fails SendEmail calls the way SES does when asked to, before
+ * the request leaves (so SES never accepts a failed one), and counts what it did.
+ */
+function injectSesFaults(decide: (call: number) => 'throttle' | 'server-error' | 'paused' | null) {
+  const injected = { throttled: 0, serverErrors: 0, paused: 0, calls: 0 };
+  const name = `fault-injection-${Math.random()}`;
+  world.ses.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== SendEmailCommand.name) return next(args);
+      const fault = decide(++injected.calls);
+      const $metadata = { httpStatusCode: fault === 'server-error' ? 500 : 400 };
+      if (fault === 'throttle') {
+        injected.throttled++;
+        throw new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata });
+      }
+      if (fault === 'server-error') {
+        injected.serverErrors++;
+        throw new InternalServiceErrorException({ message: 'Internal failure', $metadata });
+      }
+      if (fault === 'paused') {
+        injected.paused++;
+        throw new SendingPausedException({ message: 'Sending is paused for this account.', $metadata });
+      }
+      return next(args);
+    },
+    { step: 'build', name },
+  );
+  return { injected, remove: () => world.ses.middlewareStack.remove(name) };
+}
+
+/** A mailer that "crashes" (throws, as a dying process would stop) right after SES accepted send n. */
+function crashingAfter(inner: Mailer, crashAt: ReadonlySet<number>) {
+  let accepted = 0;
+  const crashed: string[] = [];
+  const mailer: Mailer = {
+    async send(email) {
+      const result = await inner.send(email);
+      if (crashAt.has(++accepted)) {
+        crashed.push(email.to);
+        throw new Error(`simulated crash after SES accepted send #${accepted}`);
+      }
+      return result;
+    },
+  };
+  return { mailer, crashed };
+}
+
+describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`, () => {
+  it('throttling, 5xx, crashes mid-batch, redelivered batches and a re-triggered issue: still exactly one email each', async () => {
+    const digest = 'weekly-diplomacy';
+    const issueId = `${digest}-2026-11-23`;
+    const seeded = await seedSubscribers(world, SUBSCRIBERS, digest, (i) => `reader${i}@example.com`);
+    const leavers = Array.from({ length: 10 }, (_, i) =>
+      confirmedSubscriber(`leaver${i}@example.com`, [digest]),
+    );
+    for (const [i, subscriber] of leavers.entries()) {
+      await world.subscribers.create(subscriber);
+      if (i % 2 === 0) await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
+      else
+        await world.subscribers.markSuppressed(subscriber.id, {
+          reason: 'bounce',
+          at: new Date().toISOString(),
+        });
+    }
+    await clearSesStore(world);
+
+    const log = memoryLog();
+    const clock = fixedClock('2026-11-23T07:00:00Z');
+    const buildIssue = createBuildIssueHandler(buildIssueDeps(world, { clock, log }));
+    const faults = injectSesFaults((call) =>
+      call % 23 === 0 ? 'throttle' : call % 37 === 0 ? 'server-error' : null,
+    );
+    const crash = crashingAfter(new SesMailer(world.ses), new Set([1_500, 6_000]));
+    const sendBatch = createSendBatchHandler(
+      sendBatchDeps(world, {
+        log,
+        mailer: crash.mailer,
+        maxConcurrency: 4,
+        staleAfterMs: STALE_AFTER_MS,
+        retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 200 },
+      }),
+    );
+
+    expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'created', issueId });
+    // Subscribers who leave after being enqueued and before their turn get nothing.
+    const lateLeavers = seeded.slice(5_000, 5_010);
+    for (const subscriber of lateLeavers)
+      await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
+    // The first page's messages once more: a redelivered batch, with the same batch ids.
+    const firstPage = await world.subscribers.pageConfirmed(digest, { limit: 500 });
+    await world.queue.enqueue(
+      planBatches(
+        { issueId, digestId: digest },
+        0,
+        firstPage.subscribers.map((s) => ({ kind: 'subscriber' as const, subscriberId: s.id })),
+      ),
+    );
+
+    let retriggered = false;
+    const report = await drainQueue(world, sendBatch, {
+      consumers: 4,
+      batchSize: 10,
+      timeoutMs: 240_000,
+      done: async () => {
+        if (!retriggered) {
+          retriggered = true;
+          expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'existing', issueId });
+        }
+        return (await world.issues.get(issueId))?.status === 'sent';
+      },
+    });
+    faults.remove();
+
+    expect(faults.injected.throttled).toBeGreaterThan(100);
+    expect(faults.injected.serverErrors).toBeGreaterThan(100);
+    expect(report.thrown).toHaveLength(2);
+
+    const emails = await sesStore(world);
+    const perAddress = new Map<string, number>();
+    for (const email of emails) {
+      const to = email.destination.to[0] ?? '';
+      perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+    }
+    const late = new Set(lateLeavers.map((s) => s.email));
+    const expected = seeded.filter((s) => !late.has(s.email));
+    expect(emails.length).toBe(expected.length);
+    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
+    for (const subscriber of expected) expect(perAddress.get(subscriber.email), subscriber.email).toBe(1);
+    for (const leaver of [...leavers, ...lateLeavers]) expect(perAddress.has(leaver.email)).toBe(false);
+    const owners = new Map(seeded.map((s) => [s.email, s.id]));
+    for (const email of emails.slice(0, 500)) {
+      const owner = owners.get(email.destination.to[0] ?? '');
+      expect(linkOwners(email)).toEqual({ unsubscribe: owner, preferences: owner, oneClick: owner });
+    }
+
+    // The two crashed sends reached their readers; the ledger cannot know that and says "unknown".
+    const issue = await world.issues.get(issueId);
+    expect(issue?.status).toBe('sent');
+    expect(issue?.counts).toMatchObject({
+      recipients: SUBSCRIBERS,
+      sent: SUBSCRIBERS - 10 - 2,
+      skipped: 10,
+      unknown: 2,
+      rejected: 0,
+      failed: 0,
+    });
+    const unknownKeys = (await world.ledger.tallies(issueId)).flatMap((t) => t.unknownKeys).sort();
+    const crashedIds = crash.crashed.map((to) => `s:${owners.get(to)}`).sort();
+    expect(unknownKeys).toEqual(crashedIds);
+
+    // Re-triggered once more after the fact: nothing new is sent.
+    expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'existing', issueId });
+    expect((await sesStore(world)).length).toBe(emails.length);
+  }, 300_000);
+
+  it('an account that is paused stops the issue, marks it failed and says so loudly', async () => {
+    const digest = 'everything';
+    await seedSubscribers(world, 200, digest, (i) => `all${i}@example.com`);
+    await clearSesStore(world);
+    const log = memoryLog();
+    const buildIssue = createBuildIssueHandler(
+      buildIssueDeps(world, { clock: fixedClock('2026-11-27T15:30:00Z'), log }),
+    );
+    const faults = injectSesFaults((call) => (call > 30 ? 'paused' : null));
+    const sendBatch = createSendBatchHandler(sendBatchDeps(world, { log }));
+    const issueId = 'everything-2026-11-27';
+    expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'created', issueId });
+    await drainQueue(world, sendBatch, {
+      consumers: 1,
+      batchSize: 10,
+      timeoutMs: 30_000,
+      done: async () => true,
+    });
+    faults.remove();
+
+    const issue = await world.issues.get(issueId);
+    expect(issue?.status).toBe('failed');
+    expect(issue?.reason).toMatch(/SendingPaused/);
+    expect(issue?.counts.sent).toBe(30);
+    expect(issue?.counts.failed).toBe(170);
+    expect((await sesStore(world)).length).toBe(30);
+    expect(faults.injected.paused).toBeGreaterThanOrEqual(1);
+    expect(log.lines.some((l) => l.level === 'error' && l.message.includes('SES refuses to send'))).toBe(
+      true,
+    );
+  }, 60_000);
+});
