@@ -145,14 +145,15 @@ export function countsLine(issue: IssueView): string {
   ] as const) {
     if (value > 0) parts.push(`${label} ${number(value)}`);
   }
-  return `${number(c.recipients)} recipients${issue.enqueueComplete ? '' : ' so far'}: ${parts.join(', ')}`;
+  const soFar = issue.enqueueComplete || FINAL_STATUSES.has(issue.status) ? '' : ' so far';
+  return `${number(c.recipients)} recipients${soFar}: ${parts.join(', ')}`;
 }
 
 /** `[#########-----------]  45%  4,500/10,000` in plain ASCII, so it reads in any terminal and log. */
 export function progressBar(issue: IssueView, width = 24): string {
   const { finished, total } = issue.progress;
   const fraction = total === 0 ? (FINAL_STATUSES.has(issue.status) ? 1 : 0) : Math.min(1, finished / total);
-  const filled = Math.round(fraction * width);
+  const filled = Math.floor(fraction * width);
   const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${number(finished)}/${number(total)}`;
 }
