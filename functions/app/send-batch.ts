@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Clock, Mailer } from '../core/ports.ts';
-import { type BatchResult, type DeliverDeps, deliverBatch, type SendLog } from '../core/sending/deliver.ts';
+import { type DeliverDeps, deliverBatches, type SendLog } from '../core/sending/deliver.ts';
+import type { RecipientBatch } from '../core/sending/fan-out.ts';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { IssueEmail } from '../core/sending/issue-email.ts';
 import type { AccountLimits, DeliveryLedger, IssueArchive, IssueStore } from '../core/sending/ports.ts';
@@ -47,7 +48,7 @@ export interface SendBatchDeps {
   retry?: RetryPolicy;
   /** A claim older than this is judged stale (default 15 minutes, beyond any invocation's timeout). */
   staleAfterMs?: number;
-  /** Recipients of one message in flight at once (default 8). */
+  /** Recipients in flight at once per invocation (default: enough for 200 ms per send at the rate, 4–64). */
   inFlight?: number;
   /** Stop claiming new recipients this long before the invocation's timeout (default 20 s). */
   deadlineMarginMs?: number;
@@ -145,27 +146,37 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     const deadlineMs = clock.now().getTime() + remaining - (deps.deadlineMarginMs ?? 20_000);
 
     const failures: { itemIdentifier: string }[] = [];
+    const work: { messageId: string; batch: RecipientBatch }[] = [];
     for (const record of parsed.data.Records) {
       const batch = parseBody(record.body);
       if (batch === null) {
         // Left to the queue: after its redrive count it lands in the dead-letter queue for a look.
         deps.log.error('queue message is not a recipient batch', { messageId: record.messageId });
         failures.push({ itemIdentifier: record.messageId });
-        continue;
+      } else {
+        work.push({ messageId: record.messageId, batch });
       }
-      let result: BatchResult;
-      try {
-        result = await deliverBatch(batch, deliverDeps, { deadlineMs });
-      } catch (error) {
-        deps.log.error('send-batch failed unexpectedly; the whole batch will be redelivered', {
-          issueId: batch.issueId,
-          batchId: batch.batchId,
-          error: error instanceof Error ? error.message : String(error),
-        });
-        throw error;
-      }
-      if (result.kind === 'retry-later') failures.push({ itemIdentifier: record.messageId });
     }
+    const inFlight = deps.inFlight ?? Math.min(64, Math.max(4, Math.ceil(bucket.ratePerSecond * 0.2)));
+    let results: Awaited<ReturnType<typeof deliverBatches>>;
+    try {
+      results = await deliverBatches(
+        work.map((w) => w.batch),
+        { ...deliverDeps, inFlight },
+        { deadlineMs },
+      );
+    } catch (error) {
+      deps.log.error('send-batch failed unexpectedly; the whole batch will be redelivered', {
+        batches: work.map((w) => `${w.batch.issueId}/${w.batch.batchId}`),
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+    results.forEach((result, index) => {
+      const messageId = work[index]?.messageId;
+      if (result.kind === 'retry-later' && messageId !== undefined)
+        failures.push({ itemIdentifier: messageId });
+    });
     return { batchItemFailures: failures };
   };
 }

@@ -277,13 +277,17 @@ export interface DrainReport {
  */
 export async function drainQueue(
   world: SendingWorld,
-  handler: SqsHandler,
+  /** One handler per consumer, like separate Lambda containers (each its own token bucket), or one shared. */
+  handlers: SqsHandler | readonly SqsHandler[],
   options: { consumers: number; batchSize: number; done: () => Promise<boolean>; timeoutMs: number },
 ): Promise<DrainReport> {
   const report: DrainReport = { invocations: 0, thrown: [], retried: 0 };
   const deadline = Date.now() + options.timeoutMs;
   let finished = false;
-  const consumer = async () => {
+  const consumer = async (index: number) => {
+    const list: readonly SqsHandler[] = typeof handlers === 'function' ? [handlers] : handlers;
+    const handler = list[index % list.length];
+    if (handler === undefined) throw new Error('no handler');
     while (!finished && Date.now() < deadline) {
       const received = await world.sqs.send(
         new ReceiveMessageCommand({
@@ -326,7 +330,7 @@ export async function drainQueue(
       }
     }
   };
-  await Promise.all(Array.from({ length: options.consumers }, consumer));
+  await Promise.all(Array.from({ length: options.consumers }, (_, index) => consumer(index)));
   if (!finished) throw new Error(`queue not drained within ${options.timeoutMs} ms`);
   return report;
 }

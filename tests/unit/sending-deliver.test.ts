@@ -4,6 +4,7 @@ import { slot } from '../../functions/core/render/issue-template.ts';
 import {
   type DeliverDeps,
   deliverBatch,
+  deliverBatches,
   listUnsubscribeHeaders,
 } from '../../functions/core/sending/deliver.ts';
 import { planBatches, type Recipient, type RecipientBatch } from '../../functions/core/sending/fan-out.ts';
@@ -292,6 +293,58 @@ describe('delivering one queue message', () => {
     expect(result.kind).toBe('dropped');
     expect(w.errors).toHaveLength(1);
     expect(w.mailer.calls).toBe(0);
+  });
+});
+
+describe('delivering all messages of one invocation', () => {
+  it('shares the in-flight slots across messages, never exceeding them', async () => {
+    let running = 0;
+    let most = 0;
+    const w = world({
+      subscribers: 120,
+      script: async () => {
+        running++;
+        most = Math.max(most, running);
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        running--;
+        return { messageId: '' };
+      },
+    });
+    const batches = planBatches({ issueId: ISSUE, digestId: DIGEST }, 0, [
+      ...w.batch.recipients,
+      ...Array.from({ length: 70 }, (_, i) => {
+        w.subscribers.add(`extra${i}`, `extra${i}@example.com`, [DIGEST]);
+        return { kind: 'subscriber' as const, subscriberId: `extra${i}` };
+      }),
+    ]);
+    const stored = w.issues.issues.get(ISSUE);
+    if (stored) stored.counts.batches = batches.length;
+    w.deps.inFlight = 6;
+    const results = await deliverBatches(batches, w.deps, { deadlineMs: w.deadline() });
+    expect(results.map((r) => r.kind)).toEqual(['done', 'done', 'done']);
+    expect(w.mailer.sent).toHaveLength(120);
+    expect(most).toBe(6);
+    expect((await w.issues.get(ISSUE))?.status).toBe('sent');
+  });
+
+  it('stops every message at the first unexpected failure and throws it once all started sends ended', async () => {
+    const w = world({
+      subscribers: 100,
+      script: async (_email, call) => {
+        if (call === 10) throw new TypeError('bug');
+        return { messageId: '' };
+      },
+    });
+    const batches = planBatches({ issueId: ISSUE, digestId: DIGEST }, 0, [
+      ...w.batch.recipients,
+      ...Array.from({ length: 50 }, (_, i) => {
+        w.subscribers.add(`more${i}`, `more${i}@example.com`, [DIGEST]);
+        return { kind: 'subscriber' as const, subscriberId: `more${i}` };
+      }),
+    ]);
+    w.deps.inFlight = 4;
+    await expect(deliverBatches(batches, w.deps, { deadlineMs: w.deadline() })).rejects.toThrow('bug');
+    expect(w.mailer.calls).toBeLessThan(10 + 4);
   });
 });
 

@@ -80,29 +80,60 @@ export function listUnsubscribeHeaders(
   };
 }
 
-/**
- * Runs `work` over `items` with at most `limit` at once. The first unexpected error stops new work,
- * waits for what is running, and is thrown.
- */
-async function runPool<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  let failure: { error: unknown } | null = null;
-  const worker = async () => {
-    while (failure === null && next < items.length) {
-      const item = items[next++] as T;
-      try {
-        await work(item);
-      } catch (error) {
-        failure ??= { error };
-      }
+/** At most `limit` recipients in flight across every message of one invocation; FIFO. */
+export class SendSlots {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  public constructor(private readonly limit: number) {}
+
+  public async run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.active < this.limit) this.active++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await work();
+    } finally {
+      // Hand the slot straight to the next in line, or give it back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
     }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failure !== null) throw (failure as { error: unknown }).error;
+  }
+}
+
+/** What the messages of one invocation share: the send slots, and whether to stop. */
+export interface Invocation {
+  slots: SendSlots;
+  /** SES refused to send for the account: nothing more is started. */
+  stop: SendError | null;
+  /** An unexpected failure (a "crash"): nothing more is started, and it is thrown. */
+  failure: { error: unknown } | null;
+}
+
+export function newInvocation(inFlight: number): Invocation {
+  return { slots: new SendSlots(Math.max(1, inFlight)), stop: null, failure: null };
+}
+
+/**
+ * Sends every message of one invocation, their recipients sharing `inFlight` slots, so a message's
+ * last sends overlap the next message's first. Throws the first unexpected failure once everything
+ * started has finished.
+ */
+export async function deliverBatches(
+  batches: readonly RecipientBatch[],
+  deps: DeliverDeps,
+  options: { deadlineMs: number },
+): Promise<BatchResult[]> {
+  const invocation = newInvocation(deps.inFlight);
+  const settled = await Promise.allSettled(
+    batches.map((batch) => deliverBatch(batch, deps, options, invocation)),
+  );
+  const results: BatchResult[] = [];
+  for (const outcome of settled) {
+    if (outcome.status === 'rejected') throw invocation.failure?.error ?? outcome.reason;
+    results.push(outcome.value);
+  }
+  return results;
 }
 
 interface Addressee {
@@ -123,6 +154,7 @@ export async function deliverBatch(
   batch: RecipientBatch,
   deps: DeliverDeps,
   options: { deadlineMs: number },
+  invocation: Invocation = newInvocation(deps.inFlight),
 ): Promise<BatchResult> {
   const issue = await deps.issues.get(batch.issueId);
   if (issue === null) {
@@ -144,18 +176,28 @@ export async function deliverBatch(
 
   const outcomes = new Map<string, FinalOutcome>();
   let pending = 0;
-  let stop: SendError | null = null;
-  await runPool(batch.recipients, deps.inFlight, async (recipient) => {
-    const key = recipientKey(recipient);
-    if (stop !== null) return;
-    const result = await deliverOne(batch, recipient, key, email, deps, options.deadlineMs);
-    if (result.kind === 'final') outcomes.set(key, result.outcome);
-    else if (result.kind === 'pending') pending++;
-    else stop ??= result.error;
-  });
+  await Promise.all(
+    batch.recipients.map((recipient) =>
+      invocation.slots.run(async () => {
+        if (invocation.stop !== null || invocation.failure !== null) return;
+        const key = recipientKey(recipient);
+        let result: RecipientResult;
+        try {
+          result = await deliverOne(batch, recipient, key, email, deps, options.deadlineMs);
+        } catch (error) {
+          invocation.failure ??= { error };
+          return;
+        }
+        if (result.kind === 'final') outcomes.set(key, result.outcome);
+        else if (result.kind === 'pending') pending++;
+        else invocation.stop ??= result.error;
+      }),
+    ),
+  );
+  if (invocation.failure !== null) throw invocation.failure.error;
 
-  if (stop !== null) {
-    const error: SendError = stop;
+  if (invocation.stop !== null) {
+    const error: SendError = invocation.stop;
     deps.log.error('SES refuses to send for the account: the issue is stopped and marked failed', {
       issueId: batch.issueId,
       error: error.message,
