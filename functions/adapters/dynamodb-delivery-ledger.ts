@@ -6,13 +6,16 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
 import {
   type BatchTally,
   batchTallySchema,
   type DeliveryRecord,
   deliveryRecordSchema,
 } from '../core/sending/ledger.ts';
-import type { ClaimOutcome, ClaimResult, DeliveryLedger } from '../core/sending/ports.ts';
+import type { ClaimOutcome, ClaimResult, DeliveryLedger, RecordedTally } from '../core/sending/ports.ts';
+
+const recordedTallySchema = batchTallySchema.extend({ recordedAt: z.number().default(0) });
 
 /**
  * The delivery ledger in the `deliveries` table (pk/sk + TTL `ttl`):
@@ -174,19 +177,24 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     return result.Item ? toRecord(result.Item) : null;
   }
 
-  public recordTally(issueId: string, tally: BatchTally): Promise<boolean> {
-    const nowMs = Date.now();
+  public recordTally(issueId: string, tally: BatchTally, nowMs: number): Promise<boolean> {
     return this.conditionally(
       new PutCommand({
         TableName: this.tableName,
-        Item: { pk: tallyPartition(issueId), sk: tally.batchId, ...tally, ttl: this.expiry(nowMs) },
+        Item: {
+          pk: tallyPartition(issueId),
+          sk: tally.batchId,
+          ...tally,
+          recordedAt: nowMs,
+          ttl: this.expiry(nowMs),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
 
-  public async tallies(issueId: string): Promise<BatchTally[]> {
-    const out: BatchTally[] = [];
+  public async tallies(issueId: string): Promise<RecordedTally[]> {
+    const out: RecordedTally[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.db.send(
@@ -197,7 +205,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
-      for (const item of page.Items ?? []) out.push(batchTallySchema.parse(item));
+      for (const item of page.Items ?? []) out.push(recordedTallySchema.parse(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;

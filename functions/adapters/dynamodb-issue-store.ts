@@ -10,7 +10,7 @@ import {
 import { z } from 'zod';
 import { type IssueRecord, type IssueStatus, issueRecordSchema } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
-import type { ArchivedIssue, IssueStore, StoredIssue } from '../core/sending/ports.ts';
+import type { ArchivedIssue, IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /**
@@ -359,6 +359,37 @@ export class DynamoDbIssueStore implements IssueStore {
     );
     if (!result.Attributes) throw new Error(`issue ${issueId} vanished`);
     return fromItem(result.Attributes);
+  }
+
+  public replaceCounts(
+    issueId: string,
+    totals: OutcomeTotals,
+    seenBatchesDone: number,
+    now: Date,
+  ): Promise<boolean> {
+    return conditionally(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: issueKey(issueId),
+          UpdateExpression:
+            'SET batchesDone = :done, sent = :sent, rejected = :rejected, skipped = :skipped, #unknown = :unknown, failed = :failed, updatedAt = :now',
+          ConditionExpression: '#status = :sending AND batchesDone = :seen',
+          ExpressionAttributeNames: { '#status': 'status', '#unknown': 'unknown' },
+          ExpressionAttributeValues: {
+            ':done': totals.batchesDone,
+            ':sent': totals.sent,
+            ':rejected': totals.rejected,
+            ':skipped': totals.skipped,
+            ':unknown': totals.unknown,
+            ':failed': totals.failed,
+            ':now': now.toISOString(),
+            ':sending': 'sending',
+            ':seen': seenBatchesDone,
+          },
+        }),
+      ),
+    );
   }
 
   public markSentIfComplete(issueId: string, now: Date): Promise<boolean> {

@@ -10,6 +10,7 @@ import {
   startIssue,
 } from '../core/sending/issue-builder.ts';
 import type { DeliveryLedger } from '../core/sending/ports.ts';
+import { reconcileIssue } from '../core/sending/reconcile.ts';
 import { digestIdSchema } from '../core/subscribers/model.ts';
 import { renderArchiveIndex, renderArchivePage, renderFeed } from '../render/archive.ts';
 import { renderIssue } from '../render/render-issue.ts';
@@ -236,9 +237,9 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
 
   async function getIssue(issueId: string): Promise<HttpResult> {
     if (!issueIdSchema.safeParse(issueId).success) return problem(404, 'no such issue');
-    const issue = await deps.issues.get(issueId);
-    if (issue === null) return problem(404, 'no such issue');
-    const { progress: _progress, ...record } = issue;
+    const stored = await deps.issues.get(issueId);
+    if (stored === null) return problem(404, 'no such issue');
+    const { progress: _progress, ...record } = await reconcileIssue(stored, deps);
     const attention: { unknown: string[]; rejected: string[] } = { unknown: [], rejected: [] };
     if (record.counts.unknown > 0 || record.counts.rejected > 0) {
       for (const tally of await deps.ledger.tallies(issueId)) {

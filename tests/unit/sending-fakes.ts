@@ -5,6 +5,8 @@ import type {
   ClaimOutcome,
   ClaimResult,
   DeliveryLedger,
+  OutcomeTotals,
+  RecordedTally,
   StoredIssue,
 } from '../../functions/core/sending/ports.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
@@ -15,7 +17,7 @@ import type { Subscriber } from '../../functions/core/subscribers/model.ts';
  */
 export class MemoryLedger implements DeliveryLedger {
   public readonly records = new Map<string, DeliveryRecord>();
-  public readonly tallyMap = new Map<string, BatchTally>();
+  public readonly tallyMap = new Map<string, RecordedTally>();
 
   private key(issueId: string, recipientKey: string) {
     return `${issueId}|${recipientKey}`;
@@ -73,10 +75,10 @@ export class MemoryLedger implements DeliveryLedger {
     return record ? { ...record } : null;
   }
 
-  public async recordTally(issueId: string, tally: BatchTally) {
+  public async recordTally(issueId: string, tally: BatchTally, nowMs: number) {
     const key = `${issueId}|${tally.batchId}`;
     if (this.tallyMap.has(key)) return false;
-    this.tallyMap.set(key, tally);
+    this.tallyMap.set(key, { ...tally, recordedAt: nowMs });
     return true;
   }
 
@@ -142,6 +144,13 @@ export class MemoryIssues {
     for (const name of ['sent', 'rejected', 'skipped', 'unknown', 'failed'] as const)
       issue.counts[name] += tally[name];
     return structuredClone(issue);
+  }
+
+  public async replaceCounts(issueId: string, totals: OutcomeTotals, seenBatchesDone: number) {
+    const issue = this.issues.get(issueId);
+    if (issue?.status !== 'sending' || issue.counts.batchesDone !== seenBatchesDone) return false;
+    Object.assign(issue.counts, totals);
+    return true;
   }
 
   public async markSentIfComplete(issueId: string) {

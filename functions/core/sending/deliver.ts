@@ -221,8 +221,8 @@ export async function deliverBatch(
 }
 
 async function countTally(issueId: string, tally: BatchTally, deps: DeliverDeps): Promise<boolean> {
-  if (!(await deps.ledger.recordTally(issueId, tally))) return false;
   const now = deps.clock.now();
+  if (!(await deps.ledger.recordTally(issueId, tally, now.getTime()))) return false;
   const updated = await deps.issues.addTally(issueId, tally, now);
   if (
     updated.status === 'sending' &&

@@ -1,5 +1,5 @@
 import type { RecipientBatch } from './fan-out.ts';
-import type { IssueRecord, IssueStatus } from './issue.ts';
+import type { IssueCounts, IssueRecord, IssueStatus } from './issue.ts';
 import type { IssueEmail } from './issue-email.ts';
 import type { BatchTally, DeliveryRecord } from './ledger.ts';
 
@@ -14,6 +14,11 @@ export interface EnqueueProgress {
 }
 
 export type StoredIssue = IssueRecord & { progress: EnqueueProgress };
+
+export type OutcomeTotals = Pick<
+  IssueCounts,
+  'batchesDone' | 'sent' | 'rejected' | 'skipped' | 'unknown' | 'failed'
+>;
 
 /** An issue in the public archive (index page and feed). */
 export interface ArchivedIssue {
@@ -65,6 +70,11 @@ export interface IssueStore {
   completeEnqueue(issueId: string, now: Date): Promise<StoredIssue>;
   /** Adds a batch's final outcomes to the counts (once per batch: the ledger's tally decides). */
   addTally(issueId: string, tally: BatchTally, now: Date): Promise<StoredIssue>;
+  /**
+   * Sets the outcome counts to `totals` if no batch was counted since `seenBatchesDone` (repairs a
+   * count lost between a tally and its addition; see reconcile.ts).
+   */
+  replaceCounts(issueId: string, totals: OutcomeTotals, seenBatchesDone: number, now: Date): Promise<boolean>;
   /** `sending → sent` when every batch is done and nothing more will be enqueued. */
   markSentIfComplete(issueId: string, now: Date): Promise<boolean>;
   /** Adds (idempotently) an issue to the public archive's list. */
@@ -74,6 +84,8 @@ export interface IssueStore {
 }
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: DeliveryRecord };
+
+export type RecordedTally = BatchTally & { recordedAt: number };
 
 export type ClaimOutcome =
   | { status: 'sent'; messageId: string }
@@ -95,8 +107,8 @@ export interface DeliveryLedger {
   markUnknown(issueId: string, recipientKey: string, staleClaimId: string, nowMs: number): Promise<boolean>;
   get(issueId: string, recipientKey: string): Promise<DeliveryRecord | null>;
   /** Stores a batch's tally; `false` when it was stored before (the batch was counted already). */
-  recordTally(issueId: string, tally: BatchTally): Promise<boolean>;
-  tallies(issueId: string): Promise<BatchTally[]>;
+  recordTally(issueId: string, tally: BatchTally, nowMs: number): Promise<boolean>;
+  tallies(issueId: string): Promise<RecordedTally[]>;
 }
 
 /** The send queue (SQS on AWS). */

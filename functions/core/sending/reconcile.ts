@@ -1,0 +1,56 @@
+import type { Clock } from '../ports.ts';
+import type { SendLog } from './deliver.ts';
+import type { DeliveryLedger, IssueStore, OutcomeTotals, StoredIssue } from './ports.ts';
+
+/** Nothing counted for this long: no sender is between a tally and its addition any more. */
+export const QUIET_MS = 2 * 60_000;
+
+/**
+ * Repairs an issue stuck in `sending` because a sender died between recording a batch's tally and
+ * adding it to the issue's counts (two single-item writes, no transaction). The tallies are the
+ * truth: when there are more of them than the issue counted, and neither has changed for a while,
+ * the counts are set from the tallies (conditional on no count having arrived meanwhile) and the
+ * issue completes if every batch is in. Batches still in the queue (or its dead-letter queue) have
+ * no tally and keep the issue `sending`, as they should.
+ */
+export async function reconcileIssue(
+  issue: StoredIssue,
+  deps: {
+    issues: Pick<IssueStore, 'get' | 'replaceCounts' | 'markSentIfComplete'>;
+    ledger: Pick<DeliveryLedger, 'tallies'>;
+    clock: Clock;
+    log: SendLog;
+  },
+): Promise<StoredIssue> {
+  const { counts } = issue;
+  if (issue.status !== 'sending' || !issue.enqueueComplete || counts.batchesDone >= counts.batches)
+    return issue;
+  const now = deps.clock.now();
+  if (now.getTime() - Date.parse(issue.updatedAt) < QUIET_MS) return issue;
+  const tallies = await deps.ledger.tallies(issue.issueId);
+  if (tallies.length <= counts.batchesDone) return issue;
+  if (tallies.some((t) => now.getTime() - t.recordedAt < QUIET_MS)) return issue;
+  const totals: OutcomeTotals = {
+    batchesDone: tallies.length,
+    sent: 0,
+    rejected: 0,
+    skipped: 0,
+    unknown: 0,
+    failed: 0,
+  };
+  for (const tally of tallies) {
+    totals.sent += tally.sent;
+    totals.rejected += tally.rejected;
+    totals.skipped += tally.skipped;
+    totals.unknown += tally.unknown;
+    totals.failed += tally.failed;
+  }
+  if (!(await deps.issues.replaceCounts(issue.issueId, totals, counts.batchesDone, now))) return issue;
+  deps.log.warn('issue counts repaired from the batch tallies', {
+    issueId: issue.issueId,
+    before: counts.batchesDone,
+    after: totals.batchesDone,
+  });
+  if (totals.batchesDone >= counts.batches) await deps.issues.markSentIfComplete(issue.issueId, now);
+  return (await deps.issues.get(issue.issueId)) ?? issue;
+}
