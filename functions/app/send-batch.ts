@@ -50,7 +50,7 @@ export interface SendBatchDeps {
   staleAfterMs?: number;
   /** Recipients in flight at once per invocation (default: enough for 200 ms per send at the rate, 4–64). */
   inFlight?: number;
-  /** Stop claiming new recipients this long before the invocation's timeout (default 20 s). */
+  /** Stop claiming new recipients this long before the invocation's timeout (default 20 s, at most a quarter). */
   deadlineMarginMs?: number;
   /** Issue emails kept in memory per container (default 8). */
   emailCacheSize?: number;
@@ -143,7 +143,9 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     const quota = await deps.accountLimits.sendQuota();
     bucket.setRate(perSenderRate(quota.maxSendRate, deps.rateCap, deps.maxConcurrency));
     const remaining = context?.getRemainingTimeInMillis() ?? 15 * 60_000;
-    const deadlineMs = clock.now().getTime() + remaining - (deps.deadlineMarginMs ?? 20_000);
+    // Stop claiming in time to finish what is in flight; a quarter of a short timeout at most.
+    const margin = Math.min(deps.deadlineMarginMs ?? 20_000, remaining / 4);
+    const deadlineMs = clock.now().getTime() + remaining - margin;
 
     const failures: { itemIdentifier: string }[] = [];
     const work: { messageId: string; batch: RecipientBatch }[] = [];
