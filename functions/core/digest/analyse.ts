@@ -1,7 +1,7 @@
 import type { Article } from '../content/article.ts';
 import type { Theme } from '../content/config.ts';
 import { type DateMention, findDates } from '../text/dates.ts';
-import { type CityIndex, findPlaces, learnCities, type PlaceMention } from '../text/places.ts';
+import { type CityIndex, learnCities, PlaceFinder, type PlaceMention } from '../text/places.ts';
 import { splitSentences } from '../text/sentences.ts';
 import { STOPWORDS, type Token, tokenise } from '../text/tokens.ts';
 import { scoreThemes, type ThemeQuery, themeQueries } from './relevance.ts';
@@ -15,8 +15,6 @@ export interface SentenceInfo {
   position: number;
   /** First sentence of a list item. */
   listItem: boolean;
-  /** Stems of every word, stopwords included, for phrase matching. */
-  stems: string[];
   /** Stems of content words (no stopwords). */
   content: string[];
   /** Content stems that are names (people, places, organisations, acronyms) or numbers. */
@@ -73,6 +71,16 @@ const NAME_WEIGHT = 2;
 export const SIGNPOST =
   /\b(?:this|the following|the next|the previous|in this) (?:article|section|post|piece|chapter|essay|guide|blog|video|episode)\b|\b(?:we|I)(?:'re| are|'m| am|'ll| will) (?:going to |about to )?(?:take|dive|explore|look|break|examine|discuss|talk)\b/i;
 const EVENT_KEY_WEIGHT = 3;
+/** A passage is described by its heaviest features only: the rest adds cost, not meaning. */
+const MAX_VECTOR_FEATURES = 96;
+
+function heaviest(weights: Map<string, number>, count: number): Map<string, number> {
+  if (weights.size <= count) return weights;
+  const kept = [...weights]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+    .slice(0, count);
+  return new Map(kept);
+}
 
 interface RawBlock {
   heading: string | null;
@@ -164,9 +172,6 @@ function idfOf(df: number, n: number): number {
 export function analyseArticles(articles: readonly Article[], themes: readonly Theme[]): Analysis {
   const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const perArticle = sorted.map((article) => ({ article, blocks: rawBlocks(article) }));
-  const cities = learnCities(
-    perArticle.flatMap(({ blocks }) => blocks.flatMap((b) => b.pieces.map((piece) => piece.text))),
-  );
 
   interface Draft {
     article: Article;
@@ -187,7 +192,10 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     })),
   );
   const names = nameStems(drafts.flat().flatMap((d) => d.sentences.map((s) => s.tokens)));
+  const cities = learnCities(drafts.flat().flatMap((d) => d.sentences));
+  const placeFinder = new PlaceFinder(cities);
 
+  const tokensOf = new Map<SentenceInfo, Token[]>();
   const passagesByArticle: { article: Article; heading: string | null; sentences: SentenceInfo[] }[][] = [];
   for (const blocks of drafts) {
     const articlePassages: { article: Article; heading: string | null; sentences: SentenceInfo[] }[] = [];
@@ -202,27 +210,28 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         currentKeys = new Set();
       };
       for (const draft of block.sentences) {
-        const dates = findDates(draft.text);
-        const places = findPlaces(draft.text, cities);
+        const dates = /\d/.test(draft.text) ? findDates(draft.text) : [];
+        const places = placeFinder.find(draft.text, draft.tokens);
         const content: string[] = [];
         const sentenceNames: string[] = [];
         for (const token of draft.tokens) {
           if (STOPWORDS.has(token.norm)) continue;
           content.push(token.stem);
-          if (names.has(token.stem) || /\d/.test(token.stem)) sentenceNames.push(token.stem);
+          if (names.has(token.stem) || (token.capitalised && /\d/.test(token.stem)))
+            sentenceNames.push(token.stem);
         }
         const info: SentenceInfo = {
           text: draft.text,
           articleId: block.article.id,
           position: position++,
           listItem: draft.listItem,
-          stems: draft.tokens.map((t) => t.stem),
           content,
           names: sentenceNames,
           dates,
           places,
           eventKeys: eventKeysOf(dates, places),
         };
+        tokensOf.set(info, draft.tokens);
         // A sentence that ties a new place to a new date starts a new story within the block.
         const startsNewEvent =
           info.eventKeys.length > 0 &&
@@ -240,26 +249,38 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const flat = passagesByArticle.flatMap((list) =>
     list.map((p, index) => ({ ...p, index, key: `${p.article.id}#${index}` })),
   );
+  // Document frequencies, counting each feature once per passage (and once per article) by remembering
+  // the last passage (article) that counted it.
   const df = new Map<string, number>();
-  for (const passage of flat) {
-    const seen = new Set<string>();
+  const lastPassage = new Map<string, number>();
+  const count = (feature: string, passageIndex: number) => {
+    if (lastPassage.get(feature) === passageIndex) return;
+    lastPassage.set(feature, passageIndex);
+    df.set(feature, (df.get(feature) ?? 0) + 1);
+  };
+  const headingStems = flat.map((p) => (p.heading ? tokenise(p.heading).map((t) => t.stem) : []));
+  flat.forEach((passage, i) => {
     for (const sentence of passage.sentences) {
-      for (const stem of sentence.content) seen.add(stem);
-      for (const key of sentence.eventKeys) seen.add(`@${key}`);
+      for (const stem of sentence.content) count(stem, i);
+      for (const key of sentence.eventKeys) count(`@${key}`, i);
     }
-    if (passage.heading)
-      for (const t of tokenise(passage.heading)) if (!STOPWORDS.has(t.norm)) seen.add(t.stem);
-    for (const feature of seen) df.set(feature, (df.get(feature) ?? 0) + 1);
-  }
+    for (const stem of headingStems[i] ?? []) if (!STOPWORDS.has(stem)) count(stem, i);
+  });
   // Words one article alone uses say how it is written, not what it is about: they cannot tie two
   // sources to one story, so they stay out of the vectors (unless there is only one article).
   const articleDf = new Map<string, number>();
-  for (const list of passagesByArticle) {
-    const seen = new Set<string>();
-    for (const passage of list)
-      for (const sentence of passage.sentences) for (const stem of sentence.content) seen.add(stem);
-    for (const stem of seen) articleDf.set(stem, (articleDf.get(stem) ?? 0) + 1);
-  }
+  const lastArticle = new Map<string, number>();
+  passagesByArticle.forEach((list, a) => {
+    for (const passage of list) {
+      for (const sentence of passage.sentences) {
+        for (const stem of sentence.content) {
+          if (lastArticle.get(stem) === a) continue;
+          lastArticle.set(stem, a);
+          articleDf.set(stem, (articleDf.get(stem) ?? 0) + 1);
+        }
+      }
+    }
+  });
   const minArticles = passagesByArticle.length > 1 ? 2 : 1;
   const n = flat.length;
   const idf = new Map<string, number>();
@@ -270,8 +291,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const scores = scoreThemes(
     queries,
     flat.map((p, i) => ({
-      stems: p.sentences.flatMap((s) => [...s.stems, '\u0000']),
-      headingStems: p.heading ? tokenise(p.heading).map((t) => t.stem) : [],
+      sentences: p.sentences.map((sentence) => tokensOf.get(sentence) ?? []),
+      headingStems: (headingStems[i] ?? []).map((stem) => ({ stem })),
       length: lengths[i] ?? 0,
     })),
     averageLength,
@@ -288,21 +309,9 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         bestTheme = theme.id;
       }
     }
-    const counts = new Map<string, number>();
-    const nameSet = new Set<string>();
     const eventKeys = new Set<string>();
-    for (const sentence of p.sentences) {
-      for (const stem of sentence.content) counts.set(stem, (counts.get(stem) ?? 0) + 1);
-      for (const stem of sentence.names) nameSet.add(stem);
-      for (const key of sentence.eventKeys) eventKeys.add(key);
-    }
-    const weights = new Map<string, number>();
-    for (const [stem, count] of counts) {
-      if ((articleDf.get(stem) ?? 0) < minArticles) continue;
-      weights.set(stem, (1 + Math.log(count)) * (idf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1));
-    }
-    for (const key of eventKeys) weights.set(`@${key}`, (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
-    return {
+    for (const sentence of p.sentences) for (const key of sentence.eventKeys) eventKeys.add(key);
+    const base = {
       key: p.key,
       articleId: p.article.id,
       index: p.index,
@@ -312,10 +321,24 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       eventKeys,
       themeScores,
       bestTheme,
-      vector: unitVector(weights),
       signpost: p.sentences.some((sentence) => SIGNPOST.test(sentence.text)),
       roundup: distinctEventPlaces(eventKeys, cities) > 1,
     };
+    // Only passages that belong to a theme are ever compared; the others need no vector.
+    if (bestTheme === null) return { ...base, vector: new Map<string, number>() };
+    const counts = new Map<string, number>();
+    const nameSet = new Set<string>();
+    for (const sentence of p.sentences) {
+      for (const stem of sentence.content) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+      for (const stem of sentence.names) nameSet.add(stem);
+    }
+    const weights = new Map<string, number>();
+    for (const [stem, count] of counts) {
+      if ((articleDf.get(stem) ?? 0) < minArticles) continue;
+      weights.set(stem, (1 + Math.log(count)) * (idf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1));
+    }
+    for (const key of eventKeys) weights.set(`@${key}`, (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
+    return { ...base, vector: unitVector(heaviest(weights, MAX_VECTOR_FEATURES)) };
   });
   return {
     articles: new Map(sorted.map((a) => [a.id, a])),

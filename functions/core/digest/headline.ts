@@ -39,7 +39,19 @@ function isNameToken(token: Token, position: number, names: ReadonlySet<string>)
 }
 
 /** Runs of capitalised words ending in, or followed by, an event noun. */
+const phrasesOfSentence = new WeakMap<SentenceInfo, Phrase[]>();
+
+/** `findEventPhrases`, kept per sentence. */
 export function eventPhrases(sentence: SentenceInfo, knownNames: ReadonlySet<string>): Phrase[] {
+  let phrases = phrasesOfSentence.get(sentence);
+  if (!phrases) {
+    phrases = findEventPhrases(sentence, knownNames);
+    phrasesOfSentence.set(sentence, phrases);
+  }
+  return phrases;
+}
+
+function findEventPhrases(sentence: SentenceInfo, knownNames: ReadonlySet<string>): Phrase[] {
   const text = sentence.text;
   const tokens = tokenise(text);
   const phrases: Phrase[] = [];

@@ -4,7 +4,7 @@ import { wordShingles } from '../text/shingles.ts';
 import type { SentenceInfo } from './analyse.ts';
 import type { KeyFact } from './model.ts';
 import { compareStrings } from './order.ts';
-import { ANAPHORIC, isSummarySentence, SaidSoFar } from './summarise.ts';
+import { ANAPHORIC, isStatement, SaidSoFar } from './summarise.ts';
 
 export const MAX_KEY_FACTS = 8;
 
@@ -109,7 +109,7 @@ export function keyFacts(stories: readonly FactSource[], said: SaidSoFar): KeyFa
     // Timeline entries written as such ("Hamburg, Germany (2017): …") first, then sentences that stand on
     // their own, the shortest first.
     const texts = list
-      .filter((c) => isSummarySentence({ ...c.sentence, text: factText(c.sentence) }) || c.sentence.listItem)
+      .filter((c) => c.sentence.listItem || isStatement(factText(c.sentence)))
       .map((c) => ({
         text: factText(c.sentence),
         sentence: c.sentence,

@@ -12,11 +12,16 @@ export interface ThemeQuery {
   terms: QueryTerm[];
 }
 
+/** A word as BM25 sees it. */
+export interface Stemmed {
+  readonly stem: string;
+}
+
 /** What BM25 needs from a passage. */
 export interface ScoredDocument {
-  /** Every word's stem in order (stopwords kept so phrases match); a NUL stem separates sentences. */
-  stems: string[];
-  headingStems: string[];
+  /** Each sentence's words in order, stopwords kept so phrases match (a phrase never spans sentences). */
+  sentences: readonly (readonly Stemmed[])[];
+  headingStems: readonly Stemmed[];
   /** Content-word count. */
   length: number;
 }
@@ -57,16 +62,9 @@ export function themeQueries(themes: readonly Theme[]): ThemeQuery[] {
   });
 }
 
-function countPhrase(stems: readonly string[], phrase: readonly string[]): number {
-  const first = phrase[0];
-  if (first === undefined) return 0;
-  let count = 0;
-  outer: for (let i = 0; i + phrase.length <= stems.length; i++) {
-    if (stems[i] !== first) continue;
-    for (let j = 1; j < phrase.length; j++) if (stems[i + j] !== phrase[j]) continue outer;
-    count++;
-  }
-  return count;
+function matchesAt(words: readonly Stemmed[], at: number, phrase: readonly string[]): boolean {
+  for (let j = 1; j < phrase.length; j++) if (words[at + j]?.stem !== phrase[j]) return false;
+  return true;
 }
 
 /**
@@ -78,53 +76,61 @@ export function scoreThemes(
   documents: readonly ScoredDocument[],
   averageLength: number,
 ): Record<string, number>[] {
-  const distinct = new Map<string, string[]>();
-  for (const query of queries) for (const term of query.terms) distinct.set(term.stems.join(' '), term.stems);
-  const byFirstStem = new Map<string, string[][]>();
-  for (const stems of distinct.values()) {
-    const first = stems[0] ?? '';
-    const list = byFirstStem.get(first) ?? [];
-    list.push(stems);
-    byFirstStem.set(first, list);
+  // Every distinct term gets a number; terms are found by their first stem.
+  const termIndex = new Map<string, number>();
+  const phrases: string[][] = [];
+  const byFirstStem = new Map<string, number[]>();
+  for (const query of queries) {
+    for (const term of query.terms) {
+      const key = term.stems.join(' ');
+      if (termIndex.has(key)) continue;
+      const id = phrases.length;
+      termIndex.set(key, id);
+      phrases.push(term.stems);
+      const first = term.stems[0] ?? '';
+      const list = byFirstStem.get(first);
+      if (list) list.push(id);
+      else byFirstStem.set(first, [id]);
+    }
   }
-  const frequencies = documents.map((doc) => {
-    const tf = new Map<string, number>();
-    const scan = (stems: readonly string[], weight: number) => {
-      for (let i = 0; i < stems.length; i++) {
-        const candidates = byFirstStem.get(stems[i] ?? '');
+  const weightedTerms = queries.map((query) =>
+    query.terms.map((term) => ({ id: termIndex.get(term.stems.join(' ')) ?? 0, weight: term.weight })),
+  );
+  const termCount = phrases.length;
+  const tf = new Float64Array(documents.length * termCount);
+  const df = new Float64Array(termCount);
+  documents.forEach((doc, d) => {
+    const base = d * termCount;
+    const scan = (words: readonly Stemmed[], weight: number) => {
+      for (let i = 0; i < words.length; i++) {
+        const candidates = byFirstStem.get(words[i]?.stem ?? '');
         if (!candidates) continue;
-        for (const phrase of candidates) {
-          if (phrase.length > 1 && countPhrase(stems.slice(i, i + phrase.length), phrase) === 0) continue;
-          const key = phrase.join(' ');
-          tf.set(key, (tf.get(key) ?? 0) + weight);
+        for (const id of candidates) {
+          const phrase = phrases[id] ?? [];
+          if (phrase.length > 1 && !matchesAt(words, i, phrase)) continue;
+          tf[base + id] = (tf[base + id] ?? 0) + weight;
         }
       }
     };
-    scan(doc.stems, 1);
+    for (const sentence of doc.sentences) scan(sentence, 1);
     scan(doc.headingStems, HEADING_BOOST);
-    return tf;
+    for (let id = 0; id < termCount; id++) if ((tf[base + id] ?? 0) > 0) df[id] = (df[id] ?? 0) + 1;
   });
-  const df = new Map<string, number>();
-  for (const tf of frequencies) for (const key of tf.keys()) df.set(key, (df.get(key) ?? 0) + 1);
   const n = documents.length;
-  const idf = (key: string) => {
-    const d = df.get(key) ?? 0;
-    return Math.log(1 + (n - d + 0.5) / (d + 0.5));
-  };
-  return documents.map((doc, i) => {
-    const tf = frequencies[i] ?? new Map<string, number>();
+  const idf = Array.from(df, (d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
+  return documents.map((doc, d) => {
+    const base = d * termCount;
     const norm = K1 * (1 - B + (B * doc.length) / Math.max(1, averageLength));
     const scores: Record<string, number> = {};
-    for (const query of queries) {
+    queries.forEach((query, q) => {
       let score = 0;
-      for (const term of query.terms) {
-        const key = term.stems.join(' ');
-        const f = tf.get(key);
-        if (!f) continue;
-        score += term.weight * idf(key) * ((f * (K1 + 1)) / (f + norm));
+      for (const { id, weight } of weightedTerms[q] ?? []) {
+        const f = tf[base + id] ?? 0;
+        if (f === 0) continue;
+        score += weight * (idf[id] ?? 0) * ((f * (K1 + 1)) / (f + norm));
       }
       scores[query.themeId] = Math.round(score * 10_000) / 10_000;
-    }
+    });
     return scores;
   });
 }

@@ -14,7 +14,7 @@ export interface StoryCluster {
 }
 
 /** Similarity (mean cosine with a story's passages, plus bonuses) that joins a passage to a story at once. */
-export const SEED_SIMILARITY = 0.45;
+export const SEED_SIMILARITY = 0.4;
 /** Similarity (mean cosine between their passages, plus bonuses) at which two stories are one. */
 export const MERGE_SIMILARITY = 0.3;
 /** Added when both fit the same theme best. */
@@ -24,9 +24,13 @@ const NEXT_PASSAGE_BONUS = 0.25;
 /** A passage that names a story's event and is this similar to it also tells that story. */
 const MENTION_SIMILARITY = 0.1;
 /** How many of a story's heaviest features find candidate stories. */
-const INDEXED_FEATURES = 12;
-/** Candidates looked at per feature: enough for real overlap, bounded so cost stays linear. */
-const CANDIDATES_PER_FEATURE = 64;
+const INDEXED_FEATURES = 10;
+/** Stories looked at per feature (the most recent): enough for real overlap, bounded so cost stays linear. */
+const CANDIDATES_PER_FEATURE = 12;
+/** A story that shares fewer of the heaviest features than this is not a candidate (neighbours aside). */
+const MIN_SHARED_FEATURES = 1;
+/** Of those, the ones sharing the most features are measured. */
+const MAX_CANDIDATES = 8;
 
 interface Working extends StoryCluster {
   id: number;
@@ -37,11 +41,25 @@ interface Working extends StoryCluster {
   alive: boolean;
 }
 
+/** The `count` heaviest features, heaviest first (ties by name), in one pass over the vector. */
 function topFeatures(vector: SparseVector, count: number): string[] {
-  return [...vector]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, count)
-    .map(([feature]) => feature);
+  const top: [string, number][] = [];
+  for (const entry of vector) {
+    const [feature, weight] = entry;
+    if (top.length === count) {
+      const last = top[count - 1];
+      if (!last || weight < last[1] || (weight === last[1] && feature > last[0])) continue;
+      top.pop();
+    }
+    let at = top.length;
+    while (at > 0) {
+      const previous = top[at - 1];
+      if (!previous || previous[1] > weight || (previous[1] === weight && previous[0] < feature)) break;
+      at--;
+    }
+    top.splice(at, 0, [feature, weight]);
+  }
+  return top.map(([feature]) => feature);
 }
 
 function newCluster(id: number): Working {
@@ -62,8 +80,8 @@ function newCluster(id: number): Working {
 function addMember(cluster: Working, passage: AnalysedPassage): void {
   cluster.members.push(passage);
   cluster.centroid.add(passage.vector);
-  for (const [theme, score] of Object.entries(passage.themeScores)) {
-    cluster.themeTotals.set(theme, (cluster.themeTotals.get(theme) ?? 0) + score);
+  for (const theme in passage.themeScores) {
+    cluster.themeTotals.set(theme, (cluster.themeTotals.get(theme) ?? 0) + (passage.themeScores[theme] ?? 0));
   }
   let best: string | null = null;
   for (const [theme, total] of cluster.themeTotals) {
@@ -109,8 +127,9 @@ function compatible(passage: AnalysedPassage, cluster: Working): boolean {
 
 function compatibleClusters(a: Working, b: Working): boolean {
   if (a.coreKeys.size === 0 && b.coreKeys.size === 0) return true;
-  if (conflicts(a.coreKeys, b.coreKeys)) return false;
-  return a.members.every((m) => compatible(m, b)) && b.members.every((m) => compatible(m, a));
+  if (a.coreKeys.size > 0 && b.coreKeys.size > 0) return !conflicts(a.coreKeys, b.coreKeys);
+  const [keyed, other] = a.coreKeys.size > 0 ? [a, b] : [b, a];
+  return other.members.every((m) => compatible(m, keyed));
 }
 
 function follows(passage: AnalysedPassage, previous: AnalysedPassage): boolean {
@@ -137,46 +156,98 @@ function byKey(a: AnalysedPassage, b: AnalysedPassage): number {
 export function clusterStories(passages: readonly AnalysedPassage[]): StoryCluster[] {
   const ordered = [...passages].sort(byKey);
   const clusters: Working[] = [];
+  const clusterOf = new Map<AnalysedPassage, number>();
+  // Passages that follow one another in the same section of one article, both fitting the same theme.
+  const byKeyMap = new Map(ordered.map((p) => [p.key, p]));
+  const neighbours = new Map<AnalysedPassage, AnalysedPassage[]>();
+  for (const passage of ordered) {
+    const next = byKeyMap.get(`${passage.articleId}#${passage.index + 1}`);
+    if (!next || !follows(next, passage)) continue;
+    neighbours.set(passage, [...(neighbours.get(passage) ?? []), next]);
+    neighbours.set(next, [...(neighbours.get(next) ?? []), passage]);
+  }
+
+  // Inverted index: feature → stories posting it, oldest first, each once.
   const index = new Map<string, number[]>();
-  const clusterOfPassage = new Map<string, number>();
-  const indexCluster = (cluster: Working) => {
-    for (const feature of topFeatures(cluster.centroid.features, INDEXED_FEATURES)) {
-      const list = index.get(feature) ?? [];
-      if (!list.includes(cluster.id)) list.push(cluster.id);
-      index.set(feature, list);
+  const posted = new Map<string, Set<number>>();
+  const post = (feature: string, id: number) => {
+    let present = posted.get(feature);
+    if (!present) {
+      present = new Set();
+      posted.set(feature, present);
     }
+    if (present.has(id)) return;
+    present.add(id);
+    const list = index.get(feature);
+    if (list) list.push(id);
+    else index.set(feature, [id]);
   };
-  const candidatesOf = (features: SparseVector, neighbours: readonly string[]): Working[] => {
-    const ids = new Set<number>();
-    for (const feature of topFeatures(features, INDEXED_FEATURES)) {
+  /**
+   * The stories sharing most of the given heaviest features (looking at the most recent stories per
+   * feature), plus the stories of neighbouring passages: where a passage's story can be, cheaply.
+   */
+  const candidatesOf = (
+    features: readonly string[],
+    near: Iterable<AnalysedPassage>,
+    self: number,
+  ): Working[] => {
+    const shared = new Map<number, number>();
+    for (const feature of features) {
+      const list = index.get(feature);
+      if (!list) continue;
       let taken = 0;
-      for (const id of index.get(feature) ?? []) {
-        if (!clusters[id]?.alive) continue;
-        ids.add(id);
-        if (++taken >= CANDIDATES_PER_FEATURE) break;
+      for (let k = list.length - 1; k >= 0 && taken < CANDIDATES_PER_FEATURE; k--) {
+        const id = list[k] ?? -1;
+        if (id === self || !clusters[id]?.alive) continue;
+        shared.set(id, (shared.get(id) ?? 0) + 1);
+        taken++;
       }
     }
-    for (const key of neighbours) {
-      const id = clusterOfPassage.get(key);
-      if (id !== undefined) ids.add(id);
+    // The MAX_CANDIDATES sharing the most features (ties: oldest story), kept sorted as they come.
+    const ids: number[] = [];
+    const counts: number[] = [];
+    for (const [id, count] of shared) {
+      if (count < MIN_SHARED_FEATURES) continue;
+      if (ids.length === MAX_CANDIDATES) {
+        const lastCount = counts[MAX_CANDIDATES - 1] ?? 0;
+        const lastId = ids[MAX_CANDIDATES - 1] ?? 0;
+        if (count < lastCount || (count === lastCount && id > lastId)) continue;
+        ids.pop();
+        counts.pop();
+      }
+      let at = ids.length;
+      while (
+        at > 0 &&
+        ((counts[at - 1] ?? 0) < count || ((counts[at - 1] ?? 0) === count && (ids[at - 1] ?? 0) > id))
+      )
+        at--;
+      ids.splice(at, 0, id);
+      counts.splice(at, 0, count);
     }
-    return [...ids]
-      .sort((a, b) => a - b)
-      .map((id) => clusters[id])
-      .filter((c): c is Working => c?.alive === true);
+    for (const passage of near) {
+      const id = clusterOf.get(passage);
+      if (id !== undefined && id !== self && clusters[id]?.alive && !shared.has(id) && !ids.includes(id))
+        ids.push(id);
+    }
+    ids.sort((a, b) => a - b);
+    const found: Working[] = [];
+    for (const id of ids) {
+      const cluster = clusters[id];
+      if (cluster) found.push(cluster);
+    }
+    return found;
   };
-  const passageByKey = new Map(ordered.map((p) => [p.key, p]));
+  const nearOf = (members: readonly AnalysedPassage[]): AnalysedPassage[] => {
+    const near: AnalysedPassage[] = [];
+    for (const member of members) for (const neighbour of neighbours.get(member) ?? []) near.push(neighbour);
+    return near;
+  };
+  /** One story's passage follows one of the other's in the same section of the same article. */
   const adjacent = (a: Working, b: Working): boolean => {
     const [small, other] = a.members.length <= b.members.length ? [a, b] : [b, a];
     for (const member of small.members) {
-      for (const key of [
-        `${member.articleId}#${member.index - 1}`,
-        `${member.articleId}#${member.index + 1}`,
-      ]) {
-        const neighbour = passageByKey.get(key);
-        if (!neighbour || !other.members.includes(neighbour)) continue;
-        if (follows(member, neighbour) || follows(neighbour, member)) return true;
-      }
+      for (const neighbour of neighbours.get(member) ?? [])
+        if (clusterOf.get(neighbour) === other.id) return true;
     }
     return false;
   };
@@ -184,17 +255,19 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
     a.centroid.similarityWith(b.centroid) +
     (a.theme === b.theme ? SAME_THEME_BONUS : 0) +
     (adjacent(a, b) ? NEXT_PASSAGE_BONUS : 0);
-  const neighboursOf = (cluster: Working) =>
-    cluster.members.flatMap((m) => [`${m.articleId}#${m.index - 1}`, `${m.articleId}#${m.index + 1}`]);
 
+  // First pass: each passage joins the story it clearly belongs to, or starts one.
   const seed = (passage: AnalysedPassage, mayStart: boolean, threshold: number) => {
-    const single = newCluster(-1);
-    addMember(single, passage);
+    const features = topFeatures(passage.vector, INDEXED_FEATURES);
+    const near = neighbours.get(passage) ?? [];
     let best: Working | null = null;
     let bestSimilarity = threshold;
-    for (const cluster of candidatesOf(passage.vector, neighboursOf(single))) {
+    for (const cluster of candidatesOf(features, near, -1)) {
       if (!compatible(passage, cluster)) continue;
-      const value = similarity(single, cluster);
+      const value =
+        cluster.centroid.similarity(passage.vector) +
+        (passage.bestTheme === cluster.theme ? SAME_THEME_BONUS : 0) +
+        (near.some((n) => clusterOf.get(n) === cluster.id) ? NEXT_PASSAGE_BONUS : 0);
       if (value >= bestSimilarity && (best === null || value > bestSimilarity)) {
         best = cluster;
         bestSimilarity = value;
@@ -206,35 +279,86 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
       clusters.push(best);
     }
     addMember(best, passage);
-    indexCluster(best);
-    clusterOfPassage.set(passage.key, best.id);
+    clusterOf.set(passage, best.id);
+    for (const feature of features) post(feature, best.id);
   };
   for (const passage of ordered)
     if (!passage.signpost && !passage.roundup) seed(passage, true, SEED_SIMILARITY);
 
+  // Then rounds of merging the most similar pairs. A pair's similarity, a story's heaviest features and
+  // its neighbours only change when the story does, so they are kept until then.
+  const features = new Map<number, string[]>();
+  const nearby = new Map<number, AnalysedPassage[]>();
+  const values = new Map<number, number>();
+  const keysOf = new Map<number, number[]>();
+  const pairKey = (a: number, b: number) => a * 1_000_003 + b;
+  const forget = (id: number) => {
+    features.delete(id);
+    nearby.delete(id);
+    for (const key of keysOf.get(id) ?? []) values.delete(key);
+    keysOf.delete(id);
+  };
   for (;;) {
+    // Merged-away stories leave the index, so looking up a feature stays cheap.
+    for (const [feature, list] of index) {
+      const alive = list.filter((id) => clusters[id]?.alive);
+      if (alive.length === list.length) continue;
+      index.set(feature, alive);
+      posted.set(feature, new Set(alive));
+    }
     const pairs: { value: number; a: Working; b: Working }[] = [];
     for (const a of clusters) {
       if (!a.alive) continue;
-      for (const b of candidatesOf(a.centroid.features, neighboursOf(a))) {
-        if (b.id <= a.id || !compatibleClusters(a, b)) continue;
-        const value = similarity(a, b);
-        if (value >= MERGE_SIMILARITY) pairs.push({ value, a, b });
+      let top = features.get(a.id);
+      if (!top) {
+        top = topFeatures(a.centroid.features, INDEXED_FEATURES);
+        features.set(a.id, top);
+      }
+      let near = nearby.get(a.id);
+      if (!near) {
+        near = nearOf(a.members);
+        nearby.set(a.id, near);
+      }
+      for (const b of candidatesOf(top, near, a.id)) {
+        const [first, second] = a.id < b.id ? [a, b] : [b, a];
+        const key = pairKey(first.id, second.id);
+        let value = values.get(key);
+        if (value === undefined) {
+          value = compatibleClusters(first, second) ? similarity(first, second) : Number.NEGATIVE_INFINITY;
+          values.set(key, value);
+          for (const id of [first.id, second.id]) {
+            const list = keysOf.get(id);
+            if (list) list.push(key);
+            else keysOf.set(id, [key]);
+          }
+        }
+        // A pair found from both sides is listed twice; the second is skipped as already merged.
+        if (value >= MERGE_SIMILARITY) pairs.push({ value, a: first, b: second });
       }
     }
     if (pairs.length === 0) break;
+    // Best pairs first; a pair whose stories already changed this round is measured again, so a story
+    // can take in several others in one round without the merge drifting from average-link.
     pairs.sort((x, y) => y.value - x.value || x.a.id - y.a.id || x.b.id - y.b.id);
     const touched = new Set<number>();
     for (const { a, b } of pairs) {
-      if (touched.has(a.id) || touched.has(b.id)) continue;
+      if (!a.alive || !b.alive) continue;
+      if (
+        (touched.has(a.id) || touched.has(b.id)) &&
+        !(compatibleClusters(a, b) && similarity(a, b) >= MERGE_SIMILARITY)
+      ) {
+        continue;
+      }
       touched.add(a.id);
       touched.add(b.id);
       for (const member of b.members) {
         addMember(a, member);
-        clusterOfPassage.set(member.key, a.id);
+        clusterOf.set(member, a.id);
       }
       b.alive = false;
-      indexCluster(a);
+      forget(a.id);
+      forget(b.id);
+      for (const feature of topFeatures(a.centroid.features, INDEXED_FEATURES)) post(feature, a.id);
     }
   }
 

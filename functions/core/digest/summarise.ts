@@ -1,6 +1,6 @@
 import { jaccard, wordShingles } from '../text/shingles.ts';
 import { stem } from '../text/tokens.ts';
-import type { Analysis, SentenceInfo } from './analyse.ts';
+import type { AnalysedPassage, Analysis, SentenceInfo } from './analyse.ts';
 import type { StoryCluster } from './stories.ts';
 import { dot, type SparseVector, unitVector } from './vectors.ts';
 
@@ -36,6 +36,17 @@ export interface SentenceChoice {
   shingles: Set<string>;
 }
 
+const shingleSets = new WeakMap<SentenceInfo, Set<string>>();
+
+export function shinglesOf(sentence: SentenceInfo): Set<string> {
+  let shingles = shingleSets.get(sentence);
+  if (!shingles) {
+    shingles = wordShingles(sentence.text);
+    shingleSets.set(sentence, shingles);
+  }
+  return shingles;
+}
+
 /** What the digest has already said: every chosen sentence, so no later story repeats one. */
 export class SaidSoFar {
   private readonly chosen: Set<string>[] = [];
@@ -49,8 +60,17 @@ export class SaidSoFar {
   }
 }
 
-/** What a sentence says, as a vector: its words (names weighted up) and, unless left out, its dated places. */
+const vectorsWithEvents = new WeakMap<SentenceInfo, SparseVector>();
+const vectorsWithoutEvents = new WeakMap<SentenceInfo, SparseVector>();
+
+/**
+ * What a sentence says, as a vector: its words (names weighted up) and, unless left out, its dated places.
+ * Kept per sentence: a sentence belongs to one analysis, so its vector never changes.
+ */
 export function sentenceVector(sentence: SentenceInfo, analysis: Analysis, withEvents = true): SparseVector {
+  const cache = withEvents ? vectorsWithEvents : vectorsWithoutEvents;
+  const known = cache.get(sentence);
+  if (known) return known;
   const counts = new Map<string, number>();
   for (const s of sentence.content) if (analysis.sharedStems.has(s)) counts.set(s, (counts.get(s) ?? 0) + 1);
   const names = new Set(sentence.names);
@@ -60,27 +80,61 @@ export function sentenceVector(sentence: SentenceInfo, analysis: Analysis, withE
   }
   if (withEvents)
     for (const key of sentence.eventKeys) weights.set(`@${key}`, (analysis.idf.get(`@${key}`) ?? 0) * 3);
-  return unitVector(weights);
+  const vector = unitVector(weights);
+  cache.set(sentence, vector);
+  return vector;
 }
 
 function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
+const summaryWorthy = new WeakMap<SentenceInfo, boolean>();
+
 /** Complete, self-standing statements of fact only; never a fragment, a question or an aside. */
 export function isSummarySentence(sentence: SentenceInfo): boolean {
-  const words = wordCount(sentence.text);
+  const known = summaryWorthy.get(sentence);
+  if (known !== undefined) return known;
+  const worthy = isStatement(sentence.text);
+  summaryWorthy.set(sentence, worthy);
+  return worthy;
+}
+
+/** `isSummarySentence` for any text. */
+export function isStatement(text: string): boolean {
+  const words = wordCount(text);
   if (words < MIN_WORDS || words > MAX_WORDS) return false;
-  if (!/^["'“‘(]?[\p{Lu}\p{N}]/u.test(sentence.text)) return false;
-  if (!/[.…]["'”’)\]]*$/u.test(sentence.text)) return false;
-  return !CHATTY.test(sentence.text) && !FIRST_PERSON.test(sentence.text) && !META.test(sentence.text);
+  if (!/^["'“‘(]?[\p{Lu}\p{N}]/u.test(text)) return false;
+  if (!/[.…]["'”’)\]]*$/u.test(text)) return false;
+  return !CHATTY.test(text) && !FIRST_PERSON.test(text) && !META.test(text);
+}
+
+/** Passages (and, apart, mentions) a story's summary and headline are drawn from: its most central ones. */
+export const REPRESENTATIVE_PASSAGES = 24;
+const sentencesOfStory = new WeakMap<StoryCluster, SentenceInfo[]>();
+
+function mostCentral(story: StoryCluster, passages: readonly AnalysedPassage[]): AnalysedPassage[] {
+  if (passages.length <= REPRESENTATIVE_PASSAGES) return [...passages];
+  return passages
+    .map((passage) => ({ passage, centrality: story.centroid.cosine(passage.vector) }))
+    .sort(
+      (a, b) =>
+        b.centrality - a.centrality ||
+        (a.passage.key < b.passage.key ? -1 : a.passage.key > b.passage.key ? 1 : 0),
+    )
+    .slice(0, REPRESENTATIVE_PASSAGES)
+    .map(({ passage }) => passage)
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
- * Sentences that may tell a story: its passages', and from passages that only mention it, those naming
- * it. Signposts ("This section explores …") preview other passages and are left out.
+ * Sentences that may tell a story: those of its most central passages, and from passages that only
+ * mention it, those naming it. Signposts ("This section explores …") preview other passages and are
+ * left out.
  */
 export function storySentences(story: StoryCluster): SentenceInfo[] {
+  const known = sentencesOfStory.get(story);
+  if (known) return known;
   const placeWords = [...story.coreKeys].map((key) =>
     key.slice(0, key.lastIndexOf('@')).split(' ').map(stem),
   );
@@ -88,9 +142,12 @@ export function storySentences(story: StoryCluster): SentenceInfo[] {
     sentence.eventKeys.some((key) => story.coreKeys.has(key)) ||
     placeWords.some((words) => words.every((w) => sentence.content.includes(w)));
   const sentences: SentenceInfo[] = [];
-  for (const passage of story.members) if (!passage.signpost) sentences.push(...passage.sentences);
-  for (const passage of story.mentions)
+  for (const passage of mostCentral(story, story.members))
+    if (!passage.signpost) sentences.push(...passage.sentences);
+  for (const passage of mostCentral(story, story.mentions)) {
     if (!passage.signpost) sentences.push(...passage.sentences.filter(namesStory));
+  }
+  sentencesOfStory.set(story, sentences);
   return sentences;
 }
 
@@ -118,8 +175,12 @@ function likeness(
   return Math.max(dot(a.vector, b.vector), overlap);
 }
 
+const contentCentroids = new WeakMap<StoryCluster, { features: Map<string, number>; norm: number }>();
+
 /** The story's words without its event keys: what its sentences should be close to. */
 export function contentCentroid(story: StoryCluster): { features: Map<string, number>; norm: number } {
+  const known = contentCentroids.get(story);
+  if (known) return known;
   const features = new Map<string, number>();
   let squared = 0;
   for (const [feature, weight] of story.centroid.features) {
@@ -127,7 +188,9 @@ export function contentCentroid(story: StoryCluster): { features: Map<string, nu
     features.set(feature, weight);
     squared += weight * weight;
   }
-  return { features, norm: Math.sqrt(squared) };
+  const centroid = { features, norm: Math.sqrt(squared) };
+  contentCentroids.set(story, centroid);
+  return centroid;
 }
 
 /**
@@ -164,7 +227,7 @@ export function summarise(
         vector,
         score: centrality * quality,
         anaphoric,
-        shingles: wordShingles(sentence.text),
+        shingles: shinglesOf(sentence),
       };
     })
     .sort(

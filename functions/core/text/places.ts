@@ -1,3 +1,6 @@
+import type { Token } from './tokens.ts';
+import { tokenise } from './tokens.ts';
+
 /**
  * Places named in prose. Countries and a few regions are known; cities are learned from the text itself
  * ("Helsinki, Finland" teaches that Helsinki is a city in Finland), so no large gazetteer is needed.
@@ -53,27 +56,6 @@ function canonicalCountry(name: string): string {
   return CANONICAL[name] ?? name;
 }
 
-const escaped = [...COUNTRY_NAMES]
-  .sort((a, b) => b.length - a.length || (a < b ? -1 : 1))
-  .map((n) => n.replace(/ /g, '\\s+'));
-/** Matches a country, allowing "U.S." and "U.K." as written. */
-const COUNTRY = new RegExp(
-  `(?<![\\p{L}\\p{N}.])(?:U\\.S\\.A?|U\\.K\\.|${escaped.join('|')})(?![\\p{L}\\p{N}]|\\.[\\p{L}]|[-–][\\p{L}])`,
-  'gu',
-);
-
-const NAME_WORD = "\\p{Lu}[\\p{Ll}'’-]+";
-/** "Helsinki, Finland": up to three capitalised words, a comma, a known country. */
-const CITY_COUNTRY = new RegExp(
-  `(?<![\\p{L}])((?:${NAME_WORD} ){0,2}${NAME_WORD}),\\s+(${escaped.join('|')})(?![\\p{L}\\p{N}'’])`,
-  'gu',
-);
-/** "in Reykjavik", "at Camp David": a capitalised name after a locative preposition. */
-const AFTER_IN = new RegExp(
-  `\\b(?:in|at)\\s+((?:${NAME_WORD} ){0,2}${NAME_WORD})(?!['’]s)(?![\\p{L}])`,
-  'gu',
-);
-
 const NOT_PLACES = new Set([
   'January',
   'February',
@@ -105,24 +87,113 @@ const NOT_PLACES = new Set([
   'Washington',
 ]);
 
+/** A word that can be part of a place name: a capital, then lower-case letters ("Nang", "Reykjavik"). */
+const NAME_WORD = /^\p{Lu}[\p{Ll}'’-]+$/u;
+
+interface Entry {
+  norms: string[];
+  name: string;
+}
+
+/** Multi-word names by their first word, longest first, for matching against tokens. */
+class NameTable {
+  private readonly byFirst = new Map<string, Entry[]>();
+
+  public add(name: string, canonical: string): void {
+    const norms = tokenise(name).map((t) => t.norm);
+    const first = norms[0];
+    if (first === undefined) return;
+    const list = this.byFirst.get(first) ?? [];
+    list.push({ norms, name: canonical });
+    list.sort((a, b) => b.norms.length - a.norms.length);
+    this.byFirst.set(first, list);
+  }
+
+  /** The entry spelled by the capitalised tokens starting at `i`, with the index after it. */
+  public match(text: string, tokens: readonly Token[], i: number): { entry: Entry; next: number } | null {
+    const token = tokens[i];
+    if (!token?.capitalised) return null;
+    const entries = this.byFirst.get(token.norm);
+    if (!entries) return null;
+    outer: for (const entry of entries) {
+      for (let k = 1; k < entry.norms.length; k++) {
+        const current = tokens[i + k];
+        const previous = tokens[i + k - 1];
+        if (!current || !previous || current.norm !== entry.norms[k]) continue outer;
+        if (!/^\s+$/.test(text.slice(previous.end, current.offset))) continue outer;
+      }
+      return { entry, next: i + entry.norms.length };
+    }
+    return null;
+  }
+}
+
+const countryTable = new NameTable();
+for (const name of COUNTRY_NAMES) countryTable.add(name, canonicalCountry(name));
+
 /** Cities learned from "City, Country" pairs across a body of text. */
 export type CityIndex = ReadonlyMap<string, string>;
 
-function normaliseSpaces(text: string): string {
-  return text.replace(/\s+/g, ' ');
+export interface TokenisedText {
+  text: string;
+  tokens: readonly Token[];
+}
+
+/** A country used as an adjective ("U.S.-led", "US-Russia relations", "U.S.–Russia ties") is not a place. */
+function usedAsAdjective(text: string, start: number, end: number): boolean {
+  const next = text[end];
+  const previous = text[start - 1];
+  return (
+    ((next === '-' || next === '–') && /[\p{L}]/u.test(text[end + 1] ?? '')) ||
+    ((previous === '-' || previous === '–') && /[\p{L}.]/u.test(text[start - 2] ?? ''))
+  );
+}
+
+/** "Helsinki" in "Helsinki, Finland": up to three name words right before ", <country>". */
+function cityBefore(
+  text: string,
+  tokens: readonly Token[],
+  countryAt: number,
+): { city: string; start: number } | null {
+  const last = tokens[countryAt - 1];
+  const country = tokens[countryAt];
+  if (!last || !country || !/^,\s+$/.test(text.slice(last.end, country.offset))) return null;
+  let first = countryAt - 1;
+  while (first > countryAt - 3) {
+    const before = tokens[first - 1];
+    const current = tokens[first];
+    if (
+      !before ||
+      !current ||
+      !NAME_WORD.test(before.surface) ||
+      !/^ $/.test(text.slice(before.end, current.offset))
+    )
+      break;
+    first--;
+  }
+  const firstToken = tokens[first];
+  if (!firstToken) return null;
+  for (let k = first; k < countryAt; k++) if (!NAME_WORD.test(tokens[k]?.surface ?? '')) return null;
+  const city = text.slice(firstToken.offset, last.end);
+  if (COUNTRIES.has(city) || NOT_PLACES.has(firstToken.surface) || /['’]s$/u.test(city)) return null;
+  return { city, start: firstToken.offset };
 }
 
 /** Learns "City, Country" pairs; a city that appears with two different countries is left out. */
-export function learnCities(texts: Iterable<string>): Map<string, string> {
+export function learnCities(texts: Iterable<TokenisedText>): Map<string, string> {
   const seen = new Map<string, Set<string>>();
-  for (const text of texts) {
-    for (const match of text.matchAll(CITY_COUNTRY)) {
-      const city = normaliseSpaces(match[1] ?? '');
-      const country = canonicalCountry(normaliseSpaces(match[2] ?? ''));
-      if (COUNTRIES.has(city) || NOT_PLACES.has(city.split(' ')[0] ?? '')) continue;
-      const countries = seen.get(city) ?? new Set<string>();
-      countries.add(country);
-      seen.set(city, countries);
+  for (const { text, tokens } of texts) {
+    if (!text.includes(',')) continue;
+    for (let i = 1; i < tokens.length; i++) {
+      const country = countryTable.match(text, tokens, i);
+      if (!country) continue;
+      const city = cityBefore(text, tokens, i);
+      if (city) {
+        const countries = seen.get(city.city) ?? new Set<string>();
+        countries.add(country.entry.name);
+        seen.set(city.city, countries);
+      }
+      i = country.next - 1;
     }
   }
   const cities = new Map<string, string>();
@@ -133,53 +204,118 @@ export function learnCities(texts: Iterable<string>): Map<string, string> {
   return cities;
 }
 
-/**
- * Places in one sentence, in text order, without overlaps: "City, Country" first, then learned cities,
- * countries and names after "in"/"at".
- */
-export function findPlaces(text: string, cities: CityIndex): PlaceMention[] {
-  const found: PlaceMention[] = [];
-  const taken: [number, number][] = [];
-  const free = (start: number, end: number) => taken.every(([s, e]) => end <= s || start >= e);
-  const add = (mention: PlaceMention) => {
-    if (!free(mention.start, mention.end)) return;
-    taken.push([mention.start, mention.end]);
-    found.push(mention);
-  };
-  for (const match of text.matchAll(CITY_COUNTRY)) {
-    const city = normaliseSpaces(match[1] ?? '');
-    if (COUNTRIES.has(city) || NOT_PLACES.has(city.split(' ')[0] ?? '')) continue;
-    const country = canonicalCountry(normaliseSpaces(match[2] ?? ''));
-    add({
-      name: `${city}, ${country}`,
-      city,
-      country,
-      start: match.index,
-      end: match.index + match[0].length,
-    });
+/** Finds places in tokenised sentences; build one per set of learned cities. */
+export class PlaceFinder {
+  private readonly cities = new NameTable();
+  private readonly countryOfCity: CityIndex;
+
+  public constructor(cities: CityIndex) {
+    this.countryOfCity = cities;
+    for (const city of cities.keys()) this.cities.add(city, city);
   }
-  for (const [city, country] of cities) {
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(city, from);
-      if (at === -1) break;
-      from = at + city.length;
-      const before = text[at - 1] ?? ' ';
-      const after = text[at + city.length] ?? ' ';
-      if (/[\p{L}\p{N}]/u.test(before) || /[\p{L}\p{N}]/u.test(after)) continue;
-      add({ name: `${city}, ${country}`, city, country, start: at, end: at + city.length });
+
+  /**
+   * Places in one sentence, in text order, without overlaps: "City, Country", learned cities, countries,
+   * and names after "in"/"at".
+   */
+  public find(text: string, tokens: readonly Token[]): PlaceMention[] {
+    const found: PlaceMention[] = [];
+    let i = 0;
+    while (i < tokens.length) {
+      const token = tokens[i];
+      if (!token) break;
+      if (!token.capitalised) {
+        if ((token.surface === 'in' || token.surface === 'at') && i + 1 < tokens.length) {
+          const named = this.nameAfter(text, tokens, i + 1);
+          if (named) {
+            found.push(named.mention);
+            i = named.next;
+            continue;
+          }
+        }
+        i++;
+        continue;
+      }
+      const city = this.cities.match(text, tokens, i);
+      if (city) {
+        const last = tokens[city.next - 1];
+        const end = last?.end ?? token.end;
+        const country = this.countryOfCity.get(city.entry.name) ?? null;
+        const afterCountry = countryTable.match(text, tokens, city.next);
+        const withCountry =
+          afterCountry && last && /^,\s+$/.test(text.slice(last.end, tokens[city.next]?.offset ?? 0))
+            ? afterCountry
+            : null;
+        const finalEnd = withCountry ? (tokens[withCountry.next - 1]?.end ?? end) : end;
+        found.push({
+          name: country ? `${city.entry.name}, ${country}` : city.entry.name,
+          city: city.entry.name,
+          country: withCountry?.entry.name ?? country,
+          start: token.offset,
+          end: finalEnd,
+        });
+        i = withCountry ? withCountry.next : city.next;
+        continue;
+      }
+      const country = countryTable.match(text, tokens, i);
+      if (country) {
+        const last = tokens[country.next - 1];
+        const end = last?.end ?? token.end;
+        if (!usedAsAdjective(text, token.offset, end)) {
+          const before = cityBefore(text, tokens, i);
+          const previous = found.at(-1);
+          if (before && !(previous && previous.end > before.start)) {
+            found.push({
+              name: `${before.city}, ${country.entry.name}`,
+              city: before.city,
+              country: country.entry.name,
+              start: before.start,
+              end,
+            });
+          } else {
+            found.push({
+              name: country.entry.name,
+              city: null,
+              country: country.entry.name,
+              start: token.offset,
+              end,
+            });
+          }
+        }
+        i = country.next;
+        continue;
+      }
+      i++;
     }
+    return found;
   }
-  for (const match of text.matchAll(COUNTRY)) {
-    const written = match[0].replace(/\./g, '').replace(/\s+/g, ' ');
-    const country = canonicalCountry(written);
-    add({ name: country, city: null, country, start: match.index, end: match.index + match[0].length });
+
+  /** "in Reykjavik", "at Camp David": one to three name words after a locative preposition. */
+  private nameAfter(
+    text: string,
+    tokens: readonly Token[],
+    from: number,
+  ): { mention: PlaceMention; next: number } | null {
+    const first = tokens[from];
+    const preposition = tokens[from - 1];
+    if (!first || !preposition || text.slice(preposition.end, first.offset) !== ' ') return null;
+    if (!NAME_WORD.test(first.surface) || NOT_PLACES.has(first.surface)) return null;
+    if (this.cities.match(text, tokens, from) || countryTable.match(text, tokens, from)) return null;
+    let last = from;
+    while (last < from + 2) {
+      const current = tokens[last];
+      const next = tokens[last + 1];
+      if (!current || !next || !NAME_WORD.test(next.surface) || text.slice(current.end, next.offset) !== ' ')
+        break;
+      last++;
+    }
+    const lastToken = tokens[last];
+    if (!lastToken) return null;
+    const name = text.slice(first.offset, lastToken.end);
+    if (/['’]s$/u.test(name)) return null;
+    return {
+      mention: { name, city: name, country: null, start: first.offset, end: lastToken.end },
+      next: last + 1,
+    };
   }
-  for (const match of text.matchAll(AFTER_IN)) {
-    const name = normaliseSpaces(match[1] ?? '');
-    if (NOT_PLACES.has(name.split(' ')[0] ?? '')) continue;
-    const start = match.index + match[0].length - (match[1] ?? '').length;
-    add({ name, city: name, country: null, start, end: start + (match[1] ?? '').length });
-  }
-  return found.sort((a, b) => a.start - b.start);
 }

@@ -1,19 +1,46 @@
 /** Word tokens for scoring and near-duplicate detection: lower-case, possessives and initialism dots removed. */
 
-export interface Token {
-  /** The word as written, without possessive or initialism dots ("U.S." → "US", "Putin's" → "Putin"). */
+interface WordInfo {
   surface: string;
-  /** Lower-case form. */
   norm: string;
-  /** Plural-stripped lower-case form used for matching ("sanctions" → "sanction"). */
   stem: string;
-  /** Written with a capital letter or digits (a name, an acronym, a number such as "G20" or "2018"). */
   capitalised: boolean;
-  /** Offset of the word in the text it was taken from. */
-  offset: number;
 }
 
-const WORD = /(?:\p{L}\.){2,}(?![\p{L}\p{N}])|[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+/** One word of a text. Word forms are shared between tokens: a corpus has far fewer forms than words. */
+export class Token {
+  private readonly info: WordInfo;
+  /** Offset of the word in the text it was taken from. */
+  public readonly offset: number;
+  /** Offset just after the word as written (after "U.S." or "Putin's"). */
+  public readonly end: number;
+
+  public constructor(info: WordInfo, offset: number, end: number) {
+    this.info = info;
+    this.offset = offset;
+    this.end = end;
+  }
+
+  /** The word as written, without possessive or initialism dots ("U.S." → "US", "Putin's" → "Putin"). */
+  public get surface(): string {
+    return this.info.surface;
+  }
+
+  /** Lower-case form. */
+  public get norm(): string {
+    return this.info.norm;
+  }
+
+  /** Plural-stripped lower-case form used for matching ("sanctions" → "sanction"). */
+  public get stem(): string {
+    return this.info.stem;
+  }
+
+  /** Written with a capital letter or digits (a name, an acronym, a number such as "G20" or "2018"). */
+  public get capitalised(): boolean {
+    return this.info.capitalised;
+  }
+}
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
   (
@@ -34,8 +61,20 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
   ).split(' '),
 );
 
+const stems = new Map<string, string>();
+
 /** Plural-stripping stemmer: enough for theme terms to match their plurals, and predictable. */
 export function stem(norm: string): string {
+  let known = stems.get(norm);
+  if (known === undefined) {
+    known = stripPlural(norm);
+    // Bounded so a long-running process cannot grow it without limit.
+    if (stems.size < 200_000) stems.set(norm, known);
+  }
+  return known;
+}
+
+function stripPlural(norm: string): string {
   if (norm.length <= 3 || /\d/.test(norm)) return norm;
   if (norm.endsWith('ies') && norm.length > 4) return `${norm.slice(0, -3)}y`;
   if (norm.endsWith('sses')) return norm.slice(0, -2);
@@ -45,23 +84,104 @@ export function stem(norm: string): string {
 }
 
 function clean(word: string): string {
-  if (word.includes('.')) return word.replace(/\./g, '');
+  if (!word.includes("'") && !word.includes('’')) return word;
   return word.replace(/['’]s$/iu, '').replace(/['’]$/u, '');
 }
 
-export function tokenise(text: string): Token[] {
-  const tokens: Token[] = [];
-  for (const match of text.matchAll(WORD)) {
-    const surface = clean(match[0]);
-    if (surface === '') continue;
-    const norm = surface.toLowerCase().replace(/’/g, "'");
-    tokens.push({
+/** Character classes by UTF-16 code unit, filled in as characters are first seen: 1 letter, 2 number, 3 other. */
+const LETTER = 1;
+const NUMBER = 2;
+const OTHER = 3;
+const classes = new Uint8Array(65_536);
+
+function classOf(code: number): number {
+  let known = classes[code] ?? OTHER;
+  if (known === 0) {
+    const char = String.fromCharCode(code);
+    known = /\p{L}/u.test(char) ? LETTER : /\p{N}/u.test(char) ? NUMBER : OTHER;
+    classes[code] = known;
+  }
+  return known;
+}
+
+const forms = new Map<string, WordInfo | null>();
+
+function wordInfo(written: string, initialism: boolean): WordInfo | null {
+  const key = initialism ? `.${written}` : written;
+  let info = forms.get(key);
+  if (info !== undefined) return info;
+  const surface = initialism ? written.replace(/\./g, '') : clean(written);
+  if (surface === '') {
+    info = null;
+  } else {
+    const lower = surface.toLowerCase();
+    const norm = lower.includes('’') ? lower.replace(/’/g, "'") : lower;
+    const first = surface.charCodeAt(0);
+    info = {
       surface,
       norm,
       stem: stem(norm),
-      capitalised: /^[\p{Lu}\p{N}]/u.test(surface),
-      offset: match.index,
-    });
+      capitalised:
+        (first >= 65 && first <= 90) ||
+        (first >= 48 && first <= 57) ||
+        (first > 127 && /^[\p{Lu}\p{N}]/u.test(surface)),
+    };
+  }
+  // Bounded so a long-running process cannot grow it without limit.
+  if (forms.size < 500_000) forms.set(key, info);
+  return info;
+}
+
+function isApostrophe(code: number): boolean {
+  return code === 39 || code === 0x2019;
+}
+
+/**
+ * Words in order: runs of letters and digits, with inner apostrophes ("don't", "Putin's") and
+ * initialisms ("U.S.", "a.m."). A hand-written scanner: this runs over every word of every article.
+ */
+export function tokenise(text: string): Token[] {
+  const tokens: Token[] = [];
+  const length = text.length;
+  let i = 0;
+  while (i < length) {
+    const kind = classOf(text.charCodeAt(i));
+    if (kind === OTHER) {
+      i++;
+      continue;
+    }
+    const start = i;
+    let end = i;
+    let initialism = false;
+    // An initialism: two or more "letter." pairs not followed by a letter or digit.
+    if (kind === LETTER && text.charCodeAt(i + 1) === 46) {
+      let j = i;
+      let pairs = 0;
+      while (j + 1 < length && classOf(text.charCodeAt(j)) === LETTER && text.charCodeAt(j + 1) === 46) {
+        j += 2;
+        pairs++;
+      }
+      if (pairs >= 2 && (j >= length || classOf(text.charCodeAt(j)) === OTHER)) {
+        initialism = true;
+        end = j;
+      }
+    }
+    if (!initialism) {
+      end = i + 1;
+      while (end < length && classOf(text.charCodeAt(end)) !== OTHER) end++;
+      while (
+        end + 1 < length &&
+        isApostrophe(text.charCodeAt(end)) &&
+        classOf(text.charCodeAt(end + 1)) === LETTER
+      ) {
+        end += 2;
+        while (end < length && classOf(text.charCodeAt(end)) === LETTER) end++;
+      }
+    }
+    i = end;
+    const written = text.slice(start, end);
+    const info = wordInfo(written, initialism);
+    if (info) tokens.push(new Token(info, start, end));
   }
   return tokens;
 }

@@ -1,0 +1,209 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ArticleFile } from '../functions/core/content/article.ts';
+import { type ContentConfig, parseContentConfig } from '../functions/core/content/config.ts';
+import { parseArticles } from '../functions/core/content/load-content.ts';
+import { createDigestBuilder } from '../functions/core/digest/build-digest.ts';
+import { splitSentences } from '../functions/core/text/sentences.ts';
+
+/**
+ * Digest build time on generated corpora of 100 and 1,000 articles (~10 KB each). The generator is
+ * deterministic: articles are assembled from the seed articles' sentences, with names, places and dates
+ * varied and dated events drawn from a pool, so stories repeat across articles as they do in real feeds.
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const contentDir = path.join(here, '..', 'content');
+
+/** mulberry32: a small, seedable generator, so every run builds the same corpus. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CITIES: [string, string][] = [
+  ['Helsinki', 'Finland'],
+  ['Hamburg', 'Germany'],
+  ['Da Nang', 'Vietnam'],
+  ['Osaka', 'Japan'],
+  ['Geneva', 'Switzerland'],
+  ['Vienna', 'Austria'],
+  ['Reykjavik', 'Iceland'],
+  ['Brussels', 'Belgium'],
+  ['Lisbon', 'Portugal'],
+  ['Singapore', 'Singapore'],
+  ['Buenos Aires', 'Argentina'],
+  ['Nairobi', 'Kenya'],
+  ['Oslo', 'Norway'],
+  ['Warsaw', 'Poland'],
+  ['Madrid', 'Spain'],
+  ['Seoul', 'South Korea'],
+  ['Ankara', 'Turkey'],
+  ['Doha', 'Qatar'],
+  ['Lima', 'Peru'],
+  ['Hanoi', 'Vietnam'],
+];
+const MONTHS = ['January', 'March', 'April', 'June', 'July', 'September', 'October', 'November'];
+const FORUMS = ['G20', 'APEC', 'NATO', 'OSCE', 'ASEAN', 'G7', 'BRICS', 'UN'];
+const TOPICS = [
+  'arms control',
+  'sanctions',
+  'cybersecurity',
+  'trade',
+  'energy security',
+  'election interference',
+];
+const HEADINGS = [
+  'Key Meetings and Summits',
+  'The Controversy and Investigations',
+  'Sanctions and Policy Actions',
+  'NATO and the Alliance',
+  'What the Future Might Hold',
+  'Background',
+  'Reactions',
+  'Analysis',
+];
+
+interface EventSeed {
+  city: string;
+  country: string;
+  month: string;
+  year: number;
+  forum: string;
+  topic: string;
+}
+
+function eventSentences(event: EventSeed, pick: <T>(list: readonly T[]) => T): string[] {
+  const { city, country, month, year, forum, topic } = event;
+  return [
+    `Leaders met in ${city}, ${country}, in ${month} ${year} on the sidelines of the ${forum} summit.`,
+    `The ${city} summit focused on ${topic}, according to officials who attended the talks.`,
+    `${pick(['Observers', 'Diplomats', 'Analysts'])} said the ${forum} meeting in ${city} produced a joint statement on ${topic}.`,
+    `The talks in ${city} lasted more than two hours and covered ${topic} and regional security.`,
+    `Critics argued that the ${city} meeting achieved little beyond a photo opportunity and vague promises.`,
+  ];
+}
+
+export interface GeneratedCorpus {
+  files: ArticleFile[];
+  bytes: number;
+}
+
+/** `count` articles of about `targetBytes` each, the same for the same arguments. */
+export async function generateCorpus(
+  count: number,
+  targetBytes = 10_000,
+  seed = 2017,
+): Promise<GeneratedCorpus> {
+  const next = random(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
+  const names = (await readdir(path.join(contentDir, 'articles'))).filter((n) => n.endsWith('.txt')).sort();
+  const seedSentences: string[] = [];
+  for (const name of names) {
+    const text = await readFile(path.join(contentDir, 'articles', name), 'utf8');
+    for (const line of text.split('\n')) if (line.length > 120) seedSentences.push(...splitSentences(line));
+  }
+  const events: EventSeed[] = Array.from({ length: Math.max(8, Math.floor(count / 4)) }, () => {
+    const [city, country] = pick(CITIES);
+    return {
+      city,
+      country,
+      month: pick(MONTHS),
+      year: 2000 + Math.floor(next() * 25),
+      forum: pick(FORUMS),
+      topic: pick(TOPICS),
+    };
+  });
+  const encoder = new TextEncoder();
+  const files: ArticleFile[] = [];
+  let bytes = 0;
+  for (let i = 0; i < count; i++) {
+    const lines = [
+      `Generated report ${i + 1}: ${pick(HEADINGS)}`,
+      '',
+      `by Author ${1 + Math.floor(next() * 40)} ${Math.floor(next() * 900)} views`,
+      '',
+    ];
+    let size = lines.join('\n').length;
+    const articleEvents = [pick(events), pick(events)];
+    while (size < targetBytes) {
+      const heading = pick(HEADINGS);
+      const paragraphs: string[] = [];
+      for (let p = 0; p < 2 + Math.floor(next() * 3); p++) {
+        const sentences: string[] = [];
+        if (next() < 0.5)
+          sentences.push(...eventSentences(pick(articleEvents), pick).filter(() => next() < 0.6));
+        for (let s = 0; s < 4 + Math.floor(next() * 5); s++) {
+          let sentence = pick(seedSentences);
+          // Variation: another city, a shifted year, so no two articles are copies.
+          if (next() < 0.3) sentence = sentence.replace(/\b(Helsinki|Hamburg)\b/g, pick(CITIES)[0]);
+          if (next() < 0.3)
+            sentence = sentence.replace(/\b20(1\d)\b/g, () => String(2000 + Math.floor(next() * 25)));
+          sentences.push(sentence);
+        }
+        paragraphs.push(sentences.join(' '));
+      }
+      const block = [heading, '', ...paragraphs.flatMap((p) => [p, ''])].join('\n');
+      lines.push(block);
+      size += block.length;
+    }
+    const body = encoder.encode(lines.join('\n'));
+    bytes += body.byteLength;
+    files.push({ name: `gen_${String(i).padStart(5, '0')}.txt`, bytes: body });
+  }
+  return { files, bytes };
+}
+
+async function contentConfig(): Promise<ContentConfig> {
+  const parsed = parseContentConfig(
+    await readFile(path.join(contentDir, 'themes.yaml'), 'utf8'),
+    await readFile(path.join(contentDir, 'digests.yaml'), 'utf8'),
+  );
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return parsed.value;
+}
+
+async function measure(count: number, config: ContentConfig) {
+  const corpus = await generateCorpus(count);
+  const { articles } = parseArticles(corpus.files);
+  const runs: number[] = [];
+  let stories = 0;
+  for (let run = 0; run < 3; run++) {
+    const started = performance.now();
+    const build = createDigestBuilder(articles, config.themes);
+    stories = 0;
+    for (const digest of config.digests) {
+      stories += build({ digest, issueDate: '2025-01-06', sentArticleIds: new Set(), includeAll: true })
+        .counts.stories;
+    }
+    runs.push(performance.now() - started);
+  }
+  const ms = Math.min(...runs);
+  return {
+    articles: articles.length,
+    megabytes: +(corpus.bytes / 1e6).toFixed(2),
+    allDigestsMs: Math.round(ms),
+    digests: config.digests.length,
+    storiesAcrossDigests: stories,
+  };
+}
+
+export default async function digestBench(): Promise<Record<string, unknown>> {
+  const config = await contentConfig();
+  await measure(20, config);
+  const small = await measure(100, config);
+  const large = await measure(1000, config);
+  return {
+    corpus100: small,
+    corpus1000: large,
+    timeRatio1000vs100: +(large.allDigestsMs / Math.max(1, small.allDigestsMs)).toFixed(2),
+    target: '1,000 articles < 2,000 ms; 10× the articles ≤ ~12× the time',
+  };
+}
