@@ -107,13 +107,28 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
         if (!isConditionFailure(error)) throw error;
       }
       const existing = await this.get(issueId, recipientKey);
+      // Our own write, retried by the SDK after its answer was lost: the claim is ours.
+      if (existing?.claimId === claimId && existing.status === 'sending') return { claimed: true };
       if (existing) return { claimed: false, existing };
       // Expired between the two reads: claim again.
     }
     throw new Error(`could not claim ${recipientKey} of ${issueId}`);
   }
 
-  public settle(
+  public async settle(
+    issueId: string,
+    recipientKey: string,
+    claimId: string,
+    outcome: ClaimOutcome,
+    nowMs: number,
+  ): Promise<boolean> {
+    if (await this.settleOnce(issueId, recipientKey, claimId, outcome, nowMs)) return true;
+    // A settle retried by the SDK after its answer was lost finds its own result.
+    const record = await this.get(issueId, recipientKey);
+    return record?.claimId === claimId && record.status === outcome.status;
+  }
+
+  private settleOnce(
     issueId: string,
     recipientKey: string,
     claimId: string,

@@ -198,6 +198,15 @@ describe('the delivery ledger on DynamoDB', () => {
     expect((await world.ledger.get(issueId, 's:3'))?.status).toBe('unknown');
   });
 
+  it('recognises its own write when the SDK repeats a claim or a settle whose answer was lost', async () => {
+    expect(await world.ledger.claim(issueId, 's:4', 'c1', 1_000)).toEqual({ claimed: true });
+    expect(await world.ledger.claim(issueId, 's:4', 'c1', 1_000)).toEqual({ claimed: true });
+    expect(await world.ledger.claim(issueId, 's:4', 'c2', 1_000)).toMatchObject({ claimed: false });
+    const sent = { status: 'sent', messageId: 'm4' } as const;
+    expect(await world.ledger.settle(issueId, 's:4', 'c1', sent, 1_001)).toBe(true);
+    expect(await world.ledger.settle(issueId, 's:4', 'c1', sent, 1_001)).toBe(true);
+  });
+
   it('records a batch tally once', async () => {
     const tally = tallyOf('p0-m0', new Map([['s:1', 'sent']]));
     expect(await world.ledger.recordTally(issueId, tally, 5_000)).toBe(true);
