@@ -189,7 +189,13 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     if (one) {
       if (method !== 'GET')
         return { ...problem(405, 'method not allowed'), headers: { ...json(405, {}).headers, allow: 'GET' } };
-      return getIssue(decodeURIComponent(one[1] ?? ''));
+      let issueId: string;
+      try {
+        issueId = decodeURIComponent(one[1] ?? '');
+      } catch {
+        return problem(404, 'no such issue');
+      }
+      return getIssue(issueId);
     }
     return problem(404, 'not found');
   }

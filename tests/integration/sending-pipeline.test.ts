@@ -274,6 +274,8 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
       },
     });
     expect(parseBody(await buildIssue(httpEvent('GET', '/issues/no-such-issue'))).status).toBe(404);
+    expect(parseBody(await buildIssue(httpEvent('GET', '/issues/%E0%A4%A'))).status).toBe(404);
+    expect(parseBody(await buildIssue(httpEvent('GET', '/issues/..%2F..%2Fetc'))).status).toBe(404);
   });
 
   it('refuses operator requests without the bearer token, and bad requests with a reason', async () => {
