@@ -280,7 +280,17 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
       return { outcome: outcome.kind };
     }
     const request = httpEventSchema.safeParse(event);
-    if (request.success) return http(request.data);
+    if (request.success) {
+      try {
+        return await http(request.data);
+      } catch (error) {
+        deps.log.error('operator request failed', {
+          path: request.data.rawPath,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        });
+        return problem(500, 'internal error; the log has the details');
+      }
+    }
     deps.log.error('build-issue got an event it does not understand', { problem: request.error.message });
     throw new TypeError('build-issue expects a schedule payload { digestId } or an HTTP API event');
   };

@@ -1,5 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbIssueStore } from '../../functions/adapters/dynamodb-issue-store.ts';
 import { loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import {
   createBuildIssueHandler,
@@ -298,5 +299,31 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     ).toBe(400);
     expect(parseBody(await buildIssue(httpEvent('DELETE', '/issues'))).status).toBe(405);
     await expect(buildIssue({ something: 'else' })).rejects.toThrow(/expects/);
+  });
+
+  it('answers 500 with no details when the store fails, and logs why', async () => {
+    class FailingStore extends DynamoDbIssueStore {
+      public override async listRecent(): Promise<never> {
+        throw new Error('DynamoDB is down');
+      }
+    }
+    const failLog = memoryLog();
+    const failing = createBuildIssueHandler(
+      buildIssueDeps(world, {
+        clock,
+        log: failLog,
+        operatorToken: OPERATOR_TOKEN,
+        issues: new FailingStore(world.db, world.tables.issues),
+      }),
+    );
+    const response = parseBody(await failing(httpEvent('GET', '/issues')));
+    expect(response).toEqual({ status: 500, body: { error: 'internal error; the log has the details' } });
+    expect(failLog.lines).toEqual([
+      {
+        level: 'error',
+        message: 'operator request failed',
+        data: { path: '/issues', error: 'Error: DynamoDB is down' },
+      },
+    ]);
   });
 });
