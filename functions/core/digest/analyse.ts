@@ -36,6 +36,11 @@ export interface AnalysedPassage {
   /** Content-word count, for BM25 length normalisation. */
   length: number;
   eventKeys: Set<string>;
+  /**
+   * The event keys of the passage, or, when it dates no event itself, those of the passage before it in
+   * the same section (and so on back): the event a section is telling until it names another.
+   */
+  contextKeys: ReadonlySet<string>;
   /** BM25 relevance to every theme, by theme id. */
   themeScores: Record<string, number>;
   /** The theme the passage fits best when that score reaches the relevance threshold. */
@@ -66,6 +71,8 @@ export interface Analysis {
 
 /** A passage's score for its best theme must reach this for the passage to belong to a theme. */
 export const RELEVANCE_THRESHOLD = 3;
+/** A passage continuing a passage of its best theme (same section) needs only this. */
+export const CONTINUATION_THRESHOLD = 1.5;
 const NAME_WEIGHT = 2;
 /** A sentence about the text itself: "This article delves into …", "We're going to take a look …". */
 export const SIGNPOST =
@@ -298,19 +305,38 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     averageLength,
   );
 
+  const contextOf = new Map<string, ReadonlySet<string>>();
+  const themeOf = new Map<string, string | null>();
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};
     let bestTheme: string | null = null;
-    let best = RELEVANCE_THRESHOLD;
+    let best = Number.NEGATIVE_INFINITY;
     for (const theme of themes) {
       const score = themeScores[theme.id] ?? 0;
-      if (score >= best && (bestTheme === null || score > best)) {
+      if (score > best) {
         best = score;
         bestTheme = theme.id;
       }
     }
+    // Below the threshold a passage belongs to no theme, unless it carries on, in the same section, a
+    // passage of the theme it fits best and still fits it well enough.
+    const before = flat[i - 1];
+    const continues =
+      before?.article.id === p.article.id &&
+      before.heading === p.heading &&
+      themeOf.get(before.key) === bestTheme &&
+      best >= CONTINUATION_THRESHOLD;
+    if (best < RELEVANCE_THRESHOLD && !continues) bestTheme = null;
+    themeOf.set(p.key, bestTheme);
     const eventKeys = new Set<string>();
     for (const sentence of p.sentences) for (const key of sentence.eventKeys) eventKeys.add(key);
+    const previous = flat[i - 1];
+    const sameSection = previous?.article.id === p.article.id && previous.heading === p.heading;
+    const contextKeys: ReadonlySet<string> =
+      eventKeys.size > 0 || !previous || !sameSection
+        ? eventKeys
+        : (contextOf.get(previous.key) ?? eventKeys);
+    contextOf.set(p.key, contextKeys);
     const base = {
       key: p.key,
       articleId: p.article.id,
@@ -319,6 +345,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       sentences: p.sentences,
       length: lengths[i] ?? 0,
       eventKeys,
+      contextKeys,
       themeScores,
       bestTheme,
       signpost: p.sentences.some((sentence) => SIGNPOST.test(sentence.text)),

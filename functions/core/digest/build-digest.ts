@@ -1,5 +1,6 @@
 import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
+import { stem } from '../text/tokens.ts';
 import {
   type AnalysedPassage,
   type Analysis,
@@ -40,8 +41,11 @@ export interface BuildDigestInput extends DigestRequest {
 
 /** At most this many stories per section, the most important first. */
 export const MAX_STORIES_PER_SECTION = 3;
-/** A story's score (see `themed`) must reach this for the story to be told. */
-export const MIN_STORY_SCORE = 2 * RELEVANCE_THRESHOLD;
+/**
+ * A story's score (see `themed`) must reach the relevance threshold and this share of the best story's
+ * score in its section: an aside does not sit next to the main stories.
+ */
+export const MIN_SHARE_OF_TOP_STORY = 0.25;
 
 interface ThemedStory {
   cluster: StoryCluster;
@@ -170,14 +174,19 @@ function buildFromAnalysis(
   for (const cluster of newIds.length > 0 ? storiesFor(newIds) : []) {
     const themeId = storyTheme(cluster, analysis.themes);
     if (themeId === null) continue;
-    const story = themed(cluster, themeId);
-    if (story.score >= MIN_STORY_SCORE) candidates.get(themeId)?.push(story);
+    candidates.get(themeId)?.push(themed(cluster, themeId));
   }
 
   // Stories that have few sentences to tell them with choose first, so a sentence two stories could use
   // goes to the one that needs it; the digest still lists stories by importance. A first round finds which
   // stories make it into their section; the second summarises only those, so the others take nothing.
-  const ranked = new Map(digestThemes.map((id) => [id, (candidates.get(id) ?? []).sort(byImportance)]));
+  const ranked = new Map(
+    digestThemes.map((id) => {
+      const stories = (candidates.get(id) ?? []).sort(byImportance);
+      const floor = Math.max(RELEVANCE_THRESHOLD, (stories[0]?.score ?? 0) * MIN_SHARE_OF_TOP_STORY);
+      return [id, stories.filter((story) => story.score >= floor)];
+    }),
+  );
   const pool = digestThemes.flatMap((id) => (ranked.get(id) ?? []).slice(0, MAX_STORIES_PER_SECTION + 2));
   const sentencesOf = new Map(pool.map((story) => [story, storySentences(story.cluster)]));
   const supply = new Map(
@@ -207,6 +216,13 @@ function buildFromAnalysis(
 
   const headlines = new Set<string>();
   const storyIds = new Set<string>();
+  const eventPlaces = new Set(
+    [...ranked.values()].flatMap((list) =>
+      list.flatMap((story) =>
+        [...story.cluster.coreKeys].flatMap((key) => key.slice(0, key.lastIndexOf('@')).split(' ').map(stem)),
+      ),
+    ),
+  );
   const sections: DigestSection[] = [];
   const included: { story: Story; themed: ThemedStory; sentences: SentenceInfo[]; named: boolean }[] = [];
   for (const themeId of digestThemes) {
@@ -223,6 +239,7 @@ function buildFromAnalysis(
         summary.map((c) => c.sentence.text),
         analysis,
         headlines,
+        eventPlaces,
       );
       headlines.add(headline.text);
       let id = slug(headline.text);

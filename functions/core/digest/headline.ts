@@ -15,12 +15,22 @@ const EVENT_NOUNS = new Set(
     'trial verdict law bill vote forum declaration doctrine program programme initiative'
   ).split(' '),
 );
+/** What a dated event can be called: an occasion, not an institution's act or programme. */
+const OCCASION_NOUNS = new Set(
+  (
+    'summit summits meeting meetings talks conference visit negotiations forum election elections referendum ' +
+    'vote hearing hearings trial attack attacks invasion annexation war crisis ceasefire strike strikes ' +
+    'protest protests poisoning scandal withdrawal declaration'
+  ).split(' '),
+);
 const MAX_HEADLINE_CHARS = 80;
 const MAX_NAME_WORDS = 7;
 
 interface Phrase {
   /** Lower-case key that identifies the phrase whatever its capitals. */
   key: string;
+  /** The event noun that ends the phrase, lower-case. */
+  noun: string;
   text: string;
   nameStems: string[];
   articleId: string;
@@ -99,6 +109,7 @@ function findEventPhrases(sentence: SentenceInfo, knownNames: ReadonlySet<string
       const before = text.slice(Math.max(0, first.offset - 4), first.offset);
       phrases.push({
         key: phraseText.toLowerCase().replace(/['’]/g, "'"),
+        noun: end.norm,
         text: phraseText,
         nameStems: names.filter((t) => !STOPWORDS.has(t.norm)).map((t) => t.stem),
         articleId: sentence.articleId,
@@ -128,6 +139,7 @@ function rankPhrases(
   story: StoryCluster,
   sentences: readonly SentenceInfo[],
   analysis: Analysis,
+  reserved: ReadonlySet<string> = new Set(),
 ): RankedPhrase[] {
   const content = contentCentroid(story);
   const byKey = new Map<
@@ -147,6 +159,10 @@ function rankPhrases(
     const weight = content.norm === 0 ? 0 : dot(content.features, vector) / content.norm;
     for (const phrase of phrases) {
       if (phrase.nameStems.length === 0) continue;
+      // A dated event is named by what it was ("G20 summit"), not by what was discussed there.
+      if (story.coreKeys.size > 0 && !OCCASION_NOUNS.has(phrase.noun)) continue;
+      // Another story tells that event: this one must not look like it.
+      if (story.coreKeys.size === 0 && phrase.nameStems.some((s) => reserved.has(s))) continue;
       const entry = byKey.get(phrase.key) ?? {
         forms: new Map<string, number>(),
         weights: new Map<string, number>(),
@@ -262,7 +278,9 @@ export interface Headline {
 /**
  * A short headline made only of words the sources use: the event's name and where and when it happened
  * ("G20 summit in Hamburg, July 2017"), or the most fitting section heading, or its shortest summary sentence.
- * `taken` holds headlines already used in the digest; the result is never one of them.
+ * `taken` holds headlines already used in the digest; the result is never one of them. `eventPlaces`
+ * (stems) are places of dated events other stories tell: a story that is not about one of them is not
+ * named after it.
  */
 export function headlineFor(
   story: StoryCluster,
@@ -270,9 +288,10 @@ export function headlineFor(
   summary: readonly string[],
   analysis: Analysis,
   taken: ReadonlySet<string>,
+  eventPlaces: ReadonlySet<string> = new Set(),
 ): Headline {
   const candidates: Headline[] = [];
-  const phrases = rankPhrases(story, sentences, analysis);
+  const phrases = rankPhrases(story, sentences, analysis, eventPlaces);
   const { place, when } = placeAndDate(story, sentences);
   const top = phrases[0];
   if (top) {

@@ -32,6 +32,8 @@ const DESCRIPTION_WEIGHT = 0.3;
 /** A word in the section heading counts as this many words of text. */
 export const HEADING_BOOST = 3;
 const K1 = 1.2;
+/** Passages assumed besides the ones scored, none of them using a theme term (see `scoreThemes`). */
+const BACKGROUND_DOCUMENTS = 10;
 const B = 0.75;
 
 /**
@@ -116,7 +118,9 @@ export function scoreThemes(
     scan(doc.headingStems, HEADING_BOOST);
     for (let id = 0; id < termCount; id++) if ((tf[base + id] ?? 0) > 0) df[id] = (df[id] ?? 0) + 1;
   });
-  const n = documents.length;
+  // As if BACKGROUND_DOCUMENTS more passages used none of the terms: with a handful of articles, plain
+  // BM25 idf collapses towards zero and nothing would reach the threshold.
+  const n = documents.length + BACKGROUND_DOCUMENTS;
   const idf = Array.from(df, (d) => Math.log(1 + (n - d + 0.5) / (d + 0.5)));
   return documents.map((doc, d) => {
     const base = d * termCount;

@@ -34,6 +34,10 @@ const MAX_CANDIDATES = 8;
 
 interface Working extends StoryCluster {
   id: number;
+  /** Context keys most members carry (see `AnalysedPassage.contextKeys`). */
+  contextCore: Set<string>;
+  contextCounts: Map<string, number>;
+  contextMembers: number;
   themeTotals: Map<string, number>;
   theme: string | null;
   keyCounts: Map<string, number>;
@@ -73,6 +77,9 @@ function newCluster(id: number): Working {
     theme: null,
     keyCounts: new Map(),
     keyedMembers: 0,
+    contextCore: new Set(),
+    contextCounts: new Map(),
+    contextMembers: 0,
     alive: true,
   };
 }
@@ -93,8 +100,20 @@ function addMember(cluster: Working, passage: AnalysedPassage): void {
     for (const key of passage.eventKeys) cluster.keyCounts.set(key, (cluster.keyCounts.get(key) ?? 0) + 1);
   }
   // Keys most keyed members share (all of them while there is one): a stray mention does not count.
-  const needed = cluster.keyedMembers === 1 ? 1 : Math.floor(cluster.keyedMembers / 2) + 1;
-  cluster.coreKeys = new Set([...cluster.keyCounts].filter(([, n]) => n >= needed).map(([k]) => k));
+  cluster.coreKeys = majority(cluster.keyCounts, cluster.keyedMembers);
+  if (passage.contextKeys.size > 0) {
+    cluster.contextMembers++;
+    for (const key of passage.contextKeys)
+      cluster.contextCounts.set(key, (cluster.contextCounts.get(key) ?? 0) + 1);
+    cluster.contextCore = majority(cluster.contextCounts, cluster.contextMembers);
+  }
+}
+
+function majority(counts: ReadonlyMap<string, number>, of: number): Set<string> {
+  const needed = of === 1 ? 1 : Math.floor(of / 2) + 1;
+  const keys = new Set<string>();
+  for (const [key, n] of counts) if (n >= needed) keys.add(key);
+  return keys;
 }
 
 /** Two accounts of dated events at different places or years are different stories. */
@@ -105,14 +124,15 @@ function conflicts(a: ReadonlySet<string>, b: ReadonlySet<string>): boolean {
 }
 
 /**
- * A passage may join a story about a dated event only if it names that event: shares one of its
- * dated places, or names one of its places without a date ("at the Helsinki press conference").
+ * A passage may join a story about a dated event only if it tells that event: dates it (or follows, in
+ * the same section, a passage that does and names no other), or names one of its places without a
+ * date ("at the Helsinki press conference").
  */
 const wordsOfPassage = new WeakMap<AnalysedPassage, Set<string>>();
 
 function compatible(passage: AnalysedPassage, cluster: Working): boolean {
-  if (cluster.coreKeys.size === 0) return true;
-  if (passage.eventKeys.size > 0) return !conflicts(passage.eventKeys, cluster.coreKeys);
+  if (cluster.coreKeys.size === 0) return !conflicts(passage.contextKeys, cluster.contextCore);
+  if (passage.contextKeys.size > 0) return !conflicts(passage.contextKeys, cluster.coreKeys);
   let words = wordsOfPassage.get(passage);
   if (!words) {
     words = new Set(passage.sentences.flatMap((s) => s.content));
@@ -126,18 +146,24 @@ function compatible(passage: AnalysedPassage, cluster: Working): boolean {
 }
 
 function compatibleClusters(a: Working, b: Working): boolean {
+  if (conflicts(a.contextCore, b.contextCore)) return false;
   if (a.coreKeys.size === 0 && b.coreKeys.size === 0) return true;
   if (a.coreKeys.size > 0 && b.coreKeys.size > 0) return !conflicts(a.coreKeys, b.coreKeys);
   const [keyed, other] = a.coreKeys.size > 0 ? [a, b] : [b, a];
   return other.members.every((m) => compatible(m, keyed));
 }
 
+/**
+ * The passage comes right after the other in the same section of the same article, and either fits the
+ * same theme or carries on telling the other's dated event.
+ */
 function follows(passage: AnalysedPassage, previous: AnalysedPassage): boolean {
   return (
     passage.articleId === previous.articleId &&
     passage.index === previous.index + 1 &&
     passage.heading === previous.heading &&
-    passage.bestTheme === previous.bestTheme
+    (passage.bestTheme === previous.bestTheme ||
+      (passage.eventKeys.size === 0 && previous.eventKeys.size > 0))
   );
 }
 

@@ -54,9 +54,12 @@ const DATE = new RegExp(
   'g',
 );
 
-/** Words after which a bare year places an event in time. */
+/**
+ * Words after which a bare year places an event in time ("in 2017", "(2017)", "the summer of 2017"); not
+ * "of" alone, which names things ("the Treaty of 1987").
+ */
 const TEMPORAL_BEFORE =
-  /(?:\b(?:in|since|by|until|till|during|from|of|to|before|after|around|early|late|mid|summer|spring|autumn|fall|winter|year)\s*-?\s*|\(\s*)$/i;
+  /(?:\b(?:in|since|by|until|till|during|from|to|before|after|around|early|late|mid|year)\s*-?\s*|\b(?:summer|spring|autumn|fall|winter|end|beginning|start|middle|half|part|course) of\s+|\(\s*)$/i;
 
 function monthNumber(name: string): number {
   return MONTH_BY_PREFIX.get(name.toLowerCase().replace(/\.$/, '')) ?? 0;
@@ -72,7 +75,7 @@ export function findDates(text: string): DateMention[] {
     const [, d1, m1, y1, m2, d2, y2, m3, y3, y4] = match;
     const start = match.index;
     const end = start + match[0].length;
-    const before = text.slice(Math.max(0, start - 12), start);
+    const before = text.slice(Math.max(0, start - 16), start);
     if (y1 !== undefined && m1 !== undefined && d1 !== undefined) {
       const month = monthNumber(m1);
       const day = Number(d1);
