@@ -256,38 +256,48 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const flat = passagesByArticle.flatMap((list) =>
     list.map((p, index) => ({ ...p, index, key: `${p.article.id}#${index}` })),
   );
-  // Document frequencies, counting each feature once per passage (and once per article) by remembering
-  // the last passage (article) that counted it.
-  const df = new Map<string, number>();
-  const lastPassage = new Map<string, number>();
-  const count = (feature: string, passageIndex: number) => {
-    if (lastPassage.get(feature) === passageIndex) return;
-    lastPassage.set(feature, passageIndex);
-    df.set(feature, (df.get(feature) ?? 0) + 1);
+  // Document frequencies over passages and over articles, counting each feature once per passage (and
+  // article) by remembering the last passage (article) that counted it: one lookup per word.
+  interface FeatureStats {
+    passages: number;
+    lastPassage: number;
+    articles: number;
+    lastArticle: number;
+  }
+  const stats = new Map<string, FeatureStats>();
+  const count = (feature: string, passageIndex: number, articleIndex: number) => {
+    let entry = stats.get(feature);
+    if (!entry) {
+      entry = { passages: 0, lastPassage: -1, articles: 0, lastArticle: -1 };
+      stats.set(feature, entry);
+    }
+    if (entry.lastPassage !== passageIndex) {
+      entry.lastPassage = passageIndex;
+      entry.passages++;
+    }
+    if (articleIndex >= 0 && entry.lastArticle !== articleIndex) {
+      entry.lastArticle = articleIndex;
+      entry.articles++;
+    }
   };
+  const articleIndex = new Map(sorted.map((a, i) => [a.id, i]));
   const headingStems = flat.map((p) => (p.heading ? tokenise(p.heading).map((t) => t.stem) : []));
   flat.forEach((passage, i) => {
+    const a = articleIndex.get(passage.article.id) ?? -1;
     for (const sentence of passage.sentences) {
-      for (const stem of sentence.content) count(stem, i);
-      for (const key of sentence.eventKeys) count(`@${key}`, i);
+      for (const stem of sentence.content) count(stem, i, a);
+      for (const key of sentence.eventKeys) count(`@${key}`, i, -1);
     }
-    for (const stem of headingStems[i] ?? []) if (!STOPWORDS.has(stem)) count(stem, i);
+    for (const stem of headingStems[i] ?? []) if (!STOPWORDS.has(stem)) count(stem, i, -1);
   });
+  const df = new Map<string, number>();
   // Words one article alone uses say how it is written, not what it is about: they cannot tie two
   // sources to one story, so they stay out of the vectors (unless there is only one article).
   const articleDf = new Map<string, number>();
-  const lastArticle = new Map<string, number>();
-  passagesByArticle.forEach((list, a) => {
-    for (const passage of list) {
-      for (const sentence of passage.sentences) {
-        for (const stem of sentence.content) {
-          if (lastArticle.get(stem) === a) continue;
-          lastArticle.set(stem, a);
-          articleDf.set(stem, (articleDf.get(stem) ?? 0) + 1);
-        }
-      }
-    }
-  });
+  for (const [feature, entry] of stats) {
+    df.set(feature, entry.passages);
+    if (entry.articles > 0) articleDf.set(feature, entry.articles);
+  }
   const minArticles = passagesByArticle.length > 1 ? 2 : 1;
   const n = flat.length;
   const idf = new Map<string, number>();

@@ -24,9 +24,9 @@ const NEXT_PASSAGE_BONUS = 0.25;
 /** A passage that names a story's event and is this similar to it also tells that story. */
 const MENTION_SIMILARITY = 0.1;
 /** How many of a story's heaviest features find candidate stories. */
-const INDEXED_FEATURES = 10;
+const INDEXED_FEATURES = 8;
 /** Stories looked at per feature (the most recent): enough for real overlap, bounded so cost stays linear. */
-const CANDIDATES_PER_FEATURE = 12;
+const CANDIDATES_PER_FEATURE = 8;
 /** A story that shares fewer of the heaviest features than this is not a candidate (neighbours aside). */
 const MIN_SHARED_FEATURES = 1;
 /** Of those, the ones sharing the most features are measured. */
@@ -211,13 +211,16 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
   /**
    * The stories sharing most of the given heaviest features (looking at the most recent stories per
    * feature), plus the stories of neighbouring passages: where a passage's story can be, cheaply.
+   * Shared-feature counts live in one array reused (and reset) from call to call, sparing allocations.
    */
+  const sharedCounts = new Int32Array(ordered.length + 1);
+  const seen: number[] = [];
   const candidatesOf = (
     features: readonly string[],
     near: Iterable<AnalysedPassage>,
     self: number,
   ): Working[] => {
-    const shared = new Map<number, number>();
+    seen.length = 0;
     for (const feature of features) {
       const list = index.get(feature);
       if (!list) continue;
@@ -225,14 +228,17 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
       for (let k = list.length - 1; k >= 0 && taken < CANDIDATES_PER_FEATURE; k--) {
         const id = list[k] ?? -1;
         if (id === self || !clusters[id]?.alive) continue;
-        shared.set(id, (shared.get(id) ?? 0) + 1);
+        if (sharedCounts[id] === 0) seen.push(id);
+        sharedCounts[id] = (sharedCounts[id] ?? 0) + 1;
         taken++;
       }
     }
     // The MAX_CANDIDATES sharing the most features (ties: oldest story), kept sorted as they come.
     const ids: number[] = [];
     const counts: number[] = [];
-    for (const [id, count] of shared) {
+    for (const id of seen) {
+      const count = sharedCounts[id] ?? 0;
+      sharedCounts[id] = 0;
       if (count < MIN_SHARED_FEATURES) continue;
       if (ids.length === MAX_CANDIDATES) {
         const lastCount = counts[MAX_CANDIDATES - 1] ?? 0;
@@ -242,18 +248,17 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
         counts.pop();
       }
       let at = ids.length;
-      while (
-        at > 0 &&
-        ((counts[at - 1] ?? 0) < count || ((counts[at - 1] ?? 0) === count && (ids[at - 1] ?? 0) > id))
-      )
+      while (at > 0) {
+        const before = counts[at - 1] ?? 0;
+        if (before > count || (before === count && (ids[at - 1] ?? 0) < id)) break;
         at--;
+      }
       ids.splice(at, 0, id);
       counts.splice(at, 0, count);
     }
     for (const passage of near) {
       const id = clusterOf.get(passage);
-      if (id !== undefined && id !== self && clusters[id]?.alive && !shared.has(id) && !ids.includes(id))
-        ids.push(id);
+      if (id !== undefined && id !== self && clusters[id]?.alive && !ids.includes(id)) ids.push(id);
     }
     ids.sort((a, b) => a - b);
     const found: Working[] = [];
