@@ -34,7 +34,10 @@ export const storySchema = z.object({
   summary: z.array(z.string().min(1)).min(1).max(4),
   /** Ids of the articles this story draws on (keys of `Digest.sources`), in credit order. */
   sourceIds: z.array(z.string().min(1)).min(1),
-  /** Relevance of the story to its section's theme. */
+  /**
+   * Relevance of the story to its section's theme: the sum, over its sources, of the BM25 score of each
+   * source's most relevant passage (see `passages[].themeScores`). Stories are ranked by it.
+   */
   score: z.number(),
   passages: z.array(passageRefSchema).min(1),
 });
@@ -81,7 +84,10 @@ export const digestSchema = z.object({
   sections: z.array(sectionSchema),
   keyFacts: z.array(keyFactSchema),
   sources: z.array(sourceSchema),
-  /** Articles this issue includes: recorded so the next issue knows what is new. */
+  /**
+   * Articles this issue includes: every article that was new for it (credited or not, e.g. one that fits
+   * none of the digest's themes), recorded so the next issue knows what is new. Sorted by id.
+   */
   articleIds: z.array(z.string().min(1)),
 });
 export type Digest = z.infer<typeof digestSchema>;
