@@ -1,4 +1,4 @@
-import { dynamoDocumentClient } from '../functions/adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
 import { loadConfig, need } from '../functions/config.ts';
 import type { LocalStack } from './stack.ts';

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IssueHistory } from '../core/ports.ts';
 import { digestIssuesPartition } from './dynamodb-issue-store.ts';
 import { GSI1 } from './dynamodb-tables.ts';

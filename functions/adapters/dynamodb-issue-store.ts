@@ -7,7 +7,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type IssueRecord, type IssueStatus, issueRecordSchema } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { ArchivedIssue, IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';

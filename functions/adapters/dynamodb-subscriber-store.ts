@@ -8,7 +8,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { BroadsheetError } from '../core/errors.ts';
 import { suppress } from '../core/subscribers/lifecycle.ts';
 import {

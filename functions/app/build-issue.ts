@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IssueRecord } from '../core/sending/issue.ts';
 import { issueIdSchema } from '../core/sending/issue.ts';
 import {

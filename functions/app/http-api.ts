@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../core/content/config.ts';
 import { ContentError } from '../core/errors.ts';
 import type { Clock, ContentSource, Mailer, SubscriberEmails } from '../core/ports.ts';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock, Mailer } from '../core/ports.ts';
 import { type DeliverDeps, deliverBatches, type SendLog } from '../core/sending/deliver.ts';
 import type { RecipientBatch } from '../core/sending/fan-out.ts';

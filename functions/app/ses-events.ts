@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Clock } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
 import { countSoftBounce, suppress as suppressTransition } from '../core/subscribers/lifecycle.ts';

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { dynamoDocumentClient, s3Client, sqsClient } from '../adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { s3Client } from '../adapters/clients/s3.ts';
+import { sqsClient } from '../adapters/clients/sqs.ts';
 import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbIssueHistory } from '../adapters/dynamodb-issue-history.ts';
 import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { dynamoDocumentClient, s3Client, sesClient } from '../adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { s3Client } from '../adapters/clients/s3.ts';
+import { sesClient } from '../adapters/clients/ses.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
@@ -11,7 +13,6 @@ import { type Config, loadConfig, need } from '../config.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../core/content/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { ContentSource, SubscriberEmails } from '../core/ports.ts';
-import { MjmlSubscriberEmails } from '../render/subscriber-emails.ts';
 
 function contentSource(config: Config): ContentSource {
   if (config.CONTENT_DIR !== undefined) return new FsContentSource(config.CONTENT_DIR);
@@ -29,7 +30,9 @@ function subscriberEmails(config: Config, content: ContentSource): SubscriberEma
   const emails = (): Promise<SubscriberEmails> => {
     if (ready === undefined) {
       const pending = (async () => {
-        const [templates, themes, digests] = await Promise.all([
+        // MJML loads on the first email, not at cold start: the public pages never need it.
+        const [{ MjmlSubscriberEmails }, templates, themes, digests] = await Promise.all([
+          import('../render/subscriber-emails.ts'),
           loadTemplateSet(config.TEMPLATES_DIR),
           content.readConfigFile(THEMES_FILE),
           content.readConfigFile(DIGESTS_FILE),

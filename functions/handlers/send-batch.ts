@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { dynamoDocumentClient, s3Client, sesClient } from '../adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
+import { s3Client } from '../adapters/clients/s3.ts';
+import { sesClient } from '../adapters/clients/ses.ts';
 import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
@@ -13,7 +15,7 @@ import { loadConfig, need } from '../config.ts';
 const config = loadConfig();
 const logger = new Logger({ serviceName: 'send-batch', logLevel: config.LOG_LEVEL });
 const db = dynamoDocumentClient(config);
-const ses = sesClient(config);
+const ses = sesClient(config, { maxAttempts: 1 });
 
 export const handler = createSendBatchHandler({
   issues: new DynamoDbIssueStore(db, need(config, 'ISSUES_TABLE')),

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { dynamoDocumentClient } from '../adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { createSesEventsHandler } from '../app/ses-events.ts';
 import { loadConfig, need } from '../config.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DigestConfig } from '../core/content/config.ts';
 import type { Digest } from '../core/digest/model.ts';
 import { RenderError } from '../core/render/errors.ts';

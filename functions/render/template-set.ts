@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { visualThemeIds } from '../core/content/config.ts';
 
 const hexColour = z

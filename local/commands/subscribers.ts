@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { dynamoDocumentClient } from '../../functions/adapters/aws-clients.ts';
+import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadConfig, need } from '../../functions/config.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { TABLES } from '../../functions/adapters/dynamodb-tables.ts';
 import { envSchema } from '../../functions/config.ts';
 import { PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA } from '../../infra/bundling.ts';

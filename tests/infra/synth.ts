@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { z } from 'zod';
+import * as z from 'zod';
 import { addBroadsheet, type BroadsheetStacks } from '../../infra/broadsheet-app.ts';
 import { PROJECT_ROOT } from '../../infra/bundling.ts';
 

@@ -12,7 +12,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbDeliveryLedger } from '../../functions/adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbIssueHistory } from '../../functions/adapters/dynamodb-issue-history.ts';
 import { DynamoDbIssueStore } from '../../functions/adapters/dynamodb-issue-store.ts';

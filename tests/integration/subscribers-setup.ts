@@ -1,7 +1,7 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createTableInput, TABLES } from '../../functions/adapters/dynamodb-tables.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The parts of an API Gateway HTTP API (payload format 2.0) event the handlers use. Everything else

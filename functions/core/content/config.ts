@@ -1,6 +1,6 @@
 import { Cron } from 'croner';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Problem } from '../errors.ts';
 
 const id = z

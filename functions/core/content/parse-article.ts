@@ -1,6 +1,6 @@
 import he from 'he';
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Problem } from '../errors.ts';
 import { type Article, type ArticleFile, articleSchema, type Block, type Section } from './article.ts';
 import { decodeText } from './decode.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The digest of one issue: what the engine produces and the renderer consumes.

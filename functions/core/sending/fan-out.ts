@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { issueIdSchema } from './issue.ts';
 
 /** Recipients per queue message: small enough to finish well within one send-batch invocation. */

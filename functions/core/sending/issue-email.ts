@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DigestConfig } from '../content/config.ts';
 import type { IssueTemplate } from '../render/issue-template.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * An issue: one edition of a digest, built once and sent to every confirmed subscriber of the digest

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The delivery ledger: one record per (issue, recipient), written only with conditional single-item

@@ -1,0 +1,13 @@
+import { SESv2Client } from '@aws-sdk/client-sesv2';
+import { type ClientConfig, clientOptions } from './client-options.ts';
+
+/**
+ * `maxAttempts: 1` for senders that retry themselves: the SDK's own retries of throttling would
+ * bypass their rate limiter.
+ */
+export function sesClient(config: ClientConfig, options: { maxAttempts?: number } = {}): SESv2Client {
+  return new SESv2Client({
+    ...clientOptions(config.ENDPOINT_SES, config),
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+  });
+}
