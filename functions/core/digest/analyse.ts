@@ -155,7 +155,7 @@ function nameStems(tokenLists: Token[][]): Set<string> {
   const evidence = new Map<string, NameEvidence>();
   for (const tokens of tokenLists) {
     tokens.forEach((token, i) => {
-      if (STOPWORDS.has(token.norm)) return;
+      if (token.stop) return;
       const entry = evidence.get(token.stem) ?? { capitalised: 0, lower: 0 };
       if (!token.capitalised) entry.lower++;
       else if (i > 0) entry.capitalised++;
@@ -222,7 +222,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         const content: string[] = [];
         const sentenceNames: string[] = [];
         for (const token of draft.tokens) {
-          if (STOPWORDS.has(token.norm)) continue;
+          if (token.stop) continue;
           content.push(token.stem);
           if (names.has(token.stem) || (token.capitalised && /\d/.test(token.stem)))
             sentenceNames.push(token.stem);
@@ -316,6 +316,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   );
 
   const contextOf = new Map<string, ReadonlySet<string>>();
+  const sharedIdf = new Map<string, number>();
+  for (const [stem, count] of articleDf) if (count >= minArticles) sharedIdf.set(stem, idf.get(stem) ?? 0);
   const themeOf = new Map<string, string | null>();
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};
@@ -363,16 +365,19 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     };
     // Only passages that belong to a theme are ever compared; the others need no vector.
     if (bestTheme === null) return { ...base, vector: new Map<string, number>() };
-    const counts = new Map<string, number>();
-    const nameSet = new Set<string>();
-    for (const sentence of p.sentences) {
-      for (const stem of sentence.content) counts.set(stem, (counts.get(stem) ?? 0) + 1);
-      for (const stem of sentence.names) nameSet.add(stem);
-    }
+    // Counts first, turned into weights in the same map (tf-idf, names up, words of one article out).
     const weights = new Map<string, number>();
-    for (const [stem, count] of counts) {
-      if ((articleDf.get(stem) ?? 0) < minArticles) continue;
-      weights.set(stem, (1 + Math.log(count)) * (idf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1));
+    for (const sentence of p.sentences) {
+      for (const stem of sentence.content)
+        if (sharedIdf.has(stem)) weights.set(stem, (weights.get(stem) ?? 0) + 1);
+    }
+    const nameSet = new Set<string>();
+    for (const sentence of p.sentences) for (const stem of sentence.names) nameSet.add(stem);
+    for (const [stem, count] of weights) {
+      weights.set(
+        stem,
+        (1 + Math.log(count)) * (sharedIdf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1),
+      );
     }
     for (const key of eventKeys) weights.set(`@${key}`, (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
     return { ...base, vector: unitVector(heaviest(weights, MAX_VECTOR_FEATURES)) };
@@ -382,7 +387,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     themes,
     passages,
     idf,
-    sharedStems: new Set([...articleDf].filter(([, count]) => count >= minArticles).map(([stem]) => stem)),
+    sharedStems: new Set(sharedIdf.keys()),
     cities,
     names,
   };

@@ -1,14 +1,16 @@
 /** Sparse vectors keyed by feature (stem or event key), for cosine similarity. */
 export type SparseVector = ReadonlyMap<string, number>;
 
-export function unitVector(weights: ReadonlyMap<string, number>): Map<string, number> {
+/** Scales the weights to unit length, in place, dropping zero weights. */
+export function unitVector(weights: Map<string, number>): Map<string, number> {
   let norm = 0;
   for (const w of weights.values()) norm += w * w;
   norm = Math.sqrt(norm);
-  const unit = new Map<string, number>();
-  if (norm === 0) return unit;
-  for (const [feature, w] of weights) if (w !== 0) unit.set(feature, w / norm);
-  return unit;
+  for (const [feature, w] of weights) {
+    if (w === 0 || norm === 0) weights.delete(feature);
+    else weights.set(feature, w / norm);
+  }
+  return weights;
 }
 
 export function dot(a: SparseVector, b: SparseVector): number {

@@ -5,6 +5,7 @@ interface WordInfo {
   norm: string;
   stem: string;
   capitalised: boolean;
+  stop: boolean;
 }
 
 /** One word of a text. Word forms are shared between tokens: a corpus has far fewer forms than words. */
@@ -39,6 +40,11 @@ export class Token {
   /** Written with a capital letter or digits (a name, an acronym, a number such as "G20" or "2018"). */
   public get capitalised(): boolean {
     return this.info.capitalised;
+  }
+
+  /** A stopword (see `STOPWORDS`). */
+  public get stop(): boolean {
+    return this.info.stop;
   }
 }
 
@@ -125,6 +131,7 @@ function wordInfo(written: string, initialism: boolean): WordInfo | null {
         (first >= 65 && first <= 90) ||
         (first >= 48 && first <= 57) ||
         (first > 127 && /^[\p{Lu}\p{N}]/u.test(surface)),
+      stop: STOPWORDS.has(norm),
     };
   }
   // Bounded so a long-running process cannot grow it without limit.
