@@ -1,12 +1,15 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import { emptyIssueHistory, JsonIssueHistory } from '../../functions/adapters/json-issue-history.ts';
 import { DIGESTS_FILE, type DigestConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
 import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestJsonSchema } from '../../functions/core/digest/model.ts';
+import type { TemplateSet } from '../../functions/render/template-set.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
+import { writeRenderedIssue } from '../render-output.ts';
 import { DEFAULT_CONTENT_DIR } from './check.ts';
 
 export const DEFAULT_OUT_DIR = 'out';
@@ -19,8 +22,17 @@ export const writeDigestJson: AfterDigest = async (digest, _config, dir) => {
   await writeFile(path.join(dir, DIGEST_FILE), `${JSON.stringify(digest, null, 2)}\n`, 'utf8');
 };
 
-/** What `build` writes for each digest, in order. Rendering adds its step here. */
-export const AFTER_DIGEST: AfterDigest[] = [writeDigestJson];
+let templates: Promise<TemplateSet> | undefined;
+
+/** email.html (filled for a sample reader), email.txt, meta.json and archive.html beside digest.json. */
+export const writeEmail: AfterDigest = async (digest, config, dir) => {
+  if (digest.status !== 'ready') return;
+  templates ??= loadTemplateSet();
+  await writeRenderedIssue(dir, digest, config, await templates);
+};
+
+/** What `build` writes for each digest, in order. */
+export const AFTER_DIGEST: AfterDigest[] = [writeDigestJson, writeEmail];
 
 /** Today's date (YYYY-MM-DD) in a time zone: the date a digest's subscribers are living. */
 export function dateIn(timeZone: string, now: Date): string {

@@ -51,6 +51,27 @@ describe('broadsheet build', () => {
     expect(lines[0]).toMatch(/^cold-war {2}ready {2}\d+ stories {2}\d+ sources {2}".+"/);
   });
 
+  it('writes the rendered email beside digest.json: email.html, email.txt, meta.json, archive.html', async () => {
+    const out = path.join(work, 'out');
+    expect(
+      (await run('--content', path.join(work, 'content'), '--out', out, '--date', '2025-03-03')).code,
+    ).toBe(0);
+    const dir = path.join(out, 'cold-war');
+    const digest = digestSchema.parse(JSON.parse(await readFile(path.join(dir, 'digest.json'), 'utf8')));
+    const meta = JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8'));
+    const html = await readFile(path.join(dir, 'email.html'), 'utf8');
+    const text = await readFile(path.join(dir, 'email.txt'), 'utf8');
+    expect(meta).toEqual({
+      subject: digest.subject,
+      preheader: digest.preheader,
+      htmlBytes: Buffer.byteLength(html),
+      textBytes: Buffer.byteLength(text),
+    });
+    expect(html).toMatch(/^<!doctype html>/i);
+    expect(text).toContain(digest.sections[0]?.stories[0]?.headline ?? '(no story)');
+    expect(await readFile(path.join(dir, 'archive.html'), 'utf8')).not.toContain('unsubscribe?token=');
+  });
+
   it('writes the same bytes on every run', async () => {
     const args = ['--content', path.join(work, 'content'), '--date', '2025-03-03'];
     await run(...args, '--out', path.join(work, 'a'));
