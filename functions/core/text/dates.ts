@@ -16,7 +16,7 @@ export interface DateMention {
   end: number;
 }
 
-const MONTH_NAMES = [
+export const MONTH_NAMES = [
   'January',
   'February',
   'March',

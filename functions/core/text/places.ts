@@ -1,3 +1,4 @@
+import { MONTH_NAMES } from './dates.ts';
 import type { Token } from './tokens.ts';
 import { tokenise } from './tokens.ts';
 
@@ -56,19 +57,8 @@ function canonicalCountry(name: string): string {
   return CANONICAL[name] ?? name;
 }
 
-const NOT_PLACES = new Set([
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
+const NOT_PLACES = new Set<string>([
+  ...MONTH_NAMES,
   'Monday',
   'Tuesday',
   'Wednesday',
