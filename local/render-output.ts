@@ -3,6 +3,8 @@ import path from 'node:path';
 import type { DigestConfig } from '../functions/core/content/config.ts';
 import type { Digest } from '../functions/core/digest/model.ts';
 import { personalise, type Recipient } from '../functions/core/render/personalise.ts';
+import { issueIdFor } from '../functions/core/sending/issue.ts';
+import { archivePagePath } from '../functions/core/sending/issue-builder.ts';
 import { renderArchivePage } from '../functions/render/archive.ts';
 import { renderIssue } from '../functions/render/render-issue.ts';
 import type { TemplateSet, VisualThemeId } from '../functions/render/template-set.ts';
@@ -20,8 +22,9 @@ export function sampleRecipient(baseUrl: string = SAMPLE_BASE_URL): Recipient {
   };
 }
 
+/** Where the issue's "view in browser" page will be once it is sent, as build-issue names it. */
 export function sampleArchiveUrl(digest: Digest, baseUrl: string = SAMPLE_BASE_URL): string {
-  return `${baseUrl}/archive/${encodeURIComponent(digest.digestId)}/${digest.issueDate}.html`;
+  return `${baseUrl}/archive/${archivePagePath(issueIdFor(digest.digestId, digest.issueDate))}`;
 }
 
 export interface RenderedIssueFiles {
