@@ -5,7 +5,7 @@ import { type CityIndex, learnCities, PlaceFinder, type PlaceMention } from '../
 import { splitSentences } from '../text/sentences.ts';
 import { STOPWORDS, type Token, tokenise } from '../text/tokens.ts';
 import { scoreThemes, type ThemeQuery, themeQueries } from './relevance.ts';
-import { type SparseVector, unitVector } from './vectors.ts';
+import { EMPTY_VECTOR, FeatureTable, type FeatureVector, unitFeatureVector } from './vectors.ts';
 
 /** One sentence of an article with what the engine needs to know about it. */
 export interface SentenceInfo {
@@ -45,8 +45,8 @@ export interface AnalysedPassage {
   themeScores: Record<string, number>;
   /** The theme the passage fits best when that score reaches the relevance threshold. */
   bestTheme: string | null;
-  /** TF-IDF vector (names and event keys weighted up), unit length. */
-  vector: SparseVector;
+  /** TF-IDF vector (names and event keys weighted up), unit length, over `Analysis.features`. */
+  vector: FeatureVector;
   /**
    * The passage talks about the text itself ("This section explores …", "We're going to …"): an
    * introduction to what other passages tell. It may join a story but never starts one.
@@ -67,6 +67,8 @@ export interface Analysis {
   cities: CityIndex;
   /** Stems written as names (see `nameStems`). */
   names: ReadonlySet<string>;
+  /** The numbering of the features of passage vectors. */
+  features: FeatureTable;
 }
 
 /** A passage's score for its best theme must reach this for the passage to belong to a theme. */
@@ -81,12 +83,19 @@ const EVENT_KEY_WEIGHT = 3;
 /** A passage is described by its heaviest features only: the rest adds cost, not meaning. */
 const MAX_VECTOR_FEATURES = 96;
 
-function heaviest(weights: Map<string, number>, count: number): Map<string, number> {
-  if (weights.size <= count) return weights;
-  const kept = [...weights]
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-    .slice(0, count);
-  return new Map(kept);
+/** The `count` heaviest of the weights (ties by name), heaviest first; all of them, in order, if few. */
+function heaviest(names: string[], weights: number[], count: number): { names: string[]; weights: number[] } {
+  if (names.length <= count) return { names, weights };
+  const order = names.map((_, i) => i);
+  order.sort((a, b) => {
+    const byWeight = (weights[b] ?? 0) - (weights[a] ?? 0);
+    if (byWeight !== 0) return byWeight;
+    const nameA = names[a] ?? '';
+    const nameB = names[b] ?? '';
+    return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
+  });
+  const kept = order.slice(0, count);
+  return { names: kept.map((i) => names[i] ?? ''), weights: kept.map((i) => weights[i] ?? 0) };
 }
 
 interface RawBlock {
@@ -319,6 +328,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const sharedIdf = new Map<string, number>();
   for (const [stem, count] of articleDf) if (count >= minArticles) sharedIdf.set(stem, idf.get(stem) ?? 0);
   const themeOf = new Map<string, string | null>();
+  const features = new FeatureTable();
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};
     let bestTheme: string | null = null;
@@ -364,23 +374,29 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       roundup: distinctEventPlaces(eventKeys, cities) > 1,
     };
     // Only passages that belong to a theme are ever compared; the others need no vector.
-    if (bestTheme === null) return { ...base, vector: new Map<string, number>() };
-    // Counts first, turned into weights in the same map (tf-idf, names up, words of one article out).
-    const weights = new Map<string, number>();
+    if (bestTheme === null) return { ...base, vector: EMPTY_VECTOR };
+    // Term counts, then tf-idf weights (names up, words of one article out), then the event keys.
+    const counts = new Map<string, number>();
     for (const sentence of p.sentences) {
       for (const stem of sentence.content)
-        if (sharedIdf.has(stem)) weights.set(stem, (weights.get(stem) ?? 0) + 1);
+        if (sharedIdf.has(stem)) counts.set(stem, (counts.get(stem) ?? 0) + 1);
     }
     const nameSet = new Set<string>();
     for (const sentence of p.sentences) for (const stem of sentence.names) nameSet.add(stem);
-    for (const [stem, count] of weights) {
-      weights.set(
-        stem,
+    const featureNames: string[] = [];
+    const weights: number[] = [];
+    for (const [stem, count] of counts) {
+      featureNames.push(stem);
+      weights.push(
         (1 + Math.log(count)) * (sharedIdf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1),
       );
     }
-    for (const key of eventKeys) weights.set(`@${key}`, (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
-    return { ...base, vector: unitVector(heaviest(weights, MAX_VECTOR_FEATURES)) };
+    for (const key of eventKeys) {
+      featureNames.push(`@${key}`);
+      weights.push((idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
+    }
+    const kept = heaviest(featureNames, weights, MAX_VECTOR_FEATURES);
+    return { ...base, vector: unitFeatureVector(features, kept.names, kept.weights) };
   });
   return {
     articles: new Map(sorted.map((a) => [a.id, a])),
@@ -390,5 +406,6 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     sharedStems: new Set(sharedIdf.keys()),
     cities,
     names,
+    features,
   };
 }

@@ -145,6 +145,7 @@ export function createDigestBuilder(
       const wanted = new Set(articleIds);
       stories = clusterStories(
         analysis.passages.filter((p) => p.bestTheme !== null && wanted.has(p.articleId)),
+        analysis.features,
       );
       storiesByArticleSet.set(key, stories);
     }

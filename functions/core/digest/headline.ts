@@ -253,7 +253,7 @@ function headingCandidates(story: StoryCluster, analysis: Analysis): string[] {
       .filter((t) => !STOPWORDS.has(t.norm))
       .map((t) => t.stem);
     const weights = new Map(stems.map((s) => [s, analysis.idf.get(s) ?? 0]));
-    const score = story.centroid.cosine(weights);
+    const score = story.centroid.cosineOfNamed(weights);
     scored.set(passage.heading, Math.max(scored.get(passage.heading) ?? 0, score));
   }
   return [...scored].sort((a, b) => b[1] - a[1] || compareStrings(a[0], b[0])).map(([heading]) => heading);

@@ -1,6 +1,6 @@
 import { stem } from '../text/tokens.ts';
 import type { AnalysedPassage } from './analyse.ts';
-import { Centroid, type SparseVector } from './vectors.ts';
+import { Centroid, type FeatureTable, topFeatures } from './vectors.ts';
 
 /** A group of passages, from one or more articles, that tell the same story. */
 export interface StoryCluster {
@@ -45,34 +45,13 @@ interface Working extends StoryCluster {
   alive: boolean;
 }
 
-/** The `count` heaviest features, heaviest first (ties by name), in one pass over the vector. */
-function topFeatures(vector: SparseVector, count: number): string[] {
-  const top: [string, number][] = [];
-  for (const entry of vector) {
-    const [feature, weight] = entry;
-    if (top.length === count) {
-      const last = top[count - 1];
-      if (!last || weight < last[1] || (weight === last[1] && feature > last[0])) continue;
-      top.pop();
-    }
-    let at = top.length;
-    while (at > 0) {
-      const previous = top[at - 1];
-      if (!previous || previous[1] > weight || (previous[1] === weight && previous[0] < feature)) break;
-      at--;
-    }
-    top.splice(at, 0, [feature, weight]);
-  }
-  return top.map(([feature]) => feature);
-}
-
-function newCluster(id: number): Working {
+function newCluster(id: number, table: FeatureTable): Working {
   return {
     id,
     members: [],
     mentions: [],
     coreKeys: new Set(),
-    centroid: new Centroid(),
+    centroid: new Centroid(table),
     themeTotals: new Map(),
     theme: null,
     keyCounts: new Map(),
@@ -179,7 +158,7 @@ function byKey(a: AnalysedPassage, b: AnalysedPassage): number {
  * events at different places never merge. Signposts join the story they fit, if any, but start none;
  * round-ups (one passage dating several events) only mention the stories of those events.
  */
-export function clusterStories(passages: readonly AnalysedPassage[]): StoryCluster[] {
+export function clusterStories(passages: readonly AnalysedPassage[], table: FeatureTable): StoryCluster[] {
   const ordered = [...passages].sort(byKey);
   const clusters: Working[] = [];
   const clusterOf = new Map<AnalysedPassage, number>();
@@ -193,20 +172,20 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
     neighbours.set(next, [...(neighbours.get(next) ?? []), passage]);
   }
 
-  // Inverted index: feature → stories posting it, oldest first, each once.
-  const index = new Map<string, number[]>();
-  const posted = new Map<string, Set<number>>();
-  const post = (feature: string, id: number) => {
-    let present = posted.get(feature);
+  // Inverted index: feature number → stories posting it, oldest first, each once.
+  const index: (number[] | undefined)[] = [];
+  const posted: (Set<number> | undefined)[] = [];
+  const post = (feature: number, id: number) => {
+    let present = posted[feature];
     if (!present) {
       present = new Set();
-      posted.set(feature, present);
+      posted[feature] = present;
     }
     if (present.has(id)) return;
     present.add(id);
-    const list = index.get(feature);
+    const list = index[feature];
     if (list) list.push(id);
-    else index.set(feature, [id]);
+    else index[feature] = [id];
   };
   /**
    * The stories sharing most of the given heaviest features (looking at the most recent stories per
@@ -216,13 +195,13 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
   const sharedCounts = new Int32Array(ordered.length + 1);
   const seen: number[] = [];
   const candidatesOf = (
-    features: readonly string[],
+    features: readonly number[],
     near: Iterable<AnalysedPassage>,
     self: number,
   ): Working[] => {
     seen.length = 0;
     for (const feature of features) {
-      const list = index.get(feature);
+      const list = index[feature];
       if (!list) continue;
       let taken = 0;
       for (let k = list.length - 1; k >= 0 && taken < CANDIDATES_PER_FEATURE; k--) {
@@ -289,7 +268,7 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
 
   // First pass: each passage joins the story it clearly belongs to, or starts one.
   const seed = (passage: AnalysedPassage, mayStart: boolean, threshold: number) => {
-    const features = topFeatures(passage.vector, INDEXED_FEATURES);
+    const features = topFeatures(table, passage.vector, INDEXED_FEATURES);
     const near = neighbours.get(passage) ?? [];
     let best: Working | null = null;
     let bestSimilarity = threshold;
@@ -306,7 +285,7 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
     }
     if (!best) {
       if (!mayStart) return;
-      best = newCluster(clusters.length);
+      best = newCluster(clusters.length, table);
       clusters.push(best);
     }
     addMember(best, passage);
@@ -318,7 +297,7 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
 
   // Then rounds of merging the most similar pairs. A pair's similarity, a story's heaviest features and
   // its neighbours only change when the story does, so they are kept until then.
-  const features = new Map<number, string[]>();
+  const features = new Map<number, number[]>();
   const nearby = new Map<number, AnalysedPassage[]>();
   const values = new Map<number, number>();
   const keysOf = new Map<number, number[]>();
@@ -331,18 +310,20 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
   };
   for (;;) {
     // Merged-away stories leave the index, so looking up a feature stays cheap.
-    for (const [feature, list] of index) {
+    for (let feature = 0; feature < index.length; feature++) {
+      const list = index[feature];
+      if (!list) continue;
       const alive = list.filter((id) => clusters[id]?.alive);
       if (alive.length === list.length) continue;
-      index.set(feature, alive);
-      posted.set(feature, new Set(alive));
+      index[feature] = alive;
+      posted[feature] = new Set(alive);
     }
     const pairs: { value: number; a: Working; b: Working }[] = [];
     for (const a of clusters) {
       if (!a.alive) continue;
       let top = features.get(a.id);
       if (!top) {
-        top = topFeatures(a.centroid.features, INDEXED_FEATURES);
+        top = a.centroid.top(INDEXED_FEATURES);
         features.set(a.id, top);
       }
       let near = nearby.get(a.id);
@@ -389,7 +370,7 @@ export function clusterStories(passages: readonly AnalysedPassage[]): StoryClust
       b.alive = false;
       forget(a.id);
       forget(b.id);
-      for (const feature of topFeatures(a.centroid.features, INDEXED_FEATURES)) post(feature, a.id);
+      for (const feature of a.centroid.top(INDEXED_FEATURES)) post(feature, a.id);
     }
   }
 
