@@ -168,6 +168,12 @@ function bodyText(event: HttpEvent): string {
  * `POST /issues`, `GET /issues`, `GET /issues/{issueId}`. Every event is parsed at the door.
  */
 export function createBuildIssueHandler(deps: BuildIssueDeps) {
+  /** An issue asked for that the content config cannot make: a retry will not help. */
+  function countNotStarted(outcome: IssueOutcome): void {
+    if (outcome.kind === 'invalid-content' || outcome.kind === 'unknown-digest')
+      deps.metrics?.count('IssuesNotStarted');
+  }
+
   async function http(event: HttpEvent): Promise<HttpResult> {
     if (!authorised(event, deps.operatorToken)) {
       return {
@@ -228,6 +234,7 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
       },
       deps,
     );
+    countNotStarted(outcome);
     return outcomeResponse(outcome);
   }
 
@@ -263,10 +270,12 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     const scheduled = scheduleEventSchema.safeParse(event);
     if (scheduled.success) {
       const outcome = await startIssue({ digestId: scheduled.data.digestId, trigger: 'schedule' }, deps);
+      countNotStarted(outcome);
       if (outcome.kind === 'created' || outcome.kind === 'existing') {
         deps.log.info('scheduled issue', {
           outcome: outcome.kind,
           issueId: outcome.issue.issueId,
+          digestId: outcome.issue.digestId,
           status: outcome.issue.status,
         });
         return { outcome: outcome.kind, issueId: outcome.issue.issueId };

@@ -1,9 +1,16 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import * as z from 'zod';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../core/content/config.ts';
 import { ContentError } from '../core/errors.ts';
-import type { Clock, ContentSource, Mailer, SubscriberEmails } from '../core/ports.ts';
+import {
+  type Clock,
+  type ContentSource,
+  type Mailer,
+  type MetricsSink,
+  noMetrics,
+  type SubscriberEmails,
+} from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
 import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { ConsentMethod } from '../core/subscribers/model.ts';
@@ -66,6 +73,11 @@ export interface HttpApiDeps {
   confirmTokenTtlHours: number;
   resendCooldownMinutes: number;
   logger: AppLogger;
+  /**
+   * SubscribeRequests, ConfirmationsSent, Confirmations, Unsubscribes, PreferenceChanges (each only when
+   * something changed), ClientErrors (4xx) and ServerErrors (5xx). None when not given.
+   */
+  metrics?: MetricsSink;
   newId?: () => string;
   /** How long the digest list is reused before content config is read again; default 60 s. */
   contentCacheSeconds?: number;
@@ -73,7 +85,7 @@ export interface HttpApiDeps {
 
 export type HttpApiHandler = (
   event: unknown,
-  context?: unknown,
+  context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
 type Format = 'json' | 'html';
@@ -247,6 +259,7 @@ function digestCatalogue(content: ContentSource, clock: Clock, ttlSeconds: numbe
 }
 
 export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
+  const metrics = deps.metrics ?? noMetrics;
   const catalogue = digestCatalogue(deps.content, deps.clock, deps.contentCacheSeconds ?? 60);
   let secret: Promise<string> | undefined;
   const resolveSecret = (): Promise<string> => {
@@ -350,6 +363,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   }
 
   async function subscribeRoute(request: HttpRequest): Promise<HttpResponse> {
+    metrics.count('SubscribeRequests');
     const format = formatFor(request);
     const read = readBody(request);
     if (!read.ok)
@@ -386,6 +400,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     });
     switch (outcome.kind) {
       case 'accepted':
+        if (outcome.mail === 'sent') metrics.count('ConfirmationsSent');
         if (typeof outcome.mail === 'object') {
           deps.logger.warn('confirmation email refused', {
             failure: outcome.mail.failed,
@@ -448,6 +463,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
             );
       }
       case 'confirmed': {
+        if (outcome.newly) metrics.count('Confirmations');
         if (typeof outcome.welcome === 'object') {
           deps.logger.warn('welcome email not sent', {
             failure: outcome.welcome.failed,
@@ -507,6 +523,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         ? jsonResponse(200, { status: 'unsubscribed', message })
         : htmlResponse(200, messagePage('You are unsubscribed', [message]));
     }
+    if (outcome.changed) metrics.count('Unsubscribes');
     if (format === 'json')
       return jsonResponse(200, { status: 'unsubscribed', subscription: viewJson(outcome.view) });
     return htmlResponse(200, unsubscribedPage(outcome.view));
@@ -555,6 +572,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
           ? jsonResponse(409, errorBody('suppressed', 'We no longer send email to this address.'))
           : htmlResponse(409, preferencesPage(outcome.view, actionUrl));
       case 'saved': {
+        if (outcome.changed) metrics.count('PreferenceChanges');
         if (format === 'json')
           return jsonResponse(200, { status: 'saved', subscription: viewJson(outcome.view) });
         const message =
@@ -577,7 +595,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     '/preferences': preferencesRoute,
   };
 
-  return async (event) => {
+  async function respond(event: unknown): Promise<HttpResponse> {
     const parsed = parseHttpApiEvent(event);
     if (!parsed.ok) return jsonResponse(400, errorBody('malformed_event', parsed.message));
     const request = parsed.request;
@@ -622,5 +640,12 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         'Something went wrong on our side. Please try again in a moment.',
       );
     }
+  }
+
+  return async (event) => {
+    const response = await respond(event);
+    if (response.statusCode >= 500) metrics.count('ServerErrors');
+    else if (response.statusCode >= 400) metrics.count('ClientErrors');
+    return response;
   };
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import type { Clock, Mailer } from '../core/ports.ts';
+import { type Clock, type Mailer, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { type DeliverDeps, deliverBatches, type SendLog } from '../core/sending/deliver.ts';
 import type { RecipientBatch } from '../core/sending/fan-out.ts';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
@@ -42,6 +42,8 @@ export interface SendBatchDeps {
   publicBaseUrl: string;
   unsubscribeMailbox: string | null;
   log: SendLog;
+  /** What deliverBatch counts, and BatchFailures: messages left to the queue's redelivery. */
+  metrics?: MetricsSink;
   clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
@@ -71,6 +73,7 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
   const bucket = new TokenBucket(1);
   const emails = new Map<string, Promise<IssueEmail | null>>();
   const cacheSize = deps.emailCacheSize ?? 8;
+  const metrics = deps.metrics ?? noMetrics;
 
   function loadEmail(issueId: string): Promise<IssueEmail | null> {
     let cached = emails.get(issueId);
@@ -131,14 +134,12 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     staleAfterMs: deps.staleAfterMs ?? 15 * 60_000,
     inFlight: deps.inFlight ?? 8,
     log: deps.log,
+    metrics,
   };
 
-  return async function handler(event: unknown, context?: InvocationContext): Promise<SqsBatchResponse> {
-    const parsed = sqsEventSchema.safeParse(event);
-    if (!parsed.success) {
-      deps.log.error('send-batch got an event that is not an SQS event', { problem: parsed.error.message });
-      throw new TypeError('send-batch expects an SQS event');
-    }
+  type SqsRecord = z.infer<typeof sqsEventSchema>['Records'][number];
+
+  async function deliver(records: SqsRecord[], context?: InvocationContext): Promise<SqsBatchResponse> {
     secret = await deps.tokenSecret();
     const quota = await deps.accountLimits.sendQuota();
     bucket.setRate(perSenderRate(quota.maxSendRate, deps.rateCap, deps.maxConcurrency));
@@ -149,7 +150,7 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
 
     const failures: { itemIdentifier: string }[] = [];
     const work: { messageId: string; batch: RecipientBatch }[] = [];
-    for (const record of parsed.data.Records) {
+    for (const record of records) {
       const batch = parseBody(record.body);
       if (batch === null) {
         // Left to the queue: after its redrive count it lands in the dead-letter queue for a look.
@@ -180,6 +181,25 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
         failures.push({ itemIdentifier: messageId });
     });
     return { batchItemFailures: failures };
+  }
+
+  return async function handler(event: unknown, context?: InvocationContext): Promise<SqsBatchResponse> {
+    const parsed = sqsEventSchema.safeParse(event);
+    if (!parsed.success) {
+      deps.log.error('send-batch got an event that is not an SQS event', { problem: parsed.error.message });
+      throw new TypeError('send-batch expects an SQS event');
+    }
+    const records = parsed.data.Records;
+    let response: SqsBatchResponse;
+    try {
+      response = await deliver(records, context);
+    } catch (error) {
+      metrics.count('BatchFailures', records.length);
+      throw error;
+    }
+    if (response.batchItemFailures.length > 0)
+      metrics.count('BatchFailures', response.batchItemFailures.length);
+    return response;
   };
 }
 

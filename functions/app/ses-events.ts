@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
-import type { Clock } from '../core/ports.ts';
+import { type Clock, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
 import { countSoftBounce, suppress as suppressTransition } from '../core/subscribers/lifecycle.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
@@ -17,7 +16,8 @@ export interface SesEventsDeps {
   store: Pick<SubscriberStore, 'findByEmail' | 'update' | 'claimEvent' | 'releaseEvent'>;
   clock: Clock;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  metrics: Pick<Metrics, 'addMetric' | 'publishStoredMetrics'>;
+  /** HardBounceSuppressions, ComplaintSuppressions, SoftBounces, IgnoredSesEvents. None when not given. */
+  metrics?: MetricsSink;
 }
 
 export interface SesEventsSummary {
@@ -103,7 +103,8 @@ function parseTime(value: string | undefined, fallback: Date): Date {
 }
 
 export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
-  const { store, logger, metrics } = deps;
+  const { store, logger } = deps;
+  const metrics = deps.metrics ?? noMetrics;
 
   async function subscriberFor(address: string): Promise<{ id: string } | undefined> {
     const normalised = normaliseEmail(address);
@@ -128,11 +129,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     const result = await store.update(subscriber.id, (current) => suppressTransition(current, suppression));
     if (result?.changed) {
       summary.suppressed += 1;
-      metrics.addMetric(
-        reason === 'bounce' ? 'HardBounceSuppressions' : 'ComplaintSuppressions',
-        MetricUnit.Count,
-        1,
-      );
+      metrics.count(reason === 'bounce' ? 'HardBounceSuppressions' : 'ComplaintSuppressions');
       logger.info('subscriber suppressed', { subscriberId: subscriber.id, reason });
     }
   }
@@ -156,7 +153,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
       throw cause;
     }
     summary.softBounces += 1;
-    metrics.addMetric('SoftBounces', MetricUnit.Count, 1);
+    metrics.count('SoftBounces');
   }
 
   async function handle(notification: Notification, summary: SesEventsSummary): Promise<void> {
@@ -204,8 +201,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     if (list === undefined) {
       summary.ignored += 1;
       logger.warn('event is neither an SNS nor an EventBridge SES event; ignored');
-      metrics.addMetric('IgnoredSesEvents', MetricUnit.Count, 1);
-      metrics.publishStoredMetrics();
+      metrics.count('IgnoredSesEvents');
       return summary;
     }
     const failures: unknown[] = [];
@@ -214,7 +210,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
       if (!parsed.success) {
         summary.ignored += 1;
         logger.warn('SES notification not understood; ignored', { source: envelope.source });
-        metrics.addMetric('IgnoredSesEvents', MetricUnit.Count, 1);
+        metrics.count('IgnoredSesEvents');
         continue;
       }
       try {
@@ -227,7 +223,6 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
         });
       }
     }
-    metrics.publishStoredMetrics();
     // Throwing makes Lambda redeliver; handled notifications are idempotent, so that is safe.
     if (failures.length > 0) {
       throw new AggregateError(failures, `${failures.length} SES notification(s) failed`);

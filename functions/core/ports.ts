@@ -74,3 +74,15 @@ export interface SubscriberEmails {
     unsubscribeUrl: string;
   }): Promise<RenderedEmail>;
 }
+
+/**
+ * Counters of what an invocation did (CloudWatch metrics on AWS, published when the invocation ends).
+ * Names are bounded and fixed in code; the only dimension is the digest id (there are few digests).
+ */
+export interface MetricsSink {
+  /** Adds `value` (default 1) to the counter `name`; with a digest id, to that digest's counter too. */
+  count(name: string, value?: number, dimensions?: { digestId: string }): void;
+}
+
+/** For callers that do not listen to metrics (the CLI, most tests). */
+export const noMetrics: MetricsSink = { count: () => undefined };

@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sqsClient } from '../adapters/clients/sqs.ts';
@@ -8,6 +7,7 @@ import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { DEFAULT_TEMPLATES_DIR, loadTemplateSet } from '../adapters/fs-templates.ts';
+import { instrumented, lambdaObservability, sendLog } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
 import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
@@ -16,43 +16,43 @@ import { loadConfig, need } from '../config.ts';
 import { buildDigest } from '../core/digest/build-digest.ts';
 
 const config = loadConfig();
-const logger = new Logger({ serviceName: 'build-issue', logLevel: config.LOG_LEVEL });
+const observability = lambdaObservability('build-issue', config.LOG_LEVEL);
 const db = dynamoDocumentClient(config);
 const s3 = s3Client(config);
 const issuesTable = need(config, 'ISSUES_TABLE');
 const publicBaseUrl = need(config, 'PUBLIC_BASE_URL');
 const archiveBaseUrl = config.ARCHIVE_BASE_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/archive`;
 
-export const handler = createBuildIssueHandler({
-  content:
-    config.CONTENT_DIR !== undefined
-      ? new FsContentSource(config.CONTENT_DIR)
-      : new S3ContentSource(s3, need(config, 'CONTENT_BUCKET')),
-  history: new DynamoDbIssueHistory(db, issuesTable),
-  buildDigest: (input) =>
-    buildDigest({
-      articles: input.articles,
-      themes: input.config.themes,
-      digest: input.digestConfig,
-      issueDate: input.issueDate,
-      sentArticleIds: input.sentArticleIds,
-      includeAll: false,
+export const handler = instrumented(
+  createBuildIssueHandler({
+    content:
+      config.CONTENT_DIR !== undefined
+        ? new FsContentSource(config.CONTENT_DIR)
+        : new S3ContentSource(s3, need(config, 'CONTENT_BUCKET')),
+    history: new DynamoDbIssueHistory(db, issuesTable),
+    buildDigest: (input) =>
+      buildDigest({
+        articles: input.articles,
+        themes: input.config.themes,
+        digest: input.digestConfig,
+        issueDate: input.issueDate,
+        sentArticleIds: input.sentArticleIds,
+        includeAll: false,
+      }),
+    renderer: templateRenderer(await loadTemplateSet(config.TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR), {
+      publicBaseUrl,
+      archiveBaseUrl,
     }),
-  renderer: templateRenderer(await loadTemplateSet(config.TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR), {
-    publicBaseUrl,
+    issues: new DynamoDbIssueStore(db, issuesTable),
+    ledger: new DynamoDbDeliveryLedger(db, need(config, 'DELIVERIES_TABLE')),
+    archive: new S3IssueArchive(s3, need(config, 'ISSUES_BUCKET')),
+    queue: new SqsRecipientQueue(sqsClient(config), need(config, 'SEND_QUEUE_URL')),
+    subscribers: new DynamoSubscriberStore(db, need(config, 'SUBSCRIBERS_TABLE')),
+    clock: { now: () => new Date() },
+    log: sendLog(observability.logger),
+    metrics: observability.metrics,
     archiveBaseUrl,
+    operatorToken: config.OPERATOR_TOKEN ?? null,
   }),
-  issues: new DynamoDbIssueStore(db, issuesTable),
-  ledger: new DynamoDbDeliveryLedger(db, need(config, 'DELIVERIES_TABLE')),
-  archive: new S3IssueArchive(s3, need(config, 'ISSUES_BUCKET')),
-  queue: new SqsRecipientQueue(sqsClient(config), need(config, 'SEND_QUEUE_URL')),
-  subscribers: new DynamoSubscriberStore(db, need(config, 'SUBSCRIBERS_TABLE')),
-  clock: { now: () => new Date() },
-  log: {
-    info: (message, data) => logger.info(message, data ?? {}),
-    warn: (message, data) => logger.warn(message, data ?? {}),
-    error: (message, data) => logger.error(message, data ?? {}),
-  },
-  archiveBaseUrl,
-  operatorToken: config.OPERATOR_TOKEN ?? null,
-});
+  observability,
+);

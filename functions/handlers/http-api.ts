@@ -1,10 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
+import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { tokenSecretSource } from '../adapters/token-secret.ts';
@@ -57,7 +57,10 @@ function subscriberEmails(config: Config, content: ContentSource): SubscriberEma
 }
 
 /** The http-api function's dependencies from its environment (also used by the local runtime). */
-export function composeHttpApi(config: Config): HttpApiDeps {
+export function composeHttpApi(
+  config: Config,
+  observability = lambdaObservability('http-api', config.LOG_LEVEL),
+): HttpApiDeps {
   const content = contentSource(config);
   return {
     store: new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE')),
@@ -70,8 +73,15 @@ export function composeHttpApi(config: Config): HttpApiDeps {
     systemSender: need(config, 'SYSTEM_SENDER'),
     confirmTokenTtlHours: config.CONFIRM_TOKEN_TTL_HOURS,
     resendCooldownMinutes: config.SUBSCRIBE_RESEND_COOLDOWN_MINUTES,
-    logger: new Logger({ serviceName: 'http-api', logLevel: config.LOG_LEVEL }),
+    logger: observability.logger,
+    metrics: observability.metrics,
   };
 }
 
-export const handler = createHttpApiHandler(composeHttpApi(loadConfig()));
+const config = loadConfig();
+const observability = lambdaObservability('http-api', config.LOG_LEVEL);
+
+export const handler = instrumented(
+  createHttpApiHandler(composeHttpApi(config, observability)),
+  observability,
+);

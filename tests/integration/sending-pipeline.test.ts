@@ -10,6 +10,7 @@ import {
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { issueEmailSchema } from '../../functions/core/sending/issue-email.ts';
 import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { RecordingMetrics } from '../unit/metrics-fakes.ts';
 import {
   ARCHIVE_BASE_URL,
   buildIssueDeps,
@@ -76,6 +77,7 @@ async function s3Text(key: string): Promise<string | null> {
 
 describe('an issue from schedule to inbox (seed content, real templates)', () => {
   const log = memoryLog();
+  const metrics = new RecordingMetrics();
   const clock = fixedClock(MONDAY);
   let buildIssue: ReturnType<typeof createBuildIssueHandler>;
   let sendBatch: ReturnType<typeof createSendBatchHandler>;
@@ -103,6 +105,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
       buildIssueDeps(world, {
         clock,
         log,
+        metrics,
         operatorToken: OPERATOR_TOKEN,
         renderer: templateRenderer(templates, {
           publicBaseUrl: PUBLIC_BASE_URL,
@@ -110,7 +113,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
         }),
       }),
     );
-    sendBatch = createSendBatchHandler(sendBatchDeps(world, { log, clock }));
+    sendBatch = createSendBatchHandler(sendBatchDeps(world, { log, clock, metrics }));
     for (const subscriber of Object.values(people)) await world.subscribers.create(subscriber);
     await world.subscribers.update(people.leaver.id, (s) => unsubscribe(s, new Date()));
     await world.subscribers.markSuppressed(people.bounced.id, {
@@ -128,6 +131,8 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     expect(issue?.enqueueComplete).toBe(true);
     expect(issue?.counts.recipients).toBe(4);
     expect(issue?.articleIds.length).toBeGreaterThan(0);
+    const enqueued = { IssuesStarted: 1, RecipientsEnqueued: 4, BatchesEnqueued: 1 };
+    expect(metrics.take()).toEqual({ totals: enqueued, byDigest: { [DIGEST]: enqueued } });
 
     const email = issueEmailSchema.parse(
       JSON.parse((await s3Text(`issues/${DIGEST}-2026-11-23/email.json`)) ?? ''),
@@ -165,6 +170,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
       expect(email.body.text).toContain('/unsubscribe?token=');
       expect(email.body.html).not.toMatch(/[\uE000\uE001]/);
     }
+    expect(metrics.take().totals).toEqual({ EmailsSent: 3, EmailsSkipped: 1 });
     const issue = await world.issues.get(`${DIGEST}-2026-11-23`);
     expect(issue?.status).toBe('sent');
     expect(issue?.counts).toMatchObject({
@@ -209,6 +215,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     });
     await drain();
     expect((await sesStore(world)).length).toBe(before);
+    expect(metrics.take().byDigest).toEqual({ [DIGEST]: { IssuesStarted: 1, IssuesSkipped: 1 } });
   });
 
   it('a test send reaches only the test addresses, marked as a test, and stays out of history and archive', async () => {
@@ -233,6 +240,13 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     expect((await world.issues.get('everything-2026-11-23-test-1'))?.status).toBe('sent');
     expect((await world.history.sentArticleIds('everything')).size).toBe(0);
     expect(await s3Text('archive/index.html')).not.toContain('test-1');
+    expect(metrics.take().totals).toEqual({
+      IssuesStarted: 1,
+      TestSends: 1,
+      RecipientsEnqueued: 2,
+      BatchesEnqueued: 1,
+      EmailsSent: 2,
+    });
   });
 
   it('a dry run reports the recipients without recording or sending anything', async () => {
@@ -250,6 +264,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     expect(await world.issues.get('everything-2026-11-23')).toBeNull();
     await drain();
     expect(await sesStore(world)).toEqual([]);
+    expect(metrics.take()).toEqual({ totals: { DryRuns: 1 }, byDigest: { everything: { DryRuns: 1 } } });
   });
 
   it('lists recent issues and shows one with counts', async () => {
@@ -299,6 +314,14 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     ).toBe(400);
     expect(parseBody(await buildIssue(httpEvent('DELETE', '/issues'))).status).toBe(405);
     await expect(buildIssue({ something: 'else' })).rejects.toThrow(/expects/);
+    expect(metrics.take().totals).toEqual({ IssuesNotStarted: 1 });
+  });
+
+  it('gives a queue message that is no recipient batch back to the queue, counted as a batch failure', async () => {
+    expect(await sendBatch({ Records: [{ messageId: 'm-1', body: 'not a batch' }] })).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-1' }],
+    });
+    expect(metrics.take().totals).toEqual({ BatchFailures: 1 });
   });
 
   it('answers 500 with no details when the store fails, and logs why', async () => {

@@ -10,6 +10,7 @@ import {
 import { planBatches, type Recipient, type RecipientBatch } from '../../functions/core/sending/fan-out.ts';
 import { emptyCounts } from '../../functions/core/sending/issue.ts';
 import type { IssueEmail } from '../../functions/core/sending/issue-email.ts';
+import { RecordingMetrics } from './metrics-fakes.ts';
 import {
   MemoryIssues,
   MemoryLedger,
@@ -49,6 +50,7 @@ function world(options: { subscribers?: number; script?: Script } = {}) {
   const warnings: string[] = [];
   const errors: string[] = [];
   let claims = 0;
+  const metrics = new RecordingMetrics();
   const deps: DeliverDeps = {
     issues,
     ledger,
@@ -76,6 +78,7 @@ function world(options: { subscribers?: number; script?: Script } = {}) {
       warn: (message) => warnings.push(message),
       error: (message) => errors.push(message),
     },
+    metrics,
   };
   const batches = planBatches({ issueId: ISSUE, digestId: DIGEST }, 0, recipients);
   issues.add(ISSUE, DIGEST, {
@@ -88,6 +91,7 @@ function world(options: { subscribers?: number; script?: Script } = {}) {
     mailer,
     subscribers,
     sleeps,
+    metrics,
     warnings,
     errors,
     batch: batches[0] as RecipientBatch,
@@ -354,5 +358,45 @@ describe('List-Unsubscribe', () => {
       'List-Unsubscribe': '<https://x.test/u?token=a>',
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
+  });
+});
+
+describe('the counts delivering reports as metrics', () => {
+  it('counts one sent, one rejected and one skipped recipient and each throttled retry, and nothing again on redelivery', async () => {
+    let throttled = false;
+    const w = world({
+      subscribers: 3,
+      script: async (email) => {
+        if (email.to === 'reader1@example.com') throw new SendError('rejected', 'Address blacklisted');
+        if (!throttled) {
+          throttled = true;
+          throw new SendError('throttled', 'Maximum sending rate exceeded');
+        }
+        return { messageId: '' };
+      },
+    });
+    w.deps.inFlight = 1;
+    w.subscribers.add('sub2', 'reader2@example.com', [DIGEST], 'unsubscribed');
+    await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(w.metrics.take()).toEqual({
+      totals: { EmailsSent: 1, EmailsRejected: 1, EmailsSkipped: 1, SendRetries: 1 },
+      byDigest: {},
+    });
+    await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(w.metrics.take().totals).toEqual({});
+  });
+
+  it('counts a claim left stale by a dead sender as SendUnknown, and an account error once per message', async () => {
+    const w = world({
+      subscribers: 4,
+      script: async (_email, call) => {
+        if (call === 2) throw new SendError('account', 'SendingPausedException: sending is paused');
+        return { messageId: '' };
+      },
+    });
+    w.deps.inFlight = 1;
+    await w.ledger.claim(ISSUE, 's:sub0', 'dead-sender', w.deps.clock.now().getTime() - STALE_MS);
+    await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(w.metrics.take().totals).toEqual({ SendUnknown: 1, EmailsSent: 1, AccountSendingPaused: 1 });
   });
 });

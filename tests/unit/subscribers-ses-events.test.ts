@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
+import { RecordingMetrics } from './metrics-fakes.ts';
 import { ManualClock, MemorySubscriberStore, nextTestId, silentLogger } from './subscribers-fakes.ts';
 
 function fixture(name: string): unknown {
@@ -25,13 +25,9 @@ async function setup() {
     await store.create(subscriber);
     return subscriber.id;
   };
-  const handler = createSesEventsHandler({
-    store,
-    clock,
-    logger: silentLogger,
-    metrics: new Metrics({ namespace: 'Broadsheet', serviceName: 'test' }),
-  });
-  return { store, handler, add };
+  const metrics = new RecordingMetrics();
+  const handler = createSesEventsHandler({ store, clock, logger: silentLogger, metrics });
+  return { store, handler, add, metrics };
 }
 
 describe('SES events', () => {
@@ -74,21 +70,23 @@ describe('SES events', () => {
   it.each(['sns-ses-soft-bounce', 'eventbridge-ses-soft-bounce'])(
     'a soft bounce (%s) is counted once, however often it is delivered',
     async (name) => {
-      const { store, handler, add } = await setup();
+      const { store, handler, add, metrics } = await setup();
       const id = await add('full@example.com');
       expect(await handler(fixture(name))).toMatchObject({ softBounces: 1 });
       expect(await handler(fixture(name))).toMatchObject({ softBounces: 0 });
       expect(await store.get(id)).toMatchObject({ status: 'confirmed', softBounces: 1 });
+      expect(metrics.take().totals).toEqual({ SoftBounces: 1 });
     },
   );
 
   it('a redelivered hard bounce changes nothing twice', async () => {
-    const { store, handler, add } = await setup();
+    const { store, handler, add, metrics } = await setup();
     const id = await add('gone@example.com');
     await handler(fixture('sns-ses-hard-bounce'));
     const first = await store.get(id);
     expect(await handler(fixture('sns-ses-hard-bounce'))).toMatchObject({ suppressed: 0 });
     expect(await store.get(id)).toEqual(first);
+    expect(metrics.take().totals).toEqual({ HardBounceSuppressions: 1 });
   });
 
   it.each(['sns-ses-delivery', 'eventbridge-ses-delivery', 'sns-subscription-succeeded'])(

@@ -1,4 +1,4 @@
-import type { Clock, Mailer, OutgoingEmail } from '../ports.ts';
+import type { Clock, Mailer, MetricsSink, OutgoingEmail } from '../ports.ts';
 import { SendError } from '../ports.ts';
 import { personalise } from '../render/personalise.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
@@ -48,6 +48,11 @@ export interface DeliverDeps {
   /** Recipients of one message handled at once (the rate gate still spaces the sends). */
   inFlight: number;
   log: SendLog;
+  /**
+   * EmailsSent, EmailsRejected, EmailsSkipped (no longer subscribed), SendUnknown (stale claims),
+   * SendRetries (throttled or transient failures), AccountSendingPaused.
+   */
+  metrics: MetricsSink;
 }
 
 export type BatchResult =
@@ -160,6 +165,7 @@ export async function deliverBatch(
   if (issue === null) {
     deps.log.error('queue message for an issue that does not exist; dropped', {
       issueId: batch.issueId,
+      digestId: batch.digestId,
       batchId: batch.batchId,
     });
     return { kind: 'dropped', reason: 'unknown issue' };
@@ -200,8 +206,10 @@ export async function deliverBatch(
     const error: SendError = invocation.stop;
     deps.log.error('SES refuses to send for the account: the issue is stopped and marked failed', {
       issueId: batch.issueId,
+      digestId: batch.digestId,
       error: error.message,
     });
+    deps.metrics.count('AccountSendingPaused');
     await deps.issues.transition(batch.issueId, 'sending', 'failed', {
       reason: `SES account error: ${error.message}`,
       now: deps.clock.now(),
@@ -230,7 +238,7 @@ async function countTally(issueId: string, tally: BatchTally, deps: DeliverDeps)
     updated.counts.batchesDone >= updated.counts.batches
   ) {
     if (await deps.issues.markSentIfComplete(issueId, now)) {
-      deps.log.info('issue sent', { issueId, counts: updated.counts });
+      deps.log.info('issue sent', { issueId, digestId: updated.digestId, counts: updated.counts });
     }
   }
   return true;
@@ -326,8 +334,10 @@ async function deliverOne(
       if (judged.kind === 'stale' && (await deps.ledger.markUnknown(issueId, key, judged.claimId, nowMs))) {
         deps.log.warn('a send was started and never recorded; not sending again (outcome unknown)', {
           issueId,
+          digestId: batch.digestId,
           recipientKey: key,
         });
+        deps.metrics.count('SendUnknown');
         return { kind: 'final', outcome: 'unknown' };
       }
       continue;
@@ -336,6 +346,7 @@ async function deliverOne(
     resolved ??= await resolveRecipient(recipient, batch.digestId, deps);
     if (resolved.kind === 'skip') {
       await deps.ledger.settle(issueId, key, claimId, { status: 'skipped', reason: resolved.reason }, nowMs);
+      deps.metrics.count('EmailsSkipped');
       return { kind: 'final', outcome: 'skipped' };
     }
     const outgoing = outgoingEmail(batch, email, resolved.to, deps, recipient.kind === 'test');
@@ -344,6 +355,7 @@ async function deliverOne(
     let messageId: string;
     try {
       ({ messageId } = await deps.mailer.send(outgoing));
+      deps.metrics.count('EmailsSent');
     } catch (error) {
       // Anything but a SendError is a failure we cannot interpret: like a crash, the claim stays.
       if (!(error instanceof SendError)) throw error;
@@ -354,14 +366,17 @@ async function deliverOne(
         await deps.ledger.settle(issueId, key, claimId, { status: 'rejected', reason: error.message }, at);
         deps.log.warn('SES rejected a recipient; not retried', {
           issueId,
+          digestId: batch.digestId,
           recipientKey: key,
           error: error.message,
         });
+        deps.metrics.count('EmailsRejected');
         return { kind: 'final', outcome: 'rejected' };
       }
       // SES answered with an error: it did not accept the message, so the claim can go.
       await deps.ledger.settle(issueId, key, claimId, { status: 'released', reason: error.message }, at);
       if (action === 'stop-issue') return { kind: 'stop', error };
+      deps.metrics.count('SendRetries');
       if (action === 'redeliver') return { kind: 'pending' };
       const delay = backoffDelay(deps.retry, failedAttempts, deps.random);
       if (at + delay >= deadlineMs) return { kind: 'pending' };
@@ -378,6 +393,7 @@ async function deliverOne(
     if (!settled) {
       deps.log.warn('sent after the claim was judged stale; the ledger keeps "unknown"', {
         issueId,
+        digestId: batch.digestId,
         recipientKey: key,
         messageId,
       });

@@ -3,7 +3,7 @@ import type { ContentConfig, DigestConfig } from '../content/config.ts';
 import { loadContent } from '../content/load-content.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError, type Problem } from '../errors.ts';
-import type { Clock, ContentSource, IssueHistory } from '../ports.ts';
+import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
 import type { IssueTemplate } from '../render/issue-template.ts';
 import { normaliseEmail } from '../subscribers/email.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
@@ -40,6 +40,11 @@ export interface IssueBuilderDeps {
   subscribers: Pick<SubscriberStore, 'pageConfirmed' | 'findByEmail'>;
   clock: Clock;
   log: SendLog;
+  /**
+   * IssuesStarted, TestSends, DryRuns, IssuesSkipped, IssuesFailed, RecipientsEnqueued, BatchesEnqueued,
+   * each also by digest. None when not given.
+   */
+  metrics?: MetricsSink;
   /** ARCHIVE_BASE_URL: public pages are at `<archiveBaseUrl>/<path>`. */
   archiveBaseUrl: string;
   /** How long a builder may hold an issue undisturbed before another may resume it (default 10 min). */
@@ -146,7 +151,10 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
       sentArticleIds: await deps.history.sentArticleIds(digestConfig.id),
     });
 
+  const metrics = deps.metrics ?? noMetrics;
+  const byDigest = { digestId: digestConfig.id };
   if (request.dryRun) {
+    metrics.count('DryRuns', 1, byDigest);
     const digest = await makeDigest();
     const issueId = issueIdFor(digestConfig.id, scheduledDate);
     if (digest.status === 'ready') {
@@ -192,6 +200,7 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
       );
       if (await deps.issues.create(candidate)) issue = candidate;
     }
+    if (issue !== null && test) metrics.count('TestSends', 1, byDigest);
     if (issue === null)
       return { kind: 'invalid-request', message: `too many issues of ${digestConfig.id} today` };
   } else {
@@ -210,11 +219,16 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
         status: taken.status,
         pagesEnqueued: taken.progress.pagesEnqueued,
       });
-      const finished = await runBuilder(taken, { digestConfig, makeDigest, testEmails, leaseMs }, deps);
+      const finished = await runBuilder(
+        taken,
+        { digestConfig, makeDigest, testEmails, leaseMs, metrics },
+        deps,
+      );
       return { kind: 'existing', issue: finished, resumed: true };
     }
   }
-  const finished = await runBuilder(issue, { digestConfig, makeDigest, testEmails, leaseMs }, deps);
+  metrics.count('IssuesStarted', 1, byDigest);
+  const finished = await runBuilder(issue, { digestConfig, makeDigest, testEmails, leaseMs, metrics }, deps);
   return { kind: 'created', issue: finished };
 }
 
@@ -223,6 +237,7 @@ interface BuildContext {
   makeDigest: () => Promise<Digest>;
   testEmails: string[];
   leaseMs: number;
+  metrics: MetricsSink;
 }
 
 /** Carries an issue we hold the lease of from where it is to fully enqueued. */
@@ -269,7 +284,8 @@ async function build(
         reason: 'nothing new since the last issue',
         now: deps.clock.now(),
       });
-      deps.log.info('issue skipped: nothing new', { issueId: issue.issueId });
+      deps.log.info('issue skipped: nothing new', { issueId: issue.issueId, digestId: issue.digestId });
+      context.metrics.count('IssuesSkipped', 1, { digestId: issue.digestId });
       return 'skipped';
     }
     pageUrl = archiveUrl(deps.archiveBaseUrl, archivePagePath(issue.issueId));
@@ -281,7 +297,8 @@ async function build(
     // Content or templates that cannot make this issue: retrying would fail the same way.
     const reason = `cannot build the issue: ${error.message}`;
     await deps.issues.transition(issue.issueId, 'building', 'failed', { reason, now: deps.clock.now() });
-    deps.log.error(reason, { issueId: issue.issueId, error: error.name });
+    deps.log.error(reason, { issueId: issue.issueId, digestId: issue.digestId, error: error.name });
+    context.metrics.count('IssuesFailed', 1, { digestId: issue.digestId });
     return 'failed';
   }
   await deps.archive.putIssue(issue.issueId, { email, digestJson: `${JSON.stringify(digest, null, 2)}\n` });
@@ -340,6 +357,7 @@ async function enqueueRecipients(
       if (recipients.length > 0) {
         const batches = planBatches(issue, 0, recipients);
         await deps.queue.enqueue(batches);
+        countEnqueued(context, issue.digestId, recipients.length, batches.length);
         const recorded = await deps.issues.recordPage(issue.issueId, {
           pageIndex: 0,
           recipients: recipients.length,
@@ -361,7 +379,10 @@ async function enqueueRecipients(
         subscriberId: s.id,
       }));
       const batches = planBatches(issue, pageIndex, recipients);
-      if (batches.length > 0) await deps.queue.enqueue(batches);
+      if (batches.length > 0) {
+        await deps.queue.enqueue(batches);
+        countEnqueued(context, issue.digestId, recipients.length, batches.length);
+      }
       const nextCursor = page.cursor ?? null;
       const recorded = await deps.issues.recordPage(issue.issueId, {
         pageIndex,
@@ -378,8 +399,17 @@ async function enqueueRecipients(
     }
   }
   const completed = await deps.issues.completeEnqueue(issue.issueId, deps.clock.now());
-  deps.log.info('issue enqueued', { issueId: issue.issueId, counts: completed.counts });
+  deps.log.info('issue enqueued', {
+    issueId: issue.issueId,
+    digestId: issue.digestId,
+    counts: completed.counts,
+  });
   if (isComplete(completed)) await deps.issues.markSentIfComplete(issue.issueId, deps.clock.now());
+}
+
+function countEnqueued(context: BuildContext, digestId: string, recipients: number, batches: number): void {
+  context.metrics.count('RecipientsEnqueued', recipients, { digestId });
+  context.metrics.count('BatchesEnqueued', batches, { digestId });
 }
 
 async function countConfirmed(digestId: string, deps: IssueBuilderDeps): Promise<number> {
