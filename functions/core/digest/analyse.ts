@@ -211,18 +211,31 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const cities = learnCities(drafts.flat().flatMap((d) => d.sentences));
   const placeFinder = new PlaceFinder(cities);
 
-  const tokensOf = new Map<SentenceInfo, Token[]>();
-  const passagesByArticle: { article: Article; heading: string | null; sentences: SentenceInfo[] }[][] = [];
+  interface PassageDraft {
+    article: Article;
+    heading: string | null;
+    sentences: SentenceInfo[];
+    /** The tokens of each sentence. */
+    tokens: Token[][];
+  }
+  const passagesByArticle: PassageDraft[][] = [];
   for (const blocks of drafts) {
-    const articlePassages: { article: Article; heading: string | null; sentences: SentenceInfo[] }[] = [];
+    const articlePassages: PassageDraft[] = [];
     let position = 0;
     for (const block of blocks) {
       let current: SentenceInfo[] = [];
+      let currentTokens: Token[][] = [];
       let currentKeys = new Set<string>();
       const flush = () => {
         if (current.length > 0)
-          articlePassages.push({ article: block.article, heading: block.heading, sentences: current });
+          articlePassages.push({
+            article: block.article,
+            heading: block.heading,
+            sentences: current,
+            tokens: currentTokens,
+          });
         current = [];
+        currentTokens = [];
         currentKeys = new Set();
       };
       for (const draft of block.sentences) {
@@ -247,7 +260,6 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
           places,
           eventKeys: eventKeysOf(dates, places),
         };
-        tokensOf.set(info, draft.tokens);
         // A sentence that ties a new place to a new date starts a new story within the block.
         const startsNewEvent =
           info.eventKeys.length > 0 &&
@@ -255,6 +267,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
           info.eventKeys.every((k) => !currentKeys.has(k));
         if (startsNewEvent) flush();
         current.push(info);
+        currentTokens.push(draft.tokens);
         for (const key of info.eventKeys) currentKeys.add(key);
       }
       flush();
@@ -317,7 +330,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const scores = scoreThemes(
     queries,
     flat.map((p, i) => ({
-      sentences: p.sentences.map((sentence) => tokensOf.get(sentence) ?? []),
+      sentences: p.tokens,
       headingStems: (headingStems[i] ?? []).map((stem) => ({ stem })),
       length: lengths[i] ?? 0,
     })),
@@ -329,6 +342,17 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   for (const [stem, count] of articleDf) if (count >= minArticles) sharedIdf.set(stem, idf.get(stem) ?? 0);
   const themeOf = new Map<string, string | null>();
   const features = new FeatureTable();
+  const sharedSlots = new Map<string, number>();
+  const sharedStemList: string[] = [];
+  const sharedIdfList: number[] = [];
+  for (const [stem, value] of sharedIdf) {
+    sharedSlots.set(stem, sharedStemList.length);
+    sharedStemList.push(stem);
+    sharedIdfList.push(value);
+  }
+  const slotCounts = new Int32Array(sharedStemList.length);
+  const nameStamps = new Int32Array(sharedStemList.length);
+  const touched: number[] = [];
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};
     let bestTheme: string | null = null;
@@ -375,20 +399,32 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     };
     // Only passages that belong to a theme are ever compared; the others need no vector.
     if (bestTheme === null) return { ...base, vector: EMPTY_VECTOR };
-    // Term counts, then tf-idf weights (names up, words of one article out), then the event keys.
-    const counts = new Map<string, number>();
+    // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
+    // live in arrays by shared-stem number, in the order stems first occur.
+    touched.length = 0;
     for (const sentence of p.sentences) {
-      for (const stem of sentence.content)
-        if (sharedIdf.has(stem)) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+      for (const stem of sentence.content) {
+        const slot = sharedSlots.get(stem);
+        if (slot === undefined) continue;
+        if (slotCounts[slot] === 0) touched.push(slot);
+        slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
+      }
     }
-    const nameSet = new Set<string>();
-    for (const sentence of p.sentences) for (const stem of sentence.names) nameSet.add(stem);
+    const stamp = i + 1;
+    for (const sentence of p.sentences) {
+      for (const stem of sentence.names) {
+        const slot = sharedSlots.get(stem);
+        if (slot !== undefined) nameStamps[slot] = stamp;
+      }
+    }
     const featureNames: string[] = [];
     const weights: number[] = [];
-    for (const [stem, count] of counts) {
-      featureNames.push(stem);
+    for (const slot of touched) {
+      const count = slotCounts[slot] ?? 0;
+      slotCounts[slot] = 0;
+      featureNames.push(sharedStemList[slot] ?? '');
       weights.push(
-        (1 + Math.log(count)) * (sharedIdf.get(stem) ?? 0) * (nameSet.has(stem) ? NAME_WEIGHT : 1),
+        (1 + Math.log(count)) * (sharedIdfList[slot] ?? 0) * (nameStamps[slot] === stamp ? NAME_WEIGHT : 1),
       );
     }
     for (const key of eventKeys) {

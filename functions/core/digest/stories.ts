@@ -193,6 +193,8 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
    * Shared-feature counts live in one array reused (and reset) from call to call, sparing allocations.
    */
   const sharedCounts = new Int32Array(ordered.length + 1);
+  /** 1 for each story still standing, by id: what `alive` says, without visiting the story. */
+  const aliveIds = new Uint8Array(ordered.length + 1);
   const seen: number[] = [];
   const candidatesOf = (
     features: readonly number[],
@@ -206,7 +208,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       let taken = 0;
       for (let k = list.length - 1; k >= 0 && taken < CANDIDATES_PER_FEATURE; k--) {
         const id = list[k] ?? -1;
-        if (id === self || !clusters[id]?.alive) continue;
+        if (id === self || aliveIds[id] !== 1) continue;
         if (sharedCounts[id] === 0) seen.push(id);
         sharedCounts[id] = (sharedCounts[id] ?? 0) + 1;
         taken++;
@@ -287,6 +289,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       if (!mayStart) return;
       best = newCluster(clusters.length, table);
       clusters.push(best);
+      aliveIds[best.id] = 1;
     }
     addMember(best, passage);
     clusterOf.set(passage, best.id);
@@ -368,6 +371,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
         clusterOf.set(member, a.id);
       }
       b.alive = false;
+      aliveIds[b.id] = 0;
       forget(a.id);
       forget(b.id);
       for (const feature of a.centroid.top(INDEXED_FEATURES)) post(feature, a.id);
