@@ -1,4 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { MIN_SECRET_LENGTH } from '../core/subscribers/tokens.ts';
@@ -20,7 +20,24 @@ function checked(secret: string, where: string): string {
 }
 
 export interface SecretsReader {
-  send(command: GetSecretValueCommand): Promise<{ SecretString?: string | undefined }>;
+  getSecretValue(input: GetSecretValueCommandInput): Promise<{ SecretString?: string | undefined }>;
+}
+
+/**
+ * Secrets Manager is needed once per container, so its client is imported on first use rather than
+ * at cold start (a dynamic import of the package stays lazy in the bundle).
+ */
+function secretsManagerReader(region: string): SecretsReader {
+  return {
+    async getSecretValue(input) {
+      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+      const client = new SecretsManagerClient({
+        region,
+        requestHandler: { requestTimeout: 5_000, throwOnRequestTimeout: true },
+      });
+      return client.send(new GetSecretValueCommand(input));
+    },
+  };
 }
 
 export function tokenSecretSource(config: SecretConfig, client?: SecretsReader): TokenSecretSource {
@@ -31,16 +48,11 @@ export function tokenSecretSource(config: SecretConfig, client?: SecretsReader):
   const arn = config.TOKEN_SECRET_ARN;
   if (arn === undefined)
     throw new ConfigError('environment variable TOKEN_SECRET or TOKEN_SECRET_ARN is required');
-  const reader =
-    client ??
-    new SecretsManagerClient({
-      region: config.AWS_REGION,
-      requestHandler: { requestTimeout: 5_000, throwOnRequestTimeout: true },
-    });
+  const reader = client ?? secretsManagerReader(config.AWS_REGION);
   let cached: Promise<string> | undefined;
   return () => {
     if (cached === undefined) {
-      const pending = reader.send(new GetSecretValueCommand({ SecretId: arn })).then((result) => {
+      const pending = reader.getSecretValue({ SecretId: arn }).then((result) => {
         if (result.SecretString === undefined) throw new ConfigError(`secret ${arn} has no string value`);
         return checked(result.SecretString, `secret ${arn}`);
       });

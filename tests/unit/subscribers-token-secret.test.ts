@@ -7,7 +7,7 @@ const LONG = 'x'.repeat(48);
 function reader(answers: Array<string | Error | undefined>): SecretsReader & { calls: number } {
   const fake = {
     calls: 0,
-    async send() {
+    async getSecretValue() {
       const answer = answers[fake.calls];
       fake.calls += 1;
       if (answer instanceof Error) throw answer;
