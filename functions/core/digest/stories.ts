@@ -114,7 +114,8 @@ function compatible(passage: AnalysedPassage, cluster: Working): boolean {
   if (passage.contextKeys.size > 0) return !conflicts(passage.contextKeys, cluster.coreKeys);
   let words = wordsOfPassage.get(passage);
   if (!words) {
-    words = new Set(passage.sentences.flatMap((s) => s.content));
+    words = new Set();
+    for (const sentence of passage.sentences) for (const word of sentence.content) words.add(word);
     wordsOfPassage.set(passage, words);
   }
   for (const key of cluster.coreKeys) {
@@ -302,14 +303,21 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
   // its neighbours only change when the story does, so they are kept until then.
   const features = new Map<number, number[]>();
   const nearby = new Map<number, AnalysedPassage[]>();
-  const values = new Map<number, number>();
-  const keysOf = new Map<number, number[]>();
-  const pairKey = (a: number, b: number) => a * 1_000_003 + b;
+  /** Similarity of each pair measured, by the pair's lower story id, then its higher. */
+  const values: (Map<number, number> | undefined)[] = [];
+  /** The stories each story was measured with. */
+  const partners: (number[] | undefined)[] = [];
+  const measuredWith = (id: number, other: number) => {
+    const list = partners[id];
+    if (list) list.push(other);
+    else partners[id] = [other];
+  };
   const forget = (id: number) => {
     features.delete(id);
     nearby.delete(id);
-    for (const key of keysOf.get(id) ?? []) values.delete(key);
-    keysOf.delete(id);
+    values[id] = undefined;
+    for (const other of partners[id] ?? []) if (other < id) values[other]?.delete(id);
+    partners[id] = undefined;
   };
   for (;;) {
     // Merged-away stories leave the index, so looking up a feature stays cheap.
@@ -336,16 +344,17 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       }
       for (const b of candidatesOf(top, near, a.id)) {
         const [first, second] = a.id < b.id ? [a, b] : [b, a];
-        const key = pairKey(first.id, second.id);
-        let value = values.get(key);
+        let row = values[first.id];
+        if (!row) {
+          row = new Map();
+          values[first.id] = row;
+        }
+        let value = row.get(second.id);
         if (value === undefined) {
           value = compatibleClusters(first, second) ? similarity(first, second) : Number.NEGATIVE_INFINITY;
-          values.set(key, value);
-          for (const id of [first.id, second.id]) {
-            const list = keysOf.get(id);
-            if (list) list.push(key);
-            else keysOf.set(id, [key]);
-          }
+          row.set(second.id, value);
+          measuredWith(first.id, second.id);
+          measuredWith(second.id, first.id);
         }
         // A pair found from both sides is listed twice; the second is skipped as already merged.
         if (value >= MERGE_SIMILARITY) pairs.push({ value, a: first, b: second });
