@@ -165,6 +165,21 @@ describe('plain text variants', () => {
     });
   });
 
+  it('accepts a question as a title and a title-cased question as a heading, not a question in prose', () => {
+    const { article } = parseText(
+      'question.txt',
+      'What Really Happened in Helsinki?\n\nby A. Writer\n\nThe summit was short.\n\nWhat Comes Next?\n\nNobody knows.\n\nwhy did it end so soon?\n\nIt just did.\n',
+    );
+    expect(article).toMatchObject({ title: 'What Really Happened in Helsinki?', author: 'A. Writer' });
+    expect(headings(article as Article)).toEqual([null, 'What Comes Next?']);
+  });
+
+  it('decodes UTF-16 text that starts with a byte-order mark', () => {
+    const body = 'Hello There\n\nA body line about Helsinki.\n';
+    const utf16le = Uint8Array.from([0xff, 0xfe, ...Buffer.from(body, 'utf16le')]);
+    expect(parseArticle({ name: 'utf16.txt', bytes: utf16le }).article?.title).toBe('Hello There');
+  });
+
   it('decodes Windows-1252 with a warning', () => {
     const bytes = Uint8Array.from([
       ...encoder.encode('Caf'),

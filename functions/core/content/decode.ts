@@ -1,17 +1,24 @@
 export type DecodedText =
   | { kind: 'utf-8'; text: string }
   | { kind: 'windows-1252'; text: string }
+  | { kind: 'utf-16'; text: string }
   | { kind: 'binary' };
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const windows1252 = new TextDecoder('windows-1252');
 
 /**
- * UTF-8 when it is valid UTF-8 (with or without a BOM); Windows-1252 otherwise, which is what
+ * UTF-16 when it starts with a UTF-16 byte-order mark; UTF-8 when it is valid UTF-8 (with or without
+ * a BOM); Windows-1252 otherwise, which is what
  * "not UTF-8" text from editors and CMS exports almost always is; binary when it holds NUL bytes
  * or mostly control characters.
  */
 export function decodeText(bytes: Uint8Array): DecodedText {
+  // UTF-16 (as some Windows editors save "Unicode" text) announces itself with a byte-order mark.
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { kind: 'utf-16', text: new TextDecoder('utf-16le').decode(bytes) };
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { kind: 'utf-16', text: new TextDecoder('utf-16be').decode(bytes) };
   const sample = bytes.subarray(0, 8192);
   let control = 0;
   for (const byte of sample) {

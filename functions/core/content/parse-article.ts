@@ -150,11 +150,21 @@ function wordCount(text: string): number {
   return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
 }
 
+/** Most longer words capitalised, as in "What Comes Next?": a question that is a heading, not prose. */
+function isTitleCase(line: string): boolean {
+  const words = line.split(/\s+/).filter((w) => w.replace(/[^\p{L}]/gu, '').length >= 4);
+  return words.length > 0 && words.filter((w) => /^["'“‘(]?\p{Lu}/u.test(w)).length / words.length >= 0.6;
+}
+
+function endsAsQuestionHeading(line: string): boolean {
+  return /\?["'”’)]*$/.test(line) && isTitleCase(line);
+}
+
 function isTitleLine(line: string): boolean {
   return (
     line.length <= TITLE_MAX_CHARS &&
     wordCount(line) <= 24 &&
-    !/[.!?…,;]["'”’)]*$/.test(line) &&
+    (!/[.!?…,;]["'”’)]*$/.test(line) || endsAsQuestionHeading(line)) &&
     !LIST_ITEM.test(line) &&
     /\p{L}/u.test(line)
   );
@@ -168,7 +178,7 @@ function isHeadingLine(line: string): boolean {
   return (
     line.length <= HEADING_MAX_CHARS &&
     wordCount(line) <= HEADING_MAX_WORDS &&
-    !SENTENCE_END.test(line) &&
+    (!SENTENCE_END.test(line) || endsAsQuestionHeading(line)) &&
     !LIST_ITEM.test(line) &&
     /^["'“‘(]?[\p{Lu}\p{N}]/u.test(line) &&
     !DANGLING_WORD.test(line)
