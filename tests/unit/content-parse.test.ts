@@ -271,6 +271,14 @@ Closing words.
     expect(parsed.problems[0]?.message).toContain('url');
   });
 
+  it('keeps titles and authors on one line whatever escapes the YAML holds', () => {
+    const parsed = parseText(
+      'escapes.md',
+      '---\ntitle: "A\\r\\nB"\nauthor: "Eve\\r\\nBcc: x@y.z"\n---\nBody.\n',
+    );
+    expect(parsed.article).toMatchObject({ title: 'A B', author: 'Eve Bcc: x@y.z' });
+  });
+
   it('rejects unterminated front matter', () => {
     const parsed = parseText('open.md', '---\ntitle: Fine\nBody.\n');
     expect(parsed.problems[0]?.message).toContain('no closing');

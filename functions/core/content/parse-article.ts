@@ -25,9 +25,15 @@ const SENTENCE_END = /[.!?…:;,]["'”’)\]]*$/;
 const DANGLING_WORD = /\s(a|an|the|and|or|but|of|to|in|on|for|with|by|at|from|that|was|is|are|were|as)$/i;
 const KNOWN_FRONT_MATTER = new Set(['title', 'author', 'date', 'tags', 'url']);
 
+/** Titles and bylines are one line of text, whatever escapes the YAML held. */
+const oneLine = z
+  .string()
+  .transform((value) => value.replace(/[\s\u0000-\u001F\u007F]+/g, ' ').trim())
+  .pipe(z.string().min(1));
+
 const frontMatterSchema = z.object({
-  title: z.string().trim().min(1).optional(),
-  author: z.string().trim().min(1).optional(),
+  title: oneLine.optional(),
+  author: oneLine.optional(),
   date: z.union([z.iso.date(), z.date().transform((d) => d.toISOString().slice(0, 10))]).optional(),
   tags: z
     .union([
