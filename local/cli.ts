@@ -1,7 +1,7 @@
 import { type CliIo, type Command, EXIT_INVALID, EXIT_USAGE, processIo, UsageError } from './cli-kit.ts';
 
 /** Each command lives in `local/commands/<name>.ts` and is loaded only when run. */
-const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
+const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   check: () => import('./commands/check.ts'),
   subscribers: () => import('./commands/subscribers.ts'),
   build: () => import('./commands/build.ts'),
@@ -9,10 +9,6 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   send: () => import('./commands/send.ts'),
   issues: () => import('./commands/issues.ts'),
 };
-
-export function registerCommand(name: string, load: () => Promise<{ command: Command }>): void {
-  COMMANDS[name] = load;
-}
 
 async function usage(io: CliIo): Promise<void> {
   io.err('usage: broadsheet <command> [options]\n\ncommands:');
