@@ -3,8 +3,15 @@ import type { Theme } from '../content/config.ts';
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type CityIndex, learnCities, PlaceFinder, type PlaceMention } from '../text/places.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { STOPWORDS, type Token, tokenise } from '../text/tokens.ts';
-import { scoreThemes, type ThemeQuery, themeQueries } from './relevance.ts';
+import {
+  STOPWORDS,
+  StemNumbering,
+  tokeniseWords,
+  type WordForm,
+  WordStore,
+  type Words,
+} from '../text/tokens.ts';
+import { scoreNumberedThemes, type ThemeQuery, themeQueries } from './relevance.ts';
 import { EMPTY_VECTOR, FeatureTable, type FeatureVector, unitFeatureVector } from './vectors.ts';
 
 /** One sentence of an article with what the engine needs to know about it. */
@@ -151,30 +158,41 @@ function distinctEventPlaces(keys: ReadonlySet<string>, cities: CityIndex): numb
   return count;
 }
 
-interface NameEvidence {
-  capitalised: number;
-  lower: number;
-}
-
 /**
  * A word is a name when, away from the start of a sentence, it is written with a capital (or digits) at
- * least as often as without: "Helsinki", "NATO", "G20" are names; "Summit" in a title is not.
+ * least as often as without: "Helsinki", "NATO", "G20" are names; "Summit" in a title is not. Numbers the
+ * stems of content words in the order they first occur; `isName` is by stem number.
  */
-function nameStems(tokenLists: Token[][]): Set<string> {
-  const evidence = new Map<string, NameEvidence>();
-  for (const tokens of tokenLists) {
-    tokens.forEach((token, i) => {
-      if (token.stop) return;
-      const entry = evidence.get(token.stem) ?? { capitalised: 0, lower: 0 };
-      if (!token.capitalised) entry.lower++;
-      else if (i > 0) entry.capitalised++;
-      evidence.set(token.stem, entry);
-    });
+function nameStems(wordLists: Words[], numbering: StemNumbering): { names: Set<string>; isName: Uint8Array } {
+  let capitalised = new Int32Array(1024);
+  let lower = new Int32Array(1024);
+  for (const words of wordLists) {
+    for (let i = 0; i < words.length; i++) {
+      const form = words.form(i);
+      if (!form || form.stop) continue;
+      const number = words.stemNumber(i, numbering);
+      if (number >= capitalised.length) {
+        const grownCapitalised = new Int32Array(capitalised.length * 2);
+        grownCapitalised.set(capitalised);
+        capitalised = grownCapitalised;
+        const grownLower = new Int32Array(lower.length * 2);
+        grownLower.set(lower);
+        lower = grownLower;
+      }
+      if (!form.capitalised) lower[number] = (lower[number] ?? 0) + 1;
+      else if (i > 0) capitalised[number] = (capitalised[number] ?? 0) + 1;
+    }
   }
   const names = new Set<string>();
-  for (const [stem, entry] of evidence)
-    if (entry.capitalised > 0 && entry.capitalised >= entry.lower) names.add(stem);
-  return names;
+  const isName = new Uint8Array(numbering.size);
+  for (let number = 0; number < numbering.size; number++) {
+    const up = capitalised[number] ?? 0;
+    if (up > 0 && up >= (lower[number] ?? 0)) {
+      names.add(numbering.names[number] ?? '');
+      isName[number] = 1;
+    }
+  }
+  return { names, isName };
 }
 
 function idfOf(df: number, n: number): number {
@@ -192,8 +210,9 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   interface Draft {
     article: Article;
     heading: string | null;
-    sentences: { text: string; listItem: boolean; tokens: Token[] }[];
+    sentences: { text: string; listItem: boolean; tokens: Words }[];
   }
+  const store = new WordStore(1 << 16);
   const drafts: Draft[][] = perArticle.map(({ article, blocks }) =>
     blocks.map((block) => ({
       article,
@@ -202,12 +221,16 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         splitSentences(piece.text).map((text, i) => ({
           text,
           listItem: piece.listItem && i === 0,
-          tokens: tokenise(text),
+          tokens: store.add(text),
         })),
       ),
     })),
   );
-  const names = nameStems(drafts.flat().flatMap((d) => d.sentences.map((s) => s.tokens)));
+  const numbering = new StemNumbering();
+  const { names, isName } = nameStems(
+    drafts.flat().flatMap((d) => d.sentences.map((s) => s.tokens)),
+    numbering,
+  );
   const cities = learnCities(drafts.flat().flatMap((d) => d.sentences));
   const placeFinder = new PlaceFinder(cities);
 
@@ -215,16 +238,25 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     article: Article;
     heading: string | null;
     sentences: SentenceInfo[];
-    /** The tokens of each sentence. */
-    tokens: Token[][];
+    /** The words of each sentence. */
+    words: Words[];
   }
   const passagesByArticle: PassageDraft[][] = [];
+  /** The stem number of every word of the store. */
+  const stemNumbers = new Int32Array(store.size);
+  /** Calls `visit` with the stem number of each content word of `words`. */
+  const forContent = (words: Words, visit: (number: number, form: WordForm) => void) => {
+    for (let k = words.from; k < words.from + words.length; k++) {
+      const form = store.forms[k];
+      if (form && !form.stop) visit(stemNumbers[k] ?? -1, form);
+    }
+  };
   for (const blocks of drafts) {
     const articlePassages: PassageDraft[] = [];
     let position = 0;
     for (const block of blocks) {
       let current: SentenceInfo[] = [];
-      let currentTokens: Token[][] = [];
+      let currentWords: Words[] = [];
       let currentKeys = new Set<string>();
       const flush = () => {
         if (current.length > 0)
@@ -232,10 +264,10 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
             article: block.article,
             heading: block.heading,
             sentences: current,
-            tokens: currentTokens,
+            words: currentWords,
           });
         current = [];
-        currentTokens = [];
+        currentWords = [];
         currentKeys = new Set();
       };
       for (const draft of block.sentences) {
@@ -243,11 +275,15 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         const places = placeFinder.find(draft.text, draft.tokens);
         const content: string[] = [];
         const sentenceNames: string[] = [];
-        for (const token of draft.tokens) {
-          if (token.stop) continue;
-          content.push(token.stem);
-          if (names.has(token.stem) || (token.capitalised && /\d/.test(token.stem)))
-            sentenceNames.push(token.stem);
+        const tokens = draft.tokens;
+        for (let k = tokens.from; k < tokens.from + tokens.length; k++) {
+          const form = store.forms[k];
+          if (!form) continue;
+          const number = numbering.ofWord(form);
+          stemNumbers[k] = number;
+          if (form.stop) continue;
+          content.push(form.stem);
+          if (isName[number] === 1 || (form.capitalised && form.digits)) sentenceNames.push(form.stem);
         }
         const info: SentenceInfo = {
           text: draft.text,
@@ -267,7 +303,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
           info.eventKeys.every((k) => !currentKeys.has(k));
         if (startsNewEvent) flush();
         current.push(info);
-        currentTokens.push(draft.tokens);
+        currentWords.push(draft.tokens);
         for (const key of info.eventKeys) currentKeys.add(key);
       }
       flush();
@@ -278,47 +314,55 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const flat = passagesByArticle.flatMap((list) =>
     list.map((p, index) => ({ ...p, index, key: `${p.article.id}#${index}` })),
   );
-  // Document frequencies over passages and over articles, counting each feature once per passage (and
-  // article) by remembering the last passage (article) that counted it: one lookup per word.
-  interface FeatureStats {
-    passages: number;
-    lastPassage: number;
-    articles: number;
-    lastArticle: number;
-  }
-  const stats = new Map<string, FeatureStats>();
-  const count = (feature: string, passageIndex: number, articleIndex: number) => {
-    let entry = stats.get(feature);
-    if (!entry) {
-      entry = { passages: 0, lastPassage: -1, articles: 0, lastArticle: -1 };
-      stats.set(feature, entry);
+  // Document frequencies over passages and over articles by feature number, counting each feature once
+  // per passage (and article) by remembering the last passage (article) that counted it.
+  const articleIndex = new Map(sorted.map((a, i) => [a.id, i]));
+  const headingWords = flat.map((p) => {
+    const words = tokeniseWords(p.heading ?? '');
+    return Int32Array.from({ length: words.length }, (_, i) => words.stemNumber(i, numbering));
+  });
+  const eventKeyNumbers = flat.map((p) =>
+    p.sentences.map((sentence) => sentence.eventKeys.map((key) => numbering.of(`@${key}`))),
+  );
+  const stopStem = new Uint8Array(numbering.size);
+  for (const words of headingWords)
+    for (const number of words) if (STOPWORDS.has(numbering.names[number] ?? '')) stopStem[number] = 1;
+  const featureCount = numbering.size;
+  const passageDf = new Int32Array(featureCount);
+  const lastPassage = new Int32Array(featureCount).fill(-1);
+  const articleDfs = new Int32Array(featureCount);
+  const lastArticle = new Int32Array(featureCount).fill(-1);
+  /** Features in the order they were first counted. */
+  const counted: number[] = [];
+  const count = (feature: number, passageIndex: number, articleIndex: number) => {
+    if (lastPassage[feature] !== passageIndex) {
+      if (lastPassage[feature] === -1) counted.push(feature);
+      lastPassage[feature] = passageIndex;
+      passageDf[feature] = (passageDf[feature] ?? 0) + 1;
     }
-    if (entry.lastPassage !== passageIndex) {
-      entry.lastPassage = passageIndex;
-      entry.passages++;
-    }
-    if (articleIndex >= 0 && entry.lastArticle !== articleIndex) {
-      entry.lastArticle = articleIndex;
-      entry.articles++;
+    if (articleIndex >= 0 && lastArticle[feature] !== articleIndex) {
+      lastArticle[feature] = articleIndex;
+      articleDfs[feature] = (articleDfs[feature] ?? 0) + 1;
     }
   };
-  const articleIndex = new Map(sorted.map((a, i) => [a.id, i]));
-  const headingStems = flat.map((p) => (p.heading ? tokenise(p.heading).map((t) => t.stem) : []));
   flat.forEach((passage, i) => {
     const a = articleIndex.get(passage.article.id) ?? -1;
-    for (const sentence of passage.sentences) {
-      for (const stem of sentence.content) count(stem, i, a);
-      for (const key of sentence.eventKeys) count(`@${key}`, i, -1);
-    }
-    for (const stem of headingStems[i] ?? []) if (!STOPWORDS.has(stem)) count(stem, i, -1);
+    const keyNumbers = eventKeyNumbers[i] ?? [];
+    passage.words.forEach((words, s) => {
+      for (let k = words.from; k < words.from + words.length; k++)
+        if (store.forms[k]?.stop === false) count(stemNumbers[k] ?? -1, i, a);
+      for (const number of keyNumbers[s] ?? []) count(number, i, -1);
+    });
+    for (const number of headingWords[i] ?? []) if (stopStem[number] !== 1) count(number, i, -1);
   });
   const df = new Map<string, number>();
   // Words one article alone uses say how it is written, not what it is about: they cannot tie two
   // sources to one story, so they stay out of the vectors (unless there is only one article).
   const articleDf = new Map<string, number>();
-  for (const [feature, entry] of stats) {
-    df.set(feature, entry.passages);
-    if (entry.articles > 0) articleDf.set(feature, entry.articles);
+  for (const feature of counted) {
+    const name = numbering.names[feature] ?? '';
+    df.set(name, passageDf[feature] ?? 0);
+    if ((articleDfs[feature] ?? 0) > 0) articleDf.set(name, articleDfs[feature] ?? 0);
   }
   const minArticles = passagesByArticle.length > 1 ? 2 : 1;
   const n = flat.length;
@@ -327,11 +371,12 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const queries: ThemeQuery[] = themeQueries(themes);
   const lengths = flat.map((p) => p.sentences.reduce((sum, s) => sum + s.content.length, 0));
   const averageLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
-  const scores = scoreThemes(
+  const scores = scoreNumberedThemes(
     queries,
+    numbering,
     flat.map((p, i) => ({
-      sentences: p.tokens,
-      headingStems: (headingStems[i] ?? []).map((stem) => ({ stem })),
+      sentences: p.words.map((words) => stemNumbers.subarray(words.from, words.from + words.length)),
+      heading: headingWords[i] ?? new Int32Array(0),
       length: lengths[i] ?? 0,
     })),
     averageLength,
@@ -342,11 +387,11 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   for (const [stem, count] of articleDf) if (count >= minArticles) sharedIdf.set(stem, idf.get(stem) ?? 0);
   const themeOf = new Map<string, string | null>();
   const features = new FeatureTable();
-  const sharedSlots = new Map<string, number>();
+  const sharedSlots = new Int32Array(featureCount).fill(-1);
   const sharedStemList: string[] = [];
   const sharedIdfList: number[] = [];
   for (const [stem, value] of sharedIdf) {
-    sharedSlots.set(stem, sharedStemList.length);
+    sharedSlots[numbering.of(stem)] = sharedStemList.length;
     sharedStemList.push(stem);
     sharedIdfList.push(value);
   }
@@ -402,20 +447,22 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
     // live in arrays by shared-stem number, in the order stems first occur.
     touched.length = 0;
-    for (const sentence of p.sentences) {
-      for (const stem of sentence.content) {
-        const slot = sharedSlots.get(stem);
-        if (slot === undefined) continue;
+    for (const words of p.words) {
+      for (let k = words.from; k < words.from + words.length; k++) {
+        if (store.forms[k]?.stop !== false) continue;
+        const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
+        if (slot < 0) continue;
         if (slotCounts[slot] === 0) touched.push(slot);
         slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
       }
     }
     const stamp = i + 1;
-    for (const sentence of p.sentences) {
-      for (const stem of sentence.names) {
-        const slot = sharedSlots.get(stem);
-        if (slot !== undefined) nameStamps[slot] = stamp;
-      }
+    for (const words of p.words) {
+      forContent(words, (number, form) => {
+        if (isName[number] !== 1 && !(form.capitalised && form.digits)) return;
+        const slot = sharedSlots[number] ?? -1;
+        if (slot >= 0) nameStamps[slot] = stamp;
+      });
     }
     const featureNames: string[] = [];
     const weights: number[] = [];

@@ -1,5 +1,5 @@
 import type { Theme } from '../content/config.ts';
-import { STOPWORDS, tokenise } from '../text/tokens.ts';
+import { STOPWORDS, StemNumbering, tokenise } from '../text/tokens.ts';
 
 /** One weighted query term of a theme: a word or a phrase, as stems. */
 export interface QueryTerm {
@@ -64,8 +64,18 @@ export function themeQueries(themes: readonly Theme[]): ThemeQuery[] {
   });
 }
 
-function matchesAt(words: readonly Stemmed[], at: number, phrase: readonly string[]): boolean {
-  for (let j = 1; j < phrase.length; j++) if (words[at + j]?.stem !== phrase[j]) return false;
+/** What BM25 needs from a passage, with stems as numbers of one `StemNumbering`. */
+export interface NumberedDocument {
+  /** Each sentence's stem numbers in order, stopwords kept. */
+  sentences: readonly ArrayLike<number>[];
+  heading: ArrayLike<number>;
+  /** Content-word count. */
+  length: number;
+}
+
+function matchesAt(words: ArrayLike<number>, at: number, phrase: readonly number[]): boolean {
+  if (at + phrase.length > words.length) return false;
+  for (let j = 1; j < phrase.length; j++) if (words[at + j] !== phrase[j]) return false;
   return true;
 }
 
@@ -78,23 +88,48 @@ export function scoreThemes(
   documents: readonly ScoredDocument[],
   averageLength: number,
 ): Record<string, number>[] {
+  const numbering = new StemNumbering();
+  const numbered = (words: readonly Stemmed[]) => words.map((word) => numbering.of(word.stem));
+  return scoreNumberedThemes(
+    queries,
+    numbering,
+    documents.map((doc) => ({
+      sentences: doc.sentences.map(numbered),
+      heading: numbered(doc.headingStems),
+      length: doc.length,
+    })),
+    averageLength,
+  );
+}
+
+/** `scoreThemes` over documents whose stems `numbering` numbered. */
+export function scoreNumberedThemes(
+  queries: readonly ThemeQuery[],
+  numbering: StemNumbering,
+  documents: readonly NumberedDocument[],
+  averageLength: number,
+): Record<string, number>[] {
   // Every distinct term gets a number; terms are found by their first stem.
   const termIndex = new Map<string, number>();
-  const phrases: string[][] = [];
-  const byFirstStem = new Map<string, number[]>();
+  const phrases: number[][] = [];
+  const firstStems: number[] = [];
   for (const query of queries) {
     for (const term of query.terms) {
       const key = term.stems.join(' ');
       if (termIndex.has(key)) continue;
-      const id = phrases.length;
-      termIndex.set(key, id);
-      phrases.push(term.stems);
-      const first = term.stems[0] ?? '';
-      const list = byFirstStem.get(first);
-      if (list) list.push(id);
-      else byFirstStem.set(first, [id]);
+      termIndex.set(key, phrases.length);
+      const phrase = term.stems.map((stem) => numbering.of(stem));
+      phrases.push(phrase);
+      firstStems.push(phrase[0] ?? -1);
     }
   }
+  const byFirstStem: (number[] | undefined)[] = new Array(numbering.size);
+  phrases.forEach((_, id) => {
+    const first = firstStems[id] ?? -1;
+    const list = byFirstStem[first];
+    if (list) list.push(id);
+    else byFirstStem[first] = [id];
+  });
   const weightedTerms = queries.map((query) =>
     query.terms.map((term) => ({ id: termIndex.get(term.stems.join(' ')) ?? 0, weight: term.weight })),
   );
@@ -103,9 +138,9 @@ export function scoreThemes(
   const df = new Float64Array(termCount);
   documents.forEach((doc, d) => {
     const base = d * termCount;
-    const scan = (words: readonly Stemmed[], weight: number) => {
+    const scan = (words: ArrayLike<number>, weight: number) => {
       for (let i = 0; i < words.length; i++) {
-        const candidates = byFirstStem.get(words[i]?.stem ?? '');
+        const candidates = byFirstStem[words[i] ?? -1];
         if (!candidates) continue;
         for (const id of candidates) {
           const phrase = phrases[id] ?? [];
@@ -115,7 +150,7 @@ export function scoreThemes(
       }
     };
     for (const sentence of doc.sentences) scan(sentence, 1);
-    scan(doc.headingStems, HEADING_BOOST);
+    scan(doc.heading, HEADING_BOOST);
     for (let id = 0; id < termCount; id++) if ((tf[base + id] ?? 0) > 0) df[id] = (df[id] ?? 0) + 1;
   });
   // As if BACKGROUND_DOCUMENTS more passages used none of the terms: with a handful of articles, plain

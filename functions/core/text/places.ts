@@ -1,6 +1,5 @@
 import { MONTH_NAMES } from './dates.ts';
-import type { Token } from './tokens.ts';
-import { tokenise } from './tokens.ts';
+import { type Token, tokenise, Words } from './tokens.ts';
 
 /**
  * Places named in prose. Countries and a few regions are known; cities are learned from the text itself
@@ -99,18 +98,17 @@ class NameTable {
     this.byFirst.set(first, list);
   }
 
-  /** The entry spelled by the capitalised tokens starting at `i`, with the index after it. */
-  public match(text: string, tokens: readonly Token[], i: number): { entry: Entry; next: number } | null {
-    const token = tokens[i];
-    if (!token?.capitalised) return null;
-    const entries = this.byFirst.get(token.norm);
+  /** The entry spelled by the capitalised words starting at `i`, with the index after it. */
+  public match(text: string, words: Words, i: number): { entry: Entry; next: number } | null {
+    const form = words.form(i);
+    if (!form?.capitalised) return null;
+    const entries = this.byFirst.get(form.norm);
     if (!entries) return null;
     outer: for (const entry of entries) {
       for (let k = 1; k < entry.norms.length; k++) {
-        const current = tokens[i + k];
-        const previous = tokens[i + k - 1];
-        if (!current || !previous || current.norm !== entry.norms[k]) continue outer;
-        if (!/^\s+$/.test(text.slice(previous.end, current.offset))) continue outer;
+        const current = words.form(i + k);
+        if (!current || current.norm !== entry.norms[k]) continue outer;
+        if (!/^\s+$/.test(text.slice(words.end(i + k - 1), words.start(i + k)))) continue outer;
       }
       return { entry, next: i + entry.norms.length };
     }
@@ -126,7 +124,11 @@ export type CityIndex = ReadonlyMap<string, string>;
 
 export interface TokenisedText {
   text: string;
-  tokens: readonly Token[];
+  tokens: readonly Token[] | Words;
+}
+
+function wordsOf(tokens: readonly Token[] | Words): Words {
+  return tokens instanceof Words ? tokens : Words.of(tokens);
 }
 
 /** A country used as an adjective ("U.S.-led", "US-Russia relations", "U.S.–Russia ties") is not a place. */
@@ -140,33 +142,29 @@ function usedAsAdjective(text: string, start: number, end: number): boolean {
 }
 
 /** "Helsinki" in "Helsinki, Finland": up to three name words right before ", <country>". */
-function cityBefore(
-  text: string,
-  tokens: readonly Token[],
-  countryAt: number,
-): { city: string; start: number } | null {
-  const last = tokens[countryAt - 1];
-  const country = tokens[countryAt];
-  if (!last || !country || !/^,\s+$/.test(text.slice(last.end, country.offset))) return null;
+function cityBefore(text: string, words: Words, countryAt: number): { city: string; start: number } | null {
+  const last = countryAt - 1;
+  if (!words.form(last) || !words.form(countryAt)) return null;
+  if (!/^,\s+$/.test(text.slice(words.end(last), words.start(countryAt)))) return null;
   let first = countryAt - 1;
   while (first > countryAt - 3) {
-    const before = tokens[first - 1];
-    const current = tokens[first];
+    const before = words.form(first - 1);
     if (
       !before ||
-      !current ||
+      !words.form(first) ||
       !NAME_WORD.test(before.surface) ||
-      !/^ $/.test(text.slice(before.end, current.offset))
+      !/^ $/.test(text.slice(words.end(first - 1), words.start(first)))
     )
       break;
     first--;
   }
-  const firstToken = tokens[first];
-  if (!firstToken) return null;
-  for (let k = first; k < countryAt; k++) if (!NAME_WORD.test(tokens[k]?.surface ?? '')) return null;
-  const city = text.slice(firstToken.offset, last.end);
-  if (COUNTRIES.has(city) || NOT_PLACES.has(firstToken.surface) || /['’]s$/u.test(city)) return null;
-  return { city, start: firstToken.offset };
+  const firstForm = words.form(first);
+  if (!firstForm) return null;
+  for (let k = first; k < countryAt; k++) if (!NAME_WORD.test(words.form(k)?.surface ?? '')) return null;
+  const start = words.start(first);
+  const city = text.slice(start, words.end(last));
+  if (COUNTRIES.has(city) || NOT_PLACES.has(firstForm.surface) || /['’]s$/u.test(city)) return null;
+  return { city, start };
 }
 
 /** Learns "City, Country" pairs; a city that appears with two different countries is left out. */
@@ -174,10 +172,11 @@ export function learnCities(texts: Iterable<TokenisedText>): Map<string, string>
   const seen = new Map<string, Set<string>>();
   for (const { text, tokens } of texts) {
     if (!text.includes(',')) continue;
-    for (let i = 1; i < tokens.length; i++) {
-      const country = countryTable.match(text, tokens, i);
+    const words = wordsOf(tokens);
+    for (let i = 1; i < words.length; i++) {
+      const country = countryTable.match(text, words, i);
       if (!country) continue;
-      const city = cityBefore(text, tokens, i);
+      const city = cityBefore(text, words, i);
       if (city) {
         const countries = seen.get(city.city) ?? new Set<string>();
         countries.add(country.entry.name);
@@ -208,15 +207,16 @@ export class PlaceFinder {
    * Places in one sentence, in text order, without overlaps: "City, Country", learned cities, countries,
    * and names after "in"/"at".
    */
-  public find(text: string, tokens: readonly Token[]): PlaceMention[] {
+  public find(text: string, tokens: readonly Token[] | Words): PlaceMention[] {
+    const words = wordsOf(tokens);
     const found: PlaceMention[] = [];
     let i = 0;
-    while (i < tokens.length) {
-      const token = tokens[i];
-      if (!token) break;
-      if (!token.capitalised) {
-        if ((token.surface === 'in' || token.surface === 'at') && i + 1 < tokens.length) {
-          const named = this.nameAfter(text, tokens, i + 1);
+    while (i < words.length) {
+      const form = words.form(i);
+      if (!form) break;
+      if (!form.capitalised) {
+        if ((form.surface === 'in' || form.surface === 'at') && i + 1 < words.length) {
+          const named = this.nameAfter(text, words, i + 1);
           if (named) {
             found.push(named.mention);
             i = named.next;
@@ -226,33 +226,39 @@ export class PlaceFinder {
         i++;
         continue;
       }
-      const city = this.cities.match(text, tokens, i);
+      const city = this.cities.match(text, words, i);
       if (city) {
-        const last = tokens[city.next - 1];
-        const end = last?.end ?? token.end;
+        const lastAt = city.next - 1;
+        const hasLast = words.form(lastAt) !== undefined;
+        const end = hasLast ? words.end(lastAt) : words.end(i);
         const country = this.countryOfCity.get(city.entry.name) ?? null;
-        const afterCountry = countryTable.match(text, tokens, city.next);
+        const afterCountry = countryTable.match(text, words, city.next);
+        const afterStart = words.form(city.next) ? words.start(city.next) : 0;
         const withCountry =
-          afterCountry && last && /^,\s+$/.test(text.slice(last.end, tokens[city.next]?.offset ?? 0))
+          afterCountry && hasLast && /^,\s+$/.test(text.slice(words.end(lastAt), afterStart))
             ? afterCountry
             : null;
-        const finalEnd = withCountry ? (tokens[withCountry.next - 1]?.end ?? end) : end;
+        const finalEnd = withCountry
+          ? words.form(withCountry.next - 1)
+            ? words.end(withCountry.next - 1)
+            : end
+          : end;
         found.push({
           name: country ? `${city.entry.name}, ${country}` : city.entry.name,
           city: city.entry.name,
           country: withCountry?.entry.name ?? country,
-          start: token.offset,
+          start: words.start(i),
           end: finalEnd,
         });
         i = withCountry ? withCountry.next : city.next;
         continue;
       }
-      const country = countryTable.match(text, tokens, i);
+      const country = countryTable.match(text, words, i);
       if (country) {
-        const last = tokens[country.next - 1];
-        const end = last?.end ?? token.end;
-        if (!usedAsAdjective(text, token.offset, end)) {
-          const before = cityBefore(text, tokens, i);
+        const end = words.form(country.next - 1) ? words.end(country.next - 1) : words.end(i);
+        const start = words.start(i);
+        if (!usedAsAdjective(text, start, end)) {
+          const before = cityBefore(text, words, i);
           const previous = found.at(-1);
           if (before && !(previous && previous.end > before.start)) {
             found.push({
@@ -267,7 +273,7 @@ export class PlaceFinder {
               name: country.entry.name,
               city: null,
               country: country.entry.name,
-              start: token.offset,
+              start,
               end,
             });
           }
@@ -283,28 +289,33 @@ export class PlaceFinder {
   /** "in Reykjavik", "at Camp David": one to three name words after a locative preposition. */
   private nameAfter(
     text: string,
-    tokens: readonly Token[],
+    words: Words,
     from: number,
   ): { mention: PlaceMention; next: number } | null {
-    const first = tokens[from];
-    const preposition = tokens[from - 1];
-    if (!first || !preposition || text.slice(preposition.end, first.offset) !== ' ') return null;
+    const first = words.form(from);
+    if (!first || !words.form(from - 1) || text.slice(words.end(from - 1), words.start(from)) !== ' ')
+      return null;
     if (!NAME_WORD.test(first.surface) || NOT_PLACES.has(first.surface)) return null;
-    if (this.cities.match(text, tokens, from) || countryTable.match(text, tokens, from)) return null;
+    if (this.cities.match(text, words, from) || countryTable.match(text, words, from)) return null;
     let last = from;
     while (last < from + 2) {
-      const current = tokens[last];
-      const next = tokens[last + 1];
-      if (!current || !next || !NAME_WORD.test(next.surface) || text.slice(current.end, next.offset) !== ' ')
+      const next = words.form(last + 1);
+      if (
+        !words.form(last) ||
+        !next ||
+        !NAME_WORD.test(next.surface) ||
+        text.slice(words.end(last), words.start(last + 1)) !== ' '
+      )
         break;
       last++;
     }
-    const lastToken = tokens[last];
-    if (!lastToken) return null;
-    const name = text.slice(first.offset, lastToken.end);
+    if (!words.form(last)) return null;
+    const start = words.start(from);
+    const end = words.end(last);
+    const name = text.slice(start, end);
     if (/['’]s$/u.test(name)) return null;
     return {
-      mention: { name, city: name, country: null, start: first.offset, end: lastToken.end },
+      mention: { name, city: name, country: null, start, end },
       next: last + 1,
     };
   }

@@ -1,16 +1,31 @@
 /** Word tokens for scoring and near-duplicate detection: lower-case, possessives and initialism dots removed. */
 
-interface WordInfo {
-  surface: string;
-  norm: string;
-  stem: string;
-  capitalised: boolean;
-  stop: boolean;
+/** What a word form is, shared by every word written that way. */
+export interface WordForm {
+  /** The word as written, without possessive or initialism dots ("U.S." → "US", "Putin's" → "Putin"). */
+  readonly surface: string;
+  /** Lower-case form. */
+  readonly norm: string;
+  /** Plural-stripped lower-case form used for matching ("sanctions" → "sanction"). */
+  readonly stem: string;
+  /** Written with a capital letter or digits (a name, an acronym, a number such as "G20" or "2018"). */
+  readonly capitalised: boolean;
+  /** A stopword (see `STOPWORDS`). */
+  readonly stop: boolean;
+  /** The stem contains a digit. */
+  readonly digits: boolean;
+}
+
+interface WordInfo extends WordForm {
+  /** The `StemNumbering` that last numbered this form, and the number it gave the stem. */
+  numbering: number;
+  stemNumber: number;
 }
 
 /** One word of a text. Word forms are shared between tokens: a corpus has far fewer forms than words. */
 export class Token {
-  private readonly info: WordInfo;
+  /** The word form, shared with every word written the same way. */
+  public readonly info: WordInfo;
   /** Offset of the word in the text it was taken from. */
   public readonly offset: number;
   /** Offset just after the word as written (after "U.S." or "Putin's"). */
@@ -45,6 +60,138 @@ export class Token {
   /** A stopword (see `STOPWORDS`). */
   public get stop(): boolean {
     return this.info.stop;
+  }
+
+  /** The stem contains a digit. */
+  public get digits(): boolean {
+    return this.info.digits;
+  }
+
+  /** The number `numbering` gives this token's stem. */
+  public stemNumber(numbering: StemNumbering): number {
+    return numbering.ofWord(this.info);
+  }
+}
+
+let numberings = 0;
+
+/**
+ * Numbers stems (and other feature names) in the order they are first asked for, so one analysis can
+ * count them in arrays. A word form remembers the number its stem got from the latest numbering: one
+ * string lookup per form, not per word.
+ */
+export class StemNumbering {
+  private readonly id = ++numberings;
+  private readonly numbers = new Map<string, number>();
+  /** The stem (or name) of each number. */
+  public readonly names: string[] = [];
+
+  public get size(): number {
+    return this.names.length;
+  }
+
+  /** The number of a stem or any other name, given on first use. */
+  public of(name: string): number {
+    let number = this.numbers.get(name);
+    if (number === undefined) {
+      number = this.names.length;
+      this.numbers.set(name, number);
+      this.names.push(name);
+    }
+    return number;
+  }
+
+  /** The number of a word form's stem. */
+  public ofWord(info: WordInfo): number {
+    if (info.numbering === this.id) return info.stemNumber;
+    const number = this.of(info.stem);
+    info.numbering = this.id;
+    info.stemNumber = number;
+    return number;
+  }
+}
+
+/**
+ * The words of many texts in a few large arrays, not an object per word: word `k`'s shared form, its
+ * start at `bounds[2k]` and the offset just after it at `bounds[2k + 1]`. Large arrays live outside the
+ * young generation, so keeping every word of a corpus costs the garbage collector little.
+ */
+export class WordStore {
+  public readonly forms: WordInfo[] = [];
+  public bounds: Int32Array;
+
+  public constructor(capacity = 64) {
+    this.bounds = new Int32Array(2 * capacity);
+  }
+
+  public get size(): number {
+    return this.forms.length;
+  }
+
+  /** Adds the words of `text`; returns them. */
+  public add(text: string): Words {
+    const from = this.forms.length;
+    scan(text, this);
+    return new Words(this, from, this.forms.length - from);
+  }
+
+  public push(info: WordInfo, start: number, end: number): void {
+    const at = 2 * this.forms.length;
+    if (at + 2 > this.bounds.length) {
+      const grown = new Int32Array(this.bounds.length * 2);
+      grown.set(this.bounds);
+      this.bounds = grown;
+    }
+    this.bounds[at] = start;
+    this.bounds[at + 1] = end;
+    this.forms.push(info);
+  }
+
+  /** The number `numbering` gives the stem of word `k` of the store. */
+  public stemNumber(k: number, numbering: StemNumbering): number {
+    const info = this.forms[k];
+    return info ? numbering.ofWord(info) : -1;
+  }
+}
+
+/** The words of one text, kept in a `WordStore`. */
+export class Words {
+  public readonly store: WordStore;
+  /** Index in the store of the first word. */
+  public readonly from: number;
+  public readonly length: number;
+
+  public constructor(store: WordStore, from: number, length: number) {
+    this.store = store;
+    this.from = from;
+    this.length = length;
+  }
+
+  /** The words of tokens taken from one text. */
+  public static of(tokens: readonly Token[]): Words {
+    const store = new WordStore(tokens.length);
+    for (const token of tokens) store.push(token.info, token.offset, token.end);
+    return new Words(store, 0, tokens.length);
+  }
+
+  /** The form of word `i` (undefined outside the text). */
+  public form(i: number): WordForm | undefined {
+    return i >= 0 && i < this.length ? this.store.forms[this.from + i] : undefined;
+  }
+
+  /** Offset of word `i` in the text (-1 outside it). */
+  public start(i: number): number {
+    return i >= 0 && i < this.length ? (this.store.bounds[2 * (this.from + i)] ?? -1) : -1;
+  }
+
+  /** Offset just after word `i` as written (-1 outside the text). */
+  public end(i: number): number {
+    return i >= 0 && i < this.length ? (this.store.bounds[2 * (this.from + i) + 1] ?? -1) : -1;
+  }
+
+  /** The number `numbering` gives the stem of word `i`. */
+  public stemNumber(i: number, numbering: StemNumbering): number {
+    return i >= 0 && i < this.length ? this.store.stemNumber(this.from + i, numbering) : -1;
   }
 }
 
@@ -123,10 +270,14 @@ function wordInfo(written: string, initialism: boolean): WordInfo | null {
     const lower = surface.toLowerCase();
     const norm = lower.includes('’') ? lower.replace(/’/g, "'") : lower;
     const first = surface.charCodeAt(0);
+    const stemmed = stem(norm);
     info = {
       surface,
       norm,
-      stem: stem(norm),
+      stem: stemmed,
+      digits: /\d/.test(stemmed),
+      numbering: 0,
+      stemNumber: -1,
       capitalised:
         (first >= 65 && first <= 90) ||
         (first >= 48 && first <= 57) ||
@@ -148,7 +299,21 @@ function isApostrophe(code: number): boolean {
  * initialisms ("U.S.", "a.m."). A hand-written scanner: this runs over every word of every article.
  */
 export function tokenise(text: string): Token[] {
+  const words = tokeniseWords(text);
   const tokens: Token[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const info = words.store.forms[i];
+    if (info) tokens.push(new Token(info, words.start(i), words.end(i)));
+  }
+  return tokens;
+}
+
+/** `tokenise` without an object per word. */
+export function tokeniseWords(text: string): Words {
+  return new WordStore().add(text);
+}
+
+function scan(text: string, store: WordStore): void {
   const length = text.length;
   let i = 0;
   while (i < length) {
@@ -188,9 +353,8 @@ export function tokenise(text: string): Token[] {
     i = end;
     const written = text.slice(start, end);
     const info = wordInfo(written, initialism);
-    if (info) tokens.push(new Token(info, start, end));
+    if (info) store.push(info, start, end);
   }
-  return tokens;
 }
 
 /** Stems of the content words of a text (stopwords removed), in order. */
