@@ -33,7 +33,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { TimeZone } from 'aws-cdk-lib/core';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { BroadsheetFunction } from '../constructs/broadsheet-function.ts';
+import { BroadsheetFunction, METRICS_NAMESPACE } from '../constructs/broadsheet-function.ts';
 import type { DigestSchedule } from '../digest-schedules.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, SEND_BATCH_TIMEOUT_SECONDS } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
@@ -409,6 +409,44 @@ export class StatelessStack extends Stack {
         this.functions[name].function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
         0,
       );
+    }
+    // Application metrics (EMF, namespace Broadsheet, dimension service): what an operator must hear about.
+    const appMetric = (service: string, metricName: string) =>
+      new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service },
+        period: Duration.minutes(5),
+        statistic: 'Sum',
+      });
+    const appAlarms: [string, string, string, string][] = [
+      [
+        'IssuesFailedAlarm',
+        'build-issue',
+        'IssuesFailed',
+        'An issue could not be built (content or templates) and was marked failed',
+      ],
+      [
+        'IssuesNotStartedAlarm',
+        'build-issue',
+        'IssuesNotStarted',
+        'A schedule or request named an unknown digest or met invalid content config',
+      ],
+      [
+        'SendingPausedAlarm',
+        'send-batch',
+        'AccountSendingPaused',
+        'SES refuses to send for the account: issues are stopped',
+      ],
+      [
+        'SendUnknownAlarm',
+        'send-batch',
+        'SendUnknown',
+        'A send started and was never recorded: a reader may have missed an issue',
+      ],
+    ];
+    for (const [id, service, metricName, description] of appAlarms) {
+      alarm(id, description, appMetric(service, metricName), 0);
     }
     const sesMetric = (metricName: string) =>
       new Metric({ namespace: 'AWS/SES', metricName, period: Duration.minutes(15), statistic: 'Maximum' });

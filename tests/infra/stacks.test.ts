@@ -625,6 +625,25 @@ describe('alarms', () => {
     }
   });
 
+  it('alarms on the application metrics an operator must hear about', () => {
+    for (const [service, metric] of [
+      ['build-issue', 'IssuesFailed'],
+      ['build-issue', 'IssuesNotStarted'],
+      ['send-batch', 'AccountSendingPaused'],
+      ['send-batch', 'SendUnknown'],
+    ]) {
+      s.statelessTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'Broadsheet',
+        MetricName: metric,
+        Dimensions: [{ Name: 'service', Value: service }],
+        Statistic: 'Sum',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topic() }],
+      });
+    }
+  });
+
   it('sends every alarm to the alarm topic, which refuses publishing without TLS', () => {
     for (const alarm of alarms()) expect(alarm.AlarmActions).toEqual([{ Ref: topic() }]);
     s.statelessTemplate.hasResourceProperties('AWS::SNS::TopicPolicy', {
