@@ -61,6 +61,23 @@ describe('compact words', () => {
   });
 });
 
+describe('word forms', () => {
+  it('are found again by their spelling however many forms are known', () => {
+    const text = Array.from({ length: 12_000 }, (_, i) => `Word${i} w${i}s`).join(' ');
+    const first = tokenise(text);
+    const second = tokenise(text);
+    expect(second.map((t) => t.surface)).toEqual(first.map((t) => t.surface));
+    expect(second.map((t) => t.stem)).toEqual(first.map((t) => t.stem));
+    expect(first.slice(0, 4).map((t) => [t.surface, t.stem, t.capitalised])).toEqual([
+      ['Word0', 'word0', true],
+      ['w0s', 'w0s', false],
+      ['Word1', 'word1', true],
+      ['w1s', 'w1s', false],
+    ]);
+    expect(second.every((t, i) => t.info === first[i]?.info)).toBe(true);
+  });
+});
+
 describe('stem numbering', () => {
   it('gives one number per stem, in the order stems are first asked for', () => {
     const numbering = new StemNumbering();

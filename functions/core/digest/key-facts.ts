@@ -91,11 +91,12 @@ export function keyFacts(stories: readonly FactSource[], said: SaidSoFar): KeyFa
   const chosenTexts = new SaidSoFar();
   for (const list of groups.values()) {
     const dates = list.map((c) => c.date);
+    const accounts = new Map<string, number>();
+    for (const date of dates) accounts.set(date.sortKey, (accounts.get(date.sortKey) ?? 0) + 1);
     const best = [...dates].sort(
       (a, b) =>
         PRECISION[b.precision] - PRECISION[a.precision] ||
-        dates.filter((d) => d.sortKey === b.sortKey).length -
-          dates.filter((d) => d.sortKey === a.sortKey).length ||
+        (accounts.get(b.sortKey) ?? 0) - (accounts.get(a.sortKey) ?? 0) ||
         compareStrings(a.sortKey, b.sortKey),
     )[0];
     if (!best) continue;

@@ -257,37 +257,97 @@ function classOf(code: number): number {
   return known;
 }
 
-const forms = new Map<string, WordInfo | null>();
+/** At most this many word forms are remembered, so a long-running process cannot grow without limit. */
+const MAX_FORMS = 500_000;
 
-function wordInfo(written: string, initialism: boolean): WordInfo | null {
-  const key = initialism ? `.${written}` : written;
-  let info = forms.get(key);
-  if (info !== undefined) return info;
-  const surface = initialism ? written.replace(/\./g, '') : clean(written);
-  if (surface === '') {
-    info = null;
-  } else {
-    const lower = surface.toLowerCase();
-    const norm = lower.includes('’') ? lower.replace(/’/g, "'") : lower;
-    const first = surface.charCodeAt(0);
-    const stemmed = stem(norm);
-    info = {
-      surface,
-      norm,
-      stem: stemmed,
-      digits: /\d/.test(stemmed),
-      numbering: 0,
-      stemNumber: -1,
-      capitalised:
-        (first >= 65 && first <= 90) ||
-        (first >= 48 && first <= 57) ||
-        (first > 127 && /^[\p{Lu}\p{N}]/u.test(surface)),
-      stop: STOPWORDS.has(norm),
-    };
+/**
+ * Word forms by the text as written (and whether it is an initialism), in an open-addressing table
+ * probed with the characters of the text itself: a word already seen is found without cutting a new
+ * string out of the text.
+ */
+class FormTable {
+  private written: (string | undefined)[] = new Array(4096);
+  private initialisms = new Uint8Array(4096);
+  private infos: (WordInfo | null)[] = new Array(4096);
+  private count = 0;
+
+  /** The form of `text[start, end)`. */
+  public find(text: string, start: number, end: number, initialism: boolean): WordInfo | null {
+    let hash = initialism ? 0x811c9dc5 ^ 46 : 0x811c9dc5;
+    for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 16_777_619);
+    const mask = this.written.length - 1;
+    const length = end - start;
+    const flag = initialism ? 1 : 0;
+    let slot = (hash ^ (hash >>> 15)) & mask;
+    for (;;) {
+      const known = this.written[slot];
+      if (known === undefined) break;
+      if (known.length === length && this.initialisms[slot] === flag && sameText(known, text, start))
+        return this.infos[slot] ?? null;
+      slot = (slot + 1) & mask;
+    }
+    const written = text.slice(start, end);
+    const info = formOf(written, initialism);
+    if (this.count < MAX_FORMS) {
+      this.written[slot] = written;
+      this.initialisms[slot] = flag;
+      this.infos[slot] = info;
+      this.count++;
+      if (this.count * 2 > this.written.length) this.grow();
+    }
+    return info;
   }
-  // Bounded so a long-running process cannot grow it without limit.
-  if (forms.size < 500_000) forms.set(key, info);
-  return info;
+
+  private grow(): void {
+    const written = this.written;
+    const initialisms = this.initialisms;
+    const infos = this.infos;
+    const size = written.length * 2;
+    this.written = new Array(size);
+    this.initialisms = new Uint8Array(size);
+    this.infos = new Array(size);
+    const mask = size - 1;
+    for (let old = 0; old < written.length; old++) {
+      const key = written[old];
+      if (key === undefined) continue;
+      let hash = initialisms[old] === 1 ? 0x811c9dc5 ^ 46 : 0x811c9dc5;
+      for (let k = 0; k < key.length; k++) hash = Math.imul(hash ^ key.charCodeAt(k), 16_777_619);
+      let slot = (hash ^ (hash >>> 15)) & mask;
+      while (this.written[slot] !== undefined) slot = (slot + 1) & mask;
+      this.written[slot] = key;
+      this.initialisms[slot] = initialisms[old] ?? 0;
+      this.infos[slot] = infos[old] ?? null;
+    }
+  }
+}
+
+function sameText(known: string, text: string, start: number): boolean {
+  for (let k = 0; k < known.length; k++) if (known.charCodeAt(k) !== text.charCodeAt(start + k)) return false;
+  return true;
+}
+
+const forms = new FormTable();
+
+function formOf(written: string, initialism: boolean): WordInfo | null {
+  const surface = initialism ? written.replace(/\./g, '') : clean(written);
+  if (surface === '') return null;
+  const lower = surface.toLowerCase();
+  const norm = lower.includes('’') ? lower.replace(/’/g, "'") : lower;
+  const first = surface.charCodeAt(0);
+  const stemmed = stem(norm);
+  return {
+    surface,
+    norm,
+    stem: stemmed,
+    digits: /\d/.test(stemmed),
+    numbering: 0,
+    stemNumber: -1,
+    capitalised:
+      (first >= 65 && first <= 90) ||
+      (first >= 48 && first <= 57) ||
+      (first > 127 && /^[\p{Lu}\p{N}]/u.test(surface)),
+    stop: STOPWORDS.has(norm),
+  };
 }
 
 function isApostrophe(code: number): boolean {
@@ -351,8 +411,7 @@ function scan(text: string, store: WordStore): void {
       }
     }
     i = end;
-    const written = text.slice(start, end);
-    const info = wordInfo(written, initialism);
+    const info = forms.find(text, start, end, initialism);
     if (info) store.push(info, start, end);
   }
 }
