@@ -317,16 +317,19 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   // Document frequencies over passages and over articles by feature number, counting each feature once
   // per passage (and article) by remembering the last passage (article) that counted it.
   const articleIndex = new Map(sorted.map((a, i) => [a.id, i]));
-  const headingWords = flat.map((p) => {
+  const headingWordList: number[] = [];
+  const headingRanges = flat.map((p) => {
     const words = tokeniseWords(p.heading ?? '');
-    return Int32Array.from({ length: words.length }, (_, i) => words.stemNumber(i, numbering));
+    const from = headingWordList.length;
+    for (let i = 0; i < words.length; i++) headingWordList.push(words.stemNumber(i, numbering));
+    return { from, length: words.length };
   });
+  const headingWords = Int32Array.from(headingWordList);
   const eventKeyNumbers = flat.map((p) =>
     p.sentences.map((sentence) => sentence.eventKeys.map((key) => numbering.of(`@${key}`))),
   );
   const stopStem = new Uint8Array(numbering.size);
-  for (const words of headingWords)
-    for (const number of words) if (STOPWORDS.has(numbering.names[number] ?? '')) stopStem[number] = 1;
+  for (const number of headingWords) if (STOPWORDS.has(numbering.names[number] ?? '')) stopStem[number] = 1;
   const featureCount = numbering.size;
   const passageDf = new Int32Array(featureCount);
   const lastPassage = new Int32Array(featureCount).fill(-1);
@@ -353,7 +356,11 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         if (store.forms[k]?.stop === false) count(stemNumbers[k] ?? -1, i, a);
       for (const number of keyNumbers[s] ?? []) count(number, i, -1);
     });
-    for (const number of headingWords[i] ?? []) if (stopStem[number] !== 1) count(number, i, -1);
+    const heading = headingRanges[i] ?? { from: 0, length: 0 };
+    for (let k = heading.from; k < heading.from + heading.length; k++) {
+      const number = headingWords[k] ?? -1;
+      if (stopStem[number] !== 1) count(number, i, -1);
+    }
   });
   const df = new Map<string, number>();
   // Words one article alone uses say how it is written, not what it is about: they cannot tie two
@@ -373,12 +380,16 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const averageLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
   const scores = scoreNumberedThemes(
     queries,
-    numbering,
-    flat.map((p, i) => ({
-      sentences: p.words.map((words) => stemNumbers.subarray(words.from, words.from + words.length)),
-      heading: headingWords[i] ?? new Int32Array(0),
-      length: lengths[i] ?? 0,
-    })),
+    {
+      numbering,
+      words: stemNumbers,
+      headingWords,
+      documents: flat.map((p, i) => ({
+        sentences: p.words,
+        heading: headingRanges[i] ?? { from: 0, length: 0 },
+        length: lengths[i] ?? 0,
+      })),
+    },
     averageLength,
   );
 

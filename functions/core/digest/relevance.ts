@@ -66,15 +66,30 @@ export function themeQueries(themes: readonly Theme[]): ThemeQuery[] {
 
 /** What BM25 needs from a passage, with stems as numbers of one `StemNumbering`. */
 export interface NumberedDocument {
-  /** Each sentence's stem numbers in order, stopwords kept. */
-  sentences: readonly ArrayLike<number>[];
-  heading: ArrayLike<number>;
+  /** Where each sentence's stem numbers are in `NumberedDocuments.words`, stopwords kept. */
+  sentences: readonly WordRange[];
+  /** Where the heading's stem numbers are in `NumberedDocuments.headingWords`. */
+  heading: WordRange;
   /** Content-word count. */
   length: number;
 }
 
-function matchesAt(words: ArrayLike<number>, at: number, phrase: readonly number[]): boolean {
-  if (at + phrase.length > words.length) return false;
+/** Words `from` up to `from + length` of an array of stem numbers. */
+export interface WordRange {
+  readonly from: number;
+  readonly length: number;
+}
+
+/** Documents whose stems `numbering` numbered, their words kept in two arrays. */
+export interface NumberedDocuments {
+  numbering: StemNumbering;
+  words: Int32Array;
+  headingWords: Int32Array;
+  documents: readonly NumberedDocument[];
+}
+
+function matchesAt(words: Int32Array, at: number, end: number, phrase: readonly number[]): boolean {
+  if (at + phrase.length > end) return false;
   for (let j = 1; j < phrase.length; j++) if (words[at + j] !== phrase[j]) return false;
   return true;
 }
@@ -89,15 +104,26 @@ export function scoreThemes(
   averageLength: number,
 ): Record<string, number>[] {
   const numbering = new StemNumbering();
-  const numbered = (words: readonly Stemmed[]) => words.map((word) => numbering.of(word.stem));
+  const words: number[] = [];
+  const headingWords: number[] = [];
+  const numbered = (stems: readonly Stemmed[], into: number[]): WordRange => {
+    const from = into.length;
+    for (const word of stems) into.push(numbering.of(word.stem));
+    return { from, length: stems.length };
+  };
+  const numberedDocuments = documents.map((doc) => ({
+    sentences: doc.sentences.map((sentence) => numbered(sentence, words)),
+    heading: numbered(doc.headingStems, headingWords),
+    length: doc.length,
+  }));
   return scoreNumberedThemes(
     queries,
-    numbering,
-    documents.map((doc) => ({
-      sentences: doc.sentences.map(numbered),
-      heading: numbered(doc.headingStems),
-      length: doc.length,
-    })),
+    {
+      numbering,
+      words: Int32Array.from(words),
+      headingWords: Int32Array.from(headingWords),
+      documents: numberedDocuments,
+    },
     averageLength,
   );
 }
@@ -105,8 +131,7 @@ export function scoreThemes(
 /** `scoreThemes` over documents whose stems `numbering` numbered. */
 export function scoreNumberedThemes(
   queries: readonly ThemeQuery[],
-  numbering: StemNumbering,
-  documents: readonly NumberedDocument[],
+  { numbering, words, headingWords, documents }: NumberedDocuments,
   averageLength: number,
 ): Record<string, number>[] {
   // Every distinct term gets a number; terms are found by their first stem.
@@ -138,19 +163,20 @@ export function scoreNumberedThemes(
   const df = new Float64Array(termCount);
   documents.forEach((doc, d) => {
     const base = d * termCount;
-    const scan = (words: ArrayLike<number>, weight: number) => {
-      for (let i = 0; i < words.length; i++) {
+    const scan = (words: Int32Array, range: WordRange, weight: number) => {
+      const end = range.from + range.length;
+      for (let i = range.from; i < end; i++) {
         const candidates = byFirstStem[words[i] ?? -1];
         if (!candidates) continue;
         for (const id of candidates) {
           const phrase = phrases[id] ?? [];
-          if (phrase.length > 1 && !matchesAt(words, i, phrase)) continue;
+          if (phrase.length > 1 && !matchesAt(words, i, end, phrase)) continue;
           tf[base + id] = (tf[base + id] ?? 0) + weight;
         }
       }
     };
-    for (const sentence of doc.sentences) scan(sentence, 1);
-    scan(doc.heading, HEADING_BOOST);
+    for (const sentence of doc.sentences) scan(words, sentence, 1);
+    scan(headingWords, doc.heading, HEADING_BOOST);
     for (let id = 0; id < termCount; id++) if ((tf[base + id] ?? 0) > 0) df[id] = (df[id] ?? 0) + 1;
   });
   // As if BACKGROUND_DOCUMENTS more passages used none of the terms: with a handful of articles, plain
