@@ -159,10 +159,15 @@ function nextWord(text: string, from: number): string {
   return match?.[1] ?? '';
 }
 
-function endsSentence(text: string, terminator: string, terminatorAt: number, nextStart: number): boolean {
-  const next = text[nextStart] ?? '';
-  const following = text.slice(nextStart).replace(/^["'“‘«([]+/u, '');
-  if (!startsLikeSentence(following[0] ?? next)) return false;
+/** `firstChar`: the first character of the next sentence after any opening quotes or brackets. */
+function endsSentence(
+  text: string,
+  terminator: string,
+  terminatorAt: number,
+  nextStart: number,
+  firstChar: string,
+): boolean {
+  if (!startsLikeSentence(firstChar)) return false;
   if (terminator !== '.') return true;
   const word = wordBefore(text, terminatorAt);
   const bare = word.replace(/^[^\p{L}\p{N}]+/u, '');
@@ -189,7 +194,7 @@ export function splitSentences(text: string): string[] {
     const terminatorAt = match.index;
     const nextStart = terminatorAt + terminator.length + closing.length + space.length;
     const kind = terminator.startsWith('.') && terminator.length === 1 ? '.' : terminator;
-    if (!endsSentence(text, kind, terminatorAt, nextStart)) continue;
+    if (!endsSentence(text, kind, terminatorAt, nextStart, match[4] ?? '')) continue;
     const sentence = text.slice(start, terminatorAt + terminator.length + closing.length).trim();
     if (sentence !== '') sentences.push(sentence);
     start = nextStart;
