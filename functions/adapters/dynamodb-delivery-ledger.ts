@@ -1,11 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   type BatchTally,
@@ -14,6 +8,7 @@ import {
   deliveryRecordSchema,
 } from '../core/sending/ledger.ts';
 import type { ClaimOutcome, ClaimResult, DeliveryLedger, RecordedTally } from '../core/sending/ports.ts';
+import { queryAll } from './dynamodb-query.ts';
 
 const recordedTallySchema = batchTallySchema.extend({ recordedAt: z.number().default(0) });
 
@@ -208,22 +203,16 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     );
   }
 
-  public async tallies(issueId: string): Promise<RecordedTally[]> {
-    const out: RecordedTally[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': tallyPartition(issueId) },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(recordedTallySchema.parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  public tallies(issueId: string): Promise<RecordedTally[]> {
+    return queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': tallyPartition(issueId) },
+      },
+      recordedTallySchema,
+    );
   }
 
   private async conditionally(command: UpdateCommand | PutCommand): Promise<boolean> {

@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { type IssueRecord, type IssueStatus, issueRecordSchema } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { ArchivedIssue, IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
+import { queryAll } from './dynamodb-query.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /**
@@ -421,23 +422,17 @@ export class DynamoDbIssueStore implements IssueStore {
     );
   }
 
-  public async listArchived(): Promise<ArchivedIssue[]> {
-    const out: ArchivedIssue[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
-          ScanIndexForward: false,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) out.push(archivedSchema.parse(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return out;
+  public listArchived(): Promise<ArchivedIssue[]> {
+    return queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
+        ScanIndexForward: false,
+      },
+      archivedSchema,
+    );
   }
 }
 

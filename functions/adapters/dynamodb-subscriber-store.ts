@@ -28,6 +28,7 @@ import {
   type SubscriberStore,
   type UpdateResult,
 } from '../core/subscribers/ports.ts';
+import { queryAll } from './dynamodb-query.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /**
@@ -442,23 +443,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
     }
   }
 
-  private async memberships(id: string): Promise<z.infer<typeof membershipItemSchema>[]> {
-    const items: z.infer<typeof membershipItemSchema>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const result = await this.client.send(
-        new QueryCommand({
-          TableName: this.table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': subKey(id), ':prefix': MEMBERSHIP_PREFIX },
-          ConsistentRead: true,
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of result.Items ?? []) items.push(membershipItemSchema.parse(item));
-      startKey = result.LastEvaluatedKey;
-    } while (startKey !== undefined);
-    return items;
+  private memberships(id: string): Promise<z.infer<typeof membershipItemSchema>[]> {
+    return queryAll(
+      this.client,
+      {
+        TableName: this.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': subKey(id), ':prefix': MEMBERSHIP_PREFIX },
+        ConsistentRead: true,
+      },
+      membershipItemSchema,
+    );
   }
 
   private async removeMemberships(target: Subscriber): Promise<void> {
