@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
@@ -10,6 +10,7 @@ import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { createHttpApiHandler } from '../functions/app/http-api.ts';
 import { MjmlSubscriberEmails } from '../functions/render/subscriber-emails.ts';
 import { startEmulators } from '../local/emulators.ts';
+import { createTableAndWait } from '../local/runtime/bootstrap.ts';
 
 /**
  * Sign-ups per second through the http-api handler (the same function Lambda runs) against dynalite
@@ -77,7 +78,7 @@ export default async function subscribeBench(): Promise<Record<string, unknown>>
   try {
     const design = TABLES.find((t) => t.logicalName === 'subscribers');
     if (!design) throw new Error('no subscribers table design');
-    await dynamo.send(new CreateTableCommand(createTableInput(design, 'bench-subscribers')));
+    await createTableAndWait(dynamo, createTableInput(design, 'bench-subscribers'));
     const content = new FsContentSource('content');
     const emails = new MjmlSubscriberEmails({
       templates: await loadTemplateSet(),

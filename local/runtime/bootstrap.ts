@@ -25,6 +25,29 @@ export const LOCAL_RESOURCE_NAMES: LocalResourceNames = {
 export const MAX_RECEIVE_COUNT = 5;
 export const VISIBILITY_TIMEOUT_SECONDS = 30;
 
+/**
+ * Creates a table and returns once it is ACTIVE: a table still CREATING answers "not found", which
+ * dynalite can do for a moment even with `createTableMs: 0` when the machine is busy.
+ */
+export async function createTableAndWait(
+  dynamo: DynamoDBClient,
+  input: ReturnType<typeof createTableInput>,
+): Promise<void> {
+  await dynamo.send(new CreateTableCommand(input));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const described = await dynamo
+      .send(new DescribeTableCommand({ TableName: input.TableName }))
+      .catch((error: unknown) => {
+        if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+        throw error;
+      });
+    if (described?.Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${input.TableName} did not become ACTIVE in 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 async function ensureTable(
   dynamo: DynamoDBClient,
   input: ReturnType<typeof createTableInput>,
@@ -33,7 +56,7 @@ async function ensureTable(
     await dynamo.send(new DescribeTableCommand({ TableName: input.TableName }));
   } catch (error) {
     if ((error as Error).name !== 'ResourceNotFoundException') throw error;
-    await dynamo.send(new CreateTableCommand(input));
+    await createTableAndWait(dynamo, input);
   }
 }
 

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { build } from 'esbuild';
@@ -19,6 +19,7 @@ import {
 } from '../../infra/bundling.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
+import { createTableAndWait } from '../../local/runtime/bootstrap.ts';
 import { resourcesOf, synthBroadsheet } from './synth.ts';
 
 /**
@@ -100,8 +101,7 @@ beforeAll(async () => {
   const endpoints = emulators.endpoints;
   const region = 'us-east-1';
   const dynamo = new DynamoDBClient({ region, endpoint: endpoints.dynamodb, credentials });
-  for (const design of TABLES)
-    await dynamo.send(new CreateTableCommand(createTableInput(design, design.logicalName)));
+  for (const design of TABLES) await createTableAndWait(dynamo, createTableInput(design, design.logicalName));
   const s3 = new S3Client({ region, endpoint: endpoints.s3, credentials, forcePathStyle: true });
   for (const bucket of ['content', 'issues']) await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   // What the stack's BucketDeployment does: content/ as it is, at the bucket's root.

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import {
@@ -36,6 +36,7 @@ import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecyc
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import { verifyToken } from '../../functions/core/subscribers/tokens.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
+import { createTableAndWait } from '../../local/runtime/bootstrap.ts';
 
 /**
  * Everything the sending tests run against: the emulators (dynalite, aws-ses-v2-local, fauxqs), the
@@ -135,7 +136,7 @@ export async function startSendingWorld(
     deliveries: `deliveries-${suffix}`,
   };
   for (const design of TABLES) {
-    await dynamo.send(new CreateTableCommand(createTableInput(design, tables[design.logicalName])));
+    await createTableAndWait(dynamo, createTableInput(design, tables[design.logicalName]));
   }
   const bucket = `issues-${suffix}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));

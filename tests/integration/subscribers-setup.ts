@@ -1,9 +1,10 @@
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { createTableInput, TABLES } from '../../functions/adapters/dynamodb-tables.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
+import { createTableAndWait } from '../../local/runtime/bootstrap.ts';
 
 const CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 const subscribersDesign = TABLES.find((t) => t.logicalName === 'subscribers');
@@ -39,7 +40,7 @@ export async function startSubscriberWorld(): Promise<SubscriberWorld> {
       if (!subscribersDesign) throw new Error('no subscribers table design');
       tableCounter += 1;
       const name = `subscribers-${tableCounter}`;
-      await dynamo.send(new CreateTableCommand(createTableInput(subscribersDesign, name)));
+      await createTableAndWait(dynamo, createTableInput(subscribersDesign, name));
       return name;
     },
     async stop() {
