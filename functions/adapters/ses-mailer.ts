@@ -133,17 +133,10 @@ function failureFields(cause: unknown): ServiceFailure {
   return fields;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'ECONNABORTED',
-]);
+/** The request never reached SES: it certainly did not take the message. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+/** The connection failed while the request was out: SES may have taken the message. */
+const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
 const RECIPIENT_PROBLEM = /recipient|destination|address|mailbox|domain|to:|illegal/i;
 
 /** How the sender must react to an SES failure (see SendFailureKind). */
@@ -179,15 +172,18 @@ export function classifySesFailure(cause: unknown): SendFailureKind {
     case 'InternalFailure':
     case 'ServiceUnavailable':
     case 'ServiceUnavailableException':
-    case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
       return 'transient';
+    // The client gave up waiting for the answer.
+    case 'TimeoutError':
+      return 'indeterminate';
   }
   if (status === 429) return 'throttled';
   if (failure.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
-  if (failure.code !== undefined && NETWORK_CODES.has(failure.code)) return 'transient';
-  if (status === undefined && failure.$fault === undefined) return 'transient';
+  if (failure.code !== undefined && NOT_SENT_CODES.has(failure.code)) return 'transient';
+  if (failure.code !== undefined && LOST_ANSWER_CODES.has(failure.code)) return 'indeterminate';
+  if (status === undefined && failure.$fault === undefined) return 'indeterminate';
   return 'account';
 }
 

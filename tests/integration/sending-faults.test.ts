@@ -217,9 +217,13 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     const issue = await world.issues.get(issueId);
     expect(issue?.status).toBe('failed');
     expect(issue?.reason).toMatch(/SendingPaused/);
-    expect(issue?.counts.sent).toBe(30);
-    expect(issue?.counts.failed).toBe(170);
-    expect((await sesStore(world)).length).toBe(30);
+    // SES takes the first 30 sends at most (fewer when a send failed on a loaded machine and was
+    // retried after the pause); every email in SES is counted as sent and nobody is left uncounted.
+    const counts = issue?.counts ?? { sent: -1, failed: -1, unknown: -1 };
+    expect(counts.sent).toBeGreaterThan(0);
+    expect(counts.sent).toBeLessThanOrEqual(30);
+    expect(counts.sent + counts.failed + counts.unknown).toBe(200);
+    expect((await sesStore(world)).length).toBe(counts.sent);
     expect(faults.injected.paused).toBeGreaterThanOrEqual(1);
     expect(log.lines.some((l) => l.level === 'error' && l.message.includes('SES refuses to send'))).toBe(
       true,
