@@ -133,10 +133,22 @@ function failureFields(cause: unknown): ServiceFailure {
   return fields;
 }
 
-/** The request never reached SES: it certainly did not take the message. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
-/** The connection failed while the request was out: SES may have taken the message. */
-const LOST_ANSWER_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED']);
+/**
+ * Connection failures: the request never reached SES, or (a reset or broken pipe) it went out on a
+ * kept-alive connection the server had already closed, which SES never read.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+]);
+/** The connection was aborted while the request was out: SES may have taken the message. */
+const LOST_ANSWER_CODES = new Set(['ECONNABORTED']);
 const RECIPIENT_PROBLEM = /recipient|destination|address|mailbox|domain|to:|illegal/i;
 
 /** How the sender must react to an SES failure (see SendFailureKind). */

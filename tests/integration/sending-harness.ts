@@ -127,7 +127,9 @@ export async function startSendingWorld(
     endpoint: emulators.endpoints.ses,
     // Only our own retries (the sender's backoff) run in these tests.
     maxAttempts: 1,
-    requestHandler: { requestTimeout: 10_000, throwOnRequestTimeout: true },
+    // Generous: on a loaded machine the in-process emulator can stall, and a client timeout would
+    // (rightly) hold that recipient as "unknown" instead of sending.
+    requestHandler: { requestTimeout: 60_000, throwOnRequestTimeout: true },
   });
   const suffix = randomUUID().slice(0, 8);
   const tables = {

@@ -96,11 +96,8 @@ describe('classifySesFailure', () => {
       Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }),
       'indeterminate',
     ],
-    [
-      'a reset connection',
-      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-      'indeterminate',
-    ],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'transient'],
+    ['an aborted request', Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }), 'indeterminate'],
     [
       'a refused connection',
       Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }),
