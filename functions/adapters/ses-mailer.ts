@@ -195,7 +195,7 @@ export function classifySesFailure(cause: unknown): SendFailureKind {
   if (failure.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
   if (failure.code !== undefined && NOT_SENT_CODES.has(failure.code)) return 'transient';
   if (failure.code !== undefined && LOST_ANSWER_CODES.has(failure.code)) return 'indeterminate';
-  if (status === undefined && failure.$fault === undefined) return 'indeterminate';
+  if (status === undefined && failure.$fault === undefined) return 'transient';
   return 'account';
 }
 
