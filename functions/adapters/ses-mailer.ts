@@ -133,22 +133,17 @@ function failureFields(cause: unknown): ServiceFailure {
   return fields;
 }
 
-/**
- * Connection failures: the request never reached SES, or (a reset or broken pipe) it went out on a
- * kept-alive connection the server had already closed, which SES never read.
- */
-const NOT_SENT_CODES = new Set([
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
   'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
   'ENETUNREACH',
   'EHOSTUNREACH',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
+  'ECONNABORTED',
 ]);
-/** The connection was aborted while the request was out: SES may have taken the message. */
-const LOST_ANSWER_CODES = new Set(['ECONNABORTED']);
 const RECIPIENT_PROBLEM = /recipient|destination|address|mailbox|domain|to:|illegal/i;
 
 /** How the sender must react to an SES failure (see SendFailureKind). */
@@ -184,17 +179,14 @@ export function classifySesFailure(cause: unknown): SendFailureKind {
     case 'InternalFailure':
     case 'ServiceUnavailable':
     case 'ServiceUnavailableException':
+    case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
       return 'transient';
-    // The client gave up waiting for the answer.
-    case 'TimeoutError':
-      return 'indeterminate';
   }
   if (status === 429) return 'throttled';
   if (failure.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
-  if (failure.code !== undefined && NOT_SENT_CODES.has(failure.code)) return 'transient';
-  if (failure.code !== undefined && LOST_ANSWER_CODES.has(failure.code)) return 'indeterminate';
+  if (failure.code !== undefined && NETWORK_CODES.has(failure.code)) return 'transient';
   if (status === undefined && failure.$fault === undefined) return 'transient';
   return 'account';
 }

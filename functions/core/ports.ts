@@ -33,12 +33,10 @@ export interface OutgoingEmail {
 
 /**
  * Why a send failed, as the sender must act on it:
- * throttled/transient → retry with backoff (SES answered: it did not take the message);
- * indeterminate → no answer (a timeout or a connection lost mid-request): SES may have taken it;
- * rejected → record for that recipient, never retry;
+ * throttled/transient → retry with backoff; rejected → record for that recipient, never retry;
  * account → stop the whole issue and tell the operator.
  */
-export type SendFailureKind = 'throttled' | 'transient' | 'indeterminate' | 'rejected' | 'account';
+export type SendFailureKind = 'throttled' | 'transient' | 'rejected' | 'account';
 
 export class SendError extends BroadsheetError {
   public readonly kind: SendFailureKind;

@@ -258,27 +258,6 @@ describe('delivering one queue message', () => {
     expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 2, unknown: 1 });
   });
 
-  it('holds a recipient when SES gave no answer (it may have taken the mail): never sent again, counted unknown', async () => {
-    const w = world({
-      subscribers: 2,
-      script: async (email) => {
-        if (email.to === 'reader1@example.com')
-          throw new SendError('indeterminate', 'TimeoutError: no answer');
-        return { messageId: '' };
-      },
-    });
-    const first = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
-    expect(first).toEqual({ kind: 'retry-later', pending: 1 });
-    expect(w.ledger.statuses(ISSUE)).toEqual({ 's:sub0': 'sent', 's:sub1': 'sending' });
-    expect(w.warnings.some((m) => m.includes('no answer from SES'))).toBe(true);
-
-    w.advance(STALE_MS);
-    const later = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
-    expect(later).toMatchObject({ kind: 'done', tally: { sent: 1, unknown: 1, unknownKeys: ['s:sub1'] } });
-    // Two SES calls in all: reader1's unanswered one is never made again.
-    expect(w.mailer.calls).toBe(2);
-  });
-
   it('stops claiming recipients at the invocation’s deadline and leaves the rest for redelivery', async () => {
     const w = world({ subscribers: 5 });
     w.deps.inFlight = 1;

@@ -94,15 +94,9 @@ describe('classifySesFailure', () => {
     [
       'an SDK request timeout',
       Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }),
-      'indeterminate',
-    ],
-    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'transient'],
-    ['an aborted request', Object.assign(new Error('aborted'), { code: 'ECONNABORTED' }), 'indeterminate'],
-    [
-      'a refused connection',
-      Object.assign(new Error('connect refused'), { code: 'ECONNREFUSED' }),
       'transient',
     ],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'transient'],
     [
       'access denied',
       Object.assign(new Error('not authorized'), {

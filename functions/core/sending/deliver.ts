@@ -373,17 +373,6 @@ async function deliverOne(
         deps.metrics.count('EmailsRejected');
         return { kind: 'final', outcome: 'rejected' };
       }
-      if (action === 'hold') {
-        // No answer from SES, so it may have accepted the message. The claim stays: once stale it is
-        // recorded as "unknown" and never sent again (no duplicates, as the ledger module explains).
-        deps.log.warn('no answer from SES for a send; the recipient is held, not retried', {
-          issueId,
-          digestId: batch.digestId,
-          recipientKey: key,
-          error: error.message,
-        });
-        return { kind: 'pending' };
-      }
       // SES answered with an error: it did not accept the message, so the claim can go.
       await deps.ledger.settle(issueId, key, claimId, { status: 'released', reason: error.message }, at);
       if (action === 'stop-issue') return { kind: 'stop', error };

@@ -27,9 +27,7 @@ export type FailureAction =
   /** SES refused this address: record it, never retry. */
   | 'reject'
   /** The account cannot send (paused, suspended): stop the whole issue. */
-  | 'stop-issue'
-  /** SES may have taken the message: keep the claim, so the recipient is never sent the issue twice. */
-  | 'hold';
+  | 'stop-issue';
 
 export function actionFor(kind: SendFailureKind, failedAttempts: number, policy: RetryPolicy): FailureAction {
   switch (kind) {
@@ -37,8 +35,6 @@ export function actionFor(kind: SendFailureKind, failedAttempts: number, policy:
       return 'reject';
     case 'account':
       return 'stop-issue';
-    case 'indeterminate':
-      return 'hold';
     case 'throttled':
     case 'transient':
       return failedAttempts < policy.maxAttempts ? 'retry' : 'redeliver';
