@@ -5,12 +5,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type {
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Context,
-  ScheduledEvent,
-} from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
 import { startEmulators } from './emulators.ts';
@@ -231,8 +226,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     stops.push(() => poller.stop());
 
     const runSchedule = async (digestId: string) => {
-      const event: Pick<ScheduledEvent, never> & { digestId: string } = { digestId };
-      const result = await buildIssue(event as never, lambdaContext('build-issue'));
+      // EventBridge Scheduler hands the target exactly the schedule's input: { digestId }.
+      const result = await buildIssue({ digestId }, lambdaContext('build-issue'));
       await mirror.save();
       return result;
     };

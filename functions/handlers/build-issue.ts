@@ -13,7 +13,7 @@ import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
 import { createBuildIssueHandler, templateRenderer } from '../app/build-issue.ts';
 import { loadConfig, need } from '../config.ts';
-import { buildDigest } from '../core/digest/build-digest.ts';
+import { digestForIssue } from '../core/sending/issue-builder.ts';
 
 const config = loadConfig();
 const observability = lambdaObservability('build-issue', config.LOG_LEVEL);
@@ -30,15 +30,7 @@ export const handler = instrumented(
         ? new FsContentSource(config.CONTENT_DIR)
         : new S3ContentSource(s3, need(config, 'CONTENT_BUCKET')),
     history: new DynamoDbIssueHistory(db, issuesTable),
-    buildDigest: (input) =>
-      buildDigest({
-        articles: input.articles,
-        themes: input.config.themes,
-        digest: input.digestConfig,
-        issueDate: input.issueDate,
-        sentArticleIds: input.sentArticleIds,
-        includeAll: false,
-      }),
+    buildDigest: digestForIssue,
     renderer: templateRenderer(await loadTemplateSet(config.TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR), {
       publicBaseUrl,
       archiveBaseUrl,

@@ -1,16 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildIssueHandler } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
-import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import {
   buildIssueDeps,
-  confirmedSubscriber,
   drainQueue,
   fixedClock,
   header,
   linkOwners,
   memoryLog,
   type SendingWorld,
+  seedLeavers,
   seedSubscribers,
   sendBatchDeps,
   sesStore,
@@ -32,18 +31,7 @@ afterAll(async () => {
 describe(`one issue to ${SUBSCRIBERS.toLocaleString('en')} subscribers`, () => {
   it('sends exactly one email to every confirmed subscriber, with their own links and headers, and none to who left', async () => {
     const seeded = await seedSubscribers(world, SUBSCRIBERS, DIGEST, (i) => `reader${i}@example.com`);
-    const leavers = Array.from({ length: 20 }, (_, i) =>
-      confirmedSubscriber(`leaver${i}@example.com`, [DIGEST]),
-    );
-    for (const [i, subscriber] of leavers.entries()) {
-      await world.subscribers.create(subscriber);
-      if (i % 2 === 0) await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
-      else
-        await world.subscribers.markSuppressed(subscriber.id, {
-          reason: 'complaint',
-          at: new Date().toISOString(),
-        });
-    }
+    await seedLeavers(world, 20, DIGEST, 'complaint');
 
     const log = memoryLog();
     const clock = fixedClock('2026-11-23T07:00:00Z');

@@ -14,12 +14,12 @@ import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import {
   buildIssueDeps,
   clearSesStore,
-  confirmedSubscriber,
   drainQueue,
   fixedClock,
   linkOwners,
   memoryLog,
   type SendingWorld,
+  seedLeavers,
   seedSubscribers,
   sendBatchDeps,
   sesStore,
@@ -91,18 +91,7 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     const digest = 'weekly-diplomacy';
     const issueId = `${digest}-2026-11-23`;
     const seeded = await seedSubscribers(world, SUBSCRIBERS, digest, (i) => `reader${i}@example.com`);
-    const leavers = Array.from({ length: 10 }, (_, i) =>
-      confirmedSubscriber(`leaver${i}@example.com`, [digest]),
-    );
-    for (const [i, subscriber] of leavers.entries()) {
-      await world.subscribers.create(subscriber);
-      if (i % 2 === 0) await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
-      else
-        await world.subscribers.markSuppressed(subscriber.id, {
-          reason: 'bounce',
-          at: new Date().toISOString(),
-        });
-    }
+    const leavers = await seedLeavers(world, 10, digest, 'bounce');
     await clearSesStore(world);
 
     const log = memoryLog();

@@ -25,14 +25,14 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SqsRecipientQueue } from '../../functions/adapters/sqs-recipient-queue.ts';
 import type { BuildIssueDeps } from '../../functions/app/build-issue.ts';
 import type { SendBatchDeps } from '../../functions/app/send-batch.ts';
-import { buildDigest } from '../../functions/core/digest/build-digest.ts';
 import type { Clock } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
 import type { SendLog } from '../../functions/core/sending/deliver.ts';
 import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
+import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
-import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import { verifyToken } from '../../functions/core/subscribers/tokens.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
@@ -400,15 +400,7 @@ export function buildIssueDeps(
   return {
     content: new FsContentSource(path.resolve('content')),
     history: world.history,
-    buildDigest: (input) =>
-      buildDigest({
-        articles: input.articles,
-        themes: input.config.themes,
-        digest: input.digestConfig,
-        issueDate: input.issueDate,
-        sentArticleIds: input.sentArticleIds,
-        includeAll: false,
-      }),
+    buildDigest: digestForIssue,
     renderer: compactRenderer,
     issues: world.issues,
     ledger: world.ledger,
@@ -462,4 +454,29 @@ export function linkOwners(email: StoredEmail): {
     preferences: owner('preferences', preferencesHref),
     oneClick: owner('unsubscribe', listUnsubscribe),
   };
+}
+
+/**
+ * Confirmed subscribers of `digestId` who then left: even ones unsubscribed, odd ones suppressed
+ * (as `suppressedFor`). Neither kind may be mailed.
+ */
+export async function seedLeavers(
+  world: SendingWorld,
+  count: number,
+  digestId: string,
+  suppressedFor: 'bounce' | 'complaint',
+): Promise<Subscriber[]> {
+  const leavers = Array.from({ length: count }, (_, i) =>
+    confirmedSubscriber(`leaver${i}@example.com`, [digestId]),
+  );
+  for (const [i, subscriber] of leavers.entries()) {
+    await world.subscribers.create(subscriber);
+    if (i % 2 === 0) await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
+    else
+      await world.subscribers.markSuppressed(subscriber.id, {
+        reason: suppressedFor,
+        at: new Date().toISOString(),
+      });
+  }
+  return leavers;
 }

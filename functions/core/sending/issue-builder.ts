@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.ts';
 import type { ContentConfig, DigestConfig } from '../content/config.ts';
 import { loadContent } from '../content/load-content.ts';
+import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError, type Problem } from '../errors.ts';
 import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
@@ -27,6 +28,18 @@ export interface DigestInput {
   digestConfig: DigestConfig;
   issueDate: string;
   sentArticleIds: ReadonlySet<string>;
+}
+
+/** The digest engine as an issue uses it: only articles its digest has not sent yet. */
+export function digestForIssue(input: DigestInput): Digest {
+  return buildDigest({
+    articles: input.articles,
+    themes: input.config.themes,
+    digest: input.digestConfig,
+    issueDate: input.issueDate,
+    sentArticleIds: input.sentArticleIds,
+    includeAll: false,
+  });
 }
 
 export interface IssueBuilderDeps {
