@@ -149,7 +149,11 @@ export function eventKeysOf(dates: DateMention[], places: PlaceMention[]): strin
 
 /** Places in event keys, a country counted once with its cities: {hamburg, germany, vietnam} → 2. */
 function distinctEventPlaces(keys: ReadonlySet<string>, cities: CityIndex): number {
-  const places = new Set([...keys].map((key) => key.slice(0, key.lastIndexOf('@'))));
+  if (keys.size === 0) return 0;
+  const places = new Set<string>();
+  for (const key of keys) places.add(key.slice(0, key.lastIndexOf('@')));
+  // One place counts at most once, whatever it is: only two or more need the cities.
+  if (places.size < 2) return places.size;
   const countriesOfCities = new Set<string>();
   for (const [city, country] of cities)
     if (places.has(city.toLowerCase())) countriesOfCities.add(country.toLowerCase());
@@ -393,10 +397,11 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     averageLength,
   );
 
-  const contextOf = new Map<string, ReadonlySet<string>>();
+  /** Context keys and theme of each passage of `flat`, by index. */
+  const contextOf: ReadonlySet<string>[] = [];
   const sharedIdf = new Map<string, number>();
   for (const [stem, count] of articleDf) if (count >= minArticles) sharedIdf.set(stem, idf.get(stem) ?? 0);
-  const themeOf = new Map<string, string | null>();
+  const themeOf: (string | null)[] = [];
   const features = new FeatureTable();
   const sharedSlots = new Int32Array(featureCount).fill(-1);
   const sharedStemList: string[] = [];
@@ -409,6 +414,46 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const slotCounts = new Int32Array(sharedStemList.length);
   const nameStamps = new Int32Array(sharedStemList.length);
   const touched: number[] = [];
+  /** A themed passage's vector; `stamp` is unique to the passage. */
+  const featureNames: string[] = [];
+  const weights: number[] = [];
+  const passageVector = (passageWords: readonly Words[], eventKeys: ReadonlySet<string>, stamp: number) => {
+    // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
+    // live in arrays by shared-stem number, in the order stems first occur.
+    touched.length = 0;
+    for (const words of passageWords) {
+      for (let k = words.from; k < words.from + words.length; k++) {
+        if (store.forms[k]?.stop !== false) continue;
+        const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
+        if (slot < 0) continue;
+        if (slotCounts[slot] === 0) touched.push(slot);
+        slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
+      }
+    }
+    for (const words of passageWords) {
+      forContent(words, (number, form) => {
+        if (isName[number] !== 1 && !(form.capitalised && form.digits)) return;
+        const slot = sharedSlots[number] ?? -1;
+        if (slot >= 0) nameStamps[slot] = stamp;
+      });
+    }
+    featureNames.length = 0;
+    weights.length = 0;
+    for (const slot of touched) {
+      const count = slotCounts[slot] ?? 0;
+      slotCounts[slot] = 0;
+      featureNames.push(sharedStemList[slot] ?? '');
+      weights.push(
+        (1 + Math.log(count)) * (sharedIdfList[slot] ?? 0) * (nameStamps[slot] === stamp ? NAME_WEIGHT : 1),
+      );
+    }
+    for (const key of eventKeys) {
+      featureNames.push(`@${key}`);
+      weights.push((idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
+    }
+    const kept = heaviest(featureNames, weights, MAX_VECTOR_FEATURES);
+    return unitFeatureVector(features, kept.names, kept.weights);
+  };
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};
     let bestTheme: string | null = null;
@@ -426,20 +471,27 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     const continues =
       before?.article.id === p.article.id &&
       before.heading === p.heading &&
-      themeOf.get(before.key) === bestTheme &&
+      themeOf[i - 1] === bestTheme &&
       best >= CONTINUATION_THRESHOLD;
     if (best < RELEVANCE_THRESHOLD && !continues) bestTheme = null;
-    themeOf.set(p.key, bestTheme);
+    themeOf[i] = bestTheme;
     const eventKeys = new Set<string>();
     for (const sentence of p.sentences) for (const key of sentence.eventKeys) eventKeys.add(key);
     const previous = flat[i - 1];
     const sameSection = previous?.article.id === p.article.id && previous.heading === p.heading;
     const contextKeys: ReadonlySet<string> =
-      eventKeys.size > 0 || !previous || !sameSection
-        ? eventKeys
-        : (contextOf.get(previous.key) ?? eventKeys);
-    contextOf.set(p.key, contextKeys);
-    const base = {
+      eventKeys.size > 0 || !previous || !sameSection ? eventKeys : (contextOf[i - 1] ?? eventKeys);
+    contextOf[i] = contextKeys;
+    let signpost = false;
+    for (const sentence of p.sentences) {
+      if (SIGNPOST.test(sentence.text)) {
+        signpost = true;
+        break;
+      }
+    }
+    // Only passages that belong to a theme are ever compared; the others need no vector.
+    const vector = bestTheme === null ? EMPTY_VECTOR : passageVector(p.words, eventKeys, i + 1);
+    return {
       key: p.key,
       articleId: p.article.id,
       index: p.index,
@@ -450,47 +502,10 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       contextKeys,
       themeScores,
       bestTheme,
-      signpost: p.sentences.some((sentence) => SIGNPOST.test(sentence.text)),
+      signpost,
       roundup: distinctEventPlaces(eventKeys, cities) > 1,
+      vector,
     };
-    // Only passages that belong to a theme are ever compared; the others need no vector.
-    if (bestTheme === null) return { ...base, vector: EMPTY_VECTOR };
-    // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
-    // live in arrays by shared-stem number, in the order stems first occur.
-    touched.length = 0;
-    for (const words of p.words) {
-      for (let k = words.from; k < words.from + words.length; k++) {
-        if (store.forms[k]?.stop !== false) continue;
-        const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
-        if (slot < 0) continue;
-        if (slotCounts[slot] === 0) touched.push(slot);
-        slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
-      }
-    }
-    const stamp = i + 1;
-    for (const words of p.words) {
-      forContent(words, (number, form) => {
-        if (isName[number] !== 1 && !(form.capitalised && form.digits)) return;
-        const slot = sharedSlots[number] ?? -1;
-        if (slot >= 0) nameStamps[slot] = stamp;
-      });
-    }
-    const featureNames: string[] = [];
-    const weights: number[] = [];
-    for (const slot of touched) {
-      const count = slotCounts[slot] ?? 0;
-      slotCounts[slot] = 0;
-      featureNames.push(sharedStemList[slot] ?? '');
-      weights.push(
-        (1 + Math.log(count)) * (sharedIdfList[slot] ?? 0) * (nameStamps[slot] === stamp ? NAME_WEIGHT : 1),
-      );
-    }
-    for (const key of eventKeys) {
-      featureNames.push(`@${key}`);
-      weights.push((idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
-    }
-    const kept = heaviest(featureNames, weights, MAX_VECTOR_FEATURES);
-    return { ...base, vector: unitFeatureVector(features, kept.names, kept.weights) };
   });
   return {
     articles: new Map(sorted.map((a) => [a.id, a])),

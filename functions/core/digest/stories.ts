@@ -1,5 +1,6 @@
 import { stem } from '../text/tokens.ts';
 import type { AnalysedPassage } from './analyse.ts';
+import { insertAt } from './order.ts';
 import { Centroid, type FeatureTable, topFeatures } from './vectors.ts';
 
 /** A group of passages, from one or more articles, that tell the same story. */
@@ -235,14 +236,20 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
         if (before > count || (before === count && (ids[at - 1] ?? 0) < id)) break;
         at--;
       }
-      ids.splice(at, 0, id);
-      counts.splice(at, 0, count);
+      insertAt(ids, at, id);
+      insertAt(counts, at, count);
     }
     for (const passage of near) {
       const id = clusterOf.get(passage);
       if (id !== undefined && id !== self && clusters[id]?.alive && !ids.includes(id)) ids.push(id);
     }
-    ids.sort((a, b) => a - b);
+    // Ascending ids by insertion: the list is short, and `sort` would allocate on every call.
+    for (let i = 1; i < ids.length; i++) {
+      const id = ids[i] ?? 0;
+      let at = i;
+      for (; at > 0 && (ids[at - 1] ?? 0) > id; at--) ids[at] = ids[at - 1] ?? 0;
+      ids[at] = id;
+    }
     const found: Working[] = [];
     for (const id of ids) {
       const cluster = clusters[id];

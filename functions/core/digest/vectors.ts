@@ -1,3 +1,5 @@
+import { insertAt } from './order.ts';
+
 /** Sparse vectors keyed by feature (stem or event key), for cosine similarity. */
 export type SparseVector = ReadonlyMap<string, number>;
 
@@ -326,8 +328,8 @@ function topOf(
     }
     let at = topIds.length;
     while (at > 0 && !before(topIds[at - 1] ?? 0, topWeights[at - 1] ?? 0, id, weight)) at--;
-    topIds.splice(at, 0, id);
-    topWeights.splice(at, 0, weight);
+    insertAt(topIds, at, id);
+    insertAt(topWeights, at, weight);
   }
   return topIds;
 }
