@@ -16,20 +16,75 @@ import { EMPTY_VECTOR, FeatureTable, type FeatureVector, unitFeatureVector } fro
 
 /** One sentence of an article with what the engine needs to know about it. */
 export interface SentenceInfo {
-  text: string;
-  articleId: string;
+  readonly text: string;
+  readonly articleId: string;
   /** Position of the sentence in its article: a stable tie-breaker. */
-  position: number;
+  readonly position: number;
   /** First sentence of a list item. */
-  listItem: boolean;
+  readonly listItem: boolean;
   /** Stems of content words (no stopwords). */
-  content: string[];
+  readonly content: readonly string[];
   /** Content stems that are names (people, places, organisations, acronyms) or numbers. */
-  names: string[];
-  dates: DateMention[];
-  places: PlaceMention[];
+  readonly names: readonly string[];
+  readonly dates: readonly DateMention[];
+  readonly places: readonly PlaceMention[];
   /** "helsinki@2018": a place tied to an event date in the same sentence. */
-  eventKeys: string[];
+  readonly eventKeys: readonly string[];
+}
+
+/** What the sentences of one analysis share: their words and which stems are names. */
+interface SentenceContext {
+  store: WordStore;
+  /** The stem number of every word of the store. */
+  stemNumbers: Int32Array;
+  isName: Uint8Array;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A sentence whose content words and names are listed when first asked for: most sentences of a large
+ * corpus are never summarised, and lists for all of them would be most of what an analysis keeps.
+ */
+class AnalysedSentence implements SentenceInfo {
+  private contentStems: string[] | null = null;
+  private nameStems: string[] | null = null;
+
+  public constructor(
+    public readonly text: string,
+    public readonly articleId: string,
+    public readonly position: number,
+    public readonly listItem: boolean,
+    public readonly dates: readonly DateMention[],
+    public readonly places: readonly PlaceMention[],
+    public readonly eventKeys: readonly string[],
+    private readonly words: Words,
+    private readonly context: SentenceContext,
+  ) {}
+
+  public get content(): readonly string[] {
+    if (this.contentStems === null) this.list();
+    return this.contentStems ?? NONE;
+  }
+
+  public get names(): readonly string[] {
+    if (this.nameStems === null) this.list();
+    return this.nameStems ?? NONE;
+  }
+
+  private list(): void {
+    const { store, stemNumbers, isName } = this.context;
+    const content: string[] = [];
+    const names: string[] = [];
+    for (let k = this.words.from; k < this.words.from + this.words.length; k++) {
+      const form = store.forms[k];
+      if (!form || form.stop) continue;
+      content.push(form.stem);
+      if (isName[stemNumbers[k] ?? -1] === 1 || (form.capitalised && form.digits)) names.push(form.stem);
+    }
+    this.contentStems = content;
+    this.nameStems = names;
+  }
 }
 
 export interface AnalysedPassage {
@@ -90,10 +145,25 @@ const EVENT_KEY_WEIGHT = 3;
 /** A passage is described by its heaviest features only: the rest adds cost, not meaning. */
 const MAX_VECTOR_FEATURES = 96;
 
-/** The `count` heaviest of the weights (ties by name), heaviest first; all of them, in order, if few. */
-function heaviest(names: string[], weights: number[], count: number): { names: string[]; weights: number[] } {
-  if (names.length <= count) return { names, weights };
-  const order = names.map((_, i) => i);
+interface Weighted {
+  names: readonly string[];
+  weights: readonly number[];
+  /** How many of the entries count. */
+  size: number;
+}
+
+/**
+ * The `count` heaviest of the first `size` weights (ties by name), heaviest first; all of them, in
+ * order, if few.
+ */
+function heaviest(
+  names: readonly string[],
+  weights: readonly number[],
+  size: number,
+  count: number,
+): Weighted {
+  if (size <= count) return { names, weights, size };
+  const order = Array.from({ length: size }, (_, i) => i);
   order.sort((a, b) => {
     const byWeight = (weights[b] ?? 0) - (weights[a] ?? 0);
     if (byWeight !== 0) return byWeight;
@@ -102,7 +172,7 @@ function heaviest(names: string[], weights: number[], count: number): { names: s
     return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
   });
   const kept = order.slice(0, count);
-  return { names: kept.map((i) => names[i] ?? ''), weights: kept.map((i) => weights[i] ?? 0) };
+  return { names: kept.map((i) => names[i] ?? ''), weights: kept.map((i) => weights[i] ?? 0), size: count };
 }
 
 interface RawBlock {
@@ -133,7 +203,11 @@ function rawBlocks(article: Article): RawBlock[] {
 }
 
 /** Pairs each event date with the nearest place before it in the sentence (or after it). */
-export function eventKeysOf(dates: DateMention[], places: PlaceMention[]): string[] {
+export function eventKeysOf(
+  dates: readonly DateMention[],
+  places: readonly PlaceMention[],
+): readonly string[] {
+  if (dates.length === 0 || places.length === 0) return NONE;
   const keys = new Set<string>();
   for (const date of dates) {
     if (!date.event || places.length === 0) continue;
@@ -244,10 +318,13 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     sentences: SentenceInfo[];
     /** The words of each sentence. */
     words: Words[];
+    /** Content-word count. */
+    length: number;
   }
   const passagesByArticle: PassageDraft[][] = [];
   /** The stem number of every word of the store. */
   const stemNumbers = new Int32Array(store.size);
+  const sentenceContext: SentenceContext = { store, stemNumbers, isName };
   /** Calls `visit` with the stem number of each content word of `words`. */
   const forContent = (words: Words, visit: (number: number, form: WordForm) => void) => {
     for (let k = words.from; k < words.from + words.length; k++) {
@@ -262,6 +339,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       let current: SentenceInfo[] = [];
       let currentWords: Words[] = [];
       let currentKeys = new Set<string>();
+      let passageLength = 0;
       const flush = () => {
         if (current.length > 0)
           articlePassages.push({
@@ -269,37 +347,35 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
             heading: block.heading,
             sentences: current,
             words: currentWords,
+            length: passageLength,
           });
         current = [];
         currentWords = [];
         currentKeys = new Set();
+        passageLength = 0;
       };
       for (const draft of block.sentences) {
-        const dates = /\d/.test(draft.text) ? findDates(draft.text) : [];
+        const dates = /\d/.test(draft.text) ? findDates(draft.text) : NONE;
         const places = placeFinder.find(draft.text, draft.tokens);
-        const content: string[] = [];
-        const sentenceNames: string[] = [];
         const tokens = draft.tokens;
+        let contentWords = 0;
         for (let k = tokens.from; k < tokens.from + tokens.length; k++) {
           const form = store.forms[k];
           if (!form) continue;
-          const number = numbering.ofWord(form);
-          stemNumbers[k] = number;
-          if (form.stop) continue;
-          content.push(form.stem);
-          if (isName[number] === 1 || (form.capitalised && form.digits)) sentenceNames.push(form.stem);
+          stemNumbers[k] = numbering.ofWord(form);
+          if (!form.stop) contentWords++;
         }
-        const info: SentenceInfo = {
-          text: draft.text,
-          articleId: block.article.id,
-          position: position++,
-          listItem: draft.listItem,
-          content,
-          names: sentenceNames,
+        const info = new AnalysedSentence(
+          draft.text,
+          block.article.id,
+          position++,
+          draft.listItem,
           dates,
           places,
-          eventKeys: eventKeysOf(dates, places),
-        };
+          eventKeysOf(dates, places),
+          tokens,
+          sentenceContext,
+        );
         // A sentence that ties a new place to a new date starts a new story within the block.
         const startsNewEvent =
           info.eventKeys.length > 0 &&
@@ -308,6 +384,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         if (startsNewEvent) flush();
         current.push(info);
         currentWords.push(draft.tokens);
+        passageLength += contentWords;
         for (const key of info.eventKeys) currentKeys.add(key);
       }
       flush();
@@ -380,7 +457,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const idf = new Map<string, number>();
   for (const [feature, count] of df) idf.set(feature, idfOf(count, n));
   const queries: ThemeQuery[] = themeQueries(themes);
-  const lengths = flat.map((p) => p.sentences.reduce((sum, s) => sum + s.content.length, 0));
+  const lengths = flat.map((p) => p.length);
   const averageLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
   const scores = scoreNumberedThemes(
     queries,
@@ -414,9 +491,10 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const slotCounts = new Int32Array(sharedStemList.length);
   const nameStamps = new Int32Array(sharedStemList.length);
   const touched: number[] = [];
-  /** A themed passage's vector; `stamp` is unique to the passage. */
+  // Scratch lists: written by index and never shortened, so they keep their storage between passages.
   const featureNames: string[] = [];
   const weights: number[] = [];
+  /** A themed passage's vector; `stamp` is unique to the passage. */
   const passageVector = (passageWords: readonly Words[], eventKeys: ReadonlySet<string>, stamp: number) => {
     // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
     // live in arrays by shared-stem number, in the order stems first occur.
@@ -437,22 +515,22 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         if (slot >= 0) nameStamps[slot] = stamp;
       });
     }
-    featureNames.length = 0;
-    weights.length = 0;
+    let size = 0;
     for (const slot of touched) {
       const count = slotCounts[slot] ?? 0;
       slotCounts[slot] = 0;
-      featureNames.push(sharedStemList[slot] ?? '');
-      weights.push(
-        (1 + Math.log(count)) * (sharedIdfList[slot] ?? 0) * (nameStamps[slot] === stamp ? NAME_WEIGHT : 1),
-      );
+      featureNames[size] = sharedStemList[slot] ?? '';
+      weights[size] =
+        (1 + Math.log(count)) * (sharedIdfList[slot] ?? 0) * (nameStamps[slot] === stamp ? NAME_WEIGHT : 1);
+      size++;
     }
     for (const key of eventKeys) {
-      featureNames.push(`@${key}`);
-      weights.push((idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT);
+      featureNames[size] = `@${key}`;
+      weights[size] = (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT;
+      size++;
     }
-    const kept = heaviest(featureNames, weights, MAX_VECTOR_FEATURES);
-    return unitFeatureVector(features, kept.names, kept.weights);
+    const kept = heaviest(featureNames, weights, size, MAX_VECTOR_FEATURES);
+    return unitFeatureVector(features, kept.names, kept.weights, kept.size);
   };
   const passages: AnalysedPassage[] = flat.map((p, i) => {
     const themeScores = scores[i] ?? {};

@@ -94,22 +94,23 @@ export interface FeatureVector {
 export const EMPTY_VECTOR: FeatureVector = { ids: new Int32Array(0), weights: new Float64Array(0) };
 
 /**
- * A unit-length `FeatureVector` from weights by feature name, in their order, dropping zero weights:
- * the same weights, in the same order, as `unitVector` on a map.
+ * A unit-length `FeatureVector` from the first `count` weights by feature name, in their order, dropping
+ * zero weights: the same weights, in the same order, as `unitVector` on a map.
  */
 export function unitFeatureVector(
   table: FeatureTable,
   names: readonly string[],
   weights: readonly number[],
+  count = weights.length,
 ): FeatureVector {
   let norm = 0;
-  for (const w of weights) norm += w * w;
+  for (let i = 0; i < count; i++) norm += (weights[i] ?? 0) * (weights[i] ?? 0);
   norm = Math.sqrt(norm);
   let size = 0;
-  for (const w of weights) if (w !== 0 && norm !== 0) size++;
+  for (let i = 0; i < count; i++) if (weights[i] !== 0 && norm !== 0) size++;
   const vector = { ids: new Int32Array(size), weights: new Float64Array(size) };
   let at = 0;
-  for (let i = 0; i < weights.length; i++) {
+  for (let i = 0; i < count; i++) {
     const w = weights[i] ?? 0;
     if (w === 0 || norm === 0) continue;
     vector.ids[at] = table.intern(names[i] ?? '');

@@ -271,10 +271,8 @@ class FormTable {
   private infos: (WordInfo | null)[] = new Array(4096);
   private count = 0;
 
-  /** The form of `text[start, end)`. */
-  public find(text: string, start: number, end: number, initialism: boolean): WordInfo | null {
-    let hash = initialism ? 0x811c9dc5 ^ 46 : 0x811c9dc5;
-    for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), 16_777_619);
+  /** The form of `text[start, end)`; `hash` is `hashOf` it. */
+  public find(text: string, start: number, end: number, initialism: boolean, hash: number): WordInfo | null {
     const mask = this.written.length - 1;
     const length = end - start;
     const flag = initialism ? 1 : 0;
@@ -310,8 +308,7 @@ class FormTable {
     for (let old = 0; old < written.length; old++) {
       const key = written[old];
       if (key === undefined) continue;
-      let hash = initialisms[old] === 1 ? 0x811c9dc5 ^ 46 : 0x811c9dc5;
-      for (let k = 0; k < key.length; k++) hash = Math.imul(hash ^ key.charCodeAt(k), 16_777_619);
+      const hash = hashOf(key, 0, key.length, initialisms[old] === 1);
       let slot = (hash ^ (hash >>> 15)) & mask;
       while (this.written[slot] !== undefined) slot = (slot + 1) & mask;
       this.written[slot] = key;
@@ -319,6 +316,17 @@ class FormTable {
       this.infos[slot] = infos[old] ?? null;
     }
   }
+}
+
+const HASH_SEED = 0x811c9dc5;
+const INITIALISM_SEED = HASH_SEED ^ 46;
+const HASH_PRIME = 16_777_619;
+
+/** FNV-1a over the UTF-16 code units of `text[start, end)`. */
+function hashOf(text: string, start: number, end: number, initialism: boolean): number {
+  let hash = initialism ? INITIALISM_SEED : HASH_SEED;
+  for (let k = start; k < end; k++) hash = Math.imul(hash ^ text.charCodeAt(k), HASH_PRIME);
+  return hash;
 }
 
 function sameText(known: string, text: string, start: number): boolean {
@@ -398,20 +406,34 @@ function scan(text: string, store: WordStore): void {
         end = j;
       }
     }
-    if (!initialism) {
+    // The word's hash is taken as it is scanned: each character is read once.
+    let hash = HASH_SEED;
+    if (initialism) hash = hashOf(text, start, end, true);
+    else {
+      hash = Math.imul(hash ^ text.charCodeAt(i), HASH_PRIME);
       end = i + 1;
-      while (end < length && classOf(text.charCodeAt(end)) !== OTHER) end++;
+      for (; end < length; end++) {
+        const code = text.charCodeAt(end);
+        if (classOf(code) === OTHER) break;
+        hash = Math.imul(hash ^ code, HASH_PRIME);
+      }
       while (
         end + 1 < length &&
         isApostrophe(text.charCodeAt(end)) &&
         classOf(text.charCodeAt(end + 1)) === LETTER
       ) {
+        hash = Math.imul(hash ^ text.charCodeAt(end), HASH_PRIME);
+        hash = Math.imul(hash ^ text.charCodeAt(end + 1), HASH_PRIME);
         end += 2;
-        while (end < length && classOf(text.charCodeAt(end)) === LETTER) end++;
+        for (; end < length; end++) {
+          const code = text.charCodeAt(end);
+          if (classOf(code) !== LETTER) break;
+          hash = Math.imul(hash ^ code, HASH_PRIME);
+        }
       }
     }
     i = end;
-    const info = forms.find(text, start, end, initialism);
+    const info = forms.find(text, start, end, initialism, hash);
     if (info) store.push(info, start, end);
   }
 }
