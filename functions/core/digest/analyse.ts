@@ -3,14 +3,7 @@ import type { Theme } from '../content/config.ts';
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type CityIndex, learnCities, PlaceFinder, type PlaceMention } from '../text/places.ts';
 import { splitSentences } from '../text/sentences.ts';
-import {
-  STOPWORDS,
-  StemNumbering,
-  tokeniseWords,
-  type WordForm,
-  WordStore,
-  type Words,
-} from '../text/tokens.ts';
+import { STOPWORDS, StemNumbering, tokeniseWords, WordStore, type Words } from '../text/tokens.ts';
 import { scoreNumberedThemes, type ThemeQuery, themeQueries } from './relevance.ts';
 import { EMPTY_VECTOR, FeatureTable, type FeatureVector, unitFeatureVector } from './vectors.ts';
 
@@ -325,13 +318,6 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   /** The stem number of every word of the store. */
   const stemNumbers = new Int32Array(store.size);
   const sentenceContext: SentenceContext = { store, stemNumbers, isName };
-  /** Calls `visit` with the stem number of each content word of `words`. */
-  const forContent = (words: Words, visit: (number: number, form: WordForm) => void) => {
-    for (let k = words.from; k < words.from + words.length; k++) {
-      const form = store.forms[k];
-      if (form && !form.stop) visit(stemNumbers[k] ?? -1, form);
-    }
-  };
   for (const blocks of drafts) {
     const articlePassages: PassageDraft[] = [];
     let position = 0;
@@ -501,19 +487,15 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     touched.length = 0;
     for (const words of passageWords) {
       for (let k = words.from; k < words.from + words.length; k++) {
-        if (store.forms[k]?.stop !== false) continue;
-        const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
+        const form = store.forms[k];
+        if (form?.stop !== false) continue;
+        const number = stemNumbers[k] ?? -1;
+        const slot = sharedSlots[number] ?? -1;
         if (slot < 0) continue;
         if (slotCounts[slot] === 0) touched.push(slot);
         slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
+        if (isName[number] === 1 || (form.capitalised && form.digits)) nameStamps[slot] = stamp;
       }
-    }
-    for (const words of passageWords) {
-      forContent(words, (number, form) => {
-        if (isName[number] !== 1 && !(form.capitalised && form.digits)) return;
-        const slot = sharedSlots[number] ?? -1;
-        if (slot >= 0) nameStamps[slot] = stamp;
-      });
     }
     let size = 0;
     for (const slot of touched) {
