@@ -177,6 +177,10 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
   // Inverted index: feature number → stories posting it, oldest first, each once.
   const index: (number[] | undefined)[] = [];
   const posted: (Set<number> | undefined)[] = [];
+  /** The features each story was posted under, by story id. */
+  const postedUnder: (number[] | undefined)[] = [];
+  /** Features whose list of stories changed since the merge round before: a story joined or left it. */
+  const changedFeatures = new Set<number>();
   const post = (feature: number, id: number) => {
     let present = posted[feature];
     if (!present) {
@@ -185,6 +189,10 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     }
     if (present.has(id)) return;
     present.add(id);
+    changedFeatures.add(feature);
+    const under = postedUnder[id];
+    if (under) under.push(feature);
+    else postedUnder[id] = [feature];
     const list = index[feature];
     if (list) list.push(id);
     else index[feature] = [id];
@@ -319,9 +327,17 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     if (list) list.push(other);
     else partners[id] = [other];
   };
+  /**
+   * The candidates each story was last found, by id. They are found again only when something they
+   * depend on changed: the story itself, one of them (neighbours' stories are among them), or the list of
+   * stories under one of its heaviest features. Otherwise the search would give the same stories again.
+   */
+  const candidateIds: (number[] | undefined)[] = [];
+  let changedStories = new Set<number>();
   const forget = (id: number) => {
     features.delete(id);
     nearby.delete(id);
+    candidateIds[id] = undefined;
     values[id] = undefined;
     for (const other of partners[id] ?? []) if (other < id) values[other]?.delete(id);
     partners[id] = undefined;
@@ -337,6 +353,8 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       posted[feature] = new Set(alive);
     }
     const pairs: { value: number; a: Working; b: Working }[] = [];
+    const stale = (ids: readonly number[], top: readonly number[]) =>
+      ids.some((id) => changedStories.has(id)) || top.some((feature) => changedFeatures.has(feature));
     for (const a of clusters) {
       if (!a.alive) continue;
       let top = features.get(a.id);
@@ -349,7 +367,14 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
         near = nearOf(a.members);
         nearby.set(a.id, near);
       }
-      for (const b of candidatesOf(top, near, a.id)) {
+      let ids = candidateIds[a.id];
+      if (!ids || stale(ids, top)) {
+        ids = candidatesOf(top, near, a.id).map((b) => b.id);
+        candidateIds[a.id] = ids;
+      }
+      for (const id of ids) {
+        const b = clusters[id];
+        if (!b) continue;
         const [first, second] = a.id < b.id ? [a, b] : [b, a];
         let row = values[first.id];
         if (!row) {
@@ -372,6 +397,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     // can take in several others in one round without the merge drifting from average-link.
     pairs.sort((x, y) => y.value - x.value || x.a.id - y.a.id || x.b.id - y.b.id);
     const touched = new Set<number>();
+    changedFeatures.clear();
     for (const { a, b } of pairs) {
       if (!a.alive || !b.alive) continue;
       if (
@@ -388,10 +414,12 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       }
       b.alive = false;
       aliveIds[b.id] = 0;
+      for (const feature of postedUnder[b.id] ?? []) changedFeatures.add(feature);
       forget(a.id);
       forget(b.id);
       for (const feature of a.centroid.top(INDEXED_FEATURES)) post(feature, a.id);
     }
+    changedStories = touched;
   }
 
   for (const passage of ordered) if (passage.signpost) seed(passage, false, MERGE_SIMILARITY);
