@@ -70,7 +70,7 @@ class AnalysedSentence implements SentenceInfo {
     const content: string[] = [];
     const names: string[] = [];
     for (let k = this.words.from; k < this.words.from + this.words.length; k++) {
-      const form = store.forms[k];
+      const form = store.form(k);
       if (!form || form.stop) continue;
       content.push(form.stem);
       if (isName[stemNumbers[k] ?? -1] === 1 || (form.capitalised && form.digits)) names.push(form.stem);
@@ -284,25 +284,27 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     sentences: { text: string; listItem: boolean; tokens: Words }[];
   }
   const store = new WordStore(1 << 16);
+  /** Every sentence of every article, in order. */
+  const allSentences: Draft['sentences'] = [];
   const drafts: Draft[][] = perArticle.map(({ article, blocks }) =>
-    blocks.map((block) => ({
-      article,
-      heading: block.heading,
-      sentences: block.pieces.flatMap((piece) =>
-        splitSentences(piece.text).map((text, i) => ({
-          text,
-          listItem: piece.listItem && i === 0,
-          tokens: store.add(text),
-        })),
-      ),
-    })),
+    blocks.map((block) => {
+      const sentences: Draft['sentences'] = [];
+      for (const piece of block.pieces) {
+        splitSentences(piece.text).forEach((text, i) => {
+          const sentence = { text, listItem: piece.listItem && i === 0, tokens: store.add(text) };
+          sentences.push(sentence);
+          allSentences.push(sentence);
+        });
+      }
+      return { article, heading: block.heading, sentences };
+    }),
   );
   const numbering = new StemNumbering();
   const { names, isName } = nameStems(
-    drafts.flat().flatMap((d) => d.sentences.map((s) => s.tokens)),
+    allSentences.map((s) => s.tokens),
     numbering,
   );
-  const cities = learnCities(drafts.flat().flatMap((d) => d.sentences));
+  const cities = learnCities(allSentences);
   const placeFinder = new PlaceFinder(cities);
 
   interface PassageDraft {
@@ -346,7 +348,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         const tokens = draft.tokens;
         let contentWords = 0;
         for (let k = tokens.from; k < tokens.from + tokens.length; k++) {
-          const form = store.forms[k];
+          const form = store.form(k);
           if (!form) continue;
           stemNumbers[k] = numbering.ofWord(form);
           if (!form.stop) contentWords++;
@@ -420,7 +422,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     const keyNumbers = eventKeyNumbers[i] ?? [];
     passage.words.forEach((words, s) => {
       for (let k = words.from; k < words.from + words.length; k++)
-        if (store.forms[k]?.stop === false) count(stemNumbers[k] ?? -1, i, a);
+        if (store.form(k)?.stop === false) count(stemNumbers[k] ?? -1, i, a);
       for (const number of keyNumbers[s] ?? []) count(number, i, -1);
     });
     const heading = headingRanges[i] ?? { from: 0, length: 0 };
@@ -487,7 +489,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     touched.length = 0;
     for (const words of passageWords) {
       for (let k = words.from; k < words.from + words.length; k++) {
-        const form = store.forms[k];
+        const form = store.form(k);
         if (form?.stop !== false) continue;
         const number = stemNumbers[k] ?? -1;
         const slot = sharedSlots[number] ?? -1;

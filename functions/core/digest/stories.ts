@@ -198,8 +198,9 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     else index[feature] = [id];
   };
   /**
-   * The stories sharing most of the given heaviest features (looking at the most recent stories per
-   * feature), plus the stories of neighbouring passages: where a passage's story can be, cheaply.
+   * The ids, ascending, of the stories sharing most of the given heaviest features (looking at the most
+   * recent stories per feature), plus the stories of neighbouring passages: where a passage's story can
+   * be, cheaply.
    * Shared-feature counts live in one array reused (and reset) from call to call, sparing allocations.
    */
   const sharedCounts = new Int32Array(ordered.length + 1);
@@ -210,7 +211,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     features: readonly number[],
     near: Iterable<AnalysedPassage>,
     self: number,
-  ): Working[] => {
+  ): number[] => {
     seen.length = 0;
     for (const feature of features) {
       const list = index[feature];
@@ -258,12 +259,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       for (; at > 0 && (ids[at - 1] ?? 0) > id; at--) ids[at] = ids[at - 1] ?? 0;
       ids[at] = id;
     }
-    const found: Working[] = [];
-    for (const id of ids) {
-      const cluster = clusters[id];
-      if (cluster) found.push(cluster);
-    }
-    return found;
+    return ids;
   };
   const nearOf = (members: readonly AnalysedPassage[]): AnalysedPassage[] => {
     const near: AnalysedPassage[] = [];
@@ -290,8 +286,9 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     const near = neighbours.get(passage) ?? [];
     let best: Working | null = null;
     let bestSimilarity = threshold;
-    for (const cluster of candidatesOf(features, near, -1)) {
-      if (!compatible(passage, cluster)) continue;
+    for (const id of candidatesOf(features, near, -1)) {
+      const cluster = clusters[id];
+      if (!cluster || !compatible(passage, cluster)) continue;
       const value =
         cluster.centroid.similarity(passage.vector) +
         (passage.bestTheme === cluster.theme ? SAME_THEME_BONUS : 0) +
@@ -369,7 +366,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       }
       let ids = candidateIds[a.id];
       if (!ids || stale(ids, top)) {
-        ids = candidatesOf(top, near, a.id).map((b) => b.id);
+        ids = candidatesOf(top, near, a.id);
         candidateIds[a.id] = ids;
       }
       for (const id of ids) {

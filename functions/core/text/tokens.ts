@@ -20,7 +20,12 @@ interface WordInfo extends WordForm {
   /** The `StemNumbering` that last numbered this form, and the number it gave the stem. */
   numbering: number;
   stemNumber: number;
+  /** The form's index in `formsById`; -1 for a form the table had no room to keep. */
+  id: number;
 }
+
+/** Every form the form table keeps, by id: a store keeps ids, not references to forms. */
+const formsById: WordInfo[] = [];
 
 /** One word of a text. Word forms are shared between tokens: a corpus has far fewer forms than words. */
 export class Token {
@@ -112,44 +117,64 @@ export class StemNumbering {
 }
 
 /**
- * The words of many texts in a few large arrays, not an object per word: word `k`'s shared form, its
- * start at `bounds[2k]` and the offset just after it at `bounds[2k + 1]`. Large arrays live outside the
- * young generation, so keeping every word of a corpus costs the garbage collector little.
+ * The words of many texts in a few typed arrays, not an object per word: word `k`'s form id at `ids[k]`,
+ * its start at `bounds[2k]` and the offset just after it at `bounds[2k + 1]`. Typed arrays hold no
+ * references, so keeping every word of a corpus costs the garbage collector nothing.
  */
 export class WordStore {
-  public readonly forms: WordInfo[] = [];
+  private ids: Int32Array;
+  /** Forms the table had no room to keep, at `-1 - id`. */
+  private readonly unkept: WordInfo[] = [];
+  private count = 0;
   public bounds: Int32Array;
 
   public constructor(capacity = 64) {
-    this.bounds = new Int32Array(2 * capacity);
+    const size = Math.max(8, capacity);
+    this.ids = new Int32Array(size);
+    this.bounds = new Int32Array(2 * size);
   }
 
   public get size(): number {
-    return this.forms.length;
+    return this.count;
+  }
+
+  /** The form of word `k` of the store. */
+  public form(k: number): WordInfo | undefined {
+    if (k < 0 || k >= this.count) return undefined;
+    const id = this.ids[k] ?? 0;
+    return id >= 0 ? formsById[id] : this.unkept[-1 - id];
   }
 
   /** Adds the words of `text`; returns them. */
   public add(text: string): Words {
-    const from = this.forms.length;
+    const from = this.count;
     scan(text, this);
-    return new Words(this, from, this.forms.length - from);
+    return new Words(this, from, this.count - from);
   }
 
   public push(info: WordInfo, start: number, end: number): void {
-    const at = 2 * this.forms.length;
-    if (at + 2 > this.bounds.length) {
-      const grown = new Int32Array(this.bounds.length * 2);
-      grown.set(this.bounds);
-      this.bounds = grown;
+    const k = this.count;
+    if (k === this.ids.length) {
+      const ids = new Int32Array(this.ids.length * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const bounds = new Int32Array(this.bounds.length * 2);
+      bounds.set(this.bounds);
+      this.bounds = bounds;
     }
-    this.bounds[at] = start;
-    this.bounds[at + 1] = end;
-    this.forms.push(info);
+    this.bounds[2 * k] = start;
+    this.bounds[2 * k + 1] = end;
+    if (info.id >= 0) this.ids[k] = info.id;
+    else {
+      this.ids[k] = -1 - this.unkept.length;
+      this.unkept.push(info);
+    }
+    this.count = k + 1;
   }
 
   /** The number `numbering` gives the stem of word `k` of the store. */
   public stemNumber(k: number, numbering: StemNumbering): number {
-    const info = this.forms[k];
+    const info = this.form(k);
     return info ? numbering.ofWord(info) : -1;
   }
 }
@@ -176,7 +201,7 @@ export class Words {
 
   /** The form of word `i` (undefined outside the text). */
   public form(i: number): WordForm | undefined {
-    return i >= 0 && i < this.length ? this.store.forms[this.from + i] : undefined;
+    return i >= 0 && i < this.length ? this.store.form(this.from + i) : undefined;
   }
 
   /** Offset of word `i` in the text (-1 outside it). */
@@ -287,6 +312,10 @@ class FormTable {
     const written = text.slice(start, end);
     const info = formOf(written, initialism);
     if (this.count < MAX_FORMS) {
+      if (info) {
+        info.id = formsById.length;
+        formsById.push(info);
+      }
       this.written[slot] = written;
       this.initialisms[slot] = flag;
       this.infos[slot] = info;
@@ -350,6 +379,7 @@ function formOf(written: string, initialism: boolean): WordInfo | null {
     digits: /\d/.test(stemmed),
     numbering: 0,
     stemNumber: -1,
+    id: -1,
     capitalised:
       (first >= 65 && first <= 90) ||
       (first >= 48 && first <= 57) ||
@@ -370,7 +400,7 @@ export function tokenise(text: string): Token[] {
   const words = tokeniseWords(text);
   const tokens: Token[] = [];
   for (let i = 0; i < words.length; i++) {
-    const info = words.store.forms[i];
+    const info = words.store.form(i);
     if (info) tokens.push(new Token(info, words.start(i), words.end(i)));
   }
   return tokens;
