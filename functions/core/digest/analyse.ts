@@ -387,11 +387,20 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   // per passage (and article) by remembering the last passage (article) that counted it.
   const articleIndex = new Map(sorted.map((a, i) => [a.id, i]));
   const headingWordList: number[] = [];
+  /** Stem numbers of each heading's words: passages of one section share its heading. */
+  const headingStems = new Map<string, number[]>();
   const headingRanges = flat.map((p) => {
-    const words = tokeniseWords(p.heading ?? '');
+    const heading = p.heading ?? '';
+    let stems = headingStems.get(heading);
+    if (!stems) {
+      const words = tokeniseWords(heading);
+      stems = [];
+      for (let i = 0; i < words.length; i++) stems.push(words.stemNumber(i, numbering));
+      headingStems.set(heading, stems);
+    }
     const from = headingWordList.length;
-    for (let i = 0; i < words.length; i++) headingWordList.push(words.stemNumber(i, numbering));
-    return { from, length: words.length };
+    for (const number of stems) headingWordList.push(number);
+    return { from, length: stems.length };
   });
   const headingWords = Int32Array.from(headingWordList);
   const eventKeyNumbers = flat.map((p) =>

@@ -145,6 +145,12 @@ export class WordStore {
     return id >= 0 ? formsById[id] : this.unkept[-1 - id];
   }
 
+  /** Forgets every word, keeping the storage. */
+  public clear(): void {
+    this.count = 0;
+    this.unkept.length = 0;
+  }
+
   /** Adds the words of `text`; returns them. */
   public add(text: string): Words {
     const from = this.count;
@@ -397,7 +403,8 @@ function isApostrophe(code: number): boolean {
  * initialisms ("U.S.", "a.m."). A hand-written scanner: this runs over every word of every article.
  */
 export function tokenise(text: string): Token[] {
-  const words = tokeniseWords(text);
+  scratch.clear();
+  const words = scratch.add(text);
   const tokens: Token[] = [];
   for (let i = 0; i < words.length; i++) {
     const info = words.store.form(i);
@@ -405,6 +412,9 @@ export function tokenise(text: string): Token[] {
   }
   return tokens;
 }
+
+/** The store `tokenise` works in: its tokens keep what they need, so one store serves every call. */
+const scratch = new WordStore(256);
 
 /** `tokenise` without an object per word. */
 export function tokeniseWords(text: string): Words {
