@@ -43,6 +43,8 @@ interface Working extends StoryCluster {
   theme: string | null;
   keyCounts: Map<string, number>;
   keyedMembers: number;
+  /** The stems of the place of each core key ("da nang@2017" → ["da", "nang"]). */
+  corePlaces: string[][];
   alive: boolean;
 }
 
@@ -57,6 +59,7 @@ function newCluster(id: number, table: FeatureTable): Working {
     theme: null,
     keyCounts: new Map(),
     keyedMembers: 0,
+    corePlaces: [],
     contextCore: new Set(),
     contextCounts: new Map(),
     contextMembers: 0,
@@ -71,16 +74,26 @@ function addMember(cluster: Working, passage: AnalysedPassage): void {
     cluster.themeTotals.set(theme, (cluster.themeTotals.get(theme) ?? 0) + (passage.themeScores[theme] ?? 0));
   }
   let best: string | null = null;
-  for (const [theme, total] of cluster.themeTotals) {
-    if (best === null || total > (cluster.themeTotals.get(best) ?? 0)) best = theme;
-  }
+  let bestTotal = 0;
+  cluster.themeTotals.forEach((total, theme) => {
+    if (best === null || total > bestTotal) {
+      best = theme;
+      bestTotal = total;
+    }
+  });
   cluster.theme = best;
   if (passage.eventKeys.size > 0) {
     cluster.keyedMembers++;
     for (const key of passage.eventKeys) cluster.keyCounts.set(key, (cluster.keyCounts.get(key) ?? 0) + 1);
+    // Keys most keyed members share (all of them while there is one): a stray mention does not count.
+    cluster.coreKeys = majority(cluster.keyCounts, cluster.keyedMembers);
+    cluster.corePlaces = [...cluster.coreKeys].map((key) =>
+      key
+        .slice(0, key.lastIndexOf('@'))
+        .split(' ')
+        .map((word) => stem(word)),
+    );
   }
-  // Keys most keyed members share (all of them while there is one): a stray mention does not count.
-  cluster.coreKeys = majority(cluster.keyCounts, cluster.keyedMembers);
   if (passage.contextKeys.size > 0) {
     cluster.contextMembers++;
     for (const key of passage.contextKeys)
@@ -119,10 +132,7 @@ function compatible(passage: AnalysedPassage, cluster: Working): boolean {
     for (const sentence of passage.sentences) for (const word of sentence.content) words.add(word);
     wordsOfPassage.set(passage, words);
   }
-  for (const key of cluster.coreKeys) {
-    const place = key.slice(0, key.lastIndexOf('@'));
-    if (place.split(' ').every((word) => words.has(stem(word)))) return true;
-  }
+  for (const place of cluster.corePlaces) if (place.every((word) => words.has(word))) return true;
   return false;
 }
 
