@@ -8,6 +8,7 @@ import type { ArticleFile } from '../functions/core/content/article.ts';
 import type { ContentConfig } from '../functions/core/content/config.ts';
 import { splitSentences } from '../functions/core/text/sentences.ts';
 import { esbuildOptions, PROJECT_ROOT } from '../infra/bundling.ts';
+import { FUNCTIONS } from '../infra/functions.ts';
 import { type DigestBuildTime, loadContentConfig, timeDigestBuild } from './digest-workload.ts';
 
 /**
@@ -169,13 +170,15 @@ export async function generateCorpus(
   return { files, bytes };
 }
 
-/** The workload bundled as build-issue is (infra/bundling.ts), run in a fresh process per corpus. */
-async function timeAsDeployed(corpus: GeneratedCorpus, count: number): Promise<DigestBuildTime> {
-  const corpusDir = path.join(OUT_DIR, `corpus-${count}`);
-  await rm(corpusDir, { recursive: true, force: true });
-  await mkdir(corpusDir, { recursive: true });
-  await Promise.all(corpus.files.map((file) => writeFile(path.join(corpusDir, file.name), file.bytes)));
-  const { stdout } = await run(process.execPath, [WORKLOAD_BUNDLE, contentDir, corpusDir, '4'], {
+/** The Node.js flags build-issue runs with on Lambda (infra/functions.ts). */
+const LAMBDA_NODE_FLAGS = [...(FUNCTIONS.buildIssue.nodeOptions ?? [])];
+
+/**
+ * The workload bundled as build-issue is (infra/bundling.ts), run in a fresh process per corpus, with the
+ * given Node.js flags.
+ */
+async function timeBundled(corpusDir: string, flags: readonly string[]): Promise<DigestBuildTime> {
+  const { stdout } = await run(process.execPath, [...flags, WORKLOAD_BUNDLE, contentDir, corpusDir, '4'], {
     maxBuffer: 1 << 20,
   });
   return JSON.parse(stdout) as DigestBuildTime;
@@ -183,12 +186,18 @@ async function timeAsDeployed(corpus: GeneratedCorpus, count: number): Promise<D
 
 async function measure(count: number, config: ContentConfig) {
   const corpus = await generateCorpus(count);
-  const deployed = await timeAsDeployed(corpus, count);
+  const corpusDir = path.join(OUT_DIR, `corpus-${count}`);
+  await rm(corpusDir, { recursive: true, force: true });
+  await mkdir(corpusDir, { recursive: true });
+  await Promise.all(corpus.files.map((file) => writeFile(path.join(corpusDir, file.name), file.bytes)));
+  const deployed = await timeBundled(corpusDir, LAMBDA_NODE_FLAGS);
+  const defaultFlags = await timeBundled(corpusDir, []);
   const underTsx = timeDigestBuild(corpus.files, config, 3);
   return {
     articles: deployed.articles,
     megabytes: +(corpus.bytes / 1e6).toFixed(2),
     allDigestsMs: deployed.allDigestsMs,
+    withoutLambdaFlagsMs: defaultFlags.allDigestsMs,
     underTsxMs: underTsx.allDigestsMs,
     digests: config.digests.length,
     storiesAcrossDigests: deployed.storiesAcrossDigests,
@@ -209,6 +218,8 @@ export default async function digestBench(): Promise<Record<string, unknown>> {
     target: '1,000 articles < 2,000 ms; 10× the articles ≤ ~12× the time',
     measured:
       'allDigestsMs: best of 4 runs of the digest engine bundled as build-issue is deployed (esbuild, ' +
-      'minified), in a fresh node process; underTsxMs: the same build in the bench process, through tsx',
+      `minified), in a fresh node process with build-issue's Node flags (${LAMBDA_NODE_FLAGS.join(' ')}); ` +
+      'withoutLambdaFlagsMs: the same with default flags; underTsxMs: the same build in the bench process, ' +
+      'through tsx',
   };
 }

@@ -12,6 +12,13 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   /** Whether the function renders MJML/Handlebars templates and needs `templates/` in its package. */
   copyTemplates: boolean;
+  /** Node.js flags beyond `--enable-source-maps`, given through NODE_OPTIONS. */
+  nodeOptions?: readonly string[];
+}
+
+/** NODE_OPTIONS of a function: source maps for stack traces, then its own flags. */
+export function nodeOptionsOf(spec: FunctionSpec): string {
+  return ['--enable-source-maps', ...(spec.nodeOptions ?? [])].join(' ');
 }
 
 export type FunctionName = 'httpApi' | 'buildIssue' | 'sendBatch' | 'sesEvents';
@@ -32,9 +39,14 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/build-issue.ts',
     serviceName: 'build-issue',
     description: 'Builds an issue once (schedule or operator), stores it and enqueues recipient batches',
-    memorySize: 1024,
+    // The digest build is CPU-bound and Lambda gives one full vCPU at 1,769 MB: twice the CPU of 1,024 MB
+    // for about the same GB-seconds, as the build takes about half as long.
+    memorySize: 1769,
     timeoutSeconds: 300,
     copyTemplates: true,
+    // A larger young generation: the analysis keeps most of what it allocates, and with 32 MB semi-spaces
+    // the 1,000-article build spends less time copying survivors (npm run bench -- digest compares).
+    nodeOptions: ['--max-semi-space-size=32'],
   },
   sendBatch: {
     entry: 'functions/handlers/send-batch.ts',

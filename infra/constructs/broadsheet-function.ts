@@ -9,7 +9,7 @@ import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { lambdaBundling, PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA, TEMPLATES_SOURCE_DIR } from '../bundling.ts';
-import type { FunctionSpec } from '../functions.ts';
+import { type FunctionSpec, nodeOptionsOf } from '../functions.ts';
 
 export const METRICS_NAMESPACE = 'Broadsheet';
 export const LOG_RETENTION = RetentionDays.ONE_MONTH;
@@ -73,7 +73,7 @@ export class BroadsheetFunction extends Construct {
         LOG_LEVEL: props.logLevel,
         POWERTOOLS_SERVICE_NAME: spec.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: nodeOptionsOf(spec),
         ...(spec.copyTemplates ? { TEMPLATES_DIR: TEMPLATES_DIR_ON_LAMBDA } : {}),
         ...props.environment,
       },

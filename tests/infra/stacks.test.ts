@@ -7,7 +7,7 @@ import * as z from 'zod';
 import { TABLES } from '../../functions/adapters/dynamodb-tables.ts';
 import { envSchema } from '../../functions/config.ts';
 import { PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA } from '../../infra/bundling.ts';
-import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.ts';
+import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, nodeOptionsOf } from '../../infra/functions.ts';
 import { toEventBridgeCron } from '../../infra/schedule-expression.ts';
 import {
   OPERATOR_ROUTES,
@@ -352,7 +352,7 @@ describe('functions', () => {
     expect(props.Timeout).toBe(FUNCTIONS[name].timeoutSeconds);
     expect(props.Environment.Variables).toMatchObject({
       BROADSHEET_STAGE: 'aws',
-      NODE_OPTIONS: '--enable-source-maps',
+      NODE_OPTIONS: nodeOptionsOf(FUNCTIONS[name]),
       POWERTOOLS_SERVICE_NAME: FUNCTIONS[name].serviceName,
       POWERTOOLS_METRICS_NAMESPACE: 'Broadsheet',
     });
@@ -362,6 +362,15 @@ describe('functions', () => {
     expect(resourcesOf(s.statelessTemplate, 'AWS::Logs::LogGroup').map(([id]) => id)).toContain(
       props.LoggingConfig.LogGroup.Ref,
     );
+  });
+
+  it('gives build-issue a full vCPU and a larger young generation; the others only source maps', () => {
+    expect(functions.buildIssue.props.MemorySize).toBe(1769);
+    expect(functions.buildIssue.props.Environment.Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps --max-semi-space-size=32',
+    );
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'buildIssue'))
+      expect(functions[name].props.Environment.Variables.NODE_OPTIONS, name).toBe('--enable-source-maps');
   });
 
   it('points TEMPLATES_DIR at the copied templates in the functions that render, and only there', () => {
