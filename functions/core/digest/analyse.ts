@@ -34,6 +34,8 @@ interface SentenceContext {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const CONTENT_WORD = 1;
+const NAME_WORD = 2;
 
 /**
  * A sentence whose content words and names are listed when first asked for: most sentences of a large
@@ -319,6 +321,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const passagesByArticle: PassageDraft[][] = [];
   /** The stem number of every word of the store. */
   const stemNumbers = new Int32Array(store.size);
+  /** Of every word of the store: CONTENT_WORD when it is no stopword, plus NAME_WORD when it names. */
+  const wordKinds = new Uint8Array(store.size);
   const sentenceContext: SentenceContext = { store, stemNumbers, isName };
   for (const blocks of drafts) {
     const articlePassages: PassageDraft[] = [];
@@ -350,8 +354,14 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
         for (let k = tokens.from; k < tokens.from + tokens.length; k++) {
           const form = store.form(k);
           if (!form) continue;
-          stemNumbers[k] = numbering.ofWord(form);
-          if (!form.stop) contentWords++;
+          const number = numbering.ofWord(form);
+          stemNumbers[k] = number;
+          if (form.stop) continue;
+          contentWords++;
+          wordKinds[k] =
+            isName[number] === 1 || (form.capitalised && form.digits)
+              ? CONTENT_WORD | NAME_WORD
+              : CONTENT_WORD;
         }
         const info = new AnalysedSentence(
           draft.text,
@@ -404,7 +414,9 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   });
   const headingWords = Int32Array.from(headingWordList);
   const eventKeyNumbers = flat.map((p) =>
-    p.sentences.map((sentence) => sentence.eventKeys.map((key) => numbering.of(`@${key}`))),
+    p.sentences.map((sentence) =>
+      sentence.eventKeys.length === 0 ? NONE : sentence.eventKeys.map((key) => numbering.of(`@${key}`)),
+    ),
   );
   const stopStem = new Uint8Array(numbering.size);
   for (const number of headingWords) if (STOPWORDS.has(numbering.names[number] ?? '')) stopStem[number] = 1;
@@ -415,7 +427,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   const lastArticle = new Int32Array(featureCount).fill(-1);
   /** Features in the order they were first counted. */
   const counted: number[] = [];
-  const count = (feature: number, passageIndex: number, articleIndex: number) => {
+  const count = (feature: number, passageIndex: number, articleIndex: number): void => {
     if (lastPassage[feature] !== passageIndex) {
       if (lastPassage[feature] === -1) counted.push(feature);
       lastPassage[feature] = passageIndex;
@@ -426,20 +438,24 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       articleDfs[feature] = (articleDfs[feature] ?? 0) + 1;
     }
   };
-  flat.forEach((passage, i) => {
+  for (let i = 0; i < flat.length; i++) {
+    const passage = flat[i];
+    if (!passage) continue;
     const a = articleIndex.get(passage.article.id) ?? -1;
     const keyNumbers = eventKeyNumbers[i] ?? [];
-    passage.words.forEach((words, s) => {
+    for (let s = 0; s < passage.words.length; s++) {
+      const words = passage.words[s];
+      if (!words) continue;
       for (let k = words.from; k < words.from + words.length; k++)
-        if (store.form(k)?.stop === false) count(stemNumbers[k] ?? -1, i, a);
-      for (const number of keyNumbers[s] ?? []) count(number, i, -1);
-    });
+        if (wordKinds[k] !== 0) count(stemNumbers[k] ?? -1, i, a);
+      for (const number of keyNumbers[s] ?? NONE) count(number, i, -1);
+    }
     const heading = headingRanges[i] ?? { from: 0, length: 0 };
     for (let k = heading.from; k < heading.from + heading.length; k++) {
       const number = headingWords[k] ?? -1;
       if (stopStem[number] !== 1) count(number, i, -1);
     }
-  });
+  }
   const df = new Map<string, number>();
   // Words one article alone uses say how it is written, not what it is about: they cannot tie two
   // sources to one story, so they stay out of the vectors (unless there is only one article).
@@ -498,14 +514,13 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     touched.length = 0;
     for (const words of passageWords) {
       for (let k = words.from; k < words.from + words.length; k++) {
-        const form = store.form(k);
-        if (form?.stop !== false) continue;
-        const number = stemNumbers[k] ?? -1;
-        const slot = sharedSlots[number] ?? -1;
+        const kind = wordKinds[k] ?? 0;
+        if (kind === 0) continue;
+        const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
         if (slot < 0) continue;
         if (slotCounts[slot] === 0) touched.push(slot);
         slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
-        if (isName[number] === 1 || (form.capitalised && form.digits)) nameStamps[slot] = stamp;
+        if ((kind & NAME_WORD) !== 0) nameStamps[slot] = stamp;
       }
     }
     let size = 0;
