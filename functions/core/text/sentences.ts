@@ -306,3 +306,12 @@ export function splitSentences(text: string): string[] {
   if (rest !== '') sentences.push(rest);
   return sentences;
 }
+
+/** Every candidate boundary of `text` as [terminator start, next sentence start, first character]. */
+export function boundaryCandidates(text: string): [number, number, string][] {
+  const found: [number, number, string][] = [];
+  const boundary = new BoundaryScanner(text);
+  for (let from = 0; boundary.find(from); from = boundary.nextStart)
+    found.push([boundary.at, boundary.nextStart, boundary.first]);
+  return found;
+}
