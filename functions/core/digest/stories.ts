@@ -1,6 +1,5 @@
 import { stem } from '../text/tokens.ts';
 import type { AnalysedPassage } from './analyse.ts';
-import { insertAt } from './order.ts';
 import { Centroid, type FeatureTable, topFeatures } from './vectors.ts';
 
 /** A group of passages, from one or more articles, that tell the same story. */
@@ -105,7 +104,9 @@ function addMember(cluster: Working, passage: AnalysedPassage): void {
 function majority(counts: ReadonlyMap<string, number>, of: number): Set<string> {
   const needed = of === 1 ? 1 : Math.floor(of / 2) + 1;
   const keys = new Set<string>();
-  for (const [key, n] of counts) if (n >= needed) keys.add(key);
+  counts.forEach((n, key) => {
+    if (n >= needed) keys.add(key);
+  });
   return keys;
 }
 
@@ -217,6 +218,8 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
   /** 1 for each story still standing, by id: what `alive` says, without visiting the story. */
   const aliveIds = new Uint8Array(ordered.length + 1);
   const seen: number[] = [];
+  const topIds = new Int32Array(MAX_CANDIDATES);
+  const topCounts = new Int32Array(MAX_CANDIDATES);
   const candidatesOf = (
     features: readonly number[],
     near: Iterable<AnalysedPassage>,
@@ -235,29 +238,33 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
         taken++;
       }
     }
-    // The MAX_CANDIDATES sharing the most features (ties: oldest story), kept sorted as they come.
-    const ids: number[] = [];
-    const counts: number[] = [];
+    // The MAX_CANDIDATES sharing the most features (ties: oldest story), kept sorted as they come in
+    // two scratch arrays; `kept` of them are in use.
+    let kept = 0;
     for (const id of seen) {
       const count = sharedCounts[id] ?? 0;
       sharedCounts[id] = 0;
       if (count < MIN_SHARED_FEATURES) continue;
-      if (ids.length === MAX_CANDIDATES) {
-        const lastCount = counts[MAX_CANDIDATES - 1] ?? 0;
-        const lastId = ids[MAX_CANDIDATES - 1] ?? 0;
+      if (kept === MAX_CANDIDATES) {
+        const lastCount = topCounts[MAX_CANDIDATES - 1] ?? 0;
+        const lastId = topIds[MAX_CANDIDATES - 1] ?? 0;
         if (count < lastCount || (count === lastCount && id > lastId)) continue;
-        ids.pop();
-        counts.pop();
+        kept--;
       }
-      let at = ids.length;
+      let at = kept;
       while (at > 0) {
-        const before = counts[at - 1] ?? 0;
-        if (before > count || (before === count && (ids[at - 1] ?? 0) < id)) break;
+        const before = topCounts[at - 1] ?? 0;
+        if (before > count || (before === count && (topIds[at - 1] ?? 0) < id)) break;
+        topIds[at] = topIds[at - 1] ?? 0;
+        topCounts[at] = before;
         at--;
       }
-      insertAt(ids, at, id);
-      insertAt(counts, at, count);
+      topIds[at] = id;
+      topCounts[at] = count;
+      kept++;
     }
+    const ids: number[] = [];
+    for (let i = 0; i < kept; i++) ids.push(topIds[i] ?? 0);
     for (const passage of near) {
       const id = clusterOf.get(passage);
       if (id !== undefined && id !== self && clusters[id]?.alive && !ids.includes(id)) ids.push(id);
