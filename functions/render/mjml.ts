@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
+import type mjml from 'mjml';
 import { RenderError } from '../core/render/errors.ts';
 import type { TemplateSet } from './template-set.ts';
 
@@ -10,6 +10,15 @@ interface CompiledSet {
 }
 
 const compiledSets = new WeakMap<TemplateSet, CompiledSet>();
+
+type Mjml2Html = typeof mjml;
+let loadedMjml: Promise<Mjml2Html> | undefined;
+
+/** MJML (4 MB) loads on the first render, not at cold start: listing issues renders nothing. */
+function mjml2html(): Promise<Mjml2Html> {
+  loadedMjml ??= import('mjml').then((module) => module.default);
+  return loadedMjml;
+}
 
 function compiledSet(templates: TemplateSet): CompiledSet {
   let compiled = compiledSets.get(templates);
@@ -46,10 +55,11 @@ export function fillLayout(templates: TemplateSet, layout: string, view: object)
  * MJML to HTML with strict validation (a template mistake fails loudly), no web fonts (no external
  * CSS), no comments, and whitespace between lines squeezed (HTML treats a newline as a space).
  */
-export async function mjmlToHtml(mjml: string, where: string): Promise<string> {
+export async function mjmlToHtml(source: string, where: string): Promise<string> {
   let html: string;
   try {
-    const result = await mjml2html(mjml, {
+    const toHtml = await mjml2html();
+    const result = await toHtml(source, {
       validationLevel: 'strict',
       fonts: {},
       keepComments: false,
