@@ -105,6 +105,8 @@ interface ServiceFailure {
   name?: string;
   message?: string;
   code?: string;
+  /** The system call a network error came from (`connect`, `read`, `write`…). */
+  syscall?: string;
   $fault?: string;
   $metadata?: { httpStatusCode?: number };
 }
@@ -120,10 +122,12 @@ function failureFields(cause: unknown): ServiceFailure {
   const name = text('name');
   const message = text('message');
   const code = text('code');
+  const syscall = text('syscall');
   const fault = text('$fault');
   if (name !== undefined) fields.name = name;
   if (message !== undefined) fields.message = message;
   if (code !== undefined) fields.code = code;
+  if (syscall !== undefined) fields.syscall = syscall;
   if (fault !== undefined) fields.$fault = fault;
   const metadata = read('$metadata');
   if (typeof metadata === 'object' && metadata !== null) {
@@ -133,22 +137,44 @@ function failureFields(cause: unknown): ServiceFailure {
   return fields;
 }
 
-const NETWORK_CODES = new Set([
-  'ECONNRESET',
+/** The request never reached SES: no connection, no such host, no route. */
+const NOT_CONNECTED_CODES = new Set([
   'ECONNREFUSED',
-  'ETIMEDOUT',
-  'EPIPE',
   'ENOTFOUND',
   'EAI_AGAIN',
   'ENETUNREACH',
   'EHOSTUNREACH',
-  'ECONNABORTED',
 ]);
+/**
+ * The connection broke under the request: in practice a kept-alive connection the server had
+ * closed as idle, reused before the client saw it close, so SES never read the request.
+ */
+const BROKEN_CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE']);
 const RECIPIENT_PROBLEM = /recipient|destination|address|mailbox|domain|to:|illegal/i;
+/** The SDK's own connection timeout (`connectionTimeout`): the request was never written. */
+const NOT_CONNECTED_IN_TIME = /did not establish a connection/i;
+
+/**
+ * A failure below HTTP (no answer from SES at all), or `null` when SES answered. Only the client
+ * giving up on a request that was out (its request or socket timeout) or an aborted request leaves
+ * open whether SES took the message: `indeterminate`. The SDK renames ECONNRESET, EPIPE and
+ * ETIMEDOUT socket errors to `TimeoutError` and keeps the `code`, so the code is read first.
+ */
+function transportFailure(failure: ServiceFailure): SendFailureKind | null {
+  const { code, name, syscall, message = '' } = failure;
+  if (failure.$metadata?.httpStatusCode !== undefined || failure.$fault !== undefined) return null;
+  if (code !== undefined && NOT_CONNECTED_CODES.has(code)) return 'transient';
+  if (syscall === 'connect' || NOT_CONNECTED_IN_TIME.test(message)) return 'transient';
+  if (code !== undefined && BROKEN_CONNECTION_CODES.has(code)) return 'transient';
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT' || name === 'TimeoutError') return 'indeterminate';
+  return null;
+}
 
 /** How the sender must react to an SES failure (see SendFailureKind). */
 export function classifySesFailure(cause: unknown): SendFailureKind {
   const failure = failureFields(cause);
+  const transport = transportFailure(failure);
+  if (transport !== null) return transport;
   const name = failure.name ?? '';
   const message = failure.message ?? '';
   const status = failure.$metadata?.httpStatusCode;
@@ -175,18 +201,17 @@ export function classifySesFailure(cause: unknown): SendFailureKind {
       return 'account';
     case 'BadRequestException':
       return RECIPIENT_PROBLEM.test(message) ? 'rejected' : 'account';
+    // SES answered that it failed or timed out on its side: it did not take the message.
     case 'InternalServiceErrorException':
     case 'InternalFailure':
     case 'ServiceUnavailable':
     case 'ServiceUnavailableException':
-    case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
       return 'transient';
   }
   if (status === 429) return 'throttled';
   if (failure.$fault === 'server' || (status !== undefined && status >= 500)) return 'transient';
-  if (failure.code !== undefined && NETWORK_CODES.has(failure.code)) return 'transient';
   if (status === undefined && failure.$fault === undefined) return 'transient';
   return 'account';
 }

@@ -33,10 +33,14 @@ export interface OutgoingEmail {
 
 /**
  * Why a send failed, as the sender must act on it:
- * throttled/transient → retry with backoff; rejected → record for that recipient, never retry;
+ * throttled/transient → retry with backoff (SES answered that it did not take the message, or the
+ * request never reached it);
+ * indeterminate → no answer while the request was out (client timeout, aborted request): SES may
+ * have taken it, so a sender that must not send twice does not retry;
+ * rejected → record for that recipient, never retry;
  * account → stop the whole issue and tell the operator.
  */
-export type SendFailureKind = 'throttled' | 'transient' | 'rejected' | 'account';
+export type SendFailureKind = 'throttled' | 'transient' | 'indeterminate' | 'rejected' | 'account';
 
 export class SendError extends BroadsheetError {
   public readonly kind: SendFailureKind;

@@ -100,8 +100,37 @@ describe('SesMailer against the SES v2 emulator', () => {
     expect((await failureOf(new SesMailer(throttled).send(EMAIL))).kind).toBe('throttled');
   });
 
-  it('classifies a hung endpoint and a refused connection as transient', async () => {
-    expect((await failureOf(new SesMailer(client(silentUrl, 300)).send(EMAIL))).kind).toBe('transient');
+  it('classifies a kept-alive connection closed under the next request (SES never read it) as transient', async () => {
+    // Answers the first request on a connection; closes the connection when the next one arrives on
+    // it, as a server does that dropped the idle connection just as the client reused it.
+    const answer = JSON.stringify({ MessageId: 'first' });
+    const closing = createServer((socket) => {
+      let requests = 0;
+      socket.on('data', () => {
+        if (requests++ === 0)
+          socket.write(
+            `HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: ${answer.length}\r\n\r\n${answer}`,
+          );
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => closing.listen(0, '127.0.0.1', resolve));
+    const address = closing.address();
+    const ses = client(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    try {
+      const mailer = new SesMailer(ses);
+      expect(await mailer.send(EMAIL)).toEqual({ messageId: 'first' });
+      const failure = await failureOf(mailer.send(EMAIL));
+      expect(failure.message).toMatch(/ECONNRESET|socket hang up|EPIPE/);
+      expect(failure.kind).toBe('transient');
+    } finally {
+      ses.destroy();
+      closing.close();
+    }
+  });
+
+  it('classifies a hung endpoint as indeterminate (SES may have taken the mail) and a refused connection as transient', async () => {
+    expect((await failureOf(new SesMailer(client(silentUrl, 300)).send(EMAIL))).kind).toBe('indeterminate');
     expect((await failureOf(new SesMailer(client('http://127.0.0.1:9')).send(EMAIL))).kind).toBe('transient');
   });
 });

@@ -258,6 +258,71 @@ describe('delivering one queue message', () => {
     expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 2, unknown: 1 });
   });
 
+  it('a send SES never answered (it may have taken the mail) is recorded unknown at once, counted, and never sent again', async () => {
+    const w = world({
+      subscribers: 3,
+      script: async (email) => {
+        if (email.to === 'reader1@example.com')
+          throw new SendError('indeterminate', 'SES SendEmail failed: TimeoutError: requestTimeout exceeded');
+        return { messageId: '' };
+      },
+    });
+    const result = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(result).toMatchObject({
+      kind: 'done',
+      counted: true,
+      tally: { sent: 2, unknown: 1, unknownKeys: ['s:sub1'] },
+    });
+    expect(w.ledger.statuses(ISSUE)).toEqual({ 's:sub0': 'sent', 's:sub1': 'unknown', 's:sub2': 'sent' });
+    expect(w.warnings.some((m) => m.includes('no answer from SES'))).toBe(true);
+    expect(w.metrics.take().totals).toMatchObject({ EmailsSent: 2, SendUnknown: 1 });
+    const issue = await w.issues.get(ISSUE);
+    expect(issue?.status).toBe('sent');
+    expect(issue?.counts).toMatchObject({ recipients: 3, sent: 2, unknown: 1, batchesDone: 1 });
+
+    // Delivered again (a redelivery, a re-triggered issue): reader1's unanswered send is not made again.
+    w.advance(STALE_MS);
+    await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(w.mailer.calls).toBe(3);
+    expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 2, unknown: 1 });
+  });
+
+  it('a send that got no answer after its claim went stale stays unknown, counted once', async () => {
+    const w = world({
+      subscribers: 1,
+      script: async () => {
+        // SES is slow; meanwhile the claim is judged stale by a redelivery of the same message.
+        w.advance(STALE_MS);
+        await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+        throw new SendError('indeterminate', 'SES SendEmail failed: TimeoutError: requestTimeout exceeded');
+      },
+    });
+    const result = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(result).toMatchObject({ kind: 'done', counted: false, tally: { unknown: 1 } });
+    expect(w.ledger.statuses(ISSUE)).toEqual({ 's:sub0': 'unknown' });
+    expect(w.mailer.calls).toBe(1);
+    expect(w.metrics.take().totals).toEqual({ SendUnknown: 1 });
+    expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 0, unknown: 1, batchesDone: 1 });
+  });
+
+  it('a send SES took after its claim was judged stale is counted unknown, as the ledger has it', async () => {
+    const w = world({
+      subscribers: 1,
+      script: async () => {
+        // SES is slow to answer; meanwhile a redelivery of the same message judges the claim stale.
+        w.advance(STALE_MS);
+        const redelivery = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+        expect(redelivery).toMatchObject({ kind: 'done', counted: true, tally: { unknown: 1 } });
+        return { messageId: 'late' };
+      },
+    });
+    const result = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(result).toMatchObject({ kind: 'done', counted: false, tally: { sent: 0, unknown: 1 } });
+    expect(w.ledger.statuses(ISSUE)).toEqual({ 's:sub0': 'unknown' });
+    expect(w.warnings.some((m) => m.startsWith('sent after the claim was judged stale'))).toBe(true);
+    expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 0, unknown: 1 });
+  });
+
   it('stops claiming recipients at the invocation’s deadline and leaves the rest for redelivery', async () => {
     const w = world({ subscribers: 5 });
     w.deps.inFlight = 1;

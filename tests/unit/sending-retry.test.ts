@@ -37,6 +37,11 @@ describe('what a failed send leads to', () => {
     expect(actionFor('account', 1, policy)).toBe('stop-issue');
   });
 
+  it('never retries a send SES did not answer (it may have taken it), on the first failure or any', () => {
+    expect(actionFor('indeterminate', 1, policy)).toBe('hold');
+    expect(actionFor('indeterminate', 4, policy)).toBe('hold');
+  });
+
   it('has bounded defaults', () => {
     expect(defaultRetryPolicy.maxAttempts).toBeGreaterThan(1);
     expect(defaultRetryPolicy.maxDelayMs).toBeLessThanOrEqual(10_000);

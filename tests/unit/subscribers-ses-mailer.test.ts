@@ -91,12 +91,86 @@ describe('classifySesFailure', () => {
       Object.assign(new Error('Bad gateway'), { name: 'Unknown', ...meta(502) }),
       'transient',
     ],
+    // Transport failures, shaped as the SDK (node-http-handler) throws them: it renames ECONNRESET,
+    // EPIPE and ETIMEDOUT socket errors to TimeoutError and keeps their code.
     [
-      'an SDK request timeout',
-      Object.assign(new Error('Request timed out'), { name: 'TimeoutError' }),
+      'the client’s request timeout (no answer while the request was out)',
+      Object.assign(
+        new Error(
+          '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 10000 ms requestTimeout.',
+        ),
+        { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: { attempts: 1 } },
+      ),
+      'indeterminate',
+    ],
+    [
+      'the client’s socket timeout (no answer while the request was out)',
+      Object.assign(
+        new Error('@smithy/node-http-handler - the request socket timed out after 300000 ms of inactivity'),
+        { name: 'TimeoutError', $metadata: { attempts: 1 } },
+      ),
+      'indeterminate',
+    ],
+    [
+      'an aborted request',
+      Object.assign(new Error('aborted'), { code: 'ECONNABORTED', $metadata: {} }),
+      'indeterminate',
+    ],
+    [
+      'a kept-alive connection the server had closed (socket hang up)',
+      Object.assign(new Error('socket hang up'), {
+        name: 'TimeoutError',
+        code: 'ECONNRESET',
+        $metadata: { attempts: 1 },
+      }),
       'transient',
     ],
-    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), 'transient'],
+    [
+      'a reset read',
+      Object.assign(new Error('read ECONNRESET'), {
+        name: 'TimeoutError',
+        code: 'ECONNRESET',
+        syscall: 'read',
+      }),
+      'transient',
+    ],
+    [
+      'a broken pipe',
+      Object.assign(new Error('write EPIPE'), { name: 'TimeoutError', code: 'EPIPE', syscall: 'write' }),
+      'transient',
+    ],
+    [
+      'a refused connection',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+        code: 'ECONNREFUSED',
+        syscall: 'connect',
+      }),
+      'transient',
+    ],
+    [
+      'a connect that timed out',
+      Object.assign(new Error('connect ETIMEDOUT 10.0.0.1:443'), {
+        name: 'TimeoutError',
+        code: 'ETIMEDOUT',
+        syscall: 'connect',
+      }),
+      'transient',
+    ],
+    [
+      'the client’s connection timeout',
+      Object.assign(
+        new Error(
+          '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.',
+        ),
+        { name: 'TimeoutError' },
+      ),
+      'transient',
+    ],
+    [
+      'SES saying it timed out (it answered: the message was not taken)',
+      Object.assign(new Error('Request timeout'), { name: 'RequestTimeoutException', ...meta(408) }),
+      'transient',
+    ],
     [
       'access denied',
       Object.assign(new Error('not authorized'), {

@@ -49,8 +49,8 @@ export interface DeliverDeps {
   inFlight: number;
   log: SendLog;
   /**
-   * EmailsSent, EmailsRejected, EmailsSkipped (no longer subscribed), SendUnknown (stale claims),
-   * SendRetries (throttled or transient failures), AccountSendingPaused.
+   * EmailsSent, EmailsRejected, EmailsSkipped (no longer subscribed), SendUnknown (stale claims and
+   * sends SES never answered), SendRetries (throttled or transient failures), AccountSendingPaused.
    */
   metrics: MetricsSink;
 }
@@ -373,6 +373,20 @@ async function deliverOne(
         deps.metrics.count('EmailsRejected');
         return { kind: 'final', outcome: 'rejected' };
       }
+      if (action === 'hold') {
+        // No answer from SES: it may have taken the message. Sending again could mail this reader
+        // twice, so the claim is never released but recorded `unknown` now, counted, and not sent
+        // again (see ledger.ts). If it went stale meanwhile, whoever judged it recorded `unknown`.
+        const marked = await deps.ledger.markUnknown(issueId, key, claimId, at);
+        deps.log.warn('no answer from SES for a send; recorded as unknown and not sent again', {
+          issueId,
+          digestId: batch.digestId,
+          recipientKey: key,
+          error: error.message,
+        });
+        if (marked) deps.metrics.count('SendUnknown');
+        return { kind: 'final', outcome: 'unknown' };
+      }
       // SES answered with an error: it did not accept the message, so the claim can go.
       await deps.ledger.settle(issueId, key, claimId, { status: 'released', reason: error.message }, at);
       if (action === 'stop-issue') return { kind: 'stop', error };
@@ -391,12 +405,14 @@ async function deliverOne(
       deps.clock.now().getTime(),
     );
     if (!settled) {
+      // Counted as the ledger has it, whichever delivery of this message gets its tally in first.
       deps.log.warn('sent after the claim was judged stale; the ledger keeps "unknown"', {
         issueId,
         digestId: batch.digestId,
         recipientKey: key,
         messageId,
       });
+      return { kind: 'final', outcome: 'unknown' };
     }
     return { kind: 'final', outcome: 'sent' };
   }

@@ -38,7 +38,10 @@ export const issueCountsSchema = z.object({
   rejected: z.number().int().nonnegative(),
   /** Unsubscribed or suppressed between enqueue and send: nothing sent, on purpose. */
   skipped: z.number().int().nonnegative(),
-  /** A send was started and its outcome never recorded (a crash): not re-sent, see ledger.ts. */
+  /**
+   * A send was started and its outcome is not known (a crash, or no answer from SES): never re-sent,
+   * so the reader got the issue once or not at all; see ledger.ts.
+   */
   unknown: z.number().int().nonnegative(),
   /** Not sent because the issue failed (account paused) before their turn. */
   failed: z.number().int().nonnegative(),

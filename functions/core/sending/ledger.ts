@@ -9,6 +9,7 @@ import * as z from 'zod';
  *                        │ ──SES refused the address──▶ rejected      (never retried)
  *                        │ ──unsubscribed/suppressed meanwhile──▶ skipped
  *                        │ ──SES said "not now" (throttled, 5xx, paused)──▶ released ──claim──▶ sending …
+ *                        │ ──no answer from SES (client timeout, aborted request)──▶ unknown (never re-sent)
  *                        └ ──nobody finished it within `staleAfter`──▶ unknown (never re-sent)
  *
  * Why a stale `sending` claim is never re-sent. A claim is written right before SES is called and
@@ -20,10 +21,13 @@ import * as z from 'zod';
  * complaints that count against the sending account's reputation (and so against every other
  * reader's delivery), while a missed issue is one reader reading one issue on the web archive. So the
  * ledger chooses "never twice": a stale claim becomes `unknown`, is counted and surfaced to the
- * operator with the recipient keys, and is not sent again. The window is kept small: the claim is
- * taken after the recipient's status is known and the rate limiter has a token, and a send that
- * fails with an answer from SES (throttled, 5xx, rejected) is recorded as such, because then SES
- * has said it did not accept the message.
+ * operator with the recipient keys, and is not sent again. A send that SES never answered (the
+ * client timed out waiting, or the request was aborted while out) is the same case seen from the
+ * sender that is still alive: SES may or may not have taken it, so its own claim becomes `unknown`
+ * at once. The window is kept small: the claim is taken after the recipient's status is known and
+ * the rate limiter has a token, and a send that fails with an answer from SES (throttled, 5xx,
+ * rejected), or whose connection failed before SES could read it (refused, reset), is recorded as
+ * such, because then SES did not accept the message.
  */
 export const deliveryStatuses = ['sending', 'released', 'sent', 'rejected', 'skipped', 'unknown'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];

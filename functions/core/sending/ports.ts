@@ -103,7 +103,10 @@ export interface DeliveryLedger {
     outcome: ClaimOutcome,
     nowMs: number,
   ): Promise<boolean>;
-  /** Turns a stale claim into `unknown`; `false` when its owner settled it meanwhile. */
+  /**
+   * Turns a `sending` claim into `unknown`: a stale one, or one's own after SES gave no answer;
+   * `false` when the claim is no longer `sending` under that id (settled or judged meanwhile).
+   */
   markUnknown(issueId: string, recipientKey: string, staleClaimId: string, nowMs: number): Promise<boolean>;
   get(issueId: string, recipientKey: string): Promise<DeliveryRecord | null>;
   /** Stores a batch's tally; `false` when it was stored before (the batch was counted already). */

@@ -27,7 +27,9 @@ export type FailureAction =
   /** SES refused this address: record it, never retry. */
   | 'reject'
   /** The account cannot send (paused, suspended): stop the whole issue. */
-  | 'stop-issue';
+  | 'stop-issue'
+  /** No answer: SES may have taken the message. Keep the claim (outcome unknown), never send again. */
+  | 'hold';
 
 export function actionFor(kind: SendFailureKind, failedAttempts: number, policy: RetryPolicy): FailureAction {
   switch (kind) {
@@ -35,6 +37,8 @@ export function actionFor(kind: SendFailureKind, failedAttempts: number, policy:
       return 'reject';
     case 'account':
       return 'stop-issue';
+    case 'indeterminate':
+      return 'hold';
     case 'throttled':
     case 'transient':
       return failedAttempts < policy.maxAttempts ? 'retry' : 'redeliver';
