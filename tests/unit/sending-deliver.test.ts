@@ -323,6 +323,28 @@ describe('delivering one queue message', () => {
     expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ sent: 0, unknown: 1 });
   });
 
+  it('a recipient found unsubscribed after its claim went stale is counted unknown, as the ledger has it', async () => {
+    const w = world({ subscribers: 1 });
+    w.subscribers.add('sub0', 'reader0@example.com', [DIGEST], 'unsubscribed');
+    const read = w.subscribers.get.bind(w.subscribers);
+    let slow = true;
+    w.deps.subscribers = {
+      get: async (id) => {
+        if (slow) {
+          // The subscriber store is slow; meanwhile a redelivery judges the claim stale.
+          slow = false;
+          w.advance(STALE_MS);
+          await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+        }
+        return read(id);
+      },
+    };
+    const result = await deliverBatch(w.batch, w.deps, { deadlineMs: w.deadline() });
+    expect(result).toMatchObject({ kind: 'done', counted: false, tally: { skipped: 0, unknown: 1 } });
+    expect(w.ledger.statuses(ISSUE)).toEqual({ 's:sub0': 'unknown' });
+    expect((await w.issues.get(ISSUE))?.counts).toMatchObject({ skipped: 0, unknown: 1 });
+  });
+
   it('stops claiming recipients at the invocation’s deadline and leaves the rest for redelivery', async () => {
     const w = world({ subscribers: 5 });
     w.deps.inFlight = 1;

@@ -345,9 +345,16 @@ async function deliverOne(
 
     resolved ??= await resolveRecipient(recipient, batch.digestId, deps);
     if (resolved.kind === 'skip') {
-      await deps.ledger.settle(issueId, key, claimId, { status: 'skipped', reason: resolved.reason }, nowMs);
+      const settled = await deps.ledger.settle(
+        issueId,
+        key,
+        claimId,
+        { status: 'skipped', reason: resolved.reason },
+        nowMs,
+      );
       deps.metrics.count('EmailsSkipped');
-      return { kind: 'final', outcome: 'skipped' };
+      // Counted as the ledger has it: `unknown` if the claim went stale and was judged meanwhile.
+      return { kind: 'final', outcome: settled ? 'skipped' : 'unknown' };
     }
     const outgoing = outgoingEmail(batch, email, resolved.to, deps, recipient.kind === 'test');
 
@@ -363,7 +370,13 @@ async function deliverOne(
       const action = actionFor(error.kind, failedAttempts, deps.retry);
       const at = deps.clock.now().getTime();
       if (action === 'reject') {
-        await deps.ledger.settle(issueId, key, claimId, { status: 'rejected', reason: error.message }, at);
+        const settled = await deps.ledger.settle(
+          issueId,
+          key,
+          claimId,
+          { status: 'rejected', reason: error.message },
+          at,
+        );
         deps.log.warn('SES rejected a recipient; not retried', {
           issueId,
           digestId: batch.digestId,
@@ -371,7 +384,7 @@ async function deliverOne(
           error: error.message,
         });
         deps.metrics.count('EmailsRejected');
-        return { kind: 'final', outcome: 'rejected' };
+        return { kind: 'final', outcome: settled ? 'rejected' : 'unknown' };
       }
       if (action === 'hold') {
         // No answer from SES: it may have taken the message. Sending again could mail this reader
