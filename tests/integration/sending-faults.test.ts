@@ -5,17 +5,20 @@ import {
   TooManyRequestsException,
 } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { createBuildIssueHandler } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
-import { planBatches } from '../../functions/core/sending/fan-out.ts';
+import { planBatches, SUBSCRIBER_PAGE_SIZE } from '../../functions/core/sending/fan-out.ts';
 import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import {
   buildIssueDeps,
   clearSesStore,
   drainQueue,
+  emailsPerAddress,
   fixedClock,
+  ledgerStatuses,
   linkOwners,
   memoryLog,
   type SendingWorld,
@@ -112,12 +115,13 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     );
 
     expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'created', issueId });
+    // The first page's messages as the builder enqueued them (read before anyone leaves), once more:
+    // a redelivered batch has the same batch id and the same recipients.
+    const firstPage = await world.subscribers.pageConfirmed(digest, { limit: SUBSCRIBER_PAGE_SIZE });
     // Subscribers who leave after being enqueued and before their turn get nothing.
     const lateLeavers = seeded.slice(5_000, 5_010);
     for (const subscriber of lateLeavers)
       await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
-    // The first page's messages once more: a redelivered batch, with the same batch ids.
-    const firstPage = await world.subscribers.pageConfirmed(digest, { limit: 500 });
     await world.queue.enqueue(
       planBatches(
         { issueId, digestId: digest },
@@ -145,17 +149,10 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     expect(faults.injected.serverErrors).toBeGreaterThan(100);
     expect(report.thrown).toHaveLength(2);
 
+    // At most once: nobody got the issue twice, and nobody who left got it at all.
     const emails = await sesStore(world);
-    const perAddress = new Map<string, number>();
-    for (const email of emails) {
-      const to = email.destination.to[0] ?? '';
-      perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
-    }
-    const late = new Set(lateLeavers.map((s) => s.email));
-    const expected = seeded.filter((s) => !late.has(s.email));
-    expect(emails.length).toBe(expected.length);
-    expect([...perAddress.values()].every((n) => n === 1)).toBe(true);
-    for (const subscriber of expected) expect(perAddress.get(subscriber.email), subscriber.email).toBe(1);
+    const perAddress = emailsPerAddress(emails);
+    expect([...perAddress].filter(([, n]) => n > 1)).toEqual([]);
     for (const leaver of [...leavers, ...lateLeavers]) expect(perAddress.has(leaver.email)).toBe(false);
     const owners = new Map(seeded.map((s) => [s.email, s.id]));
     for (const email of emails.slice(0, 500)) {
@@ -163,17 +160,62 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
       expect(linkOwners(email)).toEqual({ unsubscribe: owner, preferences: owner, oneClick: owner });
     }
 
-    // The two crashed sends reached their readers; the ledger cannot know that and says "unknown".
+    // Every recipient is in the ledger exactly once, with a final outcome that matches the mailbox:
+    // sent → one email; skipped → none (exactly the late leavers); unknown → one (SES took it and the
+    // answer was lost, or a crash came after it) or none (SES never got it), never two.
+    const ledger = await ledgerStatuses(world, issueId);
+    const late = new Set(lateLeavers.map((s) => s.email));
+    const byStatus = (status: string) => seeded.filter((s) => ledger.get(`s:${s.id}`) === status);
+    expect(ledger.size).toBe(SUBSCRIBERS);
+    expect(
+      seeded.filter((s) => !['sent', 'skipped', 'unknown'].includes(ledger.get(`s:${s.id}`) ?? '')),
+    ).toEqual([]);
+    for (const subscriber of byStatus('sent'))
+      expect(perAddress.get(subscriber.email), subscriber.email).toBe(1);
+    expect(
+      byStatus('skipped')
+        .map((s) => s.email)
+        .sort(),
+    ).toEqual([...late].sort());
+    const unknown = byStatus('unknown');
+    const noEmail = seeded.filter((s) => !late.has(s.email) && !perAddress.has(s.email));
+    expect(noEmail.filter((s) => ledger.get(`s:${s.id}`) !== 'unknown')).toEqual([]);
+    expect(emails.length).toBe(byStatus('sent').length + unknown.length - noEmail.length);
+
+    // The unknowns are the two crashes (their mail went out), plus what a loaded machine may add and
+    // the log names: a send SES never answered, or one that outlasted its claim. Nothing else.
+    const crashedKeys = crash.crashed.map((to) => `s:${owners.get(to)}`);
+    for (const to of crash.crashed) expect(perAddress.get(to)).toBe(1);
+    const loggedUnknown = new Set(
+      log.lines
+        .filter((l) =>
+          [
+            'no answer from SES',
+            'a send was started and never recorded',
+            'sent after the claim was judged stale',
+          ].some((start) => l.message.startsWith(start)),
+        )
+        .map((l) => z.object({ recipientKey: z.string() }).parse(l.data).recipientKey),
+    );
+    const unknownKeysInLedger = unknown.map((s) => `s:${s.id}`).sort();
+    expect(unknownKeysInLedger).toEqual([...loggedUnknown].sort());
+    for (const key of crashedKeys) expect(loggedUnknown.has(key)).toBe(true);
+    if (unknown.length > crashedKeys.length)
+      console.warn(`unknown beyond the two crashes (a loaded machine): ${unknownKeysInLedger.join(', ')}`);
+
+    // The issue finished, and its counts are the ledger's.
     const issue = await world.issues.get(issueId);
     expect(issue?.status).toBe('sent');
-    expect(issue?.counts).toMatchObject({ recipients: SUBSCRIBERS, unknown: 2, rejected: 0, failed: 0 });
-    // Known counting race (seen once in nine CI runs, to be fixed): with the redelivered first page,
-    // one late leaver can be tallied as sent though no email went out (the emails above are exact).
-    expect((issue?.counts.sent ?? 0) + (issue?.counts.skipped ?? 0)).toBe(SUBSCRIBERS - 2);
-    expect(issue?.counts.skipped).toBeGreaterThanOrEqual(9);
+    expect(issue?.counts).toMatchObject({
+      recipients: SUBSCRIBERS,
+      sent: byStatus('sent').length,
+      skipped: lateLeavers.length,
+      unknown: unknown.length,
+      rejected: 0,
+      failed: 0,
+    });
     const unknownKeys = (await world.ledger.tallies(issueId)).flatMap((t) => t.unknownKeys).sort();
-    const crashedIds = crash.crashed.map((to) => `s:${owners.get(to)}`).sort();
-    expect(unknownKeys).toEqual(crashedIds);
+    expect(unknownKeys).toEqual(unknownKeysInLedger);
 
     // Re-triggered once more after the fact: nothing new is sent.
     expect(await buildIssue({ digestId: digest })).toEqual({ outcome: 'existing', issueId });

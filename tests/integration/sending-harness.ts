@@ -11,7 +11,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoDbDeliveryLedger } from '../../functions/adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbIssueHistory } from '../../functions/adapters/dynamodb-issue-history.ts';
@@ -30,6 +30,7 @@ import { slot } from '../../functions/core/render/issue-template.ts';
 import type { SendLog } from '../../functions/core/sending/deliver.ts';
 import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
 import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
+import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/sending/ledger.ts';
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
 import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
@@ -251,6 +252,41 @@ export async function sesStore(world: SendingWorld): Promise<StoredEmail[]> {
   const response = await fetch(`${world.emulators.inboxUrl}/store`);
   const data = z.object({ emails: z.array(storedEmailSchema) }).parse(await response.json());
   return data.emails;
+}
+
+/** How many emails the SES emulator accepted per recipient address. */
+export function emailsPerAddress(emails: readonly StoredEmail[]): Map<string, number> {
+  const perAddress = new Map<string, number>();
+  for (const email of emails) {
+    for (const to of email.destination.to) perAddress.set(to, (perAddress.get(to) ?? 0) + 1);
+  }
+  return perAddress;
+}
+
+/** Every delivery record of an issue in the ledger, as recipient key → status (one scan, all pages). */
+export async function ledgerStatuses(
+  world: SendingWorld,
+  issueId: string,
+): Promise<Map<string, DeliveryStatus>> {
+  const record = z.object({ recipientKey: z.string(), status: z.enum(deliveryStatuses) });
+  const statuses = new Map<string, DeliveryStatus>();
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await world.db.send(
+      new ScanCommand({
+        TableName: world.tables.deliveries,
+        FilterExpression: 'begins_with(pk, :prefix)',
+        ExpressionAttributeValues: { ':prefix': `DELIVERY#${issueId}#` },
+        ...(start === undefined ? {} : { ExclusiveStartKey: start }),
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      const { recipientKey, status } = record.parse(item);
+      statuses.set(recipientKey, status);
+    }
+    start = page.LastEvaluatedKey;
+  } while (start !== undefined);
+  return statuses;
 }
 
 export async function clearSesStore(world: SendingWorld): Promise<void> {
