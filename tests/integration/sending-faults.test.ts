@@ -41,18 +41,42 @@ afterAll(async () => {
   await world?.stop();
 });
 
+type InjectedFault = 'throttle' | 'server-error' | 'paused' | 'answer-lost' | 'never-arrives';
+
+/** What the SDK throws when its request timeout runs out (node-http-handler, throwOnRequestTimeout). */
+function clientTimeout(): Error {
+  return Object.assign(
+    new Error(
+      '@smithy/node-http-handler - [ERROR] a request has exceeded the configured 60000 ms requestTimeout.',
+    ),
+    { name: 'TimeoutError', code: 'ETIMEDOUT', $metadata: { attempts: 1, totalRetryDelay: 0 } },
+  );
+}
+
+const sendEmailInput = z.object({ Destination: z.object({ ToAddresses: z.array(z.string()).min(1) }) });
+
 /**
  * SDK middleware on the real SES client: fails SendEmail calls the way SES does when asked to, before
- * the request leaves (so SES never accepts a failed one), and counts what it did.
+ * the request leaves (so SES never accepts a failed one), or leaves a call without an answer, as a
+ * client timeout does: after SES took it (`answer-lost`) or before it left (`never-arrives`).
+ * Counts what it did.
  */
-function injectSesFaults(decide: (call: number) => 'throttle' | 'server-error' | 'paused' | null) {
-  const injected = { throttled: 0, serverErrors: 0, paused: 0, calls: 0 };
+function injectSesFaults(decide: (call: number) => InjectedFault | null) {
+  const injected = {
+    throttled: 0,
+    serverErrors: 0,
+    paused: 0,
+    calls: 0,
+    answerLost: [] as string[],
+    neverArrived: [] as string[],
+  };
   const name = `fault-injection-${Math.random()}`;
   world.ses.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== SendEmailCommand.name) return next(args);
       const fault = decide(++injected.calls);
       const $metadata = { httpStatusCode: fault === 'server-error' ? 500 : 400 };
+      const to = () => sendEmailInput.parse(args.input).Destination.ToAddresses[0] ?? '';
       if (fault === 'throttle') {
         injected.throttled++;
         throw new TooManyRequestsException({ message: 'Maximum sending rate exceeded.', $metadata });
@@ -65,7 +89,16 @@ function injectSesFaults(decide: (call: number) => 'throttle' | 'server-error' |
         injected.paused++;
         throw new SendingPausedException({ message: 'Sending is paused for this account.', $metadata });
       }
-      return next(args);
+      if (fault === 'never-arrives') {
+        injected.neverArrived.push(to());
+        throw clientTimeout();
+      }
+      const result = await next(args);
+      if (fault === 'answer-lost') {
+        injected.answerLost.push(to());
+        throw clientTimeout();
+      }
+      return result;
     },
     { step: 'build', name },
   );
@@ -90,7 +123,7 @@ function crashingAfter(inner: Mailer, crashAt: ReadonlySet<number>) {
 }
 
 describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`, () => {
-  it('throttling, 5xx, crashes mid-batch, redelivered batches and a re-triggered issue: still exactly one email each', async () => {
+  it('throttling, 5xx, crashes mid-batch, sends without an answer, redelivered batches and a re-triggered issue: never two emails, every recipient accounted for', async () => {
     const digest = 'weekly-diplomacy';
     const issueId = `${digest}-2026-11-23`;
     const seeded = await seedSubscribers(world, SUBSCRIBERS, digest, (i) => `reader${i}@example.com`);
@@ -100,9 +133,11 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     const log = memoryLog();
     const clock = fixedClock('2026-11-23T07:00:00Z');
     const buildIssue = createBuildIssueHandler(buildIssueDeps(world, { clock, log }));
-    const faults = injectSesFaults((call) =>
-      call % 23 === 0 ? 'throttle' : call % 37 === 0 ? 'server-error' : null,
-    );
+    const faults = injectSesFaults((call) => {
+      if (call === 2_500) return 'answer-lost';
+      if (call === 7_500) return 'never-arrives';
+      return call % 23 === 0 ? 'throttle' : call % 37 === 0 ? 'server-error' : null;
+    });
     const crash = crashingAfter(new SesMailer(world.ses), new Set([1_500, 6_000]));
     const sendBatch = createSendBatchHandler(
       sendBatchDeps(world, {
@@ -182,10 +217,18 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     expect(noEmail.filter((s) => ledger.get(`s:${s.id}`) !== 'unknown')).toEqual([]);
     expect(emails.length).toBe(byStatus('sent').length + unknown.length - noEmail.length);
 
-    // The unknowns are the two crashes (their mail went out), plus what a loaded machine may add and
-    // the log names: a send SES never answered, or one that outlasted its claim. Nothing else.
+    // The unknowns are the two crashes (their mail went out), the two sends left without an answer
+    // (one reached SES, one did not), plus what a loaded machine may add and the log names: a send
+    // SES never answered, or one that outlasted its claim. Nothing else.
     const crashedKeys = crash.crashed.map((to) => `s:${owners.get(to)}`);
     for (const to of crash.crashed) expect(perAddress.get(to)).toBe(1);
+    expect(faults.injected.answerLost).toHaveLength(1);
+    expect(faults.injected.neverArrived).toHaveLength(1);
+    for (const to of faults.injected.answerLost) expect(perAddress.get(to)).toBe(1);
+    for (const to of faults.injected.neverArrived) expect(perAddress.has(to)).toBe(false);
+    const unansweredKeys = [...faults.injected.answerLost, ...faults.injected.neverArrived].map(
+      (to) => `s:${owners.get(to)}`,
+    );
     const loggedUnknown = new Set(
       log.lines
         .filter((l) =>
@@ -199,9 +242,9 @@ describe(`${SUBSCRIBERS.toLocaleString('en')} subscribers with faults injected`,
     );
     const unknownKeysInLedger = unknown.map((s) => `s:${s.id}`).sort();
     expect(unknownKeysInLedger).toEqual([...loggedUnknown].sort());
-    for (const key of crashedKeys) expect(loggedUnknown.has(key)).toBe(true);
-    if (unknown.length > crashedKeys.length)
-      console.warn(`unknown beyond the two crashes (a loaded machine): ${unknownKeysInLedger.join(', ')}`);
+    for (const key of [...crashedKeys, ...unansweredKeys]) expect(loggedUnknown.has(key)).toBe(true);
+    if (unknown.length > crashedKeys.length + unansweredKeys.length)
+      console.warn(`unknown beyond the injected four (a loaded machine): ${unknownKeysInLedger.join(', ')}`);
 
     // The issue finished, and its counts are the ledger's.
     const issue = await world.issues.get(issueId);
