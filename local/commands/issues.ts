@@ -158,6 +158,26 @@ export function progressBar(issue: IssueView, width = 24): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${percent}  ${number(finished)}/${number(total)}`;
 }
 
+const attentionSchema = z.object({
+  attention: z.object({ unknown: z.array(z.string()), rejected: z.array(z.string()) }).optional(),
+});
+
+/** The recipients an operator should look at, as the API lists them (at most 100 of each). */
+export function attentionLines(issue: IssueView, data: unknown): string[] {
+  const attention = attentionSchema.safeParse(data).data?.attention;
+  if (!attention) return [];
+  const lines: string[] = [];
+  const list = (keys: string[], total: number) =>
+    `${keys.join(', ')}${total > keys.length ? ` … and ${number(total - keys.length)} more` : ''}`;
+  if (attention.unknown.length > 0)
+    lines.push(
+      `unknown (SES gave no answer or the sender stopped; mailed once or not at all, never re-sent): ${list(attention.unknown, issue.counts.unknown)}`,
+    );
+  if (attention.rejected.length > 0)
+    lines.push(`rejected by SES: ${list(attention.rejected, issue.counts.rejected)}`);
+  return lines;
+}
+
 export function statusLine(issue: IssueView): string {
   return `${issue.issueId}  ${issue.status}${issue.test ? ' (test)' : ''}  ${countsLine(issue)}${issue.reason ? `  — ${issue.reason}` : ''}`;
 }
@@ -231,6 +251,10 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
         ...(deps.terminal ? {} : { timeoutMs: 0 }),
       });
       if (issue.subject) io.out(`subject: ${issue.subject}`);
+      if (issue.counts.unknown > 0 || issue.counts.rejected > 0) {
+        const { data } = await callApi(target, deps, 'GET', `/issues/${encodeURIComponent(issueId)}`);
+        for (const line of attentionLines(issue, data)) io.out(line);
+      }
       return issue.status === 'failed' ? EXIT_INVALID : EXIT_OK;
     }
     const query = new URLSearchParams({
@@ -250,7 +274,7 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
     const idWidth = Math.max(...issues.map((i) => i.issueId.length));
     for (const issue of issues) {
       io.out(
-        `${pad(issue.issueId, idWidth)}  ${pad(issue.status + (issue.test ? '*' : ''), 9)}  ${pad(`${number(issue.counts.sent)}/${number(issue.counts.recipients)}`, 15)}  ${issue.subject ?? issue.reason ?? ''}`,
+        `${pad(issue.issueId, idWidth)}  ${pad(issue.status + (issue.test ? '*' : ''), 9)}  ${pad(`${number(issue.counts.sent)}/${number(issue.counts.recipients)}${issue.counts.unknown > 0 ? ` (${number(issue.counts.unknown)} unknown)` : ''}`, 15)}  ${issue.subject ?? issue.reason ?? ''}`,
       );
     }
     if (issues.some((i) => i.test)) io.out('* test issue');

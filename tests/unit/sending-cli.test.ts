@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ApiDeps,
+  attentionLines,
   followIssue,
   type IssueView,
   progressBar,
@@ -54,6 +55,16 @@ describe('the issue progress display', () => {
     expect(progressBar(view('sending', 4_500, 10_000), 10)).toBe('[####------]  45%  4,500/10,000');
     expect(progressBar(view('sent', 10_000, 10_000), 10)).toBe('[##########] 100%  10,000/10,000');
     expect(progressBar(view('sent', 0, 0), 4)).toBe('[####] 100%  0/0');
+  });
+
+  it('lists the unknown and rejected recipients the API names, saying how many more there are', () => {
+    const issue = view('sent', 9_997, 10_000, { sent: 9_995, unknown: 102, rejected: 1 });
+    const unknown = Array.from({ length: 100 }, (_, i) => `r${i}`);
+    const lines = attentionLines(issue, { issue, attention: { unknown, rejected: ['bad'] } });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^unknown \(.*never re-sent\): r0, r1, .* r99 … and 2 more$/);
+    expect(lines[1]).toBe('rejected by SES: bad');
+    expect(attentionLines(issue, { issue })).toEqual([]);
   });
 
   it('names only the outcomes that happened', () => {
