@@ -9,6 +9,7 @@ import type { ContentConfig } from '../functions/core/content/config.ts';
 import { splitSentences } from '../functions/core/text/sentences.ts';
 import { esbuildOptions, PROJECT_ROOT } from '../infra/bundling.ts';
 import { FUNCTIONS } from '../infra/functions.ts';
+import { seededRandom as random } from '../tests/support/seeded-random.ts';
 import { type DigestBuildTime, loadContentConfig, timeDigestBuild } from './digest-workload.ts';
 
 /**
@@ -24,18 +25,6 @@ const contentDir = path.join(here, '..', 'content');
 const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'results', 'digest');
 const WORKLOAD_BUNDLE = path.join(OUT_DIR, 'workload.mjs');
 const run = promisify(execFile);
-
-/** mulberry32: a small, seedable generator, so every run builds the same corpus. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CITIES: [string, string][] = [
   ['Helsinki', 'Finland'],

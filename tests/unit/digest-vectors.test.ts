@@ -8,18 +8,7 @@ import {
   unitFeatureVector,
   unitVector,
 } from '../../functions/core/digest/vectors.ts';
-
-/** A seeded generator, so the vectors are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom as random } from '../support/seeded-random.ts';
 
 /** Weights by feature name, some of them zero, over a small vocabulary so vectors overlap. */
 function namedWeights(next: () => number, size: number): Map<string, number> {

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryCandidates } from '../../functions/core/text/sentences.ts';
+import { seededRandom as random } from '../support/seeded-random.ts';
 
 /** The definition the scanner implements: terminators, closing marks, space, then a look at what follows. */
 const BOUNDARY = /([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«([]*(\S))/gu;
 
 function byRegex(text: string): [number, number, string][] {
   return [...text.matchAll(BOUNDARY)].map((m) => [m.index, m.index + m[0].length, m[4] ?? '']);
-}
-
-/** mulberry32, so every run tries the same texts. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('sentence boundary candidates', () => {
