@@ -42,8 +42,8 @@ const NAME_WORD = 2;
  * corpus are never summarised, and lists for all of them would be most of what an analysis keeps.
  */
 class AnalysedSentence implements SentenceInfo {
-  private contentStems: string[] | null = null;
-  private nameStems: string[] | null = null;
+  private contentList: string[] | null = null;
+  private nameList: string[] | null = null;
 
   public constructor(
     public readonly text: string,
@@ -58,13 +58,13 @@ class AnalysedSentence implements SentenceInfo {
   ) {}
 
   public get content(): readonly string[] {
-    if (this.contentStems === null) this.list();
-    return this.contentStems ?? NONE;
+    if (this.contentList === null) this.list();
+    return this.contentList ?? NONE;
   }
 
   public get names(): readonly string[] {
-    if (this.nameStems === null) this.list();
-    return this.nameStems ?? NONE;
+    if (this.nameList === null) this.list();
+    return this.nameList ?? NONE;
   }
 
   private list(): void {
@@ -77,8 +77,8 @@ class AnalysedSentence implements SentenceInfo {
       content.push(form.stem);
       if (isName[stemNumbers[k] ?? -1] === 1 || (form.capitalised && form.digits)) names.push(form.stem);
     }
-    this.contentStems = content;
-    this.nameStems = names;
+    this.contentList = content;
+    this.nameList = names;
   }
 }
 
