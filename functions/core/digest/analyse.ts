@@ -198,10 +198,7 @@ function rawBlocks(article: Article): RawBlock[] {
 }
 
 /** Pairs each event date with the nearest place before it in the sentence (or after it). */
-export function eventKeysOf(
-  dates: readonly DateMention[],
-  places: readonly PlaceMention[],
-): readonly string[] {
+function eventKeysOf(dates: readonly DateMention[], places: readonly PlaceMention[]): readonly string[] {
   if (dates.length === 0 || places.length === 0) return NONE;
   const keys = new Set<string>();
   for (const date of dates) {

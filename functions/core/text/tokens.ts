@@ -66,16 +66,6 @@ export class Token {
   public get stop(): boolean {
     return this.info.stop;
   }
-
-  /** The stem contains a digit. */
-  public get digits(): boolean {
-    return this.info.digits;
-  }
-
-  /** The number `numbering` gives this token's stem. */
-  public stemNumber(numbering: StemNumbering): number {
-    return numbering.ofWord(this.info);
-  }
 }
 
 let numberings = 0;
@@ -476,13 +466,6 @@ function scan(text: string, store: WordStore): void {
     const info = forms.find(text, start, end, initialism, hash);
     if (info) store.push(info, start, end);
   }
-}
-
-/** Stems of the content words of a text (stopwords removed), in order. */
-export function contentStems(text: string): string[] {
-  const stems: string[] = [];
-  for (const token of tokenise(text)) if (!STOPWORDS.has(token.norm)) stems.push(token.stem);
-  return stems;
 }
 
 /** Lower-case words in order, stopwords kept: the basis of word shingles. */
