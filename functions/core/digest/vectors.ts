@@ -80,7 +80,34 @@ export class FeatureTable {
   public scattered(id: number): number | undefined {
     return this.scratchStamps[id] === this.stamp ? this.scratchWeights[id] : undefined;
   }
+
+  private poolIds = new Int32Array(0);
+  private poolWeights = new Float64Array(0);
+  private poolUsed = 0;
+
+  /**
+   * Storage for a vector of `size` features: views into large shared arrays. A build makes a vector for
+   * every passage, and a typed array of its own each would cost an allocation outside the heap that the
+   * garbage collector must track and free; thousands of them cost more than the arithmetic on them.
+   */
+  public vectorStorage(size: number): FeatureVector {
+    if (this.poolUsed + size > this.poolIds.length) {
+      const capacity = Math.max(VECTOR_POOL_CHUNK, size);
+      this.poolIds = new Int32Array(capacity);
+      this.poolWeights = new Float64Array(capacity);
+      this.poolUsed = 0;
+    }
+    const from = this.poolUsed;
+    this.poolUsed += size;
+    return {
+      ids: this.poolIds.subarray(from, from + size),
+      weights: this.poolWeights.subarray(from, from + size),
+    };
+  }
 }
+
+/** Features per shared storage array (`FeatureTable.vectorStorage`): 1.5 MB of ids and weights. */
+const VECTOR_POOL_CHUNK = 1 << 17;
 
 /**
  * A sparse vector of numbered features, in the order its features were added (sums over its weights
@@ -108,7 +135,7 @@ export function unitFeatureVector(
   norm = Math.sqrt(norm);
   let size = 0;
   for (let i = 0; i < count; i++) if (weights[i] !== 0 && norm !== 0) size++;
-  const vector = { ids: new Int32Array(size), weights: new Float64Array(size) };
+  const vector = table.vectorStorage(size);
   let at = 0;
   for (let i = 0; i < count; i++) {
     const w = weights[i] ?? 0;
@@ -196,8 +223,28 @@ export class Centroid {
     }
   }
 
+  /** Room for `size` features, made at once rather than by doubling feature by feature. */
+  private reserve(size: number): void {
+    if (size > this.ids.length) {
+      let capacity = this.ids.length;
+      while (capacity < size) capacity *= 2;
+      const ids = new Int32Array(capacity);
+      ids.set(this.ids.subarray(0, this.size));
+      this.ids = ids;
+      const weights = new Float64Array(capacity);
+      weights.set(this.weights.subarray(0, this.size));
+      this.weights = weights;
+    }
+    if (size * 2 > this.slots.length) {
+      let capacity = this.slots.length;
+      while (size * 2 > capacity) capacity *= 2;
+      this.rehash(capacity);
+    }
+  }
+
   public add(vector: FeatureVector): void {
     const { ids, weights } = vector;
+    this.reserve(this.size + ids.length);
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i] ?? 0;
       const w = weights[i] ?? 0;
