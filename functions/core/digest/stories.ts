@@ -357,11 +357,12 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     partners[id] = undefined;
   };
   for (;;) {
-    // Merged-away stories leave the index, so looking up a feature stays cheap.
-    for (let feature = 0; feature < index.length; feature++) {
+    // Merged-away stories leave the index, so looking up a feature stays cheap. Only the lists of
+    // changed features can hold one.
+    for (const feature of changedFeatures) {
       const list = index[feature];
-      if (!list) continue;
-      const alive = list.filter((id) => clusters[id]?.alive);
+      if (!list || list.every((id) => aliveIds[id] === 1)) continue;
+      const alive = list.filter((id) => aliveIds[id] === 1);
       if (alive.length === list.length) continue;
       index[feature] = alive;
       posted[feature] = new Set(alive);
