@@ -34,6 +34,8 @@ interface SentenceContext {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+/** The event keys of the many passages that date no event: one set, never written. */
+const NO_KEYS: ReadonlySet<string> = new Set();
 const CONTENT_WORD = 1;
 const NAME_WORD = 2;
 
@@ -92,7 +94,7 @@ export interface AnalysedPassage {
   sentences: SentenceInfo[];
   /** Content-word count, for BM25 length normalisation. */
   length: number;
-  eventKeys: Set<string>;
+  eventKeys: ReadonlySet<string>;
   /**
    * The event keys of the passage, or, when it dates no event itself, those of the passage before it in
    * the same section (and so on back): the event a section is telling until it names another.
@@ -147,9 +149,13 @@ interface Weighted {
   size: number;
 }
 
+/** Scratch lists of `heaviest`, reused from call to call: a build ranks the features of most passages. */
+const heaviestNames: string[] = [];
+const heaviestWeights: number[] = [];
+
 /**
  * The `count` heaviest of the first `size` weights (ties by name), heaviest first; all of them, in
- * order, if few.
+ * order, if few. What it returns is valid until the next call.
  */
 function heaviest(
   names: readonly string[],
@@ -158,7 +164,8 @@ function heaviest(
   count: number,
 ): Weighted {
   if (size <= count) return { names, weights, size };
-  const order = Array.from({ length: size }, (_, i) => i);
+  const order = new Array<number>(size);
+  for (let i = 0; i < size; i++) order[i] = i;
   order.sort((a, b) => {
     const byWeight = (weights[b] ?? 0) - (weights[a] ?? 0);
     if (byWeight !== 0) return byWeight;
@@ -166,8 +173,12 @@ function heaviest(
     const nameB = names[b] ?? '';
     return nameA < nameB ? -1 : nameA > nameB ? 1 : 0;
   });
-  const kept = order.slice(0, count);
-  return { names: kept.map((i) => names[i] ?? ''), weights: kept.map((i) => weights[i] ?? 0), size: count };
+  for (let i = 0; i < count; i++) {
+    const at = order[i] ?? 0;
+    heaviestNames[i] = names[at] ?? '';
+    heaviestWeights[i] = weights[at] ?? 0;
+  }
+  return { names: heaviestNames, weights: heaviestWeights, size: count };
 }
 
 interface RawBlock {
@@ -500,28 +511,31 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   }
   const slotCounts = new Int32Array(sharedStemList.length);
   const nameStamps = new Int32Array(sharedStemList.length);
-  const touched: number[] = [];
-  // Scratch lists: written by index and never shortened, so they keep their storage between passages.
+  /** Slots counted for the passage at hand, `touchedCount` of them. */
+  const touched = new Int32Array(sharedStemList.length);
+  // Scratch lists: written by index and never shortened, so they keep their storage between passages
+  // (setting `length = 0` would free it).
   const featureNames: string[] = [];
   const weights: number[] = [];
   /** A themed passage's vector; `stamp` is unique to the passage. */
   const passageVector = (passageWords: readonly Words[], eventKeys: ReadonlySet<string>, stamp: number) => {
     // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
     // live in arrays by shared-stem number, in the order stems first occur.
-    touched.length = 0;
+    let touchedCount = 0;
     for (const words of passageWords) {
       for (let k = words.from; k < words.from + words.length; k++) {
         const kind = wordKinds[k] ?? 0;
         if (kind === 0) continue;
         const slot = sharedSlots[stemNumbers[k] ?? -1] ?? -1;
         if (slot < 0) continue;
-        if (slotCounts[slot] === 0) touched.push(slot);
+        if (slotCounts[slot] === 0) touched[touchedCount++] = slot;
         slotCounts[slot] = (slotCounts[slot] ?? 0) + 1;
         if ((kind & NAME_WORD) !== 0) nameStamps[slot] = stamp;
       }
     }
     let size = 0;
-    for (const slot of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const slot = touched[t] ?? 0;
       const count = slotCounts[slot] ?? 0;
       slotCounts[slot] = 0;
       featureNames[size] = sharedStemList[slot] ?? '';
@@ -558,8 +572,13 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       best >= CONTINUATION_THRESHOLD;
     if (best < RELEVANCE_THRESHOLD && !continues) bestTheme = null;
     themeOf[i] = bestTheme;
-    const eventKeys = new Set<string>();
-    for (const sentence of p.sentences) for (const key of sentence.eventKeys) eventKeys.add(key);
+    let keys: Set<string> | null = null;
+    for (const sentence of p.sentences) {
+      if (sentence.eventKeys.length === 0) continue;
+      keys ??= new Set();
+      for (const key of sentence.eventKeys) keys.add(key);
+    }
+    const eventKeys: ReadonlySet<string> = keys ?? NO_KEYS;
     const previous = flat[i - 1];
     const sameSection = previous?.article.id === p.article.id && previous.heading === p.heading;
     const contextKeys: ReadonlySet<string> =

@@ -217,7 +217,8 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
   const sharedCounts = new Int32Array(ordered.length + 1);
   /** 1 for each story still standing, by id: what `alive` says, without visiting the story. */
   const aliveIds = new Uint8Array(ordered.length + 1);
-  const seen: number[] = [];
+  /** Stories met by the search at hand, `seenCount` of them. */
+  const seen = new Int32Array(ordered.length + 1);
   const topIds = new Int32Array(MAX_CANDIDATES);
   const topCounts = new Int32Array(MAX_CANDIDATES);
   const candidatesOf = (
@@ -225,7 +226,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     near: Iterable<AnalysedPassage>,
     self: number,
   ): number[] => {
-    seen.length = 0;
+    let seenCount = 0;
     for (const feature of features) {
       const list = index[feature];
       if (!list) continue;
@@ -233,7 +234,7 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
       for (let k = list.length - 1; k >= 0 && taken < CANDIDATES_PER_FEATURE; k--) {
         const id = list[k] ?? -1;
         if (id === self || aliveIds[id] !== 1) continue;
-        if (sharedCounts[id] === 0) seen.push(id);
+        if (sharedCounts[id] === 0) seen[seenCount++] = id;
         sharedCounts[id] = (sharedCounts[id] ?? 0) + 1;
         taken++;
       }
@@ -241,7 +242,8 @@ export function clusterStories(passages: readonly AnalysedPassage[], table: Feat
     // The MAX_CANDIDATES sharing the most features (ties: oldest story), kept sorted as they come in
     // two scratch arrays; `kept` of them are in use.
     let kept = 0;
-    for (const id of seen) {
+    for (let s = 0; s < seenCount; s++) {
+      const id = seen[s] ?? 0;
       const count = sharedCounts[id] ?? 0;
       sharedCounts[id] = 0;
       if (count < MIN_SHARED_FEATURES) continue;

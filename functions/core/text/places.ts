@@ -127,6 +127,13 @@ export interface TokenisedText {
   tokens: readonly Token[] | Words;
 }
 
+const NO_PLACES: readonly PlaceMention[] = Object.freeze([]);
+
+/** `text[end, start)` is exactly one space: what separates the words of a name. */
+function oneSpaceBetween(text: string, end: number, start: number): boolean {
+  return start - end === 1 && text.charCodeAt(end) === 32;
+}
+
 function wordsOf(tokens: readonly Token[] | Words): Words {
   return tokens instanceof Words ? tokens : Words.of(tokens);
 }
@@ -153,7 +160,7 @@ function cityBefore(text: string, words: Words, countryAt: number): { city: stri
       !before ||
       !words.form(first) ||
       !NAME_WORD.test(before.surface) ||
-      !/^ $/.test(text.slice(words.end(first - 1), words.start(first)))
+      !oneSpaceBetween(text, words.end(first - 1), words.start(first))
     )
       break;
     first--;
@@ -207,7 +214,7 @@ export class PlaceFinder {
    * Places in one sentence, in text order, without overlaps: "City, Country", learned cities, countries,
    * and names after "in"/"at".
    */
-  public find(text: string, tokens: readonly Token[] | Words): PlaceMention[] {
+  public find(text: string, tokens: readonly Token[] | Words): readonly PlaceMention[] {
     const words = wordsOf(tokens);
     const found: PlaceMention[] = [];
     let i = 0;
@@ -283,7 +290,7 @@ export class PlaceFinder {
       }
       i++;
     }
-    return found;
+    return found.length === 0 ? NO_PLACES : found;
   }
 
   /** "in Reykjavik", "at Camp David": one to three name words after a locative preposition. */
@@ -293,7 +300,7 @@ export class PlaceFinder {
     from: number,
   ): { mention: PlaceMention; next: number } | null {
     const first = words.form(from);
-    if (!first || !words.form(from - 1) || text.slice(words.end(from - 1), words.start(from)) !== ' ')
+    if (!first || !words.form(from - 1) || !oneSpaceBetween(text, words.end(from - 1), words.start(from)))
       return null;
     if (!NAME_WORD.test(first.surface) || NOT_PLACES.has(first.surface)) return null;
     if (this.cities.match(text, words, from) || countryTable.match(text, words, from)) return null;
@@ -304,7 +311,7 @@ export class PlaceFinder {
         !words.form(last) ||
         !next ||
         !NAME_WORD.test(next.surface) ||
-        text.slice(words.end(last), words.start(last + 1)) !== ' '
+        !oneSpaceBetween(text, words.end(last), words.start(last + 1))
       )
         break;
       last++;

@@ -7,7 +7,7 @@
  */
 
 /** Words that, followed by a full stop, never end a sentence (titles, months, references). */
-const NEVER_FINAL = new Set([
+export const NEVER_FINAL: ReadonlySet<string> = new Set([
   'mr',
   'mrs',
   'ms',
@@ -79,10 +79,19 @@ const NEVER_FINAL = new Set([
  * Words that usually do not end a sentence but may: they end one only when the next word is a typical
  * sentence opener ("… Apple Inc. The company said …").
  */
-const RARELY_FINAL = new Set(['inc', 'ltd', 'corp', 'co', 'jr', 'sr', 'etc', 'al']);
+export const RARELY_FINAL: ReadonlySet<string> = new Set([
+  'inc',
+  'ltd',
+  'corp',
+  'co',
+  'jr',
+  'sr',
+  'etc',
+  'al',
+]);
 
 /** Capitalised words that open sentences and never continue a name, an initialism or an abbreviation. */
-const SENTENCE_OPENERS = new Set([
+export const SENTENCE_OPENERS: ReadonlySet<string> = new Set([
   'The',
   'This',
   'That',
@@ -250,22 +259,45 @@ class BoundaryScanner {
 const TERMINATOR_CHARS = ['.', '!', '?', '…'];
 
 function startsLikeSentence(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 128) return (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
   return /[\p{Lu}\p{N}]/u.test(char);
 }
 
-/** The word the terminator closes, e.g. "U.S" for "the U.S." or "Mr" for "Mr.". */
-function wordBefore(text: string, end: number): string {
-  let start = end;
-  while (start > 0 && !/\s|["'“‘([]/u.test(text[start - 1] ?? ' ')) start--;
-  return text.slice(start, end);
+/** `"`, `'`, `“`, `‘`, `(` or `[`: what a word before a terminator cannot start after. */
+function isWordOpening(code: number): boolean {
+  return code === 34 || code === 39 || code === 0x201c || code === 0x2018 || code === 40 || code === 91;
 }
+
+/** Start of the word the terminator at `end` closes, e.g. of "U.S" in "the U.S." or "Mr" in "Mr.". */
+function wordStartBefore(text: string, end: number): number {
+  let start = end;
+  while (start > 0) {
+    const code = text.charCodeAt(start - 1);
+    if (isSpace(code) || isWordOpening(code)) break;
+    start--;
+  }
+  return start;
+}
+
+/** An ASCII letter or digit: the one-code-unit case of `[\p{L}\p{N}]`. */
+function isAsciiAlphanumeric(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57);
+}
+
+/** Longest word of `NEVER_FINAL` and `RARELY_FINAL`. */
+const LONGEST_ABBREVIATION = Math.max(...[...NEVER_FINAL, ...RARELY_FINAL].map((word) => word.length));
 
 function nextWord(text: string, from: number): string {
   const match = /^["'“‘«([]*([\p{L}\p{N}]+)/u.exec(text.slice(from, from + 40));
   return match?.[1] ?? '';
 }
 
-/** `firstChar`: the first character of the next sentence after any opening quotes or brackets. */
+/**
+ * `firstChar`: the first character of the next sentence after any opening quotes or brackets. Most
+ * candidates end at a plain word longer than any abbreviation, which is decided from character codes
+ * without cutting the word out of the text.
+ */
 function endsSentence(
   text: string,
   terminator: string,
@@ -275,14 +307,34 @@ function endsSentence(
 ): boolean {
   if (!startsLikeSentence(firstChar)) return false;
   if (terminator !== '.') return true;
-  const word = wordBefore(text, terminatorAt);
-  const bare = word.replace(/^[^\p{L}\p{N}]+/u, '');
+  const start = wordStartBefore(text, terminatorAt);
+  // The word without leading marks ("—Mr" → "Mr"); anything but ASCII ahead of its first letter takes
+  // the general path.
+  let bareStart = start;
+  while (bareStart < terminatorAt) {
+    const code = text.charCodeAt(bareStart);
+    if (code >= 128 || isAsciiAlphanumeric(code)) break;
+    bareStart++;
+  }
+  const plain =
+    bareStart === terminatorAt ||
+    (isAsciiAlphanumeric(text.charCodeAt(bareStart)) && text.indexOf('.', bareStart) >= terminatorAt);
+  if (plain && terminatorAt - bareStart > LONGEST_ABBREVIATION) {
+    for (let k = bareStart; k < terminatorAt; k++)
+      if (text.charCodeAt(k) >= 128) return endsAfter(text, start, terminatorAt, nextStart);
+    return true;
+  }
+  return endsAfter(text, start, terminatorAt, nextStart);
+}
+
+/** `endsSentence` for the word `text[start, terminatorAt)`, by its text. */
+function endsAfter(text: string, start: number, terminatorAt: number, nextStart: number): boolean {
+  const bare = text.slice(start, terminatorAt).replace(/^[^\p{L}\p{N}]+/u, '');
   const lower = bare.toLowerCase();
-  const opener = SENTENCE_OPENERS.has(nextWord(text, nextStart));
-  if (INITIALISM.test(bare)) return opener;
+  if (INITIALISM.test(bare)) return SENTENCE_OPENERS.has(nextWord(text, nextStart));
   if (SINGLE_INITIAL.test(bare)) return false;
   if (NEVER_FINAL.has(lower)) return false;
-  if (RARELY_FINAL.has(lower)) return opener;
+  if (RARELY_FINAL.has(lower)) return SENTENCE_OPENERS.has(nextWord(text, nextStart));
   return true;
 }
 
