@@ -127,6 +127,7 @@ export interface TokenisedText {
   tokens: readonly Token[] | Words;
 }
 
+/** The places of the many sentences that name none: one list kept by the analysis, not one per sentence. */
 const NO_PLACES: readonly PlaceMention[] = Object.freeze([]);
 
 /** `text[end, start)` is exactly one space: what separates the words of a name. */

@@ -7,7 +7,7 @@
  */
 
 /** Words that, followed by a full stop, never end a sentence (titles, months, references). */
-export const NEVER_FINAL: ReadonlySet<string> = new Set([
+const NEVER_FINAL: ReadonlySet<string> = new Set([
   'mr',
   'mrs',
   'ms',
@@ -79,19 +79,10 @@ export const NEVER_FINAL: ReadonlySet<string> = new Set([
  * Words that usually do not end a sentence but may: they end one only when the next word is a typical
  * sentence opener ("… Apple Inc. The company said …").
  */
-export const RARELY_FINAL: ReadonlySet<string> = new Set([
-  'inc',
-  'ltd',
-  'corp',
-  'co',
-  'jr',
-  'sr',
-  'etc',
-  'al',
-]);
+const RARELY_FINAL: ReadonlySet<string> = new Set(['inc', 'ltd', 'corp', 'co', 'jr', 'sr', 'etc', 'al']);
 
 /** Capitalised words that open sentences and never continue a name, an initialism or an abbreviation. */
-export const SENTENCE_OPENERS: ReadonlySet<string> = new Set([
+const SENTENCE_OPENERS: ReadonlySet<string> = new Set([
   'The',
   'This',
   'That',
@@ -316,19 +307,26 @@ function endsSentence(
     if (code >= 128 || isAsciiAlphanumeric(code)) break;
     bareStart++;
   }
-  const plain =
-    bareStart === terminatorAt ||
-    (isAsciiAlphanumeric(text.charCodeAt(bareStart)) && text.indexOf('.', bareStart) >= terminatorAt);
-  if (plain && terminatorAt - bareStart > LONGEST_ABBREVIATION) {
-    for (let k = bareStart; k < terminatorAt; k++)
-      if (text.charCodeAt(k) >= 128) return endsAfter(text, start, terminatorAt, nextStart);
+  if (terminatorAt - bareStart > LONGEST_ABBREVIATION && isPlainAsciiWord(text, bareStart, terminatorAt))
     return true;
-  }
-  return endsAfter(text, start, terminatorAt, nextStart);
+  return endsAfterWord(text, start, terminatorAt, nextStart);
 }
 
-/** `endsSentence` for the word `text[start, terminatorAt)`, by its text. */
-function endsAfter(text: string, start: number, terminatorAt: number, nextStart: number): boolean {
+/** `text[from, to)` opens with an ASCII letter or digit and holds only ASCII without a full stop. */
+function isPlainAsciiWord(text: string, from: number, to: number): boolean {
+  if (!isAsciiAlphanumeric(text.charCodeAt(from))) return false;
+  for (let k = from + 1; k < to; k++) {
+    const code = text.charCodeAt(k);
+    if (code >= 128 || code === 46) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the full stop at `terminatorAt` after the word `text[start, terminatorAt)` ends a sentence, by
+ * the word's text: the rules `endsSentence` applies wherever its shortcut for plain words does not.
+ */
+export function endsAfterWord(text: string, start: number, terminatorAt: number, nextStart: number): boolean {
   const bare = text.slice(start, terminatorAt).replace(/^[^\p{L}\p{N}]+/u, '');
   const lower = bare.toLowerCase();
   if (INITIALISM.test(bare)) return SENTENCE_OPENERS.has(nextWord(text, nextStart));
