@@ -135,9 +135,37 @@ export const RELEVANCE_THRESHOLD = 3;
 /** A passage continuing a passage of its best theme (same section) needs only this. */
 export const CONTINUATION_THRESHOLD = 1.5;
 const NAME_WEIGHT = 2;
+const SIGNPOST_NOUNS = [
+  'article',
+  'section',
+  'post',
+  'piece',
+  'chapter',
+  'essay',
+  'guide',
+  'blog',
+  'video',
+  'episode',
+];
+const SIGNPOST_VERBS = ['take', 'dive', 'explore', 'look', 'break', 'examine', 'discuss', 'talk'];
 /** A sentence about the text itself: "This article delves into …", "We're going to take a look …". */
-export const SIGNPOST =
-  /\b(?:this|the following|the next|the previous|in this) (?:article|section|post|piece|chapter|essay|guide|blog|video|episode)\b|\b(?:we|I)(?:'re| are|'m| am|'ll| will) (?:going to |about to )?(?:take|dive|explore|look|break|examine|discuss|talk)\b/i;
+export const SIGNPOST = new RegExp(
+  `\\b(?:this|the following|the next|the previous|in this) (?:${SIGNPOST_NOUNS.join('|')})\\b|` +
+    `\\b(?:we|I)(?:'re| are|'m| am|'ll| will) (?:going to |about to )?(?:${SIGNPOST_VERBS.join('|')})\\b`,
+  'i',
+);
+/**
+ * Every match of `SIGNPOST` ends in one of its nouns or verbs, right after a space, so the sentence has a
+ * word whose stem begins with it (plural stripping never cuts into these words). A sentence without one
+ * skips the regular expression.
+ */
+const SIGNPOST_CUES = [...SIGNPOST_NOUNS, ...SIGNPOST_VERBS];
+
+/** The stem could be the last word of a `SIGNPOST` match: a sentence without one cannot match. */
+export function isSignpostCue(stem: string): boolean {
+  for (const cue of SIGNPOST_CUES) if (stem.startsWith(cue)) return true;
+  return false;
+}
 const EVENT_KEY_WEIGHT = 3;
 /** A passage is described by its heaviest features only: the rest adds cost, not meaning. */
 const MAX_VECTOR_FEATURES = 96;
@@ -325,6 +353,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     words: Words[];
     /** Content-word count. */
     length: number;
+    /** A sentence of the passage is a signpost (see `SIGNPOST`). */
+    signpost: boolean;
   }
   const passagesByArticle: PassageDraft[][] = [];
   /** The stem number of every word of the store. */
@@ -332,6 +362,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   /** Of every word of the store: CONTENT_WORD when it is no stopword, plus NAME_WORD when it names. */
   const wordKinds = new Uint8Array(store.size);
   const sentenceContext: SentenceContext = { store, stemNumbers, isName };
+  /** By stem number: 2 when the stem is a signpost cue, 1 when not, 0 not yet known. */
+  let cues = new Uint8Array(numbering.size * 2);
   for (const blocks of drafts) {
     const articlePassages: PassageDraft[] = [];
     let position = 0;
@@ -340,6 +372,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       let currentWords: Words[] = [];
       let currentKeys = new Set<string>();
       let passageLength = 0;
+      let passageSignpost = false;
       const flush = () => {
         if (current.length > 0)
           articlePassages.push({
@@ -348,22 +381,32 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
             sentences: current,
             words: currentWords,
             length: passageLength,
+            signpost: passageSignpost,
           });
         current = [];
         currentWords = [];
         currentKeys = new Set();
         passageLength = 0;
+        passageSignpost = false;
       };
       for (const draft of block.sentences) {
         const dates = /\d/.test(draft.text) ? findDates(draft.text) : NONE;
         const places = placeFinder.find(draft.text, draft.tokens);
         const tokens = draft.tokens;
         let contentWords = 0;
+        let cued = false;
         for (let k = tokens.from; k < tokens.from + tokens.length; k++) {
           const form = store.form(k);
           if (!form) continue;
           const number = numbering.ofWord(form);
           stemNumbers[k] = number;
+          if (number >= cues.length) {
+            const grown = new Uint8Array(Math.max(number + 1, cues.length * 2));
+            grown.set(cues);
+            cues = grown;
+          }
+          if (cues[number] === 0) cues[number] = isSignpostCue(form.stem) ? 2 : 1;
+          if (cues[number] === 2) cued = true;
           if (form.stop) continue;
           contentWords++;
           wordKinds[k] =
@@ -388,6 +431,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
           currentKeys.size > 0 &&
           info.eventKeys.every((k) => !currentKeys.has(k));
         if (startsNewEvent) flush();
+        if (cued && SIGNPOST.test(draft.text)) passageSignpost = true;
         current.push(info);
         currentWords.push(draft.tokens);
         passageLength += contentWords;
@@ -584,13 +628,6 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
     const contextKeys: ReadonlySet<string> =
       eventKeys.size > 0 || !previous || !sameSection ? eventKeys : (contextOf[i - 1] ?? eventKeys);
     contextOf[i] = contextKeys;
-    let signpost = false;
-    for (const sentence of p.sentences) {
-      if (SIGNPOST.test(sentence.text)) {
-        signpost = true;
-        break;
-      }
-    }
     // Only passages that belong to a theme are ever compared; the others need no vector.
     const vector = bestTheme === null ? EMPTY_VECTOR : passageVector(p.words, eventKeys, i + 1);
     return {
@@ -604,7 +641,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       contextKeys,
       themeScores,
       bestTheme,
-      signpost,
+      signpost: p.signpost,
       roundup: distinctEventPlaces(eventKeys, cities) > 1,
       vector,
     };
