@@ -177,19 +177,16 @@ interface Weighted {
   size: number;
 }
 
-/** Scratch lists of `heaviest`, reused from call to call: a build ranks the features of most passages. */
-const heaviestNames: string[] = [];
-const heaviestWeights: number[] = [];
-
 /**
- * The `count` heaviest of the first `size` weights (ties by name), heaviest first; all of them, in
- * order, if few. What it returns is valid until the next call.
+ * The `count` heaviest of the first `size` weights (ties by name), heaviest first, written into the
+ * caller's `into` lists; all of them, in order and where they are, if few.
  */
 function heaviest(
   names: readonly string[],
   weights: readonly number[],
   size: number,
   count: number,
+  into: { names: string[]; weights: number[] },
 ): Weighted {
   if (size <= count) return { names, weights, size };
   const order = new Array<number>(size);
@@ -203,10 +200,10 @@ function heaviest(
   });
   for (let i = 0; i < count; i++) {
     const at = order[i] ?? 0;
-    heaviestNames[i] = names[at] ?? '';
-    heaviestWeights[i] = weights[at] ?? 0;
+    into.names[i] = names[at] ?? '';
+    into.weights[i] = weights[at] ?? 0;
   }
-  return { names: heaviestNames, weights: heaviestWeights, size: count };
+  return { names: into.names, weights: into.weights, size: count };
 }
 
 interface RawBlock {
@@ -561,6 +558,8 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
   // (setting `length = 0` would free it).
   const featureNames: string[] = [];
   const weights: number[] = [];
+  /** Where `heaviest` ranks them: a build ranks the features of most passages. */
+  const ranked = { names: [] as string[], weights: [] as number[] };
   /** A themed passage's vector; `stamp` is unique to the passage. */
   const passageVector = (passageWords: readonly Words[], eventKeys: ReadonlySet<string>, stamp: number) => {
     // Term counts, then tf-idf weights (names up, words of one article out), then the event keys. Counts
@@ -592,7 +591,7 @@ export function analyseArticles(articles: readonly Article[], themes: readonly T
       weights[size] = (idf.get(`@${key}`) ?? 0) * EVENT_KEY_WEIGHT;
       size++;
     }
-    const kept = heaviest(featureNames, weights, size, MAX_VECTOR_FEATURES);
+    const kept = heaviest(featureNames, weights, size, MAX_VECTOR_FEATURES, ranked);
     return unitFeatureVector(features, kept.names, kept.weights, kept.size);
   };
   const passages: AnalysedPassage[] = flat.map((p, i) => {
