@@ -9,3 +9,16 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** `least` to `least + span - 1` pieces, each picked at random, joined. */
+export function randomText(
+  next: () => number,
+  pieces: readonly string[],
+  least: number,
+  span: number,
+): string {
+  let text = '';
+  for (let j = least + Math.floor(next() * span); j > 0; j--)
+    text += pieces[Math.floor(next() * pieces.length)];
+  return text;
+}

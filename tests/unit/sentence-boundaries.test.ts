@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { boundaryCandidates, endsAfterWord, splitSentences } from '../../functions/core/text/sentences.ts';
-import { seededRandom as random } from '../support/seeded-random.ts';
+import { seededRandom as random, randomText } from '../support/seeded-random.ts';
 
 /** The definition the scanner implements: terminators, closing marks, space, then a look at what follows. */
 const BOUNDARY = /([.!?…]+)(["'”’»)\]]*)(\s+)(?=["'“‘«([]*(\S))/gu;
@@ -51,9 +51,7 @@ describe('sentence boundary candidates', () => {
       '𝐀',
     ];
     for (let i = 0; i < 20_000; i++) {
-      let text = '';
-      for (let j = 1 + Math.floor(next() * 24); j > 0; j--)
-        text += alphabet[Math.floor(next() * alphabet.length)];
+      const text = randomText(next, alphabet, 1, 24);
       expect(boundaryCandidates(text), JSON.stringify(text)).toEqual(byRegex(text));
     }
   });
