@@ -2,27 +2,37 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { type Clock, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
-import { countSoftBounce, suppress as suppressTransition } from '../core/subscribers/lifecycle.ts';
+import {
+  countSoftBounce,
+  recordDelivery,
+  suppress as suppressTransition,
+} from '../core/subscribers/lifecycle.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 
 /**
  * SES delivery events in: SNS-wrapped notifications (configuration-set event publishing or identity
  * feedback notifications) and EventBridge `aws.ses` events. A hard bounce or a complaint suppresses
- * the subscriber for good; soft bounces are counted; everything else is logged and ignored.
- * Redelivered events change nothing twice: suppression is idempotent and each soft bounce is claimed
- * once by its feedback id.
+ * the subscriber for good; soft bounces are counted until a delivery ends the run, and a long run
+ * suppresses too (see `countSoftBounce`); everything else is logged and ignored. Redelivered events
+ * change nothing twice: suppression is idempotent, each soft bounce is claimed once by its feedback id,
+ * and a delivery only ends a run of bounces older than itself.
  */
 export interface SesEventsDeps {
   store: Pick<SubscriberStore, 'findByEmail' | 'update' | 'claimEvent' | 'releaseEvent'>;
   clock: Clock;
   logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
-  /** HardBounceSuppressions, ComplaintSuppressions, SoftBounces, IgnoredSesEvents. None when not given. */
+  /**
+   * HardBounceSuppressions, ComplaintSuppressions, SoftBounceSuppressions, SoftBounces,
+   * MessageBounces, IgnoredSesEvents. None when not given.
+   */
   metrics?: MetricsSink;
 }
 
 export interface SesEventsSummary {
   suppressed: number;
   softBounces: number;
+  /** Subscribers whose run of soft bounces a delivery ended. */
+  softBounceRunsEnded: number;
   ignored: number;
   unknownRecipients: number;
 }
@@ -31,6 +41,15 @@ export type SesEventsHandler = (event: unknown, context?: unknown) => Promise<Se
 
 /** How long a handled soft bounce is remembered for deduplication (SNS redelivers within hours). */
 const EVENT_MEMORY_DAYS = 14;
+/**
+ * Transient bounce subtypes that say the message was refused, not that the mailbox is unwell: they are
+ * the sender's to fix and never count toward suppressing the address.
+ */
+const MESSAGE_BOUNCE_SUBTYPES: ReadonlySet<string> = new Set([
+  'MessageTooLarge',
+  'ContentRejected',
+  'AttachmentRejected',
+]);
 
 const recipientSchema = z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() });
 const bounceSchema = z.object({
@@ -46,12 +65,17 @@ const complaintSchema = z.object({
   complaintFeedbackType: z.string().nullish(),
   timestamp: z.string().optional(),
 });
+const deliverySchema = z.object({
+  recipients: z.array(z.string()),
+  timestamp: z.string().optional(),
+});
 const notificationSchema = z.object({
   eventType: z.string().optional(),
   notificationType: z.string().optional(),
   mail: z.object({ messageId: z.string().optional() }).optional(),
   bounce: bounceSchema.optional(),
   complaint: complaintSchema.optional(),
+  delivery: deliverySchema.optional(),
 });
 type Notification = z.infer<typeof notificationSchema>;
 
@@ -134,7 +158,13 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     }
   }
 
-  async function softBounce(address: string, feedbackId: string, at: Date, summary: SesEventsSummary) {
+  async function softBounce(
+    address: string,
+    feedbackId: string,
+    at: Date,
+    detail: string,
+    summary: SesEventsSummary,
+  ) {
     const subscriber = await subscriberFor(address);
     if (subscriber === undefined) {
       summary.unknownRecipients += 1;
@@ -146,14 +176,35 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
       logger.debug('soft bounce already counted', { subscriberId: subscriber.id });
       return;
     }
+    let result: Awaited<ReturnType<typeof store.update>>;
     try {
-      await store.update(subscriber.id, (current) => countSoftBounce(current, at));
+      result = await store.update(subscriber.id, (current) => countSoftBounce(current, at, detail));
     } catch (cause) {
       await store.releaseEvent(key);
       throw cause;
     }
+    if (!result?.changed) return;
     summary.softBounces += 1;
     metrics.count('SoftBounces');
+    if (result.after.status === 'suppressed') {
+      summary.suppressed += 1;
+      metrics.count('SoftBounceSuppressions');
+      logger.info('subscriber suppressed', {
+        subscriberId: subscriber.id,
+        reason: 'soft-bounce',
+        softBounces: result.after.softBounces,
+      });
+    }
+  }
+
+  async function delivered(address: string, at: Date, summary: SesEventsSummary): Promise<void> {
+    const subscriber = await subscriberFor(address);
+    if (subscriber === undefined) return;
+    const result = await store.update(subscriber.id, (current) => recordDelivery(current, at));
+    if (result?.changed) {
+      summary.softBounceRunsEnded += 1;
+      logger.debug('delivery ended a run of soft bounces', { subscriberId: subscriber.id });
+    }
   }
 
   async function handle(notification: Notification, summary: SesEventsSummary): Promise<void> {
@@ -166,10 +217,23 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
         if (bounce.bounceType === 'Permanent') {
           const detail = [bounce.bounceSubType, recipient.diagnosticCode].filter(Boolean).join(': ');
           await suppress(recipient.emailAddress, 'bounce', at, detail || 'permanent bounce', summary);
+        } else if (MESSAGE_BOUNCE_SUBTYPES.has(bounce.bounceSubType ?? '')) {
+          summary.ignored += 1;
+          metrics.count('MessageBounces');
+          logger.warn('a message was refused for what it is, not for its address', {
+            subType: bounce.bounceSubType,
+            messageId: notification.mail?.messageId,
+          });
         } else {
-          await softBounce(recipient.emailAddress, bounce.feedbackId, at, summary);
+          const detail = [bounce.bounceSubType, recipient.diagnosticCode].filter(Boolean).join(': ');
+          await softBounce(recipient.emailAddress, bounce.feedbackId, at, detail, summary);
         }
       }
+      return;
+    }
+    if (kind === 'Delivery' && notification.delivery !== undefined) {
+      const at = parseTime(notification.delivery.timestamp, now);
+      for (const recipient of notification.delivery.recipients) await delivered(recipient, at, summary);
       return;
     }
     if (kind === 'Complaint' && notification.complaint !== undefined) {
@@ -196,7 +260,13 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
   }
 
   return async (event) => {
-    const summary: SesEventsSummary = { suppressed: 0, softBounces: 0, ignored: 0, unknownRecipients: 0 };
+    const summary: SesEventsSummary = {
+      suppressed: 0,
+      softBounces: 0,
+      softBounceRunsEnded: 0,
+      ignored: 0,
+      unknownRecipients: 0,
+    };
     const list = envelopes(event);
     if (list === undefined) {
       summary.ignored += 1;

@@ -193,6 +193,45 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
     },
   );
 
+  it('soft bounces week after week suppress the address; a delivery between them ends the run', async () => {
+    const email = 'soft-case@example.com';
+    await subscribe(email, ['everything']);
+    const [confirmation] = await mailTo(world, email);
+    await call(handler, 'GET', '/confirm', {
+      query: `token=${tokenFrom(confirmation?.body.text ?? '', '/confirm')}`,
+    });
+    const id = (await store.findByEmail(email))?.id ?? '';
+    const event = (fixture: string, at: string, field: 'bounce' | 'delivery') => {
+      const text = readFileSync(new URL(`../fixtures/events/${fixture}.json`, import.meta.url), 'utf8');
+      const parsed = JSON.parse(
+        text.replaceAll('full@example.com', email).replaceAll('reader@example.com', email),
+      ) as { detail: Record<string, { timestamp: string; feedbackId?: string }> };
+      const detail = parsed.detail[field];
+      if (!detail) throw new Error(`${fixture} has no ${field}`);
+      detail.timestamp = at;
+      if (detail.feedbackId !== undefined) detail.feedbackId = `${detail.feedbackId}-${at}`;
+      return parsed;
+    };
+    const softBounce = (at: string) => sesEvents()(event('eventbridge-ses-soft-bounce', at, 'bounce'));
+    await softBounce('2026-03-02T07:00:00.000Z');
+    await softBounce('2026-03-09T07:00:00.000Z');
+    expect(
+      await sesEvents()(event('eventbridge-ses-delivery', '2026-03-10T07:00:00.000Z', 'delivery')),
+    ).toMatchObject({ softBounceRunsEnded: 1 });
+    expect(await store.get(id)).toMatchObject({ status: 'confirmed', softBounces: 0 });
+
+    await softBounce('2026-03-16T07:00:00.000Z');
+    await softBounce('2026-03-23T07:00:00.000Z');
+    expect(await softBounce('2026-03-30T07:00:00.000Z')).toMatchObject({ suppressed: 1 });
+    expect(await store.get(id)).toMatchObject({
+      status: 'suppressed',
+      softBounces: 3,
+      firstSoftBounceAt: '2026-03-16T07:00:00.000Z',
+      suppression: { reason: 'soft-bounce' },
+    });
+    expect(await confirmedIds('everything')).not.toContain(id);
+  });
+
   it('refuses forged, expired and swapped tokens with a page, not an error, and changes nothing', async () => {
     const email = 'tokens@example.com';
     await subscribe(email, ['everything']);

@@ -7,9 +7,12 @@ import {
   countSoftBounce,
   newConfirmedSubscriber,
   newPendingSubscriber,
+  recordDelivery,
   releaseConfirmation,
   releaseWelcome,
   requestSubscription,
+  SOFT_BOUNCE_LIMIT,
+  SOFT_BOUNCE_SPAN_DAYS,
   type SubscribeRequest,
   suppress,
   unsubscribe,
@@ -145,8 +148,55 @@ describe('subscriber life cycle', () => {
     });
   });
 
-  it('soft bounces are counted', () => {
-    const s = countSoftBounce(countSoftBounce(confirmed(), at(1)), at(2));
-    expect(s).toMatchObject({ softBounces: 2, lastSoftBounceAt: at(2).toISOString(), status: 'confirmed' });
+  it('soft bounces are counted from the first of a run', () => {
+    const s = must(countSoftBounce(must(countSoftBounce(confirmed(), at(1))), at(2)));
+    expect(s).toMatchObject({
+      softBounces: 2,
+      firstSoftBounceAt: at(1).toISOString(),
+      lastSoftBounceAt: at(2).toISOString(),
+      status: 'confirmed',
+    });
+  });
+
+  const DAY = 24 * 60;
+  const bounced = (days: readonly number[], start = confirmed()) =>
+    days.reduce((s, day) => must(countSoftBounce(s, at(day * DAY), 'MailboxFull: 452 mailbox full')), start);
+
+  it(`${SOFT_BOUNCE_LIMIT} soft bounces in a row over ${SOFT_BOUNCE_SPAN_DAYS} days suppress the address, with why`, () => {
+    const s = bounced([1, 4, 1 + SOFT_BOUNCE_SPAN_DAYS]);
+    expect(s.status).toBe('suppressed');
+    expect(s.suppression).toEqual({
+      reason: 'soft-bounce',
+      at: at((1 + SOFT_BOUNCE_SPAN_DAYS) * DAY).toISOString(),
+      detail: `3 soft bounces since ${at(DAY).toISOString()}, none delivered between; last: MailboxFull: 452 mailbox full`,
+    });
+    expect(activeDigests(s)).toEqual([]);
+    expect(countSoftBounce(s, at(30 * DAY))).toBeUndefined();
+  });
+
+  it('many soft bounces within days do not suppress: a full mailbox is not a dead one', () => {
+    const s = bounced([1, 1.5, 2, 3, 4, 5, SOFT_BOUNCE_SPAN_DAYS + 0.9]);
+    expect(s).toMatchObject({ status: 'confirmed', softBounces: 7 });
+  });
+
+  it('a delivery after the latest soft bounce ends the run; an older one does not', () => {
+    const s = bounced([1, 4]);
+    expect(recordDelivery(s, at(3 * DAY))).toBeUndefined();
+    const delivered = must(recordDelivery(s, at(5 * DAY)));
+    expect(delivered).toMatchObject({ softBounces: 0, status: 'confirmed' });
+    expect(delivered.firstSoftBounceAt).toBeUndefined();
+    expect(recordDelivery(delivered, at(6 * DAY))).toBeUndefined();
+    // The next run starts afresh: two more bounces, over the span, are not three in a row.
+    expect(bounced([9, 20], delivered)).toMatchObject({ status: 'confirmed', softBounces: 2 });
+    expect(bounced([9, 12, 20], delivered).status).toBe('suppressed');
+  });
+
+  it('bounces reported out of order keep the run from its earliest to its latest', () => {
+    const s = bounced([5, 1, 3]);
+    expect(s).toMatchObject({
+      firstSoftBounceAt: at(DAY).toISOString(),
+      lastSoftBounceAt: at(5 * DAY).toISOString(),
+      status: 'confirmed',
+    });
   });
 });

@@ -288,11 +288,60 @@ export function suppress(current: Subscriber, suppression: Suppression): Subscri
   };
 }
 
-export function countSoftBounce(current: Subscriber, now: Date): Subscriber {
-  return {
+/**
+ * Soft bounces in a row (no delivery between) after which an address is suppressed, when they span at
+ * least `SOFT_BOUNCE_SPAN_DAYS`: a mailbox full for a day is not a dead one, one full for weeks is,
+ * and mailing it on costs the sender's reputation as a hard bounce does.
+ */
+export const SOFT_BOUNCE_LIMIT = 3;
+export const SOFT_BOUNCE_SPAN_DAYS = 7;
+const DAY_MS = 24 * HOUR_MS;
+
+function earlier(a: string, b: string): string {
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}
+
+function later(a: string, b: string): string {
+  return Date.parse(a) >= Date.parse(b) ? a : b;
+}
+
+/**
+ * A soft bounce at `at` (`detail`: SES's subtype and diagnostic). Counted into the run of soft bounces
+ * since the last delivery; the run that reaches the limit over the span suppresses the address.
+ */
+export function countSoftBounce(current: Subscriber, at: Date, detail = ''): Subscriber | undefined {
+  if (current.status === 'suppressed') return undefined;
+  const time = iso(at);
+  // Records from before runs were dated have a count but no start: the latest bounce stands in for it.
+  const runStart =
+    current.softBounces === 0
+      ? time
+      : earlier(current.firstSoftBounceAt ?? current.lastSoftBounceAt ?? time, time);
+  const last = current.lastSoftBounceAt === undefined ? time : later(current.lastSoftBounceAt, time);
+  const counted: Subscriber = {
     ...current,
     softBounces: current.softBounces + 1,
-    lastSoftBounceAt: iso(now),
-    updatedAt: iso(now),
+    firstSoftBounceAt: runStart,
+    lastSoftBounceAt: last,
+    updatedAt: time,
   };
+  const span = Date.parse(last) - Date.parse(runStart);
+  if (counted.softBounces < SOFT_BOUNCE_LIMIT || span < SOFT_BOUNCE_SPAN_DAYS * DAY_MS) return counted;
+  const summary = `${counted.softBounces} soft bounces since ${runStart}, none delivered between`;
+  return suppress(counted, {
+    reason: 'soft-bounce',
+    at: time,
+    detail: (detail === '' ? summary : `${summary}; last: ${detail}`).slice(0, 500),
+  });
+}
+
+/**
+ * SES delivered a message to the address at `at`: its run of soft bounces is over. A delivery older
+ * than the latest soft bounce (events arrive out of order) ends nothing.
+ */
+export function recordDelivery(current: Subscriber, at: Date): Subscriber | undefined {
+  if (current.softBounces === 0 || current.status === 'suppressed') return undefined;
+  if (current.lastSoftBounceAt !== undefined && Date.parse(current.lastSoftBounceAt) >= at.getTime())
+    return undefined;
+  return { ...without(current, 'firstSoftBounceAt'), softBounces: 0, updatedAt: iso(at) };
 }

@@ -7,7 +7,8 @@ export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
 export const CONSENT_METHODS = ['form', 'api', 'import', 'operator'] as const;
 export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
-export const SUPPRESSION_REASONS = ['bounce', 'complaint', 'rejected', 'operator'] as const;
+/** `soft-bounce`: the address bounced softly issue after issue with no delivery between (see lifecycle.ts). */
+export const SUPPRESSION_REASONS = ['bounce', 'soft-bounce', 'complaint', 'rejected', 'operator'] as const;
 export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 
 const isoTime = z.iso.datetime({ offset: true });
@@ -63,7 +64,10 @@ export const subscriberSchema = z.strictObject({
   /** A welcome email is owed (set on confirmation; cleared when one is claimed for sending). */
   welcomeDue: z.boolean(),
   welcomeSentAt: isoTime.optional(),
+  /** Soft bounces since the address last took a delivery. */
   softBounces: z.number().int().nonnegative(),
+  /** The first of those soft bounces; absent when there are none. */
+  firstSoftBounceAt: isoTime.optional(),
   lastSoftBounceAt: isoTime.optional(),
   /** Pending sign-ups are deleted after this (DynamoDB TTL); absent for every other status. */
   expiresAt: isoTime.optional(),
