@@ -497,8 +497,9 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
       const outcome = await viewForUnsubscribe(await context(true), token.token);
       if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
       if (outcome.kind === 'not-found') return notFound(format);
-      if (format === 'json') return jsonResponse(200, viewJson(outcome.view));
-      return htmlResponse(200, unsubscribePage(outcome.view, actionUrl));
+      if (format === 'json')
+        return jsonResponse(200, { ...viewJson(outcome.view), unsubscribeFrom: outcome.scope?.id ?? 'all' });
+      return htmlResponse(200, unsubscribePage(outcome.view, actionUrl, outcome.scope));
     }
     const read = readBody(request);
     if (!read.ok)
@@ -525,8 +526,12 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     }
     if (outcome.changed) metrics.count('Unsubscribes');
     if (format === 'json')
-      return jsonResponse(200, { status: 'unsubscribed', subscription: viewJson(outcome.view) });
-    return htmlResponse(200, unsubscribedPage(outcome.view));
+      return jsonResponse(200, {
+        status: 'unsubscribed',
+        from: outcome.scope?.id ?? 'all',
+        subscription: viewJson(outcome.view),
+      });
+    return htmlResponse(200, unsubscribedPage(outcome.view, outcome.scope));
   }
 
   async function preferencesRoute(request: HttpRequest): Promise<HttpResponse> {

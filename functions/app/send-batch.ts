@@ -102,8 +102,10 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
   const links = (
     subscriberId: string | null,
     now: Date,
+    digestId: string,
   ): SubscriberLinks | { unsubscribeUrl: string; preferencesUrl: string } => {
-    if (subscriberId !== null) return subscriberLinks(secret, deps.publicBaseUrl, subscriberId, now);
+    if (subscriberId !== null)
+      return subscriberLinks(secret, deps.publicBaseUrl, subscriberId, now, digestId);
     // A test address that is nobody's subscription: the links lead to the pages, which say the link is not valid.
     const base = deps.publicBaseUrl.replace(/\/+$/, '');
     return {

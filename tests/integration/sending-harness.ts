@@ -470,18 +470,24 @@ export function sendBatchDeps(
 }
 
 /** The subscriber ids in an email's unsubscribe and preferences links, checked against the secret. */
+/** Whose the links of an email are, and the digest its unsubscribe links leave (null: every digest). */
 export function linkOwners(email: StoredEmail): {
   unsubscribe: string | null;
   preferences: string | null;
   oneClick: string | null;
+  unsubscribeDigest: string | null;
+  oneClickDigest: string | null;
 } {
   const html = email.body.html ?? '';
-  const owner = (purpose: 'unsubscribe' | 'preferences', url: string | undefined) => {
+  const verified = (purpose: 'unsubscribe' | 'preferences', url: string | undefined) => {
     if (url === undefined) return null;
     const token = new URL(url.replace(/&amp;/g, '&')).searchParams.get('token') ?? '';
     const result = verifyToken(TOKEN_SECRET, token, purpose, new Date());
-    return result.ok ? result.subscriberId : null;
+    return result.ok ? result : null;
   };
+  const owner = (purpose: 'unsubscribe' | 'preferences', url: string | undefined) =>
+    verified(purpose, url)?.subscriberId ?? null;
+  const scope = (url: string | undefined) => verified('unsubscribe', url)?.digestId ?? null;
   const unsubscribeHref = /href="([^"]*\/unsubscribe\?token=[^"]*)"/.exec(html)?.[1];
   const preferencesHref = /href="([^"]*\/preferences\?token=[^"]*)"/.exec(html)?.[1];
   const listUnsubscribe = /^<([^>]+)>/.exec(header(email, 'List-Unsubscribe') ?? '')?.[1];
@@ -489,6 +495,8 @@ export function linkOwners(email: StoredEmail): {
     unsubscribe: owner('unsubscribe', unsubscribeHref),
     preferences: owner('preferences', preferencesHref),
     oneClick: owner('unsubscribe', listUnsubscribe),
+    unsubscribeDigest: scope(unsubscribeHref),
+    oneClickDigest: scope(listUnsubscribe),
   };
 }
 

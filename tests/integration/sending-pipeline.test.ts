@@ -159,6 +159,8 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
         unsubscribe: subscriber?.id,
         preferences: subscriber?.id,
         oneClick: subscriber?.id,
+        unsubscribeDigest: DIGEST,
+        oneClickDigest: DIGEST,
       });
       expect(header(email, 'List-Unsubscribe')).toMatch(
         new RegExp(

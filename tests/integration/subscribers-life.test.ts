@@ -6,7 +6,7 @@ import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscri
 import { createHttpApiHandler, type HttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { loadConfig } from '../../functions/config.ts';
-import { signToken } from '../../functions/core/subscribers/tokens.ts';
+import { signToken, subscriberLinks } from '../../functions/core/subscribers/tokens.ts';
 import { FORM, httpEvent, JSON_TYPE, ManualClock, tokenFrom } from '../unit/subscribers-fakes.ts';
 import { mailTo, type StoredEmail, type SubscriberWorld, startSubscriberWorld } from './subscribers-setup.ts';
 
@@ -192,6 +192,28 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
       expect((await store.get(id))?.status).toBe('suppressed');
     },
   );
+
+  it("an issue's one-click link leaves that digest; the subscriber keeps the others", async () => {
+    const email = 'two-digests@example.com';
+    await subscribe(email, ['weekly-diplomacy', 'monthly-security']);
+    const [confirmation] = await mailTo(world, email);
+    await call(handler, 'GET', '/confirm', {
+      query: `token=${tokenFrom(confirmation?.body.text ?? '', '/confirm')}`,
+    });
+    const id = (await store.findByEmail(email))?.id ?? '';
+    // The links send-batch puts in a weekly-diplomacy issue.
+    const links = subscriberLinks(SECRET, BASE_URL, id, new Date(), 'weekly-diplomacy');
+    const target = pathAndQuery(links.unsubscribeUrl);
+    const oneClick = await call(handler, 'POST', target.path, {
+      query: target.query,
+      headers: FORM,
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(oneClick.status).toBe(200);
+    expect(await store.get(id)).toMatchObject({ status: 'confirmed', digests: ['monthly-security'] });
+    expect(await confirmedIds('weekly-diplomacy')).not.toContain(id);
+    expect(await confirmedIds('monthly-security')).toContain(id);
+  });
 
   it('soft bounces week after week suppress the address; a delivery between them ends the run', async () => {
     const email = 'soft-case@example.com';

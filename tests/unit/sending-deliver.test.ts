@@ -58,8 +58,8 @@ function world(options: { subscribers?: number; script?: Script } = {}) {
     mailer,
     rate: { acquire: async () => undefined },
     loadEmail: async (issueId) => (issueId === ISSUE ? email : null),
-    links: (subscriberId) => ({
-      unsubscribeUrl: `https://x.test/unsubscribe?token=${subscriberId ?? 'test'}`,
+    links: (subscriberId, _now, digestId) => ({
+      unsubscribeUrl: `https://x.test/unsubscribe?token=${subscriberId ?? 'test'}-${digestId}`,
       preferencesUrl: `https://x.test/preferences?token=${subscriberId ?? 'test'}`,
     }),
     unsubscribeMailbox: 'unsubscribe@example.com',
@@ -111,11 +111,10 @@ describe('delivering one queue message', () => {
     expect(result).toMatchObject({ kind: 'done', counted: true, tally: { sent: 3 } });
     expect(sentTo(w.mailer)).toEqual(['reader0@example.com', 'reader1@example.com', 'reader2@example.com']);
     const first = w.mailer.sent.find((e) => e.to === 'reader1@example.com');
-    expect(first?.html).toContain('https://x.test/unsubscribe?token=sub1');
-    expect(first?.text).toBe('Unsubscribe: https://x.test/unsubscribe?token=sub1');
+    expect(first?.html).toContain(`https://x.test/unsubscribe?token=sub1-${DIGEST}`);
+    expect(first?.text).toBe(`Unsubscribe: https://x.test/unsubscribe?token=sub1-${DIGEST}`);
     expect(first?.headers).toEqual({
-      'List-Unsubscribe':
-        '<https://x.test/unsubscribe?token=sub1>, <mailto:unsubscribe@example.com?subject=unsubscribe>',
+      'List-Unsubscribe': `<https://x.test/unsubscribe?token=sub1-${DIGEST}>, <mailto:unsubscribe@example.com?subject=unsubscribe>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     });
     expect(first?.tags).toEqual({ issue: ISSUE, digest: DIGEST });

@@ -57,8 +57,9 @@ function tokenFor(
   id: string,
   purpose: 'confirm' | 'unsubscribe' | 'preferences',
   expiresAt = new Date('2027-01-01'),
+  digestId?: string,
 ) {
-  return signToken(TEST_SECRET, { subscriberId: id, purpose, expiresAt });
+  return signToken(TEST_SECRET, { subscriberId: id, purpose, expiresAt, digestId });
 }
 
 describe('GET / (signup page)', () => {
@@ -561,6 +562,57 @@ describe('unsubscribe', () => {
       expect((await call(app, 'POST', '/unsubscribe', { query, headers: FORM, body })).status).toBe(400);
     }
     expect((await app.store.get(subscriber.id))?.status).toBe('confirmed');
+  });
+
+  it("an issue's link leaves that digest only, says what goes on, and offers leaving everything", async () => {
+    const app = harness();
+    const subscriber = await confirmedSubscriber(app, 'ann@example.com', ['weekly', 'monthly']);
+    const token = tokenFor(subscriber.id, 'unsubscribe', undefined, 'weekly');
+    const page = await call(app, 'GET', '/unsubscribe', { query: `token=${token}` });
+    expect(page.body).toContain('<button type="submit">Unsubscribe from The Weekly &lt;Edition&gt;</button>');
+    expect(page.body).toContain('You will still get The Monthly.');
+    expect(page.body).toContain('Unsubscribe from all digests');
+    expect((await app.store.get(subscriber.id))?.digests).toEqual(['weekly', 'monthly']);
+
+    const post = await call(app, 'POST', '/unsubscribe', {
+      query: `token=${token}`,
+      headers: FORM,
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(post.status).toBe(200);
+    expect(post.body).toContain(
+      'will receive no more The Weekly &lt;Edition&gt;. You still get The Monthly.',
+    );
+    expect(await app.store.get(subscriber.id)).toMatchObject({ status: 'confirmed', digests: ['monthly'] });
+    // The everything-form on the page carries a token for every digest.
+    const all = /<form method="post" action="(\/unsubscribe\?token=[^"]+)">/.exec(post.body)?.[1] ?? '';
+    expect(all).not.toBe('');
+    expect(all).not.toContain(encodeURIComponent(token));
+
+    const again = await call(app, 'POST', '/unsubscribe', {
+      query: `token=${token}`,
+      headers: { accept: 'application/json' },
+    });
+    expect(JSON.parse(again.body)).toMatchObject({ status: 'unsubscribed', from: 'weekly' });
+    expect(await app.store.get(subscriber.id)).toMatchObject({ status: 'confirmed', digests: ['monthly'] });
+    const left = await call(app, 'GET', '/unsubscribe', { query: `token=${token}` });
+    expect(left.body).toContain('no longer gets The Weekly &lt;Edition&gt;.');
+
+    await call(app, 'POST', '/unsubscribe', {
+      query: all.slice('/unsubscribe?'.length).replaceAll('&amp;', '&'),
+    });
+    expect((await app.store.get(subscriber.id))?.status).toBe('unsubscribed');
+  });
+
+  it("leaving a subscriber's last digest by its issue's link unsubscribes", async () => {
+    const app = harness();
+    const subscriber = await confirmedSubscriber(app, 'ann@example.com', ['weekly']);
+    const query = `token=${tokenFor(subscriber.id, 'unsubscribe', undefined, 'weekly')}`;
+    const page = await call(app, 'GET', '/unsubscribe', { query });
+    expect(page.body).not.toContain('Unsubscribe from all digests');
+    const post = await call(app, 'POST', '/unsubscribe', { query });
+    expect(post.body).toContain('You are unsubscribed');
+    expect((await app.store.get(subscriber.id))?.status).toBe('unsubscribed');
   });
 
   it('a token for one subscriber never changes another', async () => {

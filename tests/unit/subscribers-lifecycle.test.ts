@@ -5,6 +5,7 @@ import {
   claimedWelcome,
   confirm,
   countSoftBounce,
+  leaveDigest,
   newConfirmedSubscriber,
   newPendingSubscriber,
   recordDelivery,
@@ -146,6 +147,20 @@ describe('subscriber life cycle', () => {
       status: 'confirmed',
       consent: { confirmedAt: T0.toISOString() },
     });
+  });
+
+  it('leaving one digest keeps the others; leaving the last unsubscribes; leaving one not held changes nothing', () => {
+    const s = confirmed();
+    expect(s.digests).toEqual(['weekly', 'monthly']);
+    const left = must(leaveDigest(s, 'weekly', at(5)));
+    expect(left).toMatchObject({ status: 'confirmed', digests: ['monthly'], updatedAt: at(5).toISOString() });
+    expect(leaveDigest(left, 'weekly', at(6))).toBeUndefined();
+    expect(must(leaveDigest(left, 'monthly', at(7)))).toMatchObject({
+      status: 'unsubscribed',
+      unsubscribedAt: at(7).toISOString(),
+    });
+    const suppressed = must(suppress(s, { reason: 'complaint', at: at(8).toISOString() }));
+    expect(leaveDigest(suppressed, 'weekly', at(9))).toBeUndefined();
   });
 
   it('soft bounces are counted from the first of a run', () => {

@@ -24,6 +24,46 @@ describe('subscriber tokens', () => {
     });
   });
 
+  it('an unsubscribe token may name a digest, signed with the rest', () => {
+    const token = signToken(SECRET, {
+      subscriberId: ID,
+      purpose: 'unsubscribe',
+      expiresAt: IN_AN_HOUR,
+      digestId: 'weekly-diplomacy',
+    });
+    expect(verifyToken(SECRET, token, 'unsubscribe', NOW)).toEqual({
+      ok: true,
+      subscriberId: ID,
+      purpose: 'unsubscribe',
+      expiresAt: IN_AN_HOUR,
+      digestId: 'weekly-diplomacy',
+    });
+    const [payload = '', mac] = token.split('.');
+    const decoded = Buffer.from(payload, 'base64url').toString('utf8');
+    const forge = (text: string) => `${Buffer.from(text).toString('base64url')}.${mac}`;
+    expect(
+      verifyToken(SECRET, forge(decoded.replace('weekly-diplomacy', 'everything')), 'unsubscribe', NOW),
+    ).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
+    expect(verifyToken(SECRET, forge(decoded.replace(':weekly-diplomacy', '')), 'unsubscribe', NOW)).toEqual({
+      ok: false,
+      reason: 'forged',
+    });
+    expect(() =>
+      signToken(SECRET, { subscriberId: ID, purpose: 'confirm', expiresAt: IN_AN_HOUR, digestId: 'weekly' }),
+    ).toThrow(/only unsubscribe tokens name a digest/);
+    expect(() =>
+      signToken(SECRET, {
+        subscriberId: ID,
+        purpose: 'unsubscribe',
+        expiresAt: IN_AN_HOUR,
+        digestId: 'Bad:Id',
+      }),
+    ).toThrow(/digest "Bad:Id"/);
+  });
+
   it('are URL-safe', () => {
     const token = signToken(SECRET, { subscriberId: ID, purpose: 'preferences', expiresAt: IN_AN_HOUR });
     expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);

@@ -138,7 +138,26 @@ function statusLine(view: SubscriptionView): string {
   }
 }
 
-export function unsubscribePage(view: SubscriptionView, actionUrl: string): string {
+function unsubscribeAllForm(view: SubscriptionView, label = 'Unsubscribe from all digests'): string {
+  return `<form method="post" action="${e(localHref(view.unsubscribeUrl))}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit" class="secondary">${e(label)}</button>
+</form>`;
+}
+
+function titlesOf(view: SubscriptionView, except?: string): string[] {
+  return view.digests.filter((d) => d.selected && d.id !== except).map((d) => d.title);
+}
+
+/**
+ * What the unsubscribe link of an email would do, with a button to do it. `scope`: the digest the
+ * link leaves (an issue's link); null for a link that leaves every digest.
+ */
+export function unsubscribePage(
+  view: SubscriptionView,
+  actionUrl: string,
+  scope: DigestChoice | null = null,
+): string {
   if (view.status === 'unsubscribed' || view.status === 'suppressed') {
     return messagePage(
       'Unsubscribe',
@@ -146,18 +165,59 @@ export function unsubscribePage(view: SubscriptionView, actionUrl: string): stri
       [{ href: localHref(view.preferencesUrl), text: 'Choose digests' }],
     );
   }
-  return layout(
-    { title: 'Unsubscribe' },
-    `<p>Stop every digest to ${e(view.maskedEmail)}? Nothing changes until you press the button.</p>
+  const choose = `<p>Or <a href="${e(localHref(view.preferencesUrl))}">choose which digests you get</a> instead.</p>`;
+  if (scope === null) {
+    return layout(
+      { title: 'Unsubscribe' },
+      `<p>Stop every digest to ${e(view.maskedEmail)}? Nothing changes until you press the button.</p>
 <form method="post" action="${e(actionUrl)}">
 <input type="hidden" name="List-Unsubscribe" value="One-Click">
 <button type="submit">Unsubscribe from all digests</button>
 </form>
-<p>Or <a href="${e(localHref(view.preferencesUrl))}">choose which digests you get</a> instead.</p>`,
+${choose}`,
+    );
+  }
+  const others = titlesOf(view, scope.id);
+  const stillGets =
+    others.length === 0
+      ? ''
+      : `<p>You will still get ${e(others.join(', '))}.</p>
+`;
+  if (!view.digests.some((d) => d.id === scope.id && d.selected)) {
+    return layout(
+      { title: 'Unsubscribe' },
+      `<p>${e(view.maskedEmail)} no longer gets ${e(scope.title)}.</p>
+${stillGets}${unsubscribeAllForm(view)}
+${choose}`,
+    );
+  }
+  return layout(
+    { title: `Unsubscribe from ${scope.title}` },
+    `<p>Stop ${e(scope.title)} to ${e(view.maskedEmail)}? Nothing changes until you press the button.</p>
+<form method="post" action="${e(actionUrl)}">
+<input type="hidden" name="List-Unsubscribe" value="One-Click">
+<button type="submit">Unsubscribe from ${e(scope.title)}</button>
+</form>
+${stillGets}${
+  others.length === 0
+    ? ''
+    : `${unsubscribeAllForm(view)}
+`
+}${choose}`,
   );
 }
 
-export function unsubscribedPage(view: SubscriptionView): string {
+/** After an unsubscribe: what stopped and what goes on. */
+export function unsubscribedPage(view: SubscriptionView, scope: DigestChoice | null = null): string {
+  const others = titlesOf(view);
+  if (scope !== null && (view.status === 'confirmed' || view.status === 'pending') && others.length > 0) {
+    return layout(
+      { title: `Unsubscribed from ${scope.title}` },
+      `<p>${e(view.maskedEmail)} will receive no more ${e(scope.title)}. You still get ${e(others.join(', '))}.</p>
+${unsubscribeAllForm(view)}
+<p><a href="${e(localHref(view.preferencesUrl))}">Choose digests</a></p>`,
+    );
+  }
   return messagePage(
     'You are unsubscribed',
     [
@@ -181,13 +241,7 @@ export function preferencesPage(
         ? `<div class="notice" role="status">${notice.messages.map((m) => e(m)).join(' ')}</div>`
         : errorNotice(notice.messages);
   if (view.status === 'suppressed') return messagePage('Your digests', [statusLine(view)]);
-  const unsubscribe =
-    view.status === 'unsubscribed'
-      ? ''
-      : `<form method="post" action="${e(localHref(view.unsubscribeUrl))}">
-<input type="hidden" name="List-Unsubscribe" value="One-Click">
-<button type="submit" class="secondary">Unsubscribe from all digests</button>
-</form>`;
+  const unsubscribe = view.status === 'unsubscribed' ? '' : unsubscribeAllForm(view);
   return layout(
     { title: 'Your digests' },
     `${noticeHtml}<p>${e(statusLine(view))}</p>

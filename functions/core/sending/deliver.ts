@@ -33,8 +33,11 @@ export interface DeliverDeps {
   rate: RateGate;
   /** The issue's email as rendered once; `null` when it is not stored. */
   loadEmail(issueId: string): Promise<IssueEmail | null>;
-  /** Signed per-recipient links; `subscriberId` is `null` for a test address that is no subscriber. */
-  links(subscriberId: string | null, now: Date): RecipientLinks;
+  /**
+   * Signed per-recipient links, the unsubscribe link leaving `digestId` only; `subscriberId` is `null`
+   * for a test address that is no subscriber.
+   */
+  links(subscriberId: string | null, now: Date, digestId: string): RecipientLinks;
   /** `mailto:` target of List-Unsubscribe, if any. */
   unsubscribeMailbox: string | null;
   clock: Clock;
@@ -289,7 +292,7 @@ function outgoingEmail(
   deps: DeliverDeps,
   test: boolean,
 ) {
-  const links = deps.links(to.subscriberId, deps.clock.now());
+  const links = deps.links(to.subscriberId, deps.clock.now(), batch.digestId);
   const filled = personalise(email.template, {
     email: to.email,
     ...(to.name === undefined ? {} : { name: to.name }),

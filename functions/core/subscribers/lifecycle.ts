@@ -247,6 +247,18 @@ export function unsubscribe(current: Subscriber, now: Date): Subscriber | undefi
 }
 
 /**
+ * The owner used the unsubscribe link of one digest's issue: that digest stops, the others go on; the
+ * last one leaving is an unsubscribe. A digest the subscriber no longer gets changes nothing.
+ */
+export function leaveDigest(current: Subscriber, digestId: string, now: Date): Subscriber | undefined {
+  if (current.status !== 'pending' && current.status !== 'confirmed') return undefined;
+  if (!current.digests.includes(digestId)) return undefined;
+  const digests = current.digests.filter((id) => id !== digestId);
+  if (digests.length === 0) return unsubscribe(current, now);
+  return { ...current, digests, updatedAt: iso(now) };
+}
+
+/**
  * The owner chose digests on the preferences page (a link mailed to the address, so it proves
  * ownership like a confirmation does). None chosen means unsubscribed.
  */

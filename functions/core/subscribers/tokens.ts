@@ -4,7 +4,8 @@ import { BroadsheetError } from '../errors.ts';
 /**
  * Signed, expiring links for subscribers: `base64url(subscriberId:purpose:expirySeconds).base64url(mac)`,
  * mac = HMAC-SHA256(secret, "broadsheet-token-v1\n" + payload). The purpose is inside the signed
- * payload, so a confirm token can never pass as an unsubscribe token and vice versa.
+ * payload, so a confirm token can never pass as an unsubscribe token and vice versa. An unsubscribe
+ * token may name one digest (`…:expirySeconds:digestId`): the link in an issue leaves that digest only.
  */
 export const TOKEN_PURPOSES = ['confirm', 'unsubscribe', 'preferences'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
@@ -12,7 +13,7 @@ export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 export type TokenFailure = 'malformed' | 'forged' | 'wrong-purpose' | 'expired';
 
 export type TokenResult =
-  | { ok: true; subscriberId: string; purpose: TokenPurpose; expiresAt: Date }
+  | { ok: true; subscriberId: string; purpose: TokenPurpose; expiresAt: Date; digestId?: string }
   | { ok: false; reason: TokenFailure };
 
 /** Links in digests and welcome emails stay usable for a year. */
@@ -20,7 +21,8 @@ export const LONG_LIVED_TOKEN_DAYS = 365;
 export const MIN_SECRET_LENGTH = 32;
 const MAX_TOKEN_LENGTH = 512;
 const DOMAIN = 'broadsheet-token-v1\n';
-const PAYLOAD = /^([a-z2-7]{26}):(confirm|unsubscribe|preferences):([0-9]{1,12})$/;
+const PAYLOAD =
+  /^([a-z2-7]{26}):(confirm|unsubscribe|preferences):([0-9]{1,12})(?::([a-z0-9][a-z0-9-]{0,62}))?$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export class TokenSecretError extends BroadsheetError {
@@ -39,12 +41,17 @@ function mac(secret: string, payload: string): Buffer {
 
 export function signToken(
   secret: string,
-  input: { subscriberId: string; purpose: TokenPurpose; expiresAt: Date },
+  input: { subscriberId: string; purpose: TokenPurpose; expiresAt: Date; digestId?: string | undefined },
 ): string {
   const expiry = Math.floor(input.expiresAt.getTime() / 1000);
-  const payload = `${input.subscriberId}:${input.purpose}:${expiry}`;
+  if (input.digestId !== undefined && input.purpose !== 'unsubscribe')
+    throw new TypeError(`only unsubscribe tokens name a digest, not ${input.purpose} tokens`);
+  const scope = input.digestId === undefined ? '' : `:${input.digestId}`;
+  const payload = `${input.subscriberId}:${input.purpose}:${expiry}${scope}`;
   if (!PAYLOAD.test(payload))
-    throw new TypeError(`cannot sign a token for subscriber "${input.subscriberId}"`);
+    throw new TypeError(
+      `cannot sign a token for subscriber "${input.subscriberId}"${scope === '' ? '' : ` and digest "${input.digestId}"`}`,
+    );
   return `${Buffer.from(payload, 'utf8').toString('base64url')}.${mac(secret, payload).toString('base64url')}`;
 }
 
@@ -69,11 +76,11 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
     return { ok: false, reason: 'forged' };
   }
-  const [, subscriberId = '', tokenPurpose = '', expirySeconds = '0'] = match;
+  const [, subscriberId = '', tokenPurpose = '', expirySeconds = '0', digestId] = match;
   if (tokenPurpose !== purpose) return { ok: false, reason: 'wrong-purpose' };
   const expiresAt = new Date(Number(expirySeconds) * 1000);
   if (expiresAt.getTime() <= now.getTime()) return { ok: false, reason: 'expired' };
-  return { ok: true, subscriberId, purpose, expiresAt };
+  return { ok: true, subscriberId, purpose, expiresAt, ...(digestId === undefined ? {} : { digestId }) };
 }
 
 function joinUrl(baseUrl: string, path: string, token: string): string {
@@ -97,19 +104,23 @@ export interface SubscriberLinks {
   expiresAt: Date;
 }
 
-/** The per-recipient links every digest and welcome email carries; valid for a year from `now`. */
+/**
+ * The per-recipient links every digest and welcome email carries; valid for a year from `now`. With a
+ * digest, the unsubscribe link leaves that digest only (the issue's); without, every digest.
+ */
 export function subscriberLinks(
   secret: string,
   baseUrl: string,
   subscriberId: string,
   now: Date,
+  digestId?: string,
 ): SubscriberLinks {
   const expiresAt = new Date(now.getTime() + LONG_LIVED_TOKEN_DAYS * 24 * 3600 * 1000);
   return {
     unsubscribeUrl: joinUrl(
       baseUrl,
       '/unsubscribe',
-      signToken(secret, { subscriberId, purpose: 'unsubscribe', expiresAt }),
+      signToken(secret, { subscriberId, purpose: 'unsubscribe', expiresAt, digestId }),
     ),
     preferencesUrl: joinUrl(
       baseUrl,

@@ -8,6 +8,7 @@ import {
   confirmationExpiry,
   confirm as confirmTransition,
   type LifecyclePolicy,
+  leaveDigest,
   newPendingSubscriber,
   releaseConfirmation,
   releaseWelcome,
@@ -226,30 +227,58 @@ export async function confirmSubscription(
 
 export type ViewOutcome = { kind: 'ready'; view: SubscriptionView } | TokenRejected | NotFound;
 
+/** The digest an unsubscribe link is for (its title from the config, its id if the config lost it). */
+function scopeOf(context: SubscriberContext, digestId: string | undefined): DigestChoice | null {
+  if (digestId === undefined) return null;
+  return context.digests.find((d) => d.id === digestId) ?? { id: digestId, title: digestId, description: '' };
+}
+
+export type UnsubscribeViewOutcome =
+  | {
+      kind: 'ready';
+      view: SubscriptionView;
+      /** The digest the link leaves, when it is for one (an issue's link); null: every digest. */
+      scope: DigestChoice | null;
+    }
+  | TokenRejected
+  | NotFound;
+
 /** GET /unsubscribe: shows what a click would do and changes nothing (mail scanners prefetch links). */
-export async function viewForUnsubscribe(context: SubscriberContext, token: string): Promise<ViewOutcome> {
+export async function viewForUnsubscribe(
+  context: SubscriberContext,
+  token: string,
+): Promise<UnsubscribeViewOutcome> {
   const verified = verify(context, token, 'unsubscribe');
   if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
   const subscriber = await context.store.get(verified.subscriberId);
   if (subscriber === undefined) return { kind: 'not-found' };
-  return { kind: 'ready', view: viewOf(context, subscriber) };
+  return { kind: 'ready', view: viewOf(context, subscriber), scope: scopeOf(context, verified.digestId) };
 }
 
 export type UnsubscribeOutcome =
-  | { kind: 'unsubscribed'; view: SubscriptionView; changed: boolean }
+  | { kind: 'unsubscribed'; view: SubscriptionView; changed: boolean; scope: DigestChoice | null }
   | TokenRejected
   | NotFound;
 
-/** POST /unsubscribe (also RFC 8058 one-click): from every digest; idempotent. */
+/**
+ * POST /unsubscribe (also RFC 8058 one-click): from the digest the link is for, or from every digest
+ * when it is for none; idempotent.
+ */
 export async function unsubscribe(context: SubscriberContext, token: string): Promise<UnsubscribeOutcome> {
   const verified = verify(context, token, 'unsubscribe');
   if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
   const now = context.clock.now();
+  const { digestId } = verified;
   const updated = await context.store.update(verified.subscriberId, (current) =>
-    unsubscribeTransition(current, now),
+    digestId === undefined ? unsubscribeTransition(current, now) : leaveDigest(current, digestId, now),
   );
   if (updated === undefined) return { kind: 'not-found' };
-  return { kind: 'unsubscribed', view: viewOf(context, updated.after), changed: updated.changed };
+  return {
+    kind: 'unsubscribed',
+    view: viewOf(context, updated.after),
+    changed: updated.changed,
+    scope: scopeOf(context, digestId),
+  };
 }
 
 export async function viewPreferences(context: SubscriberContext, token: string): Promise<ViewOutcome> {
