@@ -39,6 +39,7 @@ import { GSI1 } from './dynamodb-tables.ts';
  *   address     pk=EMAIL#<email>   sk=EMAIL            → subscriberId; `ttl` while the profile is pending
  *   membership  pk=SUB#<id>        sk=DIGEST#<digest>  gsi1pk=DIGEST#<digest> gsi1sk=SUB#<id>, email, name
  *   event       pk=EVENT#<key>     sk=EVENT            an external event already handled; `ttl`
+ *   counter     pk=COUNT#<key>     sk=COUNT            `count` of requests in a time window; `ttl`
  *
  * Membership items exist exactly for the digests a confirmed subscriber receives, so paging the
  * recipients of a digest is a Query on gsi1 that never touches anyone else.
@@ -59,6 +60,7 @@ import { GSI1 } from './dynamodb-tables.ts';
 const PROFILE = 'PROFILE';
 const ADDRESS = 'EMAIL';
 const EVENT = 'EVENT';
+const COUNTER = 'COUNT';
 const MEMBERSHIP_PREFIX = 'DIGEST#';
 const MAX_UPDATE_ATTEMPTS = 8;
 const MAX_CREATE_ATTEMPTS = 3;
@@ -382,6 +384,24 @@ export class DynamoSubscriberStore implements SubscriberStore {
     await this.client.send(
       new DeleteCommand({ TableName: this.table, Key: { pk: `EVENT#${eventKey}`, sk: EVENT } }),
     );
+  }
+
+  public async countRequest(counterKey: string, expiresAt: Date): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.table,
+        Key: { pk: `${COUNTER}#${counterKey}`, sk: COUNTER },
+        UpdateExpression: 'ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)',
+        ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
+        ExpressionAttributeValues: {
+          ':one': 1,
+          ':type': 'counter',
+          ':ttl': Math.floor(expiresAt.getTime() / 1000),
+        },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return z.object({ count: z.number() }).parse(Attributes).count;
   }
 
   private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {

@@ -72,6 +72,8 @@ export interface HttpApiDeps {
   systemSender: string;
   confirmTokenTtlHours: number;
   resendCooldownMinutes: number;
+  /** Sign-ups one network may ask for per hour (IPv4 address or IPv6 /64); 0 or none: no limit. */
+  signupsPerNetworkPerHour?: number;
   logger: AppLogger;
   /**
    * SubscribeRequests, ConfirmationsSent, Confirmations, Unsubscribes, PreferenceChanges (each only when
@@ -299,6 +301,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
       policy: {
         confirmTokenTtlHours: deps.confirmTokenTtlHours,
         resendCooldownMinutes: deps.resendCooldownMinutes,
+        signupsPerNetworkPerHour: deps.signupsPerNetworkPerHour ?? 0,
       },
       digests,
       newId: deps.newId ?? newSubscriberId,
@@ -431,6 +434,23 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
           'We could not send the confirmation email just now. Please try again in a few minutes.',
         );
         return { ...response, headers: { ...response.headers, 'retry-after': '120' } };
+      }
+      case 'rate-limited': {
+        deps.logger.warn('sign-ups from one network over the hourly limit', {
+          retryAfterSeconds: outcome.retryAfterSeconds,
+        });
+        metrics.count('SignupsRateLimited');
+        const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
+        const response = problemResponse(
+          format,
+          429,
+          'too_many_requests',
+          `Too many sign-ups from your network this hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+        );
+        return {
+          ...response,
+          headers: { ...response.headers, 'retry-after': String(outcome.retryAfterSeconds) },
+        };
       }
     }
   }

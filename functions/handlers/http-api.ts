@@ -73,6 +73,7 @@ export function composeHttpApi(
     systemSender: need(config, 'SYSTEM_SENDER'),
     confirmTokenTtlHours: config.CONFIRM_TOKEN_TTL_HOURS,
     resendCooldownMinutes: config.SUBSCRIBE_RESEND_COOLDOWN_MINUTES,
+    signupsPerNetworkPerHour: config.SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR,
     logger: observability.logger,
     metrics: observability.metrics,
   };

@@ -85,6 +85,14 @@ export class MemorySubscriberStore implements SubscriberStore {
   public async releaseEvent(eventKey: string) {
     this.events.delete(eventKey);
   }
+
+  public readonly counters = new Map<string, number>();
+
+  public async countRequest(counterKey: string) {
+    const count = (this.counters.get(counterKey) ?? 0) + 1;
+    this.counters.set(counterKey, count);
+    return count;
+  }
 }
 
 /** Records what would have been sent; can be told to fail the next sends. */

@@ -102,6 +102,35 @@ describe('GET / (signup page)', () => {
 });
 
 describe('POST /subscribe', () => {
+  it('answers 429 with Retry-After once one network asked for more sign-ups this hour than allowed', async () => {
+    const app = appHarness({ newId: nextTestId, signupsPerNetworkPerHour: 3 });
+    const signUp = (email: string, sourceIp: string, accept = 'text/html') =>
+      call(app, 'POST', '/subscribe', {
+        headers: { ...FORM, accept },
+        body: form({ email, digests: ['weekly'], source: 'signup-page' }),
+        sourceIp,
+      });
+    for (const n of [1, 2, 3]) expect((await signUp(`a${n}@example.com`, '198.51.100.4')).status).toBe(202);
+    app.clock.advance(20 * 60_000);
+    const refused = await signUp('victim@example.com', '198.51.100.4');
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe(String(40 * 60));
+    expect(refused.body).toContain('Too many sign-ups from your network this hour');
+    expect(await app.store.findByEmail('victim@example.com')).toBeUndefined();
+    expect(app.mailer.to('victim@example.com')).toHaveLength(0);
+    const json = await signUp('victim@example.com', '198.51.100.4', 'application/json');
+    expect(JSON.parse(json.body)).toMatchObject({ error: { code: 'too_many_requests' } });
+    // Another network is not held up; an IPv6 /64 counts as one network.
+    expect((await signUp('b@example.com', '192.0.2.9')).status).toBe(202);
+    for (const host of ['1', '2', '3']) await signUp(`v6-${host}@example.com`, `2001:db8:7:7::${host}`);
+    expect((await signUp('v6-4@example.com', '2001:db8:7:7:ffff::4')).status).toBe(429);
+    expect((await signUp('v6-5@example.com', '2001:db8:7:8::5')).status).toBe(202);
+    // The next hour starts a new count.
+    app.clock.advance(40 * 60_000);
+    expect((await signUp('victim@example.com', '198.51.100.4')).status).toBe(202);
+    expect(app.mailer.to('victim@example.com')).toHaveLength(1);
+  });
+
   it('records a pending subscriber with its consent and mails a confirmation link', async () => {
     const app = harness();
     const response = await call(app, 'POST', '/subscribe', {

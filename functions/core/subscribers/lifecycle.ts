@@ -13,6 +13,8 @@ import type { Consent, ConsentMethod, Subscriber, Suppression } from './model.ts
 export interface LifecyclePolicy {
   confirmTokenTtlHours: number;
   resendCooldownMinutes: number;
+  /** Sign-ups one network (see signup-limit.ts) may ask for per clock hour; 0: no limit. */
+  signupsPerNetworkPerHour?: number;
 }
 
 export interface SubscribeRequest {

@@ -57,6 +57,11 @@ export interface SubscriberStore {
   claimEvent(eventKey: string, expiresAt: Date): Promise<boolean>;
   /** Undoes `claimEvent` after handling failed, so a redelivery is handled again. */
   releaseEvent(eventKey: string): Promise<void>;
+  /**
+   * Adds one to the counter `counterKey` and returns its new value, atomically (concurrent calls each
+   * get their own number). The counter is forgotten after `expiresAt` (on DynamoDB, within a day or so).
+   */
+  countRequest(counterKey: string, expiresAt: Date): Promise<number>;
 }
 
 /** A cursor that this store did not hand out (or that belongs to another digest). */

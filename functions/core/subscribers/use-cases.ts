@@ -18,6 +18,7 @@ import {
 } from './lifecycle.ts';
 import type { ConsentMethod, Subscriber, SubscriberStatus } from './model.ts';
 import type { SubscriberStore } from './ports.ts';
+import { signupNetwork, signupWindow } from './signup-limit.ts';
 import { confirmLink, subscriberLinks, type TokenFailure, type TokenPurpose, verifyToken } from './tokens.ts';
 
 /** A digest subscribers can choose, as the content config describes it. */
@@ -112,7 +113,9 @@ export type SubscribeOutcome =
   | { kind: 'accepted'; mail: MailDelivery }
   | { kind: 'unknown-digests'; unknown: string[] }
   /** Sending the confirmation failed in a way worth trying again later (throttled, transient, account). */
-  | { kind: 'mail-unavailable'; failure: SendFailureKind; message: string };
+  | { kind: 'mail-unavailable'; failure: SendFailureKind; message: string }
+  /** The request's network asked for more sign-ups this hour than the policy allows; nothing was read. */
+  | { kind: 'rate-limited'; retryAfterSeconds: number };
 
 /** `request.email` must already be normalised (see email.ts). */
 export async function subscribe(
@@ -122,6 +125,20 @@ export async function subscribe(
   const unknown = unknownDigests(context, request.digests);
   if (unknown.length > 0) return { kind: 'unknown-digests', unknown };
   const now = context.clock.now();
+  const limit = context.policy.signupsPerNetworkPerHour ?? 0;
+  const network = request.consent.ip === undefined ? null : signupNetwork(request.consent.ip);
+  if (limit > 0 && network !== null) {
+    const window = signupWindow(network, now);
+    const count = await context.store.countRequest(
+      window.counterKey,
+      new Date(window.endsAt.getTime() + 3600_000),
+    );
+    if (count > limit)
+      return {
+        kind: 'rate-limited',
+        retryAfterSeconds: Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000),
+      };
+  }
 
   let before: Subscriber | undefined;
   let after: Subscriber | undefined;
