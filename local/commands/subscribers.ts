@@ -13,7 +13,11 @@ import {
   type ImportRow,
   planImport,
 } from '../../functions/core/subscribers/import.ts';
-import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
+import {
+  liftable,
+  liftSuppression,
+  newConfirmedSubscriber,
+} from '../../functions/core/subscribers/lifecycle.ts';
 import {
   SUBSCRIBER_STATUSES,
   type Subscriber,
@@ -23,12 +27,14 @@ import {
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { LOCAL_ENDPOINTS, LOCAL_TABLES } from '../defaults.ts';
 
-const USAGE = `broadsheet subscribers <add|list|export|import> [options]
+const USAGE = `broadsheet subscribers <add|list|export|import|unsuppress> [options]
 
   add EMAIL --digests ID[,ID…] [--name NAME] (--consent-source TEXT | --confirmed)
   list [--status pending|confirmed|unsubscribed|suppressed] [--limit N] [--json]
   export [--status STATUS] [--out FILE]
   import FILE.csv [--confirmed] [--dry-run]
+  unsuppress EMAIL [--force]   lift a soft-bounce or operator suppression (--force: also a hard bounce
+                               or rejection; a complaint, never)
 
   Every subcommand: [--endpoint URL] [--table NAME] [--region REGION] [--aws] [--content DIR]
   Defaults reach the local stack of \`npm start\`: ${LOCAL_ENDPOINTS.dynamodb}, table ${LOCAL_TABLES.subscribers}.
@@ -329,8 +335,66 @@ async function importCsv(argv: string[], io: CliIo): Promise<number> {
   return plan.problems.length > 0 ? EXIT_INVALID : EXIT_OK;
 }
 
+async function unsuppress(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    { ...COMMON_FLAGS, force: { type: 'boolean', default: false } },
+    true,
+  );
+  const [rawEmail, ...extra] = positionals;
+  if (rawEmail === undefined || extra.length > 0) throw new UsageError('unsuppress takes exactly one EMAIL');
+  const email = normaliseEmail(rawEmail);
+  if (!email.ok) {
+    io.err(`${rawEmail}: ${email.message}`);
+    return EXIT_INVALID;
+  }
+  const { store, where } = storeFrom(values);
+  try {
+    const found = await store.findByEmail(email.email);
+    if (found === undefined) {
+      io.err(`${email.email} is not a subscriber; nothing changed`);
+      return EXIT_INVALID;
+    }
+    if (found.status !== 'suppressed') {
+      io.err(`${email.email} is ${found.status}, not suppressed; nothing changed`);
+      return EXIT_INVALID;
+    }
+    const reason = found.suppression?.reason ?? 'operator';
+    const detail = found.suppression?.detail ? ` (${found.suppression.detail})` : '';
+    if (!liftable(reason, values.force)) {
+      io.err(
+        reason === 'complaint'
+          ? `${email.email} complained about mail${detail}: that suppression is never lifted`
+          : `${email.email} was suppressed for a ${reason}${detail}; lift it with --force only if you know the address takes mail again`,
+      );
+      return EXIT_INVALID;
+    }
+    const result = await store.update(found.id, (current) =>
+      liftSuppression(current, new Date(), values.force),
+    );
+    if (result === undefined || !result.changed) {
+      io.err(`${email.email} changed while this ran; nothing lifted. Look again with \`subscribers list\``);
+      return EXIT_INVALID;
+    }
+    const after = result.after;
+    io.out(
+      after.status === 'confirmed'
+        ? `lifted the ${reason} suppression of ${email.email} (id ${after.id}): confirmed for ${after.digests.join(', ')} again`
+        : `lifted the ${reason} suppression of ${email.email} (id ${after.id}): unsubscribed (it was not a confirmed subscriber), no mail until it signs up again`,
+    );
+    if (reason === 'bounce' || reason === 'rejected') {
+      io.out(
+        `on AWS, SES's account suppression list may hold the address too: aws sesv2 delete-suppressed-destination --email-address ${email.email}`,
+      );
+    }
+    return EXIT_OK;
+  } catch (cause) {
+    throw explain(cause, where);
+  }
+}
+
 export const command: Command = {
-  summary: 'add, list, export or import subscribers',
+  summary: 'add, list, export, import or unsuppress subscribers',
   usage: USAGE,
   async run(argv, io) {
     const [subcommand, ...rest] = argv;
@@ -343,6 +407,8 @@ export const command: Command = {
         return exportCsv(rest, io);
       case 'import':
         return importCsv(rest, io);
+      case 'unsuppress':
+        return unsuppress(rest, io);
       default:
         throw new UsageError(
           subcommand === undefined ? 'which subcommand?' : `unknown subcommand "${subcommand}"`,

@@ -157,6 +157,53 @@ describe('broadsheet subscribers', () => {
     expect(JSON.parse(json.out)).toHaveLength(1);
   });
 
+  it('unsuppress lifts a soft-bounce suppression back to confirmed, a hard bounce only with --force, a complaint never', async () => {
+    const { table, flags } = await target();
+    const store = new DynamoSubscriberStore(world.db, table);
+    const suppressed = async (address: string, reason: 'soft-bounce' | 'bounce' | 'complaint') => {
+      await cli('add', address, '--digests', 'everything', '--confirmed', ...flags);
+      const subscriber = await store.findByEmail(address);
+      if (subscriber === undefined) throw new Error(`${address} was not added`);
+      await store.markSuppressed(subscriber.id, { reason, at: new Date().toISOString(), detail: 'test' });
+      expect(
+        (await store.pageConfirmed('everything', { limit: 10 })).subscribers.map((s) => s.email),
+      ).not.toContain(address);
+      return subscriber.id;
+    };
+    const soft = await suppressed('soft@example.com', 'soft-bounce');
+    const lifted = await cli('unsuppress', 'soft@Example.COM', ...flags);
+    expect(lifted.code).toBe(0);
+    expect(lifted.out).toContain(
+      `lifted the soft-bounce suppression of soft@example.com (id ${soft}): confirmed for everything again`,
+    );
+    expect(await store.get(soft)).toMatchObject({ status: 'confirmed', softBounces: 0 });
+    expect(
+      (await store.pageConfirmed('everything', { limit: 10 })).subscribers.map((s) => s.email),
+    ).toContain('soft@example.com');
+    const again = await cli('unsuppress', 'soft@example.com', ...flags);
+    expect(again.code).toBe(1);
+    expect(again.err).toContain('is confirmed, not suppressed; nothing changed');
+
+    const hard = await suppressed('hard@example.com', 'bounce');
+    const refused = await cli('unsuppress', 'hard@example.com', ...flags);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toContain('suppressed for a bounce (test); lift it with --force');
+    expect((await store.get(hard))?.status).toBe('suppressed');
+    const forced = await cli('unsuppress', 'hard@example.com', '--force', ...flags);
+    expect(forced.code).toBe(0);
+    expect(forced.out).toContain('aws sesv2 delete-suppressed-destination --email-address hard@example.com');
+    expect((await store.get(hard))?.status).toBe('confirmed');
+
+    const complaint = await suppressed('spam@example.com', 'complaint');
+    const never = await cli('unsuppress', 'spam@example.com', '--force', ...flags);
+    expect(never.code).toBe(1);
+    expect(never.err).toContain('complained about mail (test): that suppression is never lifted');
+    expect((await store.get(complaint))?.status).toBe('suppressed');
+
+    expect((await cli('unsuppress', 'nobody@example.com', ...flags)).err).toContain('is not a subscriber');
+    expect((await cli('unsuppress', ...flags)).code).toBe(2);
+  });
+
   it('says what to do when the local stack is not there', async () => {
     const missing = await cli(
       'list',

@@ -6,6 +6,8 @@ import {
   confirm,
   countSoftBounce,
   leaveDigest,
+  liftable,
+  liftSuppression,
   newConfirmedSubscriber,
   newPendingSubscriber,
   recordDelivery,
@@ -99,6 +101,61 @@ describe('subscriber life cycle', () => {
     const back = must(confirm(asked, at(61)));
     expect(back).toMatchObject({ status: 'confirmed', digests: ['monthly'] });
     expect(back.unsubscribedAt).toBeUndefined();
+  });
+
+  it('lifting a suppression gives a confirmed subscriber its digests back and anyone else nothing', () => {
+    const wasConfirmed = must(
+      countSoftBounce(
+        {
+          ...confirmed(),
+          softBounces: 2,
+          firstSoftBounceAt: at(-20_000).toISOString(),
+          lastSoftBounceAt: at(-10_000).toISOString(),
+        },
+        at(2),
+        '5.2.2 mailbox full',
+      ),
+    );
+    expect(wasConfirmed.suppression?.reason).toBe('soft-bounce');
+    const back = must(liftSuppression(wasConfirmed, at(3)));
+    expect(back).toMatchObject({
+      status: 'confirmed',
+      digests: ['weekly', 'monthly'],
+      softBounces: 0,
+      welcomeDue: false,
+      updatedAt: at(3).toISOString(),
+    });
+    expect(back.consent).toEqual(wasConfirmed.consent);
+    expect(back.suppression).toBeUndefined();
+    expect(back.firstSoftBounceAt).toBeUndefined();
+    expect(activeDigests(back)).toEqual(['weekly', 'monthly']);
+
+    const neverConfirmed = must(
+      liftSuppression(must(suppress(pending(), { reason: 'operator', at: at(1).toISOString() })), at(4)),
+    );
+    expect(neverConfirmed).toMatchObject({ status: 'unsubscribed', unsubscribedAt: at(4).toISOString() });
+    expect(neverConfirmed.expiresAt).toBeUndefined();
+    expect(activeDigests(neverConfirmed)).toEqual([]);
+
+    const left = must(unsubscribe(confirmed(), at(2)));
+    const leftBack = must(
+      liftSuppression(must(suppress(left, { reason: 'soft-bounce', at: at(3).toISOString() })), at(4)),
+    );
+    expect(leftBack).toMatchObject({ status: 'unsubscribed', unsubscribedAt: at(2).toISOString() });
+    expect(liftSuppression(confirmed(), at(5))).toBeUndefined();
+  });
+
+  it('a hard bounce or rejection lifts only with force; a complaint never', () => {
+    for (const reason of ['bounce', 'rejected'] as const) {
+      const s = must(suppress(confirmed(), { reason, at: at(2).toISOString() }));
+      expect(liftable(reason, false)).toBe(false);
+      expect(liftSuppression(s, at(3))).toBeUndefined();
+      expect(must(liftSuppression(s, at(3), true)).status).toBe('confirmed');
+    }
+    const complained = must(suppress(confirmed(), { reason: 'complaint', at: at(2).toISOString() }));
+    expect(liftable('complaint', true)).toBe(false);
+    expect(liftSuppression(complained, at(3), true)).toBeUndefined();
+    expect(liftable('soft-bounce', false) && liftable('operator', false)).toBe(true);
   });
 
   it('suppression is final: no request, confirmation, preference or unsubscribe changes it', () => {

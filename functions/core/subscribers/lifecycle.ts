@@ -1,4 +1,4 @@
-import type { Consent, ConsentMethod, Subscriber, Suppression } from './model.ts';
+import type { Consent, ConsentMethod, Subscriber, Suppression, SuppressionReason } from './model.ts';
 
 /**
  * The subscriber life cycle as pure functions of (current state, request, time). Each returns the
@@ -300,6 +300,48 @@ export function suppress(current: Subscriber, suppression: Suppression): Subscri
     welcomeDue: false,
     updatedAt: suppression.at,
   };
+}
+
+/**
+ * Why an operator may or may not lift a suppression: a run of soft bounces (a full mailbox, a
+ * mail server down for a week) or an operator's own suppression can end; a hard bounce or a rejection
+ * only when the operator insists (`force`: they know the address works again); a complaint never,
+ * since the recipient said the mail is unwanted.
+ */
+export function liftable(reason: SuppressionReason, force: boolean): boolean {
+  switch (reason) {
+    case 'soft-bounce':
+    case 'operator':
+      return true;
+    case 'bounce':
+    case 'rejected':
+      return force;
+    case 'complaint':
+      return false;
+  }
+}
+
+/**
+ * An operator lifts the suppression of the address: it gets back what it had before. Confirmed
+ * subscribers (confirmed, never unsubscribed since) receive their digests again, with their consent as
+ * it was; anyone else (never confirmed, or had unsubscribed) is unsubscribed and gets nothing until
+ * they sign up again. The soft-bounce run starts afresh. Undefined when there is nothing to lift or
+ * the reason does not allow it (see `liftable`).
+ */
+export function liftSuppression(current: Subscriber, now: Date, force = false): Subscriber | undefined {
+  if (current.status !== 'suppressed') return undefined;
+  if (!liftable(current.suppression?.reason ?? 'operator', force)) return undefined;
+  const at = iso(now);
+  const base = {
+    ...without(current, 'suppression', 'firstSoftBounceAt', 'lastSoftBounceAt', 'expiresAt', 'request'),
+    softBounces: 0,
+    welcomeDue: false,
+    updatedAt: at,
+  };
+  if (current.confirmedAt !== undefined && current.unsubscribedAt === undefined) {
+    return { ...base, status: 'confirmed' };
+  }
+  return { ...base, status: 'unsubscribed', unsubscribedAt: current.unsubscribedAt ?? at };
 }
 
 /**
