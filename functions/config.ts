@@ -64,7 +64,7 @@ export const envSchema = z.object({
   SEND_MAX_CONCURRENCY: z.coerce.number().int().positive().default(2),
   CONFIRM_TOKEN_TTL_HOURS: positiveNumber(72),
   SUBSCRIBE_RESEND_COOLDOWN_MINUTES: positiveNumber(15),
-  /** Sign-ups one network (IPv4 address, IPv6 /64) may ask for per clock hour; 0 turns the limit off. */
+  /** Sign-ups one network (IPv4 address, IPv6 /64) may ask for in any hour (sliding); 0 turns the limit off. */
   SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR: z.coerce.number().int().nonnegative().default(20),
 });
 

@@ -404,6 +404,18 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return z.object({ count: z.number() }).parse(Attributes).count;
   }
 
+  public async readCount(counterKey: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `${COUNTER}#${counterKey}`, sk: COUNTER },
+        ProjectionExpression: '#count',
+        ExpressionAttributeNames: { '#count': 'count' },
+      }),
+    );
+    return Item === undefined ? 0 : z.object({ count: z.number() }).parse(Item).count;
+  }
+
   private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.table, Key: addressKey(email), ConsistentRead: true }),

@@ -445,7 +445,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
           format,
           429,
           'too_many_requests',
-          `Too many sign-ups from your network this hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          `Too many sign-ups from your network in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
         );
         return {
           ...response,

@@ -279,12 +279,15 @@ describe('DynamoSubscriberStore', () => {
     expect(await store.claimEvent('feedback-1', until)).toBe(true);
   });
 
-  it('counts requests atomically: concurrent calls each get their own number', async () => {
+  it('counts requests atomically: concurrent calls each get their own number; reading adds nothing', async () => {
     const { store } = await storeFor();
     const until = new Date(NOW.getTime() + 3_600_000);
     const counts = await Promise.all(Array.from({ length: 12 }, () => store.countRequest('net-1', until)));
     expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(await store.countRequest('net-2', until)).toBe(1);
+    expect(await store.readCount('net-1')).toBe(12);
+    expect(await store.readCount('net-1')).toBe(12);
+    expect(await store.readCount('never-counted')).toBe(0);
     expect((await store.list({ limit: 100 })).items.every((s) => s.id !== undefined)).toBe(true);
   });
 });

@@ -88,6 +88,10 @@ export class MemorySubscriberStore implements SubscriberStore {
 
   public readonly counters = new Map<string, number>();
 
+  public async readCount(counterKey: string) {
+    return this.counters.get(counterKey) ?? 0;
+  }
+
   public async countRequest(counterKey: string) {
     const count = (this.counters.get(counterKey) ?? 0) + 1;
     this.counters.set(counterKey, count);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { signupNetwork, signupWindow } from '../../functions/core/subscribers/signup-limit.ts';
+import {
+  signupDecision,
+  signupNetwork,
+  signupWindow,
+} from '../../functions/core/subscribers/signup-limit.ts';
 
 describe('sign-up networks', () => {
   it.each([
@@ -20,10 +24,61 @@ describe('sign-up networks', () => {
     const late = signupWindow('192.0.2.1', new Date('2026-03-01T09:59:59Z'));
     expect(late).toEqual({
       counterKey: 'signups#192.0.2.1#2026-03-01T09',
+      previousKey: 'signups#192.0.2.1#2026-03-01T08',
       endsAt: new Date('2026-03-01T10:00:00Z'),
+      elapsed: 3599 / 3600,
     });
     expect(signupWindow('192.0.2.1', new Date('2026-03-01T10:00:00Z')).counterKey).toBe(
       'signups#192.0.2.1#2026-03-01T10',
     );
+  });
+
+  const LIMIT = 20;
+  const at = (time: string) => signupWindow('192.0.2.1', new Date(`2026-03-01T${time}Z`));
+  /** Sign-ups one at a time from `time` on, each counted as the store would; the allowed ones. */
+  function allowedOf(requests: number, window: ReturnType<typeof at>, previous: number, already = 0) {
+    let allowed = 0;
+    for (let current = already + 1; current <= already + requests; current++)
+      if (signupDecision(window, { current, previous }, LIMIT).allowed) allowed++;
+    return allowed;
+  }
+
+  it('the hour slides: bursts either side of an hour boundary do not reach twice the limit', () => {
+    // 20 allowed at 09:59; just after 10:00 almost all of them still count.
+    expect(allowedOf(40, at('09:59:00'), 0)).toBe(LIMIT);
+    expect(allowedOf(40, at('10:01:00'), 40)).toBe(0);
+    // Half-way through the next hour half the previous hour's count is left.
+    expect(allowedOf(40, at('10:30:00'), LIMIT)).toBe(LIMIT / 2);
+    // A quiet previous hour leaves the whole limit.
+    expect(allowedOf(40, at('10:00:00'), 0)).toBe(LIMIT);
+  });
+
+  it('a refusal says how long until one more request fits, and a second earlier is still too soon', () => {
+    for (const [time, counts] of [
+      ['10:00:00', { current: 1, previous: 25 }],
+      ['10:20:00', { current: 8, previous: 30 }],
+      ['10:45:00', { current: 21, previous: 3 }],
+      ['10:59:59', { current: 40, previous: 0 }],
+    ] as const) {
+      const window = at(time);
+      const decision = signupDecision(window, counts, LIMIT);
+      if (decision.allowed) throw new Error(`${time}: expected a refusal`);
+      const later = (seconds: number) =>
+        signupWindow(
+          '192.0.2.1',
+          new Date(window.endsAt.getTime() - (1 - window.elapsed) * 3600_000 + seconds * 1000),
+        );
+      const retry = later(decision.retryAfterSeconds);
+      const next = (w: ReturnType<typeof at>) =>
+        w.counterKey === window.counterKey
+          ? { current: counts.current + 1, previous: counts.previous }
+          : { current: 1, previous: counts.current };
+      expect(
+        signupDecision(retry, next(retry), LIMIT).allowed,
+        `${time} after ${decision.retryAfterSeconds} s`,
+      ).toBe(true);
+      const early = later(decision.retryAfterSeconds - 1);
+      expect(signupDecision(early, next(early), LIMIT).allowed, `${time} a second early`).toBe(false);
+    }
   });
 });

@@ -13,7 +13,7 @@ import type { Consent, ConsentMethod, Subscriber, Suppression, SuppressionReason
 export interface LifecyclePolicy {
   confirmTokenTtlHours: number;
   resendCooldownMinutes: number;
-  /** Sign-ups one network (see signup-limit.ts) may ask for per clock hour; 0: no limit. */
+  /** Sign-ups one network (see signup-limit.ts) may ask for in any hour (sliding); 0: no limit. */
   signupsPerNetworkPerHour?: number;
 }
 

@@ -62,6 +62,8 @@ export interface SubscriberStore {
    * get their own number). The counter is forgotten after `expiresAt` (on DynamoDB, within a day or so).
    */
   countRequest(counterKey: string, expiresAt: Date): Promise<number>;
+  /** The counter's value without adding to it: 0 for one never counted (or forgotten). */
+  readCount(counterKey: string): Promise<number>;
 }
 
 /** A cursor that this store did not hand out (or that belongs to another digest). */

@@ -23,17 +23,55 @@ export function signupNetwork(sourceIp: string): string | null {
 }
 
 export interface SignupWindow {
-  /** The counter of this network in this hour. */
+  /** The counter of this network in this clock hour. */
   counterKey: string;
-  /** When the hour is over and the count starts again. */
+  /** The counter of this network in the clock hour before. */
+  previousKey: string;
+  /** When this hour is over. */
   endsAt: Date;
+  /** How far into the hour `now` is: 0 at its start, approaching 1 at its end. */
+  elapsed: number;
+}
+
+function hourKey(network: string, start: number): string {
+  return `signups#${network}#${new Date(start).toISOString().slice(0, 13)}`;
 }
 
 /** The clock hour `now` falls in, for `network`. */
 export function signupWindow(network: string, now: Date): SignupWindow {
   const start = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS;
   return {
-    counterKey: `signups#${network}#${new Date(start).toISOString().slice(0, 13)}`,
+    counterKey: hourKey(network, start),
+    previousKey: hourKey(network, start - HOUR_MS),
     endsAt: new Date(start + HOUR_MS),
+    elapsed: (now.getTime() - start) / HOUR_MS,
   };
+}
+
+export type SignupDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+
+/** Rounding slack, so a client that waits exactly as long as told is let in. */
+const EPSILON = 1e-9;
+
+/**
+ * Whether a sign-up may go on, given this hour's count (including this request) and the previous
+ * hour's: the sign-ups of the last 60 minutes are estimated as this hour's plus the share of the
+ * previous hour's that those 60 minutes still cover. Clock hours alone would let a burst at the end
+ * of one hour and another at the start of the next reach twice the limit. A refusal says how long
+ * until one more request would fit, if no other came in between.
+ */
+export function signupDecision(
+  window: SignupWindow,
+  counts: { current: number; previous: number },
+  limit: number,
+): SignupDecision {
+  const { current, previous } = counts;
+  if (current + previous * (1 - window.elapsed) <= limit + EPSILON) return { allowed: true };
+  const room = limit - current - 1;
+  // The share of its hour after which the previous (or, if this hour is full, this) count fits.
+  const waitHours =
+    room >= 0
+      ? 1 - room / Math.max(previous, 1) - window.elapsed
+      : 1 - window.elapsed + Math.max(0, 1 - (limit - 1) / current);
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitHours * 3600 - 1e-6)) };
 }

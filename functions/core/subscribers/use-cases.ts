@@ -18,7 +18,7 @@ import {
 } from './lifecycle.ts';
 import type { ConsentMethod, Subscriber, SubscriberStatus } from './model.ts';
 import type { SubscriberStore } from './ports.ts';
-import { signupNetwork, signupWindow } from './signup-limit.ts';
+import { signupDecision, signupNetwork, signupWindow } from './signup-limit.ts';
 import { confirmLink, subscriberLinks, type TokenFailure, type TokenPurpose, verifyToken } from './tokens.ts';
 
 /** A digest subscribers can choose, as the content config describes it. */
@@ -129,15 +129,12 @@ export async function subscribe(
   const network = request.consent.ip === undefined ? null : signupNetwork(request.consent.ip);
   if (limit > 0 && network !== null) {
     const window = signupWindow(network, now);
-    const count = await context.store.countRequest(
-      window.counterKey,
-      new Date(window.endsAt.getTime() + 3600_000),
-    );
-    if (count > limit)
-      return {
-        kind: 'rate-limited',
-        retryAfterSeconds: Math.ceil((window.endsAt.getTime() - now.getTime()) / 1000),
-      };
+    const [current, previous] = await Promise.all([
+      context.store.countRequest(window.counterKey, new Date(window.endsAt.getTime() + 3600_000)),
+      context.store.readCount(window.previousKey),
+    ]);
+    const decision = signupDecision(window, { current, previous }, limit);
+    if (!decision.allowed) return { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
   }
 
   let before: Subscriber | undefined;
