@@ -78,6 +78,8 @@ export class SubscriberDataError extends BroadsheetError {
 const subKey = (id: string) => `SUB#${id}`;
 const profileKey = (id: string) => ({ pk: subKey(id), sk: PROFILE });
 const addressKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: ADDRESS });
+const counterKeyOf = (counterKey: string) => ({ pk: `${COUNTER}#${counterKey}`, sk: COUNTER });
+const counterSchema = z.object({ count: z.number() });
 const membershipKey = (id: string, digestId: string) => ({
   pk: subKey(id),
   sk: `${MEMBERSHIP_PREFIX}${digestId}`,
@@ -390,7 +392,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
     const { Attributes } = await this.client.send(
       new UpdateCommand({
         TableName: this.table,
-        Key: { pk: `${COUNTER}#${counterKey}`, sk: COUNTER },
+        Key: counterKeyOf(counterKey),
         UpdateExpression: 'ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)',
         ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
         ExpressionAttributeValues: {
@@ -401,19 +403,19 @@ export class DynamoSubscriberStore implements SubscriberStore {
         ReturnValues: 'UPDATED_NEW',
       }),
     );
-    return z.object({ count: z.number() }).parse(Attributes).count;
+    return counterSchema.parse(Attributes).count;
   }
 
   public async readCount(counterKey: string): Promise<number> {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.table,
-        Key: { pk: `${COUNTER}#${counterKey}`, sk: COUNTER },
+        Key: counterKeyOf(counterKey),
         ProjectionExpression: '#count',
         ExpressionAttributeNames: { '#count': 'count' },
       }),
     );
-    return Item === undefined ? 0 : z.object({ count: z.number() }).parse(Item).count;
+    return Item === undefined ? 0 : counterSchema.parse(Item).count;
   }
 
   private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {

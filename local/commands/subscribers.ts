@@ -17,6 +17,7 @@ import {
   liftable,
   liftSuppression,
   newConfirmedSubscriber,
+  suppressionReason,
 } from '../../functions/core/subscribers/lifecycle.ts';
 import {
   SUBSCRIBER_STATUSES,
@@ -359,7 +360,7 @@ async function unsuppress(argv: string[], io: CliIo): Promise<number> {
       io.err(`${email.email} is ${found.status}, not suppressed; nothing changed`);
       return EXIT_INVALID;
     }
-    const reason = found.suppression?.reason ?? 'operator';
+    const reason = suppressionReason(found);
     const detail = found.suppression?.detail ? ` (${found.suppression.detail})` : '';
     if (!liftable(reason, values.force)) {
       io.err(
@@ -382,7 +383,8 @@ async function unsuppress(argv: string[], io: CliIo): Promise<number> {
         ? `lifted the ${reason} suppression of ${email.email} (id ${after.id}): confirmed for ${after.digests.join(', ')} again`
         : `lifted the ${reason} suppression of ${email.email} (id ${after.id}): unsubscribed (it was not a confirmed subscriber), no mail until it signs up again`,
     );
-    if (reason === 'bounce' || reason === 'rejected') {
+    // SES adds hard-bounced addresses to the account's list; a rejection (virus) does not.
+    if (reason === 'bounce') {
       io.out(
         `on AWS, SES's account suppression list may hold the address too: aws sesv2 delete-suppressed-destination --email-address ${email.email}`,
       );

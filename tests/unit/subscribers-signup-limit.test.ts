@@ -26,6 +26,7 @@ describe('sign-up networks', () => {
       counterKey: 'signups#192.0.2.1#2026-03-01T09',
       previousKey: 'signups#192.0.2.1#2026-03-01T08',
       endsAt: new Date('2026-03-01T10:00:00Z'),
+      counterExpiresAt: new Date('2026-03-01T11:00:00Z'),
       elapsed: 3599 / 3600,
     });
     expect(signupWindow('192.0.2.1', new Date('2026-03-01T10:00:00Z')).counterKey).toBe(
@@ -34,11 +35,13 @@ describe('sign-up networks', () => {
   });
 
   const LIMIT = 20;
-  const at = (time: string) => signupWindow('192.0.2.1', new Date(`2026-03-01T${time}Z`));
-  /** Sign-ups one at a time from `time` on, each counted as the store would; the allowed ones. */
-  function allowedOf(requests: number, window: ReturnType<typeof at>, previous: number, already = 0) {
+  const NETWORK = '192.0.2.1';
+  const timeOf = (time: string) => new Date(`2026-03-01T${time}Z`);
+  const at = (time: string) => signupWindow(NETWORK, timeOf(time));
+  /** Sign-ups one at a time in `window`, each counted as the store would; the allowed ones. */
+  function allowedOf(requests: number, window: ReturnType<typeof at>, previous: number) {
     let allowed = 0;
-    for (let current = already + 1; current <= already + requests; current++)
+    for (let current = 1; current <= requests; current++)
       if (signupDecision(window, { current, previous }, LIMIT).allowed) allowed++;
     return allowed;
   }
@@ -60,14 +63,11 @@ describe('sign-up networks', () => {
       ['10:45:00', { current: 21, previous: 3 }],
       ['10:59:59', { current: 40, previous: 0 }],
     ] as const) {
-      const window = at(time);
+      const now = timeOf(time);
+      const window = signupWindow(NETWORK, now);
       const decision = signupDecision(window, counts, LIMIT);
       if (decision.allowed) throw new Error(`${time}: expected a refusal`);
-      const later = (seconds: number) =>
-        signupWindow(
-          '192.0.2.1',
-          new Date(window.endsAt.getTime() - (1 - window.elapsed) * 3600_000 + seconds * 1000),
-        );
+      const later = (seconds: number) => signupWindow(NETWORK, new Date(now.getTime() + seconds * 1000));
       const retry = later(decision.retryAfterSeconds);
       const next = (w: ReturnType<typeof at>) =>
         w.counterKey === window.counterKey

@@ -302,6 +302,11 @@ export function suppress(current: Subscriber, suppression: Suppression): Subscri
   };
 }
 
+/** Why the subscriber is suppressed; a suppressed record without one (the schema allows it) counts as the operator's. */
+export function suppressionReason(subscriber: Subscriber): SuppressionReason {
+  return subscriber.suppression?.reason ?? 'operator';
+}
+
 /**
  * Why an operator may or may not lift a suppression: a run of soft bounces (a full mailbox, a
  * mail server down for a week) or an operator's own suppression can end; a hard bounce or a rejection
@@ -330,7 +335,7 @@ export function liftable(reason: SuppressionReason, force: boolean): boolean {
  */
 export function liftSuppression(current: Subscriber, now: Date, force = false): Subscriber | undefined {
   if (current.status !== 'suppressed') return undefined;
-  if (!liftable(current.suppression?.reason ?? 'operator', force)) return undefined;
+  if (!liftable(suppressionReason(current), force)) return undefined;
   const at = iso(now);
   const base = {
     ...without(current, 'suppression', 'firstSoftBounceAt', 'lastSoftBounceAt', 'expiresAt', 'request'),

@@ -29,6 +29,8 @@ export interface SignupWindow {
   previousKey: string;
   /** When this hour is over. */
   endsAt: Date;
+  /** This hour's counter is read as the previous one through the next hour, then forgotten. */
+  counterExpiresAt: Date;
   /** How far into the hour `now` is: 0 at its start, approaching 1 at its end. */
   elapsed: number;
 }
@@ -44,13 +46,14 @@ export function signupWindow(network: string, now: Date): SignupWindow {
     counterKey: hourKey(network, start),
     previousKey: hourKey(network, start - HOUR_MS),
     endsAt: new Date(start + HOUR_MS),
+    counterExpiresAt: new Date(start + 2 * HOUR_MS),
     elapsed: (now.getTime() - start) / HOUR_MS,
   };
 }
 
 export type SignupDecision = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-/** Rounding slack, so a client that waits exactly as long as told is let in. */
+/** Rounding slack, so a client that waits exactly as long as told is let in and told no longer. */
 const EPSILON = 1e-9;
 
 /**
@@ -68,10 +71,9 @@ export function signupDecision(
   const { current, previous } = counts;
   if (current + previous * (1 - window.elapsed) <= limit + EPSILON) return { allowed: true };
   const room = limit - current - 1;
-  // The share of its hour after which the previous (or, if this hour is full, this) count fits.
+  // Room left (then previous > 0): wait until enough of the previous hour's share has gone. This hour
+  // full: wait for the next one, and until this hour's count, then the previous, leaves room for one.
   const waitHours =
-    room >= 0
-      ? 1 - room / Math.max(previous, 1) - window.elapsed
-      : 1 - window.elapsed + Math.max(0, 1 - (limit - 1) / current);
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitHours * 3600 - 1e-6)) };
+    room >= 0 ? 1 - room / previous - window.elapsed : 1 - window.elapsed + 1 - (limit - 1) / current;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitHours * 3600 - EPSILON)) };
 }

@@ -130,7 +130,7 @@ export async function subscribe(
   if (limit > 0 && network !== null) {
     const window = signupWindow(network, now);
     const [current, previous] = await Promise.all([
-      context.store.countRequest(window.counterKey, new Date(window.endsAt.getTime() + 3600_000)),
+      context.store.countRequest(window.counterKey, window.counterExpiresAt),
       context.store.readCount(window.previousKey),
     ]);
     const decision = signupDecision(window, { current, previous }, limit);
