@@ -1,16 +1,19 @@
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
-import { startFauxqs } from 'fauxqs';
+import { startSqsS3Emulator } from './runtime/sqs-s3-emulator.ts';
 
 /**
  * Local peers that speak the AWS protocols: DynamoDB (dynalite), SES v2 with a web inbox
- * (aws-ses-v2-local), SQS and S3 (fauxqs). Used by `npm start` and by the integration tests.
+ * (aws-ses-v2-local), SQS and S3 (fauxqs, durable with a data folder). Every one listens on `host`
+ * only. Used by `npm start` and by the integration tests.
  */
 export interface Emulators {
   endpoints: { dynamodb: string; ses: string; sqs: string; s3: string };
   /** The SES emulator's web inbox and its JSON store (`GET /store`). */
   inboxUrl: string;
+  /** Messages and objects the SQS/S3 emulator restored from its data folder at start. */
+  restored?: { messages: number; objects: number };
   stop(): Promise<void>;
 }
 
@@ -20,6 +23,8 @@ export interface EmulatorOptions {
   ports?: { dynamodb?: number; ses?: number; sqsS3?: number };
   /** Folder for dynalite's LevelDB files; in memory when absent. */
   dynamodbPath?: string;
+  /** Folder for the SQS journal and the S3 objects (`sqs/`, `s3/`); in memory when absent. */
+  sqsS3DataDir?: string;
   /** What `GetAccount` answers: the account's send rate in messages per second. */
   sesMaxSendRate?: number;
 }
@@ -87,18 +92,23 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     const ses = await startSes({ host, port: options.ports?.ses ?? 0 });
     stops.push(() => closeServer(ses));
 
-    const fauxqs = await startFauxqs({ host, port: options.ports?.sqsS3 ?? 0, logger: false });
-    stops.push(() => fauxqs.stop());
+    const sqsS3 = await startSqsS3Emulator({
+      host,
+      port: options.ports?.sqsS3 ?? 0,
+      ...(options.sqsS3DataDir ? { dataDir: options.sqsS3DataDir } : {}),
+    });
+    stops.push(() => sqsS3.stop());
 
     const sesUrl = urlOf(host, ses.address());
     return {
       endpoints: {
         dynamodb: urlOf(host, dynamo.address()),
         ses: sesUrl,
-        sqs: fauxqs.address,
-        s3: fauxqs.address,
+        sqs: sqsS3.address,
+        s3: sqsS3.address,
       },
       inboxUrl: sesUrl,
+      restored: sqsS3.restored,
       async stop() {
         for (const stop of stops.reverse()) await stop();
       },
