@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { IssueHistory } from '../core/ports.ts';
-import { digestIssuesPartition } from './dynamodb-issue-store.ts';
+import { digestIssuesPartition } from './dynamodb-issue-items.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 const articleIdsSchema = z.object({ articleIds: z.array(z.string()).default([]) });

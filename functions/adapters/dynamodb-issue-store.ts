@@ -1,18 +1,19 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { type IssueRecord, type IssueStatus, issueRecordSchema } from '../core/sending/issue.ts';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { ArchivedIssue, IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
-import { GSI1 } from './dynamodb-tables.ts';
+import {
+  ARCHIVE_PK,
+  conditionally,
+  fromItem,
+  isConditionFailure,
+  issueKey,
+  RECENT_PK,
+  toItem,
+} from './dynamodb-issue-items.ts';
+import { listArchivedIssues, listRecentIssues } from './dynamodb-issue-queries.ts';
+
+export { ARCHIVE_PK, digestIssuesPartition, ISSUE_SK, issueKey, RECENT_PK } from './dynamodb-issue-items.ts';
 
 /**
  * Issues in the `issues` table (pk/sk + gsi1, no TTL):
@@ -24,110 +25,6 @@ import { GSI1 } from './dynamodb-tables.ts';
  * Counts are top-level numbers changed with ADD, so concurrent senders never overwrite each other.
  * The pointer lists the newest issues of every digest without a scan; the GSI lists one digest's.
  */
-export const ISSUE_SK = 'ISSUE';
-export const RECENT_PK = 'RECENT';
-export const ARCHIVE_PK = 'ARCHIVE';
-const COUNT_NAMES = [
-  'recipients',
-  'batches',
-  'batchesDone',
-  'sent',
-  'rejected',
-  'skipped',
-  'unknown',
-  'failed',
-] as const;
-
-export function issueKey(issueId: string) {
-  return { pk: `ISSUE#${issueId}`, sk: ISSUE_SK };
-}
-
-export function digestIssuesPartition(digestId: string): string {
-  return `DIGEST#${digestId}`;
-}
-
-const count = z.number().int().nonnegative().default(0);
-const issueItemSchema = z.object({
-  issueId: z.string(),
-  digestId: z.string(),
-  scheduledDate: z.string(),
-  status: z.string(),
-  test: z.boolean(),
-  trigger: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  subject: z.string().nullable().default(null),
-  articleIds: z.array(z.string()).default([]),
-  enqueueComplete: z.boolean().default(false),
-  reason: z.string().nullable().default(null),
-  recipients: count,
-  batches: count,
-  batchesDone: count,
-  sent: count,
-  rejected: count,
-  skipped: count,
-  unknown: count,
-  failed: count,
-  pagesEnqueued: count,
-  cursor: z.string().nullable().default(null),
-  leaseUntil: z.number().default(0),
-});
-
-function fromItem(item: Record<string, unknown>): StoredIssue {
-  const raw = issueItemSchema.parse(item);
-  const record = issueRecordSchema.parse({
-    issueId: raw.issueId,
-    digestId: raw.digestId,
-    scheduledDate: raw.scheduledDate,
-    status: raw.status,
-    test: raw.test,
-    trigger: raw.trigger,
-    createdAt: raw.createdAt,
-    updatedAt: raw.updatedAt,
-    subject: raw.subject,
-    articleIds: raw.articleIds,
-    enqueueComplete: raw.enqueueComplete,
-    reason: raw.reason,
-    counts: Object.fromEntries(COUNT_NAMES.map((name) => [name, raw[name]])),
-  });
-  return {
-    ...record,
-    progress: { pagesEnqueued: raw.pagesEnqueued, cursor: raw.cursor, leaseUntil: raw.leaseUntil },
-  };
-}
-
-function toItem(issue: StoredIssue): Record<string, unknown> {
-  const { counts, progress, ...rest } = issue;
-  return {
-    ...issueKey(issue.issueId),
-    gsi1pk: digestIssuesPartition(issue.digestId),
-    gsi1sk: `${issue.createdAt}#${issue.issueId}`,
-    ...rest,
-    ...counts,
-    pagesEnqueued: progress.pagesEnqueued,
-    cursor: progress.cursor,
-    leaseUntil: progress.leaseUntil,
-  };
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
-/** Runs a conditional write; `false` when its condition did not hold. */
-async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
 export class DynamoDbIssueStore implements IssueStore {
   public constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -165,48 +62,8 @@ export class DynamoDbIssueStore implements IssueStore {
     return result.Item ? fromItem(result.Item) : null;
   }
 
-  public async listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]> {
-    const limit = Math.max(1, Math.min(100, Math.floor(options.limit)));
-    if (options.digestId !== undefined) {
-      const result = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: GSI1,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': digestIssuesPartition(options.digestId) },
-          ScanIndexForward: false,
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map(fromItem).map(withoutProgress);
-    }
-    const pointers = await this.db.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': RECENT_PK },
-        ScanIndexForward: false,
-        Limit: limit,
-      }),
-    );
-    const ids = (pointers.Items ?? []).map((item) => z.object({ issueId: z.string() }).parse(item).issueId);
-    if (ids.length === 0) return [];
-    const found = new Map<string, StoredIssue>();
-    let keys: Record<string, unknown>[] = ids.map(issueKey);
-    for (let round = 0; keys.length > 0 && round < 5; round++) {
-      const result = await this.db.send(
-        new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys } } }),
-      );
-      for (const item of result.Responses?.[this.tableName] ?? []) {
-        const issue = fromItem(item);
-        found.set(issue.issueId, issue);
-      }
-      keys = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-    }
-    return ids.flatMap((id) => {
-      const issue = found.get(id);
-      return issue ? [withoutProgress(issue)] : [];
-    });
+  public listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]> {
+    return listRecentIssues(this.db, this.tableName, options);
   }
 
   public transition(
@@ -247,33 +104,6 @@ export class DynamoDbIssueStore implements IssueStore {
     );
   }
 
-  public async takeLease(issueId: string, nowMs: number, leaseUntil: number): Promise<StoredIssue | null> {
-    try {
-      const result = await this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression:
-            'attribute_exists(pk) AND leaseUntil < :now AND (#status = :building OR (#status = :sending AND enqueueComplete = :false))',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':until': leaseUntil,
-            ':now': nowMs,
-            ':building': 'building',
-            ':sending': 'sending',
-            ':false': false,
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return result.Attributes ? fromItem(result.Attributes) : null;
-    } catch (error) {
-      if (isConditionFailure(error)) return null;
-      throw error;
-    }
-  }
-
   public async releaseLease(issueId: string): Promise<void> {
     await conditionally(() =>
       this.db.send(
@@ -288,6 +118,39 @@ export class DynamoDbIssueStore implements IssueStore {
     );
   }
 
+  public async takeOver(
+    issueId: string,
+    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string },
+  ): Promise<StoredIssue | null> {
+    try {
+      const result = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: issueKey(issueId),
+          UpdateExpression: 'SET leaseUntil = :until, updatedAt = :now',
+          // Building or enqueueing: the lease is the only sign of life. Sending: the counts move too.
+          ConditionExpression:
+            'attribute_exists(pk) AND leaseUntil < :expired AND (#status = :building OR (#status = :sending AND (enqueueComplete = :false OR updatedAt < :quiet)))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':until': options.leaseUntil,
+            ':now': options.now.toISOString(),
+            ':expired': options.leaseExpiredBefore,
+            ':quiet': options.quietBefore,
+            ':building': 'building',
+            ':sending': 'sending',
+            ':false': false,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return result.Attributes ? fromItem(result.Attributes) : null;
+    } catch (error) {
+      if (isConditionFailure(error)) return null;
+      throw error;
+    }
+  }
+
   public recordPage(
     issueId: string,
     page: {
@@ -296,6 +159,7 @@ export class DynamoDbIssueStore implements IssueStore {
       batches: number;
       nextCursor: string | null;
       leaseUntil: number;
+      now: Date;
     },
   ): Promise<boolean> {
     return conditionally(() =>
@@ -304,7 +168,7 @@ export class DynamoDbIssueStore implements IssueStore {
           TableName: this.tableName,
           Key: issueKey(issueId),
           UpdateExpression:
-            'SET pagesEnqueued = :next, #cursor = :cursor, leaseUntil = :lease ADD recipients :recipients, batches :batches',
+            'SET pagesEnqueued = :next, #cursor = :cursor, leaseUntil = :lease, updatedAt = :now ADD recipients :recipients, batches :batches',
           ConditionExpression: 'pagesEnqueued = :page',
           ExpressionAttributeNames: { '#cursor': 'cursor' },
           ExpressionAttributeValues: {
@@ -312,6 +176,7 @@ export class DynamoDbIssueStore implements IssueStore {
             ':next': page.pageIndex + 1,
             ':cursor': page.nextCursor,
             ':lease': page.leaseUntil,
+            ':now': page.now.toISOString(),
             ':recipients': page.recipients,
             ':batches': page.batches,
           },
@@ -423,29 +288,6 @@ export class DynamoDbIssueStore implements IssueStore {
   }
 
   public listArchived(): Promise<ArchivedIssue[]> {
-    return queryAll(
-      this.db,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
-        ScanIndexForward: false,
-      },
-      archivedSchema,
-    );
+    return listArchivedIssues(this.db, this.tableName);
   }
-}
-
-const archivedSchema = z.object({
-  issueId: z.string(),
-  digestId: z.string(),
-  title: z.string(),
-  subject: z.string(),
-  issueDate: z.string(),
-  url: z.string(),
-});
-
-function withoutProgress(issue: StoredIssue): IssueRecord {
-  const { progress: _progress, ...record } = issue;
-  return record;
 }

@@ -1,35 +1,33 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import type { IssueRecord } from '../core/sending/issue.ts';
 import { issueIdSchema } from '../core/sending/issue.ts';
 import {
   type IssueBuilderDeps,
   type IssueOutcome,
-  type IssueRenderer,
   MAX_TEST_RECIPIENTS,
   startIssue,
 } from '../core/sending/issue-builder.ts';
 import type { DeliveryLedger } from '../core/sending/ports.ts';
 import { reconcileIssue } from '../core/sending/reconcile.ts';
+import { resumeIssue, resumeStalledIssues } from '../core/sending/resume.ts';
 import { digestIdSchema } from '../core/subscribers/model.ts';
-import { renderArchiveIndex, renderArchivePage, renderFeed } from '../render/archive.ts';
-import { renderIssue } from '../render/render-issue.ts';
-import type { TemplateSet } from '../render/template-set.ts';
+import { outcomeResponse, resumeResponse } from './issue-responses.ts';
+import {
+  authorised,
+  bodyText,
+  type HttpEvent,
+  type HttpResult,
+  httpEventSchema,
+  issueView,
+  json,
+  MAX_BODY_BYTES,
+  problem,
+} from './operator-http.ts';
+
+export { templateRenderer } from './issue-renderer.ts';
+export { type HttpResult, issueView, MAX_BODY_BYTES } from './operator-http.ts';
 
 /** EventBridge Scheduler's payload: the digest's schedule passes `{ "digestId": "…" }` as the event. */
 const scheduleEventSchema = z.strictObject({ digestId: digestIdSchema });
-
-/** The part of an API Gateway HTTP API (payload 2.0) event the handler reads. */
-const httpEventSchema = z.object({
-  version: z.literal('2.0'),
-  rawPath: z.string(),
-  headers: z.record(z.string(), z.string()).optional(),
-  queryStringParameters: z.record(z.string(), z.string()).optional(),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().optional(),
-  requestContext: z.object({ http: z.object({ method: z.string() }) }),
-});
-type HttpEvent = z.infer<typeof httpEventSchema>;
 
 const postIssueSchema = z.strictObject({
   digestId: digestIdSchema,
@@ -43,129 +41,29 @@ const listQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const MAX_BODY_BYTES = 16 * 1024;
-const ISSUE_PATH = /^\/issues\/([^/]+)\/?$/;
-const ISSUES_PATH = /^\/issues\/?$/;
+/** The sweep a schedule runs every few minutes on AWS: resume every stalled issue (resume.ts). */
+const sweepEventSchema = z.strictObject({ action: z.literal('resume-stalled') });
 
-export interface HttpResult {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-}
+const resumeBodySchema = z.strictObject({
+  /** The operator knows no builder or sender is running: claims taken before now are judged at once. */
+  sendersStopped: z.boolean().optional(),
+});
+
+const ISSUE_PATH = /^\/issues\/([^/]+)\/?$/;
+const RESUME_PATH = /^\/issues\/([^/]+)\/resume\/?$/;
+const ISSUES_PATH = /^\/issues\/?$/;
 
 export interface BuildIssueDeps extends IssueBuilderDeps {
   /** Tallies name the recipients whose outcome is unknown or rejected. */
-  ledger: Pick<DeliveryLedger, 'tallies'>;
+  ledger: Pick<DeliveryLedger, 'get' | 'markUnknown' | 'tallies' | 'recordTally'>;
   /** OPERATOR_TOKEN: when set, operator routes need `Authorization: Bearer <token>` (local; IAM on AWS). */
   operatorToken: string | null;
 }
 
-/** The renderer of the build-issue function: MJML email, archive page, index and Atom feed. */
-export function templateRenderer(
-  templates: TemplateSet,
-  urls: { publicBaseUrl: string; archiveBaseUrl: string },
-): IssueRenderer {
-  const archiveBase = urls.archiveBaseUrl.replace(/\/+$/, '');
-  const subscribeUrl = `${urls.publicBaseUrl.replace(/\/+$/, '')}/`;
-  const feedUrl = `${archiveBase}/feed.xml`;
-  return {
-    email: (digest, digestConfig, archiveUrl) => renderIssue({ digest, digestConfig, templates, archiveUrl }),
-    archivePage: (digest, digestConfig) =>
-      renderArchivePage(digest, digestConfig, templates, { subscribeUrl, indexUrl: `${archiveBase}/` }),
-    archiveIndex: (entries) =>
-      renderArchiveIndex(entries, {
-        title: 'Broadsheet archive',
-        description: 'Every issue of every Broadsheet digest, newest first.',
-        feedUrl,
-        subscribeUrl,
-      }),
-    feed: (entries) => renderFeed(entries, `${archiveBase}/`, { title: 'Broadsheet', selfUrl: feedUrl }),
-  };
-}
-
-function json(statusCode: number, body: unknown): HttpResult {
-  return {
-    statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
-    body: `${JSON.stringify(body, null, 2)}\n`,
-  };
-}
-
-function problem(statusCode: number, message: string, extra: Record<string, unknown> = {}): HttpResult {
-  return json(statusCode, { error: message, ...extra });
-}
-
-function digestOf(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
-
-/** Constant-time: both sides are hashed to equal length first, so neither length nor content leaks. */
-function authorised(event: HttpEvent, token: string | null): boolean {
-  if (token === null) return true;
-  const header = Object.entries(event.headers ?? {}).find(
-    ([name]) => name.toLowerCase() === 'authorization',
-  )?.[1];
-  const match = header === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(header);
-  const given = match?.[1] ?? '';
-  return timingSafeEqual(digestOf(given), digestOf(token)) && given !== '';
-}
-
-/** What the operator sees of an issue: the record, and how far sending has come. */
-export function issueView(issue: IssueRecord) {
-  const { counts } = issue;
-  const finished = counts.sent + counts.rejected + counts.skipped + counts.unknown + counts.failed;
-  return {
-    issueId: issue.issueId,
-    digestId: issue.digestId,
-    scheduledDate: issue.scheduledDate,
-    status: issue.status,
-    test: issue.test,
-    trigger: issue.trigger,
-    subject: issue.subject,
-    createdAt: issue.createdAt,
-    updatedAt: issue.updatedAt,
-    enqueueComplete: issue.enqueueComplete,
-    reason: issue.reason,
-    articleIds: issue.articleIds,
-    counts,
-    progress: {
-      finished,
-      total: counts.recipients,
-      percent:
-        counts.recipients === 0
-          ? issue.status === 'sent'
-            ? 100
-            : 0
-          : Math.floor((finished / counts.recipients) * 100),
-    },
-  };
-}
-
-function outcomeResponse(outcome: IssueOutcome): HttpResult {
-  switch (outcome.kind) {
-    case 'invalid-content':
-      return problem(422, 'the content config is invalid', { problems: outcome.problems });
-    case 'unknown-digest':
-      return problem(404, `unknown digest "${outcome.digestId}"`, { known: outcome.known });
-    case 'invalid-request':
-      return problem(400, outcome.message);
-    case 'dry-run':
-      return json(200, { dryRun: true, ...outcome, kind: undefined });
-    case 'created':
-      return json(202, { created: true, issue: issueView(outcome.issue) });
-    case 'existing':
-      return json(200, { created: false, resumed: outcome.resumed, issue: issueView(outcome.issue) });
-  }
-}
-
-function bodyText(event: HttpEvent): string {
-  const raw = event.body ?? '';
-  return event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
-}
-
 /**
- * build-issue: started by a digest's schedule (`{ digestId }`) or by the operator's HTTP routes
- * `POST /issues`, `GET /issues`, `GET /issues/{issueId}`. Every event is parsed at the door.
+ * build-issue: started by a digest's schedule (`{ digestId }`), by the recovery sweep
+ * (`{ action: "resume-stalled" }`) or by the operator's HTTP routes `POST /issues`, `GET /issues`,
+ * `GET /issues/{issueId}`, `POST /issues/{issueId}/resume`. Every event is parsed at the door.
  */
 export function createBuildIssueHandler(deps: BuildIssueDeps) {
   /** An issue asked for that the content config cannot make: a retry will not help. */
@@ -190,6 +88,15 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
         ...problem(405, 'method not allowed'),
         headers: { ...json(405, {}).headers, allow: 'GET, POST' },
       };
+    }
+    const resume = RESUME_PATH.exec(path);
+    if (resume) {
+      if (method !== 'POST')
+        return {
+          ...problem(405, 'method not allowed'),
+          headers: { ...json(405, {}).headers, allow: 'POST' },
+        };
+      return postResume(resume[1] ?? '', event);
     }
     const one = ISSUE_PATH.exec(path);
     if (one) {
@@ -238,6 +145,38 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     return outcomeResponse(outcome);
   }
 
+  async function postResume(rawId: string, event: HttpEvent): Promise<HttpResult> {
+    let issueId: string;
+    try {
+      issueId = decodeURIComponent(rawId);
+    } catch {
+      return problem(404, 'no such issue');
+    }
+    if (!issueIdSchema.safeParse(issueId).success) return problem(404, `no such issue: ${issueId}`);
+    const text = bodyText(event).trim();
+    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
+      return problem(413, `body over ${MAX_BODY_BYTES} bytes`);
+    let data: unknown = {};
+    if (text !== '') {
+      try {
+        data = JSON.parse(text);
+      } catch {
+        return problem(400, 'body must be empty or JSON: { "sendersStopped"?: true }');
+      }
+    }
+    const parsed = resumeBodySchema.safeParse(data);
+    if (!parsed.success) {
+      return problem(400, 'invalid request', {
+        problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
+      });
+    }
+    const outcome = await resumeIssue(issueId, deps, {
+      operator: true,
+      ...(parsed.data.sendersStopped ? { sendersStoppedBefore: deps.clock.now() } : {}),
+    });
+    return resumeResponse(outcome);
+  }
+
   async function listIssues(event: HttpEvent): Promise<HttpResult> {
     const parsed = listQuerySchema.safeParse(event.queryStringParameters ?? {});
     if (!parsed.success) return problem(400, 'query: digestId (a digest id) and limit (1–100) only');
@@ -266,11 +205,27 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     });
   }
 
-  return async function handler(event: unknown): Promise<HttpResult | { outcome: string; issueId?: string }> {
+  return async function handler(
+    event: unknown,
+  ): Promise<HttpResult | { outcome: string; issueId?: string; resumed?: string[] }> {
+    if (sweepEventSchema.safeParse(event).success) {
+      const summary = await resumeStalledIssues(deps);
+      if (summary.errors.length > 0)
+        deps.log.error('some stalled issues could not be resumed', { ...summary });
+      return { outcome: 'resume-stalled', resumed: summary.resumed.map((r) => r.issueId) };
+    }
     const scheduled = scheduleEventSchema.safeParse(event);
     if (scheduled.success) {
       const outcome = await startIssue({ digestId: scheduled.data.digestId, trigger: 'schedule' }, deps);
       countNotStarted(outcome);
+      if (outcome.kind === 'busy') {
+        deps.log.warn('scheduled issue not started: another issue of the digest is in progress', {
+          digestId: scheduled.data.digestId,
+          runningIssueId: outcome.runningIssueId,
+          resumed: outcome.resumed,
+        });
+        return { outcome: 'busy', issueId: outcome.runningIssueId };
+      }
       if (outcome.kind === 'created' || outcome.kind === 'existing') {
         deps.log.info('scheduled issue', {
           outcome: outcome.kind,
@@ -301,6 +256,8 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
       }
     }
     deps.log.error('build-issue got an event it does not understand', { problem: request.error.message });
-    throw new TypeError('build-issue expects a schedule payload { digestId } or an HTTP API event');
+    throw new TypeError(
+      'build-issue expects a schedule payload { digestId }, { action: "resume-stalled" } or an HTTP API event',
+    );
   };
 }

@@ -95,9 +95,22 @@ describe('the issue store on DynamoDB', () => {
 
   it('lends an unfinished issue to one builder at a time, and records pages in order only', async () => {
     const issueId = 'a-2026-01-05';
-    expect(await world.issues.takeLease(issueId, 1_000, 61_000)).not.toBeNull();
-    expect(await world.issues.takeLease(issueId, 2_000, 62_000)).toBeNull();
-    const page = { pageIndex: 0, recipients: 500, batches: 10, nextCursor: 'c1', leaseUntil: 70_000 };
+    const stalled = (nowMs: number, leaseUntil: number) => ({
+      now: new Date(nowMs),
+      leaseUntil,
+      leaseExpiredBefore: nowMs,
+      quietBefore: new Date(nowMs).toISOString(),
+    });
+    expect(await world.issues.takeOver(issueId, stalled(1_000, 61_000))).not.toBeNull();
+    expect(await world.issues.takeOver(issueId, stalled(2_000, 62_000))).toBeNull();
+    const page = {
+      pageIndex: 0,
+      recipients: 500,
+      batches: 10,
+      nextCursor: 'c1',
+      leaseUntil: 70_000,
+      now: new Date(3_000),
+    };
     expect(await world.issues.recordPage(issueId, page)).toBe(true);
     expect(await world.issues.recordPage(issueId, page)).toBe(false);
     expect(await world.issues.recordPage(issueId, { ...page, pageIndex: 2 })).toBe(false);
@@ -111,7 +124,7 @@ describe('the issue store on DynamoDB', () => {
       }),
     ).toBe(true);
     await world.issues.releaseLease(issueId);
-    const taken = await world.issues.takeLease(issueId, 80_000, 140_000);
+    const taken = await world.issues.takeOver(issueId, stalled(80_000, 140_000));
     expect(taken?.progress).toEqual({ pagesEnqueued: 2, cursor: null, leaseUntil: 140_000 });
     expect(taken?.counts).toMatchObject({ recipients: 520, batches: 11 });
   });
@@ -131,8 +144,14 @@ describe('the issue store on DynamoDB', () => {
       status: 'sent',
       counts: { batchesDone: 11, sent: 11 },
     });
+    const later = Number.MAX_SAFE_INTEGER - 1;
     expect(
-      await world.issues.takeLease(issueId, Number.MAX_SAFE_INTEGER - 1, Number.MAX_SAFE_INTEGER),
+      await world.issues.takeOver(issueId, {
+        now: new Date(),
+        leaseUntil: later,
+        leaseExpiredBefore: later,
+        quietBefore: new Date(8.64e15).toISOString(),
+      }),
     ).toBeNull();
   });
 

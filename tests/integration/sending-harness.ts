@@ -14,6 +14,8 @@ import {
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { DynamoDbDeliveryLedger } from '../../functions/adapters/dynamodb-delivery-ledger.ts';
+import { DynamoDbDigestLocks } from '../../functions/adapters/dynamodb-digest-locks.ts';
+import { DynamoDbEnqueuedPages } from '../../functions/adapters/dynamodb-enqueued-pages.ts';
 import { DynamoDbIssueHistory } from '../../functions/adapters/dynamodb-issue-history.ts';
 import { DynamoDbIssueStore } from '../../functions/adapters/dynamodb-issue-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
@@ -57,6 +59,8 @@ export interface SendingWorld {
   issues: DynamoDbIssueStore;
   history: DynamoDbIssueHistory;
   ledger: DynamoDbDeliveryLedger;
+  locks: DynamoDbDigestLocks;
+  pages: DynamoDbEnqueuedPages;
   archive: S3IssueArchive;
   queue: SqsRecipientQueue;
   accountLimits: SesAccountLimits;
@@ -164,6 +168,8 @@ export async function startSendingWorld(
     issues: new DynamoDbIssueStore(db, tables.issues),
     history: new DynamoDbIssueHistory(db, tables.issues),
     ledger: new DynamoDbDeliveryLedger(db, tables.deliveries),
+    locks: new DynamoDbDigestLocks(db, tables.issues),
+    pages: new DynamoDbEnqueuedPages(db, tables.deliveries),
     archive: new S3IssueArchive(s3, bucket),
     queue: new SqsRecipientQueue(sqs, queueUrl),
     accountLimits: new SesAccountLimits(ses),
@@ -439,6 +445,8 @@ export function buildIssueDeps(
     buildDigest: digestForIssue,
     renderer: compactRenderer,
     issues: world.issues,
+    locks: world.locks,
+    pages: world.pages,
     ledger: world.ledger,
     archive: world.archive,
     queue: world.queue,

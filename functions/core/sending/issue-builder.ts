@@ -9,10 +9,23 @@ import type { IssueTemplate } from '../render/issue-template.ts';
 import { normaliseEmail } from '../subscribers/email.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
-import { MAX_RECIPIENTS_PER_MESSAGE, planBatches, type Recipient, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
-import { emptyCounts, type IssueRecord, isComplete, issueIdFor, scheduledDateIn } from './issue.ts';
-import { issueEmailFor } from './issue-email.ts';
-import type { ArchivedIssue, IssueArchive, IssueStore, RecipientQueue, StoredIssue } from './ports.ts';
+import { takeDigestLock } from './digest-lock.ts';
+import { MAX_RECIPIENTS_PER_MESSAGE, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
+import { emptyCounts, type IssueRecord, issueIdFor, scheduledDateIn } from './issue.ts';
+import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
+import type {
+  ArchivedIssue,
+  DeliveryLedger,
+  DigestLocks,
+  EnqueuedPages,
+  IssueArchive,
+  IssueStore,
+  RecipientQueue,
+  StoredIssue,
+} from './ports.ts';
+import { DEFAULT_LEASE_MS, resumeIssue } from './resume.ts';
+
+export { archivePagePath } from './issue-run.ts';
 
 /** Renders an issue's parts; MJML lives behind this, in the build-issue function only. */
 export interface IssueRenderer {
@@ -48,6 +61,12 @@ export interface IssueBuilderDeps {
   buildDigest(input: DigestInput): Digest | Promise<Digest>;
   renderer: IssueRenderer;
   issues: IssueStore;
+  /** One issue per digest at a time. */
+  locks: DigestLocks;
+  /** Each page of recipients as enqueued, so a resumed issue re-creates the same messages. */
+  pages: EnqueuedPages;
+  /** What a resume reads to judge each recipient, and the tallies it repairs counts from. */
+  ledger: Pick<DeliveryLedger, 'get' | 'markUnknown' | 'tallies' | 'recordTally'>;
   archive: IssueArchive;
   queue: RecipientQueue;
   subscribers: Pick<SubscriberStore, 'pageConfirmed' | 'findByEmail'>;
@@ -62,6 +81,8 @@ export interface IssueBuilderDeps {
   archiveBaseUrl: string;
   /** How long a builder may hold an issue undisturbed before another may resume it (default 10 min). */
   leaseMs?: number;
+  /** A claim older than this is abandoned (send-batch's at-most-once window; default 15 min). */
+  staleAfterMs?: number;
 }
 
 export interface IssueRequest {
@@ -89,7 +110,12 @@ export type IssueOutcome =
   /** A new issue; `skipped` when there was nothing new. */
   | { kind: 'created'; issue: IssueRecord }
   /** The issue existed already (re-fired schedule, double click); `resumed` when this call finished it. */
-  | { kind: 'existing'; issue: IssueRecord; resumed: boolean };
+  | { kind: 'existing'; issue: IssueRecord; resumed: boolean }
+  /**
+   * Another issue of the digest is building or sending (one at a time); `resumed` when it had stalled
+   * and this call resumed it. `running` is null while that issue is being created.
+   */
+  | { kind: 'busy'; runningIssueId: string; running: IssueRecord | null; resumed: boolean };
 
 export const MAX_TEST_RECIPIENTS = MAX_RECIPIENTS_PER_MESSAGE;
 const MAX_VARIANTS = 100;
@@ -100,14 +126,6 @@ export class IssueBuildError extends BroadsheetError {
     super(message, options);
     this.name = 'IssueBuildError';
   }
-}
-
-export function archivePagePath(issueId: string): string {
-  return `issues/${issueId}.html`;
-}
-
-function archiveUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path}`;
 }
 
 function testAddresses(
@@ -125,18 +143,14 @@ function testAddresses(
   return { ok: true, emails: [...emails.values()] };
 }
 
-function withoutProgress(issue: StoredIssue): IssueRecord {
-  const { progress: _progress, ...record } = issue;
-  return record;
-}
-
 /**
  * build-issue: from a digest id to an issue on its way. Renders once, stores the parts, records the
  * issue, then pages through the confirmed subscribers and enqueues batches of ≤ 50. Idempotent by
- * issue id; a builder that died half-way is resumed by the next call once its lease has run out.
+ * issue id; one issue per digest at a time (a digest lock; a second trigger gets `busy`); an issue of
+ * the digest that has stalled is resumed by the next trigger (see resume.ts).
  */
 export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps): Promise<IssueOutcome> {
-  const leaseMs = deps.leaseMs ?? 10 * 60_000;
+  const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const content = await loadContent(deps.content);
   if (content.config === null) {
     return { kind: 'invalid-content', problems: content.problems.filter((p) => p.severity === 'error') };
@@ -205,224 +219,69 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     progress: { pagesEnqueued: 0, cursor: null, leaseUntil: now.getTime() + leaseMs },
   });
 
-  let issue: StoredIssue | null = null;
-  if (test || request.force) {
-    for (let n = 1; n <= MAX_VARIANTS && issue === null; n++) {
-      const candidate = record(
-        issueIdFor(digestConfig.id, scheduledDate, { kind: test ? 'test' : 'force', n }),
-      );
-      if (await deps.issues.create(candidate)) issue = candidate;
+  const context = { digestConfig, makeDigest, testEmails, leaseMs, metrics };
+  if (test) {
+    // Test issues go to the operator's addresses only and are no one's history: no lock.
+    for (let n = 1; n <= MAX_VARIANTS; n++) {
+      const candidate = record(issueIdFor(digestConfig.id, scheduledDate, { kind: 'test', n }));
+      if (!(await deps.issues.create(candidate))) continue;
+      metrics.count('TestSends', 1, byDigest);
+      metrics.count('IssuesStarted', 1, byDigest);
+      return { kind: 'created', issue: await runBuilder(candidate, context, deps) };
     }
-    if (issue !== null && test) metrics.count('TestSends', 1, byDigest);
-    if (issue === null)
-      return { kind: 'invalid-request', message: `too many issues of ${digestConfig.id} today` };
-  } else {
-    const candidate = record(issueIdFor(digestConfig.id, scheduledDate));
-    if (await deps.issues.create(candidate)) {
-      issue = candidate;
-    } else {
-      const taken = await deps.issues.takeLease(candidate.issueId, now.getTime(), now.getTime() + leaseMs);
-      if (taken === null) {
-        const existing = await deps.issues.get(candidate.issueId);
-        if (existing === null) throw new Error(`issue ${candidate.issueId} exists and does not`);
-        return { kind: 'existing', issue: withoutProgress(existing), resumed: false };
-      }
-      deps.log.warn('resuming an issue whose builder stopped half-way', {
-        issueId: taken.issueId,
-        status: taken.status,
-        pagesEnqueued: taken.progress.pagesEnqueued,
-      });
-      const finished = await runBuilder(
-        taken,
-        { digestConfig, makeDigest, testEmails, leaseMs, metrics },
-        deps,
-      );
-      return { kind: 'existing', issue: finished, resumed: true };
+    return { kind: 'invalid-request', message: `too many test issues of ${digestConfig.id} today` };
+  }
+
+  // Whoever triggers next resumes the digest's running issue if it has stalled.
+  const holderId = (await deps.locks.get(digestConfig.id))?.issueId ?? null;
+  const holderResumed = holderId !== null && (await resumeIssue(holderId, deps)).kind === 'resumed';
+  const baseId = issueIdFor(digestConfig.id, scheduledDate);
+  if (!request.force) {
+    const existing = await deps.issues.get(baseId);
+    if (existing !== null) {
+      // A re-fired schedule or a double click: the issue that exists, resumed if it has stalled.
+      const resumed =
+        baseId === holderId ? holderResumed : (await resumeIssue(baseId, deps)).kind === 'resumed';
+      const latest = await deps.issues.get(baseId);
+      return { kind: 'existing', issue: withoutProgress(latest ?? existing), resumed };
     }
+  }
+  const issueId = request.force ? await freeVariant(digestConfig.id, scheduledDate, deps) : baseId;
+  if (issueId === null)
+    return { kind: 'invalid-request', message: `too many issues of ${digestConfig.id} today` };
+  const lock = await takeDigestLock(digestConfig.id, issueId, deps);
+  if (lock.kind === 'held') {
+    return {
+      kind: 'busy',
+      runningIssueId: lock.holder.issueId,
+      running: withoutProgress(lock.holder),
+      resumed: holderResumed && lock.holder.issueId === holderId,
+    };
+  }
+  if (lock.kind === 'creating')
+    return { kind: 'busy', runningIssueId: lock.issueId, running: null, resumed: false };
+  const candidate = record(issueId);
+  if (!(await deps.issues.create(candidate))) {
+    // A concurrent trigger of the same (plain) id created it a moment before us.
+    const existing = await deps.issues.get(issueId);
+    if (existing === null) throw new Error(`issue ${issueId} exists and does not`);
+    return { kind: 'existing', issue: withoutProgress(existing), resumed: false };
   }
   metrics.count('IssuesStarted', 1, byDigest);
-  const finished = await runBuilder(issue, { digestConfig, makeDigest, testEmails, leaseMs, metrics }, deps);
-  return { kind: 'created', issue: finished };
+  return { kind: 'created', issue: await runBuilder(candidate, context, deps) };
 }
 
-interface BuildContext {
-  digestConfig: DigestConfig;
-  makeDigest: () => Promise<Digest>;
-  testEmails: string[];
-  leaseMs: number;
-  metrics: MetricsSink;
-}
-
-/** Carries an issue we hold the lease of from where it is to fully enqueued. */
-async function runBuilder(
-  issue: StoredIssue,
-  context: BuildContext,
+/** The first forced id of the day (`…-2`, `…-3`, …) no issue has; `null` after too many. */
+async function freeVariant(
+  digestId: string,
+  scheduledDate: string,
   deps: IssueBuilderDeps,
-): Promise<IssueRecord> {
-  try {
-    if (issue.status === 'building') {
-      const built = await build(issue, context, deps);
-      if (built === 'skipped' || built === 'failed')
-        return withoutProgress(await mustGet(issue.issueId, deps));
-    }
-    await enqueueRecipients(await mustGet(issue.issueId, deps), context, deps);
-    return withoutProgress(await mustGet(issue.issueId, deps));
-  } catch (error) {
-    // Let the next call (a scheduler retry, the operator) resume at once rather than after the lease.
-    await deps.issues.releaseLease(issue.issueId).catch(() => undefined);
-    throw error;
+): Promise<string | null> {
+  for (let n = 1; n <= MAX_VARIANTS; n++) {
+    const id = issueIdFor(digestId, scheduledDate, { kind: 'force', n });
+    if ((await deps.issues.get(id)) === null) return id;
   }
-}
-
-async function mustGet(issueId: string, deps: IssueBuilderDeps): Promise<StoredIssue> {
-  const issue = await deps.issues.get(issueId);
-  if (issue === null) throw new Error(`issue ${issueId} vanished`);
-  return issue;
-}
-
-async function build(
-  issue: StoredIssue,
-  context: BuildContext,
-  deps: IssueBuilderDeps,
-): Promise<'sending' | 'skipped' | 'failed'> {
-  const { digestConfig } = context;
-  let digest: Digest;
-  let pageUrl: string;
-  let email: ReturnType<typeof issueEmailFor>;
-  let page: string;
-  try {
-    digest = await context.makeDigest();
-    if (digest.status === 'nothing-new') {
-      await deps.issues.transition(issue.issueId, 'building', 'skipped', {
-        reason: 'nothing new since the last issue',
-        now: deps.clock.now(),
-      });
-      deps.log.info('issue skipped: nothing new', { issueId: issue.issueId, digestId: issue.digestId });
-      context.metrics.count('IssuesSkipped', 1, { digestId: issue.digestId });
-      return 'skipped';
-    }
-    pageUrl = archiveUrl(deps.archiveBaseUrl, archivePagePath(issue.issueId));
-    const template = await deps.renderer.email(digest, digestConfig, pageUrl);
-    email = issueEmailFor(template, digestConfig, { test: issue.test });
-    page = await deps.renderer.archivePage(digest, digestConfig);
-  } catch (error) {
-    if (!(error instanceof BroadsheetError)) throw error;
-    // Content or templates that cannot make this issue: retrying would fail the same way.
-    const reason = `cannot build the issue: ${error.message}`;
-    await deps.issues.transition(issue.issueId, 'building', 'failed', { reason, now: deps.clock.now() });
-    deps.log.error(reason, { issueId: issue.issueId, digestId: issue.digestId, error: error.name });
-    context.metrics.count('IssuesFailed', 1, { digestId: issue.digestId });
-    return 'failed';
-  }
-  await deps.archive.putIssue(issue.issueId, { email, digestJson: `${JSON.stringify(digest, null, 2)}\n` });
-  await deps.archive.putPublic(archivePagePath(issue.issueId), page, 'text/html; charset=utf-8');
-  if (!issue.test) {
-    await deps.issues.recordArchived({
-      issueId: issue.issueId,
-      digestId: digestConfig.id,
-      title: digestConfig.title,
-      subject: email.template.subject,
-      issueDate: digest.issueDate,
-      url: pageUrl,
-    });
-    const entries = await deps.issues.listArchived();
-    await deps.archive.putPublic(
-      'index.html',
-      deps.renderer.archiveIndex(entries),
-      'text/html; charset=utf-8',
-    );
-    await deps.archive.putPublic(
-      'feed.xml',
-      deps.renderer.feed(entries),
-      'application/atom+xml; charset=utf-8',
-    );
-  }
-  const moved = await deps.issues.transition(issue.issueId, 'building', 'sending', {
-    subject: email.template.subject,
-    articleIds: digest.articleIds,
-    now: deps.clock.now(),
-  });
-  if (!moved) throw new Error(`issue ${issue.issueId} left "building" while this builder held it`);
-  return 'sending';
-}
-
-async function enqueueRecipients(
-  issue: StoredIssue,
-  context: BuildContext,
-  deps: IssueBuilderDeps,
-): Promise<void> {
-  if (issue.status !== 'sending' || issue.enqueueComplete) return;
-  let pageIndex = issue.progress.pagesEnqueued;
-  let cursor = issue.progress.cursor;
-  const leaseUntil = () => deps.clock.now().getTime() + context.leaseMs;
-
-  if (issue.test) {
-    if (pageIndex === 0) {
-      const recipients: Recipient[] = [];
-      for (const email of context.testEmails) {
-        const subscriber = await deps.subscribers.findByEmail(email);
-        recipients.push({
-          kind: 'test',
-          email,
-          ...(subscriber?.status === 'confirmed' ? { subscriberId: subscriber.id } : {}),
-        });
-      }
-      if (recipients.length > 0) {
-        const batches = planBatches(issue, 0, recipients);
-        await deps.queue.enqueue(batches);
-        countEnqueued(context, issue.digestId, recipients.length, batches.length);
-        const recorded = await deps.issues.recordPage(issue.issueId, {
-          pageIndex: 0,
-          recipients: recipients.length,
-          batches: batches.length,
-          nextCursor: null,
-          leaseUntil: leaseUntil(),
-        });
-        if (!recorded) return;
-      }
-    }
-  } else {
-    for (;;) {
-      const page = await deps.subscribers.pageConfirmed(issue.digestId, {
-        limit: SUBSCRIBER_PAGE_SIZE,
-        ...(cursor === null ? {} : { cursor }),
-      });
-      const recipients: Recipient[] = page.subscribers.map((s) => ({
-        kind: 'subscriber',
-        subscriberId: s.id,
-      }));
-      const batches = planBatches(issue, pageIndex, recipients);
-      if (batches.length > 0) {
-        await deps.queue.enqueue(batches);
-        countEnqueued(context, issue.digestId, recipients.length, batches.length);
-      }
-      const nextCursor = page.cursor ?? null;
-      const recorded = await deps.issues.recordPage(issue.issueId, {
-        pageIndex,
-        recipients: recipients.length,
-        batches: batches.length,
-        nextCursor,
-        leaseUntil: leaseUntil(),
-      });
-      // Another builder took over this issue (our lease ran out): it carries on from its own position.
-      if (!recorded) return;
-      pageIndex++;
-      cursor = nextCursor;
-      if (nextCursor === null) break;
-    }
-  }
-  const completed = await deps.issues.completeEnqueue(issue.issueId, deps.clock.now());
-  deps.log.info('issue enqueued', {
-    issueId: issue.issueId,
-    digestId: issue.digestId,
-    counts: completed.counts,
-  });
-  if (isComplete(completed)) await deps.issues.markSentIfComplete(issue.issueId, deps.clock.now());
-}
-
-function countEnqueued(context: BuildContext, digestId: string, recipients: number, batches: number): void {
-  context.metrics.count('RecipientsEnqueued', recipients, { digestId });
-  context.metrics.count('BatchesEnqueued', batches, { digestId });
+  return null;
 }
 
 async function countConfirmed(digestId: string, deps: IssueBuilderDeps): Promise<number> {

@@ -1,4 +1,4 @@
-import type { RecipientBatch } from './fan-out.ts';
+import type { Recipient, RecipientBatch } from './fan-out.ts';
 import type { IssueCounts, IssueRecord, IssueStatus } from './issue.ts';
 import type { IssueEmail } from './issue-email.ts';
 import type { BatchTally, DeliveryRecord } from './ledger.ts';
@@ -46,12 +46,17 @@ export interface IssueStore {
     to: IssueStatus,
     changes?: { subject?: string; articleIds?: string[]; reason?: string; now: Date },
   ): Promise<boolean>;
-  /**
-   * Takes the builder's lease when nobody holds it (`leaseUntil` passed) and the issue is still being
-   * built or enqueued; `null` when someone else holds it or there is nothing left to do.
-   */
-  takeLease(issueId: string, nowMs: number, leaseUntil: number): Promise<StoredIssue | null>;
   releaseLease(issueId: string): Promise<void>;
+  /**
+   * Takes over an issue that is `building` or `sending` (whatever its enqueue state) when its lease ran
+   * out before `leaseExpiredBefore` and nothing moved since `quietBefore` (ISO time); sets the lease to
+   * `leaseUntil` and `updatedAt` to now, so nobody else resumes it meanwhile. `null` when it is not
+   * stalled (finished, held, or moving).
+   */
+  takeOver(
+    issueId: string,
+    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string },
+  ): Promise<StoredIssue | null>;
   /**
    * Records one enqueued page if it is the next one (`pageIndex === pagesEnqueued`) and extends the
    * lease; `false` when another builder got there first.
@@ -64,6 +69,7 @@ export interface IssueStore {
       batches: number;
       nextCursor: string | null;
       leaseUntil: number;
+      now: Date;
     },
   ): Promise<boolean>;
   /** Says that every recipient is enqueued; returns the record as it is now. */
@@ -81,6 +87,46 @@ export interface IssueStore {
   recordArchived(entry: ArchivedIssue): Promise<void>;
   /** Every archived issue, newest first. */
   listArchived(): Promise<ArchivedIssue[]>;
+}
+
+/**
+ * One issue per digest at a time: a lock per digest naming the issue that holds it (DynamoDB: one
+ * item per digest, conditional single-item writes). The lock is never released: it is taken over
+ * once its issue is final, or, if that issue was never created, once `expiresAt` has passed.
+ */
+export interface DigestLock {
+  digestId: string;
+  issueId: string;
+  /** ms since epoch. */
+  takenAt: number;
+  /** Until when a holder that does not exist yet (being created) keeps the lock. */
+  expiresAt: number;
+}
+
+export interface DigestLocks {
+  get(digestId: string): Promise<DigestLock | null>;
+  /** Takes the lock if nobody holds it (`replacing` null) or it still names `replacing`; `false` otherwise. */
+  take(lock: DigestLock, replacing: string | null): Promise<boolean>;
+  /** Every digest's lock (there are few digests). */
+  list(): Promise<DigestLock[]>;
+}
+
+/**
+ * One page of an issue's recipients as it was enqueued, recorded before its messages are, so a
+ * resumed issue re-creates exactly the same queue messages (same batch ids, same recipients).
+ */
+export interface EnqueuedPage {
+  pageIndex: number;
+  recipients: Recipient[];
+  /** Where the page after it starts; `null` for the last. */
+  nextCursor: string | null;
+}
+
+export interface EnqueuedPages {
+  /** Records the page unless one with that index is recorded; returns the page as recorded. */
+  putIfAbsent(issueId: string, page: EnqueuedPage, nowMs: number): Promise<EnqueuedPage>;
+  /** Every recorded page of an issue, in page order. */
+  list(issueId: string): Promise<EnqueuedPage[]>;
 }
 
 export type ClaimResult = { claimed: true } | { claimed: false; existing: DeliveryRecord };

@@ -21,15 +21,21 @@ export async function reconcileIssue(
     clock: Clock;
     log: SendLog;
   },
+  /**
+   * `quietBefore` (ms since epoch): the caller knows that no sender recorded a tally before it without
+   * adding it (a resume after every earlier sender stopped); only tallies older than it are trusted.
+   */
+  options: { quietBefore?: number } = {},
 ): Promise<StoredIssue> {
   const { counts } = issue;
   if (issue.status !== 'sending' || !issue.enqueueComplete || counts.batchesDone >= counts.batches)
     return issue;
   const now = deps.clock.now();
-  if (now.getTime() - Date.parse(issue.updatedAt) < QUIET_MS) return issue;
+  const quietBefore = options.quietBefore ?? now.getTime() - QUIET_MS;
+  if (options.quietBefore === undefined && Date.parse(issue.updatedAt) > quietBefore) return issue;
   const tallies = await deps.ledger.tallies(issue.issueId);
   if (tallies.length <= counts.batchesDone) return issue;
-  if (tallies.some((t) => now.getTime() - t.recordedAt < QUIET_MS)) return issue;
+  if (tallies.some((t) => t.recordedAt > quietBefore)) return issue;
   const totals: OutcomeTotals = {
     batchesDone: tallies.length,
     sent: 0,

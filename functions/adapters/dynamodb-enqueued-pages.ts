@@ -1,0 +1,79 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { recipientBatchSchema } from '../core/sending/fan-out.ts';
+import type { EnqueuedPage, EnqueuedPages } from '../core/sending/ports.ts';
+import { conditionally } from './dynamodb-issue-items.ts';
+import { queryAll } from './dynamodb-query.ts';
+
+/**
+ * The pages of an issue's recipients as enqueued, in the `deliveries` table next to the ledger (same
+ * retention):
+ *
+ *   page  pk PAGE#<issueId>  sk <pageIndex, 6 digits>   recipients, nextCursor
+ *
+ * 500 recipients a page (~15–30 KB), written once, before its queue messages.
+ */
+export function pagePartition(issueId: string): string {
+  return `PAGE#${issueId}`;
+}
+
+const pageSchema = z.object({
+  pageIndex: z.number().int().nonnegative(),
+  recipients: recipientBatchSchema.shape.recipients.element.array(),
+  nextCursor: z.string().nullable(),
+});
+
+function pageKey(issueId: string, pageIndex: number) {
+  return { pk: pagePartition(issueId), sk: String(pageIndex).padStart(6, '0') };
+}
+
+export class DynamoDbEnqueuedPages implements EnqueuedPages {
+  private readonly retentionSeconds: number;
+
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: { retentionDays?: number } = {},
+  ) {
+    this.retentionSeconds = Math.round((options.retentionDays ?? 90) * 24 * 3600);
+  }
+
+  public async putIfAbsent(issueId: string, page: EnqueuedPage, nowMs: number): Promise<EnqueuedPage> {
+    const put = await conditionally(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...pageKey(issueId, page.pageIndex),
+            ...page,
+            ttl: Math.floor(nowMs / 1000) + this.retentionSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
+    );
+    if (put) return page;
+    const existing = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: pageKey(issueId, page.pageIndex),
+        ConsistentRead: true,
+      }),
+    );
+    if (!existing.Item) throw new Error(`page ${page.pageIndex} of ${issueId} is recorded and is not`);
+    return pageSchema.parse(existing.Item);
+  }
+
+  public list(issueId: string): Promise<EnqueuedPage[]> {
+    return queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pagePartition(issueId) },
+        ConsistentRead: true,
+      },
+      pageSchema,
+    );
+  }
+}
