@@ -1,22 +1,15 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
 import { startEmulators } from './emulators.ts';
+import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
-import { BucketMirror } from './runtime/bucket-mirror.ts';
-import {
-  type HttpLambda,
-  lambdaContext,
-  toApiGatewayEvent,
-  writeLambdaResult,
-} from './runtime/http-bridge.ts';
+import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
 import { type LocalSchedule, scheduleDigests } from './runtime/scheduler.ts';
 import { persistentSecret } from './runtime/secrets.ts';
@@ -57,23 +50,6 @@ interface HandlerModule<T> {
   handler: T;
 }
 
-const OPERATOR_ROUTE = /^\/issues(\/[^/]+)?\/?$/;
-
-function listen(server: Server, port: number, host: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
-  });
-}
-
-function contentTypeFor(key: string): string {
-  if (key.endsWith('.html')) return 'text/html; charset=utf-8';
-  if (key.endsWith('.xml') || key.endsWith('.atom')) return 'application/atom+xml; charset=utf-8';
-  if (key.endsWith('.json')) return 'application/json; charset=utf-8';
-  if (key.endsWith('.txt')) return 'text/plain; charset=utf-8';
-  return 'application/octet-stream';
-}
-
 /**
  * The whole product on one machine: emulators that speak the AWS protocols, the same Lambda handlers
  * (imported with the environment Lambda would give them), an HTTP server in front of them like API
@@ -88,21 +64,36 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const requestedPort = options.port ?? 3000;
   const useFreePorts = options.freeEmulatorPorts === true || requestedPort === 0;
 
-  const emulators = await startEmulators({
-    host,
-    dynamodbPath: path.join(dataDir, 'dynamodb'),
-    sesMaxSendRate: options.sesMaxSendRate ?? 50,
-    ports: useFreePorts
-      ? {}
-      : { dynamodb: requestedPort + 1, ses: requestedPort + 2, sqsS3: requestedPort + 3 },
-  });
-  const stops: (() => Promise<void>)[] = [() => emulators.stop()];
+  // The HTTP port is taken first (links in emails need its URL) and answers 503 until the stack is ready.
+  const app = new AppServer(log);
+  const port = await app.listen(requestedPort, host);
+  const stops: (() => Promise<void>)[] = [() => app.close()];
   const stopAll = async () => {
     for (const stop of stops.reverse())
       await stop().catch((error: unknown) => log(`shutdown: ${String(error)}`));
   };
 
   try {
+    await adoptLegacyArchiveFolder(dataDir);
+    const emulators = await startEmulators({
+      host,
+      dynamodbPath: path.join(dataDir, 'dynamodb'),
+      sqsS3DataDir: dataDir,
+      sesMaxSendRate: options.sesMaxSendRate ?? 50,
+      ports: useFreePorts ? {} : { dynamodb: port + 1, ses: port + 2, sqsS3: port + 3 },
+    });
+    stops.push(() => emulators.stop());
+    const restored = emulators.restored ?? { messages: 0, objects: 0 };
+    if (restored.objects + restored.messages > 0)
+      log(
+        `restored ${restored.objects} stored objects and ${restored.messages} queued batches from ${dataDir}`,
+      );
+    const inbox = new InboxMirror(path.join(dataDir, 'inbox.jsonl'), (error) =>
+      log(`inbox: ${String(error)}`),
+    );
+    await inbox.start();
+    stops.push(() => inbox.stop());
+
     const clientConfig = {
       region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
@@ -111,59 +102,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sqs = new SQSClient({ ...clientConfig, endpoint: emulators.endpoints.sqs });
     const s3 = new S3Client({ ...clientConfig, endpoint: emulators.endpoints.s3, forcePathStyle: true });
     const { queueUrl, queueArn } = await bootstrapResources({ dynamo, sqs, s3 });
-    const mirror = new BucketMirror(
-      s3,
-      LOCAL_RESOURCE_NAMES.issuesBucket,
-      path.join(dataDir, 's3', 'issues'),
-    );
-    const restored = await mirror.restore();
-    if (restored > 0) log(`restored ${restored} archived objects from ${path.join(dataDir, 's3')}`);
-    stops.push(async () => {
-      await mirror.save();
-    });
-    const inbox = new InboxMirror(path.join(dataDir, 'inbox.json'));
-    await inbox.restore();
-    stops.push(inbox.saveEvery(2_000, (error) => log(`inbox: ${String(error)}`)));
 
-    const server = createServer();
-    const port = await listen(server, requestedPort, host);
-    stops.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.closeAllConnections();
-          server.close(() => resolve());
-        }),
-    );
-    const appUrl = `http://${host}:${port}`;
+    const appUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const operatorToken = await persistentSecret(dataDir, 'operator-token');
-    const env: Record<string, string> = {
-      BROADSHEET_STAGE: 'local',
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-      POWERTOOLS_LOG_LEVEL: 'WARN',
-      LOG_LEVEL: 'WARN',
-      ENDPOINT_DYNAMODB: emulators.endpoints.dynamodb,
-      ENDPOINT_SES: emulators.endpoints.ses,
-      ENDPOINT_SQS: emulators.endpoints.sqs,
-      ENDPOINT_S3: emulators.endpoints.s3,
-      SUBSCRIBERS_TABLE: LOCAL_RESOURCE_NAMES.tables.subscribers,
-      ISSUES_TABLE: LOCAL_RESOURCE_NAMES.tables.issues,
-      DELIVERIES_TABLE: LOCAL_RESOURCE_NAMES.tables.deliveries,
-      ISSUES_BUCKET: LOCAL_RESOURCE_NAMES.issuesBucket,
-      SEND_QUEUE_URL: queueUrl,
-      CONTENT_DIR: path.resolve(options.contentDir),
-      TEMPLATES_DIR: path.resolve('templates'),
-      PUBLIC_BASE_URL: appUrl,
-      ARCHIVE_BASE_URL: `${appUrl}/archive`,
-      TOKEN_SECRET: await persistentSecret(dataDir, 'token-secret'),
-      OPERATOR_TOKEN: operatorToken,
-      SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
-      UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
-      SEND_MAX_CONCURRENCY: '2',
-    };
+    const env = lambdaEnvironment({
+      endpoints: emulators.endpoints,
+      queueUrl,
+      appUrl,
+      contentDir: path.resolve(options.contentDir),
+      tokenSecret: await persistentSecret(dataDir, 'token-secret'),
+      operatorToken,
+    });
     // The handlers are Lambda modules: their composition roots read the environment at import.
     Object.assign(process.env, env);
     const httpApi = ((await import('../functions/handlers/http-api.ts')) as HandlerModule<HttpLambda>)
@@ -174,63 +123,20 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sendBatch = ((await import('../functions/handlers/send-batch.ts')) as HandlerModule<SqsLambda>)
       .handler;
 
-    server.on('request', (request, response) => {
-      void (async () => {
-        const url = new URL(request.url ?? '/', appUrl);
-        try {
-          if (url.pathname === '/archive' || url.pathname.startsWith('/archive/')) {
-            const key = `${url.pathname.slice(1).replace(/\/$/, '')}${url.pathname.endsWith('/') || url.pathname === '/archive' ? '/index.html' : ''}`;
-            const object = await s3
-              .send(new GetObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.issuesBucket, Key: key }))
-              .catch(() => undefined);
-            if (!object?.Body) {
-              response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-              response.end('Not in the archive.');
-              return;
-            }
-            response.writeHead(200, { 'content-type': object.ContentType ?? contentTypeFor(key) });
-            response.end(Buffer.from(await object.Body.transformToByteArray()));
-            return;
-          }
-          const operator = OPERATOR_ROUTE.test(url.pathname);
-          const routeKey = `${request.method ?? 'GET'} ${url.pathname}`;
-          const event: APIGatewayProxyEventV2 = await toApiGatewayEvent(request, routeKey);
-          const handler = operator ? buildIssue : httpApi;
-          const result = (await handler(event, lambdaContext(operator ? 'build-issue' : 'http-api'))) as
-            | APIGatewayProxyStructuredResultV2
-            | string
-            | undefined;
-          writeLambdaResult(response, result);
-          if (operator && request.method === 'POST') await mirror.save();
-        } catch (error) {
-          log(`${request.method} ${url.pathname}: ${(error as Error).stack ?? String(error)}`);
-          if (!response.headersSent) {
-            const tooLarge = (error as Error).name === 'BodyTooLargeError';
-            response.writeHead(tooLarge ? 413 : 500, { 'content-type': 'application/json' });
-            response.end(JSON.stringify({ error: tooLarge ? 'request body too large' : 'internal error' }));
-          }
-        }
-      })();
-    });
-
     const poller: SqsPoller = startSqsPoller({
       sqs,
       queueUrl,
       queueArn,
       handler: sendBatch,
       context: () => lambdaContext('send-batch'),
-      concurrency: 2,
+      concurrency: LOCAL_SEND_WORKERS,
       batchSize: 1,
       onError: (error) => log(`send-batch: ${(error as Error).message}`),
     });
     stops.push(() => poller.stop());
 
-    const runSchedule = async (digestId: string) => {
-      // EventBridge Scheduler hands the target exactly the schedule's input: { digestId }.
-      const result = await buildIssue({ digestId }, lambdaContext('build-issue'));
-      await mirror.save();
-      return result;
-    };
+    // EventBridge Scheduler hands the target exactly the schedule's input: { digestId }.
+    const runSchedule = (digestId: string) => buildIssue({ digestId }, lambdaContext('build-issue'));
 
     let schedules: LocalSchedule[] = [];
     if (options.schedules !== false) {
@@ -247,6 +153,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         for (const schedule of schedules) schedule.stop();
       });
     }
+
+    app.ready({
+      httpApi,
+      buildIssue,
+      archiveObject: async (key) => {
+        const object = await s3
+          .send(new GetObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.issuesBucket, Key: key }))
+          .catch(() => undefined);
+        if (!object?.Body) return undefined;
+        return { body: await object.Body.transformToByteArray(), contentType: object.ContentType };
+      },
+    });
 
     const stack: LocalStack = {
       urls: {
@@ -274,4 +192,54 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+/** Send-batch invocations at once: one "container" (this process) running this many batches. */
+const LOCAL_SEND_WORKERS = 2;
+
+function lambdaEnvironment(input: {
+  endpoints: { dynamodb: string; ses: string; sqs: string; s3: string };
+  queueUrl: string;
+  appUrl: string;
+  contentDir: string;
+  tokenSecret: string;
+  operatorToken: string;
+}): Record<string, string> {
+  return {
+    BROADSHEET_STAGE: 'local',
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    LOG_LEVEL: 'WARN',
+    ENDPOINT_DYNAMODB: input.endpoints.dynamodb,
+    ENDPOINT_SES: input.endpoints.ses,
+    ENDPOINT_SQS: input.endpoints.sqs,
+    ENDPOINT_S3: input.endpoints.s3,
+    SUBSCRIBERS_TABLE: LOCAL_RESOURCE_NAMES.tables.subscribers,
+    ISSUES_TABLE: LOCAL_RESOURCE_NAMES.tables.issues,
+    DELIVERIES_TABLE: LOCAL_RESOURCE_NAMES.tables.deliveries,
+    ISSUES_BUCKET: LOCAL_RESOURCE_NAMES.issuesBucket,
+    SEND_QUEUE_URL: input.queueUrl,
+    CONTENT_DIR: input.contentDir,
+    TEMPLATES_DIR: path.resolve('templates'),
+    PUBLIC_BASE_URL: input.appUrl,
+    ARCHIVE_BASE_URL: `${input.appUrl}/archive`,
+    TOKEN_SECRET: input.tokenSecret,
+    OPERATOR_TOKEN: input.operatorToken,
+    SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
+    UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
+    // The send-batch workers share this process and so one token bucket: one container's worth.
+    SEND_MAX_CONCURRENCY: '1',
+  };
+}
+
+/** Earlier versions kept the issues bucket in `s3/issues`; the S3 mirror keeps a folder per bucket. */
+async function adoptLegacyArchiveFolder(dataDir: string): Promise<void> {
+  const legacy = path.join(dataDir, 's3', 'issues');
+  const current = path.join(dataDir, 's3', LOCAL_RESOURCE_NAMES.issuesBucket);
+  if ((await stat(legacy).catch(() => undefined)) && !(await stat(current).catch(() => undefined)))
+    await rename(legacy, current);
 }

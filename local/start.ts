@@ -5,14 +5,15 @@ import { runDemo } from './demo.ts';
 import { startLocalStack } from './stack.ts';
 
 const USAGE =
-  'npm start [-- --no-demo] [--no-schedules]   (PORT and BROADSHEET_DATA_DIR set ports and data folder)';
+  'npm start [-- --no-demo] [--no-schedules] [--send-rate N]   (PORT and BROADSHEET_DATA_DIR set ports and data folder)';
 
 async function main(): Promise<void> {
-  let values: { 'no-demo'?: boolean; 'no-schedules'?: boolean; help?: boolean };
+  let values: { 'no-demo'?: boolean; 'no-schedules'?: boolean; 'send-rate'?: string; help?: boolean };
   try {
     ({ values } = parseFlags(process.argv.slice(2), {
       'no-demo': { type: 'boolean' },
       'no-schedules': { type: 'boolean' },
+      'send-rate': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }));
   } catch (error) {
@@ -26,6 +27,11 @@ async function main(): Promise<void> {
     process.stdout.write(`usage: ${USAGE}\n`);
     return;
   }
+  const sendRate = Number(values['send-rate'] ?? 50);
+  if (!(sendRate > 0)) {
+    process.stderr.write(`--send-rate must be a positive number of emails per second\nusage: ${USAGE}\n`);
+    process.exit(2);
+  }
   const local = loadLocalConfig();
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log('Starting Broadsheet locally (emulated DynamoDB, SES, SQS, S3)…');
@@ -35,6 +41,7 @@ async function main(): Promise<void> {
     dataDir: local.BROADSHEET_DATA_DIR,
     contentDir: local.BROADSHEET_CONTENT_DIR,
     schedules: values['no-schedules'] !== true,
+    sesMaxSendRate: sendRate,
     log,
   });
 

@@ -44,6 +44,7 @@ import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
 import { GSI1, TABLES, type TableDesign, TTL_ATTRIBUTE } from '../../functions/adapters/dynamodb-tables.ts';
 import { PROJECT_ROOT } from '../bundling.ts';
+import { archiveHeadersPolicy } from '../constructs/archive-headers-policy.ts';
 import type { DeploySettings } from '../settings.ts';
 
 /** The archive's key prefix in the issues bucket, and the only part of it CloudFront may read. */
@@ -255,6 +256,7 @@ export class StatefulStack extends Stack {
         viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: AllowedMethods.ALLOW_GET_HEAD,
         cachePolicy: CachePolicy.CACHING_OPTIMIZED,
+        responseHeadersPolicy: archiveHeadersPolicy(this),
         functionAssociations: [{ function: directoryIndex, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       httpVersion: HttpVersion.HTTP2_AND_3,
