@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PurgeQueueCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBuildIssueHandler, type HttpResult } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
@@ -213,5 +214,56 @@ describe('broadsheet send and broadsheet issues against a running stack', () => 
     const unknown = captureIo();
     expect(await runSend(['--digest', 'nope', '--api', api, '--token', TOKEN], unknown, offTerminal)).toBe(1);
     expect(unknown.errLines[0]).toMatch(/HTTP 404: unknown digest "nope"/);
+  });
+});
+
+describe('broadsheet issues resume', () => {
+  it('resumes an issue whose queue was lost, says what it found, and follows it to sent', async () => {
+    await clearSesStore(world);
+    await seedSubscribers(world, 30, 'everything', (i) => `resume${i}@example.com`);
+    const started = captureIo();
+    expect(
+      await runSend(
+        ['--digest', 'everything', '--no-wait', '--api', api, '--token', TOKEN],
+        started,
+        offTerminal,
+      ),
+    ).toBe(0);
+    expect(started.outLines[0]).toBe('everything-2026-11-23');
+    await world.sqs.send(new PurgeQueueCommand({ QueueUrl: world.queueUrl }));
+
+    const io = captureIo();
+    const draining = drainInBackground(() => 'everything-2026-11-23');
+    const code = await main(
+      ['issues', 'resume', 'everything-2026-11-23', '--senders-stopped', '--api', api, '--token', TOKEN],
+      io,
+    );
+    await draining;
+    expect(code).toBe(0);
+    expect(io.outLines[0]).toBe(
+      'resumed everything-2026-11-23: 1 message(s) enqueued again (30 recipient(s) not attempted yet), 0 counted from the ledger',
+    );
+    expect((await sesStore(world)).length).toBe(30);
+    expect((await world.issues.get('everything-2026-11-23'))?.status).toBe('sent');
+  });
+
+  it('says when there is nothing to resume, names a wrong id, and explains its usage', async () => {
+    const done = captureIo();
+    expect(
+      await runIssues(
+        ['resume', 'weekly-diplomacy-2026-11-23', '--api', api, '--token', TOKEN],
+        done,
+        offTerminal,
+      ),
+    ).toBe(0);
+    expect(done.outLines).toEqual(['issue weekly-diplomacy-2026-11-23 is sent: nothing to resume']);
+    const missing = captureIo();
+    expect(
+      await runIssues(['resume', 'nope-2026-01-01', '--api', api, '--token', TOKEN], missing, offTerminal),
+    ).toBe(1);
+    expect(missing.errLines[0]).toMatch(/HTTP 404: no such issue: nope-2026-01-01/);
+    const usage = captureIo();
+    expect(await main(['issues', 'resume'], usage)).toBe(2);
+    expect(usage.errLines[0]).toMatch(/give the id of the issue to resume/);
   });
 });
