@@ -59,7 +59,10 @@ export const PUBLIC_ROUTES: { path: string; methods: HttpMethod[] }[] = [
 export const OPERATOR_ROUTES: { path: string; methods: HttpMethod[] }[] = [
   { path: '/issues', methods: [HttpMethod.GET, HttpMethod.POST] },
   { path: '/issues/{issueId}', methods: [HttpMethod.GET] },
+  { path: '/issues/{issueId}/resume', methods: [HttpMethod.POST] },
 ];
+/** How often build-issue looks for stalled issues to resume (`{ action: "resume-stalled" }`). */
+export const RECOVERY_SCHEDULE = 'rate(5 minutes)';
 
 /**
  * How cdk-nag names the ARN of a stateful resource whose logical id ends in `kind`: as a reference
@@ -195,7 +198,8 @@ export class StatelessStack extends Stack {
 
     issues.grantReadWriteData(buildIssue.role);
     subscribers.grantReadData(buildIssue.role);
-    deliveries.grantReadData(buildIssue.role);
+    // Resuming an issue records its pages, judges abandoned claims and counts settled batches.
+    deliveries.grantReadWriteData(buildIssue.role);
     stateful.issuesBucket.grantRead(buildIssue.role);
     stateful.issuesBucket.grantPut(buildIssue.role);
     stateful.contentBucket.grantRead(buildIssue.role);
@@ -241,6 +245,18 @@ export class StatelessStack extends Stack {
         }),
       });
     }
+
+    new Schedule(this, 'RecoverySchedule', {
+      description: 'Resume issues stalled in building or sending (a crashed builder, lost messages)',
+      schedule: ScheduleExpression.expression(RECOVERY_SCHEDULE),
+      target: new LambdaInvoke(buildIssue.function, {
+        role: schedulerRole,
+        input: ScheduleTargetInput.fromObject({ action: 'resume-stalled' }),
+        retryAttempts: 0,
+        maxEventAge: Duration.minutes(5),
+        deadLetterQueue: scheduleDlq,
+      }),
+    });
 
     // After the targets, which create the role's policy.
     NagSuppressions.addResourceSuppressions(

@@ -12,6 +12,7 @@ import { toEventBridgeCron } from '../../infra/schedule-expression.ts';
 import {
   OPERATOR_ROUTES,
   PUBLIC_ROUTES,
+  RECOVERY_SCHEDULE,
   SEND_QUEUE_MAX_RECEIVE_COUNT,
 } from '../../infra/stacks/stateless-stack.ts';
 import { resourcesOf, type Synthesized, synthBroadsheet } from './synth.ts';
@@ -108,7 +109,7 @@ describe('digest schedules', () => {
 
   it('has one schedule per digest in content/digests.yaml, in its time zone, invoking build-issue with its id', () => {
     const schedules = resourcesOf(s.statelessTemplate, 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(digestsYaml.digests.length);
+    expect(schedules).toHaveLength(digestsYaml.digests.length + 1);
     for (const digest of digestsYaml.digests) {
       const converted = toEventBridgeCron(digest.schedule.cron);
       expect(converted.ok).toBe(true);
@@ -125,6 +126,17 @@ describe('digest schedules', () => {
     }
   });
 
+  it('invokes build-issue every five minutes to resume stalled issues', () => {
+    s.statelessTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: RECOVERY_SCHEDULE,
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [functions.buildIssue.logicalId, 'Arn'] },
+        Input: JSON.stringify({ action: 'resume-stalled' }),
+      }),
+    });
+  });
+
   it('converts the seed digests to EventBridge cron with ? and Sunday = 1', () => {
     const expressions = resourcesOf(s.statelessTemplate, 'AWS::Scheduler::Schedule').map(
       ([, schedule]) => schedule.Properties?.ScheduleExpression,
@@ -137,6 +149,7 @@ describe('digest schedules', () => {
   it('retries a failed invocation and then parks it in a dead-letter queue', () => {
     const dlq = logicalId(s.statelessTemplate, 'AWS::SQS::Queue', 'ScheduleDeadLetterQueue');
     for (const [, schedule] of resourcesOf(s.statelessTemplate, 'AWS::Scheduler::Schedule')) {
+      if (schedule.Properties?.ScheduleExpression === RECOVERY_SCHEDULE) continue;
       expect(schedule.Properties?.Target).toMatchObject({
         RetryPolicy: { MaximumRetryAttempts: 3 },
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [dlq, 'Arn'] } },
@@ -448,11 +461,16 @@ describe('HTTP API', () => {
 
   it('requires IAM authorization on every /issues route, which reach build-issue', () => {
     const operatorKeys = routeKeys(OPERATOR_ROUTES);
-    expect(operatorKeys.sort()).toEqual(['GET /issues', 'GET /issues/{issueId}', 'POST /issues']);
+    expect(operatorKeys.sort()).toEqual([
+      'GET /issues',
+      'GET /issues/{issueId}',
+      'POST /issues',
+      'POST /issues/{issueId}/resume',
+    ]);
     const issuesRoutes = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route').filter(([, route]) =>
       String(route.Properties?.RouteKey).includes('/issues'),
     );
-    expect(issuesRoutes).toHaveLength(3);
+    expect(issuesRoutes).toHaveLength(4);
     for (const [, route] of issuesRoutes) expect(route.Properties?.AuthorizationType).toBe('AWS_IAM');
     s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationUri: { 'Fn::GetAtt': [functions.buildIssue.logicalId, 'Arn'] },
