@@ -3,8 +3,9 @@ import path from 'node:path';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import type { Article } from '../functions/core/content/article.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
-import { createDigestBuilder } from '../functions/core/digest/build-digest.ts';
+import { createDigestBuilder as currentEngine } from '../functions/core/digest/build-digest.ts';
 import type { Digest } from '../functions/core/digest/model.ts';
+import { createDigestBuilder as nextEngine } from '../functions/core/engine/build-digest.ts';
 import { type Expected, readExpected } from './expected.ts';
 import { type Fault, headlineFaults, summaryFaults } from './faults.ts';
 import { bestMatch, builtStories } from './matching.ts';
@@ -42,7 +43,8 @@ export function failedTargets(result: CorpusResult): string[] {
   for (const [key, target] of Object.entries(TARGETS)) {
     const value = result[key as keyof typeof TARGETS];
     const higherIsBetter = target > 0;
-    if (higherIsBetter ? value < target : value > target) failed.push(`${key} ${value} (target ${higherIsBetter ? '≥' : '≤'} ${target})`);
+    if (higherIsBetter ? value < target : value > target)
+      failed.push(`${key} ${value} (target ${higherIsBetter ? '≥' : '≤'} ${target})`);
   }
   if (!result.deterministic) failed.push('not deterministic');
   return failed;
@@ -53,7 +55,10 @@ export async function corpusDirs(root: string): Promise<string[]> {
   const dirs: string[] = [];
   for (const name of names) {
     const dir = path.join(root, name);
-    const hasExpected = await stat(path.join(dir, 'expected.yaml')).then(() => true, () => false);
+    const hasExpected = await stat(path.join(dir, 'expected.yaml')).then(
+      () => true,
+      () => false,
+    );
     if ((await stat(dir)).isDirectory() && hasExpected) dirs.push(dir);
   }
   return dirs;
@@ -66,7 +71,16 @@ export interface BuiltCorpus {
   deterministic: boolean;
 }
 
-export async function buildCorpus(dir: string, issueDate = '2026-12-07'): Promise<BuiltCorpus> {
+/** `current`: the engine that builds issues (functions/core/digest); `next`: its rewrite in progress (functions/core/engine). */
+export type EngineName = 'current' | 'next';
+const ENGINES = { current: currentEngine, next: nextEngine } as const;
+
+export async function buildCorpus(
+  dir: string,
+  engine: EngineName = 'current',
+  issueDate = '2026-12-07',
+): Promise<BuiltCorpus> {
+  const createDigestBuilder = ENGINES[engine];
   const expected = await readExpected(path.join(dir, 'expected.yaml'));
   const contentDir = expected.content ? path.join(REPO_ROOT, expected.content) : dir;
   const { config, articles, problems } = await loadContent(new FsContentSource(contentDir));
@@ -89,8 +103,8 @@ export async function buildCorpus(dir: string, issueDate = '2026-12-07'): Promis
   };
 }
 
-export async function evaluateCorpus(dir: string): Promise<CorpusResult> {
-  const { expected, articles, digest, deterministic } = await buildCorpus(dir);
+export async function evaluateCorpus(dir: string, engine: EngineName = 'current'): Promise<CorpusResult> {
+  const { expected, articles, digest, deterministic } = await buildCorpus(dir, engine);
   const headline = headlineFaults(digest, expected, articles);
   const summary = summaryFaults(digest, articles);
   return {

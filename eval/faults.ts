@@ -1,7 +1,7 @@
 import type { Article } from '../functions/core/content/article.ts';
 import type { Digest } from '../functions/core/digest/model.ts';
 import type { Expected } from './expected.ts';
-import { bestMatch, builtStories, mentions } from './matching.ts';
+import { bestMatch, builtStories, mentions, namesWord } from './matching.ts';
 
 /**
  * What an editor would send back. These rules judge the output; they are the evaluator's, never the
@@ -22,7 +22,16 @@ export interface Fault {
 export function headlineFaults(digest: Digest, expected: Expected, articles: readonly Article[]): Fault[] {
   const faults: Fault[] = [];
   const headings = new Set(
-    articles.flatMap((a) => a.sections.map((s) => s.heading?.toLowerCase().replace(/[:.]+$/, '').trim())).filter(Boolean),
+    articles
+      .flatMap((a) =>
+        a.sections.map((s) =>
+          s.heading
+            ?.toLowerCase()
+            .replace(/[:.]+$/, '')
+            .trim(),
+        ),
+      )
+      .filter(Boolean),
   );
   const places = expected.stories.map((s) => s.place).filter((p): p is string => Boolean(p));
   const seen = new Set<string>();
@@ -33,16 +42,39 @@ export function headlineFaults(digest: Digest, expected: Expected, articles: rea
     if (/(…|\.\.\.)$/.test(h)) fault('cut');
     if (GENERIC_HEADING.test(h)) fault('generic-heading');
     let rest = h;
-    for (const place of places) rest = rest.replace(new RegExp(escape(place), 'gi'), ' ');
-    if (rest.replace(FILLER, ' ').replace(/[^\p{L}]+/gu, ' ').trim().split(/\s+/).filter((w) => w.length > 1).length === 0) {
+    for (const place of places) rest = rest.replace(new RegExp(escapeRegExp(place), 'gi'), ' ');
+    if (
+      rest
+        .replace(FILLER, ' ')
+        .replace(/[^\p{L}]+/gu, ' ')
+        .trim()
+        .split(/\s+/)
+        .filter((w) => w.length > 1).length === 0
+    ) {
       fault('bare-place-date');
     }
-    const saysWhat = match ? match.headlineAny.length === 0 || match.headlineAny.some((w) => mentions(h, w)) : true;
-    if (headings.has(h.toLowerCase().replace(/[:.]+$/, '').trim()) && !saysWhat) fault('section-heading');
+    const saysWhat = match
+      ? match.headlineAny.length === 0 || match.headlineAny.some((w) => namesWord(h, w))
+      : true;
+    if (
+      headings.has(
+        h
+          .toLowerCase()
+          .replace(/[:.]+$/, '')
+          .trim(),
+      ) &&
+      !saysWhat
+    )
+      fault('section-heading');
     else if (!saysWhat) fault('says-nothing');
     const body = story.summary.join(' ');
     for (const place of places) {
-      if (mentions(h, place) && place !== match?.place && !mentions(body, place) && !(match?.place && mentions(match.place, place))) {
+      if (
+        mentions(h, place) &&
+        place !== match?.place &&
+        !mentions(body, place) &&
+        !(match?.place && mentions(match.place, place))
+      ) {
         fault(`place-not-in-story (${place})`);
       }
     }
@@ -53,19 +85,23 @@ export function headlineFaults(digest: Digest, expected: Expected, articles: rea
   return faults;
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const BACK_REFERENCE =
   /^(he|she|it|they|them|this|that|these|those|such|its|their|his|her|however|but|and|also|meanwhile|still|yet|instead|moreover|furthermore|additionally|nevertheless|then|thus|hence|likewise|similarly|both|another|later|afterwards|the latter|the former|as a result|in addition|in response|despite this|even so)\b/i;
-const WHILE_BACK = /^(while|although|though|because|since|as)\b[^,]{0,80}\b(these|those|this|that|it|they|he|she|his|her|their)\b/i;
+const WHILE_BACK =
+  /^(while|although|though|because|since|as)\b[^,]{0,80}\b(these|those|this|that|it|they|he|she|his|her|their)\b/i;
 const LABEL = /^[^.!?:]{1,60}:\s/;
 const CHATTER =
   /\b(you|your|you're|we're|we'll|we've|let's|guys|folks|I'm|I think|think of|buckle up|okay|alright|hey|stay tuned|let me)\b|!/i;
 
 /** Summary faults: openers that refer to nothing, list labels, chatter, questions, cut or repeated sentences, order. */
-export function summaryFaults(digest: Digest, articles: readonly Article[]): { faults: Fault[]; danglingOpeners: number } {
+export function summaryFaults(
+  digest: Digest,
+  articles: readonly Article[],
+): { faults: Fault[]; danglingOpeners: number } {
   const faults: Fault[] = [];
   let danglingOpeners = 0;
   const texts = new Map(articles.map((a) => [a.id, articleText(a)]));
@@ -88,7 +124,8 @@ export function summaryFaults(digest: Digest, articles: readonly Article[]): { f
     for (const id of story.sourceIds) {
       const text = texts.get(id) ?? '';
       const positions = story.summary.map((s) => text.indexOf(s.slice(0, 40))).filter((p) => p >= 0);
-      if (positions.some((p, i) => i > 0 && p < (positions[i - 1] as number))) fault('out-of-order', story.summary.join(' '));
+      if (positions.some((p, i) => i > 0 && p < (positions[i - 1] as number)))
+        fault('out-of-order', story.summary.join(' '));
     }
   }
   return { faults, danglingOpeners };

@@ -29,6 +29,13 @@ export function mentions(text: string, word: string): boolean {
   return new RegExp(`(^|[^\\p{L}\\p{N}])${escaped}($|[^\\p{L}\\p{N}])`, 'iu').test(text);
 }
 
+/** The text uses the word or a form of it ("fails" for "failure": the same first letters). */
+export function namesWord(text: string, word: string): boolean {
+  if (mentions(text, word) || word.includes(' ')) return mentions(text, word);
+  const root = word.toLowerCase().slice(0, Math.max(4, word.length - 3));
+  return (text.toLowerCase().match(/[\p{L}\p{N}-]+/gu) ?? []).some((w) => w.startsWith(root));
+}
+
 /**
  * The expected story a built story tells: the one whose articles (required or optional) best cover its
  * sources, as a share of the sources and the required articles together; ties go to a headline naming what
@@ -44,7 +51,7 @@ export function bestMatch(story: BuiltStory, expected: Expected): ExpectedStory 
     const union = new Set([...story.sourceIds, ...candidate.articles]).size;
     const key = [
       Math.round(((required + optional) / union) * 1000),
-      candidate.headlineAny.some((w) => mentions(story.headline, w)) ? 1 : 0,
+      candidate.headlineAny.some((w) => namesWord(story.headline, w)) ? 1 : 0,
       candidate.theme === story.theme ? 1 : 0,
       required,
     ];

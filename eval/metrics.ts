@@ -28,7 +28,8 @@ export function scoreStructure(digest: Digest, expected: Expected): StructureSco
       (b, i) =>
         matches[i] === e &&
         b.theme === e.theme &&
-        b.sourceIds.filter((id) => e.articles.includes(id)).length >= Math.max(1, Math.ceil(e.articles.length / 2)),
+        b.sourceIds.filter((id) => e.articles.includes(id)).length >=
+          Math.max(1, Math.ceil(e.articles.length / 2)),
     ),
   );
   const placed = built.filter((b, i) => matches[i]?.theme === b.theme).length;
@@ -36,7 +37,10 @@ export function scoreStructure(digest: Digest, expected: Expected): StructureSco
   for (const match of matches) if (match) tellings.set(match, (tellings.get(match) ?? 0) + 1);
   let toldTwice = 0;
   for (const n of tellings.values()) toldTwice += n - 1;
-  const offTopic = built.reduce((sum, b) => sum + b.sourceIds.filter((id) => expected.offTopic.includes(id)).length, 0);
+  const offTopic = built.reduce(
+    (sum, b) => sum + b.sourceIds.filter((id) => expected.offTopic.includes(id)).length,
+    0,
+  );
   const noMatch = built.filter((b) => expected.noMatchThemes.includes(b.theme)).length;
   return {
     stories: built.length,
@@ -64,13 +68,19 @@ function mergedApart(built: BuiltStory[], expected: Expected): number {
   const byId = new Map(expected.stories.map((s) => [s.id, s]));
   let merged = 0;
   for (const [a, b] of expected.apart) {
-    const only = (x: ExpectedStory, y: ExpectedStory) => x.articles.filter((id) => !y.articles.includes(id) && !y.optional.includes(id));
+    const only = (x: ExpectedStory, y: ExpectedStory) =>
+      x.articles.filter((id) => !y.articles.includes(id) && !y.optional.includes(id));
     const sa = byId.get(a);
     const sb = byId.get(b);
     if (!sa || !sb) continue;
     const onlyA = only(sa, sb);
     const onlyB = only(sb, sa);
-    if (built.some((s) => s.sourceIds.some((id) => onlyA.includes(id)) && s.sourceIds.some((id) => onlyB.includes(id)))) merged += 1;
+    if (
+      built.some(
+        (s) => s.sourceIds.some((id) => onlyA.includes(id)) && s.sourceIds.some((id) => onlyB.includes(id)),
+      )
+    )
+      merged += 1;
   }
   return merged;
 }
@@ -81,12 +91,14 @@ function mergedApart(built: BuiltStory[], expected: Expected): number {
  */
 function bcubedF1(built: BuiltStory[], matches: (ExpectedStory | null)[], expected: Expected): number {
   const items = [...new Set(expected.stories.flatMap((s) => s.articles))].sort();
-  const gold = new Map(items.map((a) => [a, new Set(expected.stories.filter((s) => s.articles.includes(a)).map((s) => s.id))]));
+  const gold = new Map(
+    items.map((a) => [a, new Set(expected.stories.filter((s) => s.articles.includes(a)).map((s) => s.id))]),
+  );
   const clusters = new Map(items.map((a) => [a, new Set<number>()]));
   built.forEach((story, i) => {
     const match = matches[i];
     for (const id of story.sourceIds) {
-      if (match && match.optional.includes(id) && !match.articles.includes(id)) continue;
+      if (match?.optional.includes(id) && !match.articles.includes(id)) continue;
       clusters.get(id)?.add(i);
     }
   });

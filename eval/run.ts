@@ -1,16 +1,25 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildCorpus, type CorpusResult, corpusDirs, evaluateCorpus, failedTargets, REPO_ROOT } from './evaluate.ts';
+import {
+  buildCorpus,
+  type CorpusResult,
+  corpusDirs,
+  type EngineName,
+  evaluateCorpus,
+  failedTargets,
+  REPO_ROOT,
+} from './evaluate.ts';
 
 /**
- * `npm run eval [-- --holdout] [--corpus NAME] [--json] [--verbose] [--out DIR]`: builds every gold corpus,
+ * `npm run eval [-- --engine current|next] [--holdout] [--corpus NAME] [--json] [--verbose] [--out DIR]`: builds every gold corpus,
  * prints a table (or JSON) of the scores, and writes each digest to OUT/<corpus>/digest.json.
  * Exit 1 when a corpus misses a target.
  */
 const { values } = parseArgs({
   options: {
     holdout: { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'current' },
     corpus: { type: 'string' },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -18,6 +27,11 @@ const { values } = parseArgs({
   },
 });
 
+if (values.engine !== 'current' && values.engine !== 'next') {
+  console.error(`--engine: "${values.engine}" is not an engine (current, next)`);
+  process.exit(2);
+}
+const engine: EngineName = values.engine;
 const roots = [path.join(REPO_ROOT, 'eval', 'corpora')];
 if (values.holdout) roots.push(path.join(REPO_ROOT, 'eval', 'holdout'));
 let dirs = (await Promise.all(roots.map(corpusDirs))).flat();
@@ -29,11 +43,14 @@ if (dirs.length === 0) {
 
 const results: CorpusResult[] = [];
 for (const dir of dirs) {
-  const result = await evaluateCorpus(dir);
+  const result = await evaluateCorpus(dir, engine);
   results.push(result);
-  const out = path.join(values.out, result.corpus);
+  const out = path.join(values.out, engine, result.corpus);
   await mkdir(out, { recursive: true });
-  await writeFile(path.join(out, 'digest.json'), `${JSON.stringify((await buildCorpus(dir)).digest, null, 2)}\n`);
+  await writeFile(
+    path.join(out, 'digest.json'),
+    `${JSON.stringify((await buildCorpus(dir, engine)).digest, null, 2)}\n`,
+  );
 }
 
 const COLUMNS: [string, (r: CorpusResult) => string | number][] = [
@@ -57,7 +74,10 @@ const COLUMNS: [string, (r: CorpusResult) => string | number][] = [
 if (values.json) {
   console.log(JSON.stringify(results, null, 2));
 } else {
-  const rows = [COLUMNS.map(([name]) => name), ...results.map((r) => COLUMNS.map(([, get]) => String(get(r))))];
+  const rows = [
+    COLUMNS.map(([name]) => name),
+    ...results.map((r) => COLUMNS.map(([, get]) => String(get(r)))),
+  ];
   const widths = COLUMNS.map((_, i) => Math.max(...rows.map((row) => (row[i] as string).length)));
   const line = (row: string[]) => `| ${row.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`;
   console.log(line(rows[0] as string[]));

@@ -14,7 +14,7 @@ import {
 const dryRunSchema = z.object({
   dryRun: z.literal(true),
   issueId: z.string(),
-  digestStatus: z.enum(['ready', 'nothing-new']),
+  digestStatus: z.enum(['ready', 'nothing-new', 'no-match']),
   subject: z.string().nullable(),
   articleIds: z.array(z.string()),
   recipients: z.number(),
@@ -55,6 +55,8 @@ export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise
       io.out(`dry run of ${report.issueId}: nothing was recorded or sent`);
       if (report.digestStatus === 'nothing-new')
         io.out('nothing new since the last issue: it would be skipped');
+      else if (report.digestStatus === 'no-match')
+        io.out("new articles, but none on the digest's themes: it would be skipped");
       else io.out(`subject: ${report.subject ?? ''}`);
       io.out(`articles: ${report.articleIds.length}`);
       io.out(`recipients: ${report.recipients.toLocaleString('en')}${values.to ? ' (test addresses)' : ''}`);

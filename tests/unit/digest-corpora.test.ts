@@ -97,7 +97,7 @@ describe('a small crafted corpus', () => {
 
   it('says nothing is new when the only new article fits no theme', () => {
     const d = build(['a-reykjavik', 'b-reykjavik', 'c-geneva', 'e-oslo']);
-    expect(d).toMatchObject({ status: 'nothing-new', articleIds: ['d-bread'], sections: [] });
+    expect(d).toMatchObject({ status: 'no-match', articleIds: ['d-bread'], sections: [] });
   });
 });
 

@@ -348,7 +348,8 @@ function nothingNew(request: DigestRequest, newIds: string[]): Digest {
     title: request.digest.title,
     description: request.digest.description,
     issueDate: request.issueDate,
-    status: 'nothing-new',
+    // New articles on none of the digest's themes are not "nothing new": the operator should see why.
+    status: newIds.length === 0 ? 'nothing-new' : 'no-match',
     subject: nothingNewSubject(request.digest.title),
     preheader:
       newIds.length === 0

@@ -69,8 +69,8 @@ export const digestSchema = z.object({
   description: z.string(),
   /** ISO date the issue is for (the scheduled date). */
   issueDate: z.iso.date(),
-  /** `nothing-new`: no article since the digest's last issue; the sender skips the issue. */
-  status: z.enum(['ready', 'nothing-new']),
+  /** `nothing-new`: no article since the digest's last issue; `no-match`: new articles, none on the digest's themes. The sender skips both. */
+  status: z.enum(['ready', 'nothing-new', 'no-match']),
   subject: z.string().min(1).max(78),
   /** 40–110 characters when ready. */
   preheader: z.string().max(110),

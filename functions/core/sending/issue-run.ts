@@ -74,12 +74,13 @@ async function build(
   let page: string;
   try {
     digest = await context.makeDigest();
-    if (digest.status === 'nothing-new') {
-      await deps.issues.transition(issue.issueId, 'building', 'skipped', {
-        reason: 'nothing new since the last issue',
-        now: deps.clock.now(),
-      });
-      deps.log.info('issue skipped: nothing new', { issueId: issue.issueId, digestId: issue.digestId });
+    if (digest.status !== 'ready') {
+      const reason =
+        digest.status === 'no-match'
+          ? "new articles, none on the digest's themes"
+          : 'nothing new since the last issue';
+      await deps.issues.transition(issue.issueId, 'building', 'skipped', { reason, now: deps.clock.now() });
+      deps.log.info(`issue skipped: ${reason}`, { issueId: issue.issueId, digestId: issue.digestId });
       context.metrics.count('IssuesSkipped', 1, { digestId: issue.digestId });
       return 'skipped';
     }

@@ -1,0 +1,66 @@
+import type { Article } from '../content/article.ts';
+import type { Theme } from '../content/config.ts';
+import { articleCandidates } from './candidates.ts';
+import { type Event, sentenceEvent } from './events.ts';
+import { articlePassages, type Passage } from './passages.ts';
+import { type Gazetteer, learnPlaces, placesIn } from './places.ts';
+import { scoreThemes } from './relevance.ts';
+import { MAX_PLACE_SHARE } from './scoring.ts';
+import { groupStories, type StoryGroup } from './stories.ts';
+
+/** What the engine knows of a set of articles, whatever digest is built from them. */
+export interface Analysis {
+  articles: ReadonlyMap<string, Article>;
+  passages: readonly Passage[];
+  /** passage key → theme id → BM25 relevance. */
+  themeScores: ReadonlyMap<string, ReadonlyMap<string, number>>;
+  gazetteer: Gazetteer;
+  stories: readonly StoryGroup[];
+}
+
+/** Articles → passages → relevance → candidates (one article, one event) → stories across articles. */
+export function analyse(articles: readonly Article[], themes: readonly Theme[]): Analysis {
+  const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article) }));
+  const passages = perArticle.flatMap((a) => a.passages);
+  const themeScores = scoreThemes(passages, themes);
+  const relevance = new Map(
+    [...themeScores].map(([key, byTheme]) => [key, Math.max(0, ...byTheme.values())]),
+  );
+  const gazetteer = venues(learnPlaces(passages.map((p) => p.text)), passages);
+  const candidates = perArticle.flatMap(({ article, passages: own }) =>
+    articleCandidates(article, own, relevance, gazetteer),
+  );
+  return {
+    articles: new Map(sorted.map((a) => [a.id, a])),
+    passages,
+    themeScores,
+    gazetteer,
+    stories: groupStories(candidates),
+  };
+}
+
+/** Places named in most passages are the setting of every story (a country the corpus is about), not a venue. */
+function venues(learned: Gazetteer, passages: readonly Passage[]): Gazetteer {
+  const counts = new Map<string, number>();
+  for (const p of passages)
+    for (const name of new Set(placesIn(p.text, learned).map((m) => m.name)))
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+  const limit = Math.max(3, passages.length * MAX_PLACE_SHARE);
+  return new Map([...learned].filter(([name]) => (counts.get(name) ?? 0) <= limit));
+}
+
+/** Sentences of a passage that report the event (date or place) their story is about. */
+export function eventSentences(story: StoryGroup, analysis: Analysis): Set<string> {
+  const found = new Set<string>();
+  for (const candidate of story.candidates) {
+    const published = analysis.articles.get(candidate.articleId)?.date ?? null;
+    for (const passage of candidate.passages) {
+      for (const sentence of passage.sentences) {
+        const event: Event | null = sentenceEvent(sentence, analysis.gazetteer, published);
+        if (event && (event.date || event.place)) found.add(sentence);
+      }
+    }
+  }
+  return found;
+}

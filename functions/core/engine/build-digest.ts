@@ -1,0 +1,204 @@
+import type { Article } from '../content/article.ts';
+import type { DigestConfig, Theme } from '../content/config.ts';
+import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from '../digest/issue-meta.ts';
+import type { Digest, DigestSection, Source, Story } from '../digest/model.ts';
+import { type Analysis, analyse, eventSentences } from './analysis.ts';
+import { headlineFromSentence, usableTitle } from './headline.ts';
+import { type FactStory, keyFacts } from './key-facts.ts';
+import { type ThemedStory, themedSections } from './sections.ts';
+import { type SaidSoFar, summarise, summaryChoices } from './summary.ts';
+
+export interface DigestRequest {
+  digest: DigestConfig;
+  /** YYYY-MM-DD: the date the issue is for. */
+  issueDate: string;
+  /** Articles earlier issues of this digest sent. */
+  sentArticleIds: ReadonlySet<string>;
+  /** Include every article, whatever earlier issues sent. */
+  includeAll: boolean;
+}
+
+export interface BuildDigestInput extends DigestRequest {
+  articles: readonly Article[];
+  themes: readonly Theme[];
+}
+
+function slug(text: string): string {
+  const base = text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/g, '');
+  return base || 'story';
+}
+
+/** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
+function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, taken: Set<string>): string {
+  const carriers = story.creditOrder.filter((id) => {
+    const candidate = story.group.candidates.find((c) => c.articleId === id);
+    return candidate !== undefined && (candidate.passages[0]?.index ?? 99) <= 1;
+  });
+  const titles = carriers.map((id) => analysis.articles.get(id)).map((a) => (a ? usableTitle(a) : null));
+  const sentences = [...summary, ...story.group.passages.flatMap((p) => p.sentences)];
+  const options = [
+    ...titles,
+    ...sentences.map(headlineFromSentence),
+    ...story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? null),
+  ];
+  const headline = options.find((h): h is string => h !== null && !taken.has(h.toLowerCase()));
+  return headline ?? `${summary[0]?.split(' ').slice(0, 8).join(' ')}`;
+}
+
+function source(article: Article): Source {
+  return {
+    id: article.id,
+    title: article.title,
+    author: article.author,
+    url: article.url,
+    file: article.file,
+  };
+}
+
+function sortedIds(ids: Iterable<string>): string[] {
+  return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Builds one issue of one digest from an analysis of its new articles. */
+function buildFrom(
+  analysis: Analysis,
+  themes: readonly Theme[],
+  request: DigestRequest,
+  newIds: string[],
+): Digest {
+  const digestThemes = request.digest.themes
+    .map((id) => themes.find((t) => t.id === id))
+    .filter((t): t is Theme => t !== undefined);
+  const sectionsByTheme = themedSections(analysis, digestThemes);
+  const said: SaidSoFar = [];
+  const taken = new Set<string>();
+  const ids = new Set<string>();
+  const sections: DigestSection[] = [];
+  const told: (FactStory & { story: Story })[] = [];
+  for (const theme of digestThemes) {
+    const stories: Story[] = [];
+    for (const themed of sectionsByTheme.get(theme.id) ?? []) {
+      const choices = summaryChoices(themed.group.passages, eventSentences(themed.group, analysis));
+      const summary = summarise(choices, themed.creditOrder, said);
+      if (summary.length === 0) continue;
+      const headline = headlineOf(themed, summary, analysis, taken);
+      taken.add(headline.toLowerCase());
+      let id = slug(headline);
+      for (let n = 2; ids.has(id); n += 1) id = `${slug(headline)}-${n}`;
+      ids.add(id);
+      const story: Story = {
+        id,
+        headline,
+        summary,
+        sourceIds: themed.creditOrder,
+        score: themed.score,
+        passages: themed.group.passages.map((p) => ({
+          articleId: p.articleId,
+          heading: p.heading,
+          index: p.index,
+          themeScores: Object.fromEntries(
+            digestThemes.map((t) => [t.id, analysis.themeScores.get(p.key)?.get(t.id) ?? 0]),
+          ),
+        })),
+      };
+      stories.push(story);
+      told.push({ story, group: themed.group, headline, score: themed.score });
+    }
+    if (stories.length > 0)
+      sections.push({ themeId: theme.id, title: theme.title, description: theme.description, stories });
+  }
+  if (told.length === 0) return emptyIssue(request, newIds, 'no-match');
+  const facts = keyFacts(told);
+  const credited = [...new Set(told.flatMap((t) => t.story.sourceIds))];
+  const sources = credited
+    .map((id) => analysis.articles.get(id))
+    .filter((a): a is Article => a !== undefined)
+    .map(source);
+  const ranked = [...told].sort((a, b) => b.score - a.score);
+  const subject = subjectLine(ranked.map((t) => t.headline));
+  return {
+    schemaVersion: 1,
+    digestId: request.digest.id,
+    title: request.digest.title,
+    description: request.digest.description,
+    issueDate: request.issueDate,
+    status: 'ready',
+    subject,
+    preheader: preheaderLine({
+      stories: told.length,
+      sources: sources.length,
+      moreHeadlines: ranked.map((t) => t.headline).filter((h) => !subject.includes(h)),
+      sectionTitles: sections.map((s) => s.title),
+      description: request.digest.description,
+      title: request.digest.title,
+    }),
+    readingMinutes: readingMinutes(told.flatMap((t) => [t.headline, ...t.story.summary])),
+    counts: {
+      articles: newIds.length,
+      passages: new Set(told.flatMap((t) => t.story.passages.map((p) => `${p.articleId}#${p.index}`))).size,
+      stories: told.length,
+      sources: sources.length,
+    },
+    sections,
+    keyFacts: facts,
+    sources,
+    articleIds: newIds,
+  };
+}
+
+function emptyIssue(request: DigestRequest, newIds: string[], status: 'nothing-new' | 'no-match'): Digest {
+  return {
+    schemaVersion: 1,
+    digestId: request.digest.id,
+    title: request.digest.title,
+    description: request.digest.description,
+    issueDate: request.issueDate,
+    status,
+    subject: nothingNewSubject(request.digest.title),
+    preheader:
+      status === 'nothing-new'
+        ? 'No new articles since the last issue.'
+        : 'Nothing new on these themes since the last issue.',
+    readingMinutes: 0,
+    counts: { articles: newIds.length, passages: 0, stories: 0, sources: 0 },
+    sections: [],
+    keyFacts: [],
+    sources: [],
+    articleIds: newIds,
+  };
+}
+
+/**
+ * Builds digests from one set of articles; the analysis is done once per set of new articles, so building
+ * every digest of a schedule costs little more than one.
+ */
+export function createDigestBuilder(
+  articles: readonly Article[],
+  themes: readonly Theme[],
+): (request: DigestRequest) => Digest {
+  const analyses = new Map<string, Analysis>();
+  return (request) => {
+    const fresh = request.includeAll ? articles : articles.filter((a) => !request.sentArticleIds.has(a.id));
+    const newIds = sortedIds(fresh.map((a) => a.id));
+    if (fresh.length === 0) return emptyIssue(request, newIds, 'nothing-new');
+    const key = newIds.join('\n');
+    let analysis = analyses.get(key);
+    if (!analysis) {
+      analysis = analyse(fresh, themes);
+      analyses.set(key, analysis);
+    }
+    return buildFrom(analysis, themes, request, newIds);
+  };
+}
+
+/** Builds one issue of one digest: pure and deterministic, the same input gives the same digest. */
+export function buildDigest(input: BuildDigestInput): Digest {
+  return createDigestBuilder(input.articles, input.themes)(input);
+}

@@ -1,0 +1,107 @@
+import type { Article } from '../content/article.ts';
+import { compatible, type Event, leadEvent, passageEvent } from './events.ts';
+import type { Passage } from './passages.ts';
+import type { Gazetteer } from './places.ts';
+import { CONTINUATION_THRESHOLD, RELEVANCE_THRESHOLD, ROUND_UP_EVENTS } from './scoring.ts';
+
+/**
+ * What one article says about one event: its passages about it, in reading order. Passages that name no
+ * date take the event of the passage before them in their section, else the article's lead event; an
+ * article with no dated event groups its passages by section.
+ */
+export interface Candidate {
+  articleId: string;
+  passages: Passage[];
+  event: Event | null;
+  /** The key of the candidate's first passage: a stable order. */
+  key: string;
+}
+
+function eventOf(own: Event | null, inherited: Event | null): Event | null {
+  if (own?.date) {
+    if (own.place || !inherited || !compatible(own, inherited) || !inherited.date) return own;
+    return { date: own.date, place: inherited.place };
+  }
+  if (own?.place) {
+    return inherited && compatible(own, inherited) ? { date: inherited.date, place: own.place } : own;
+  }
+  return inherited;
+}
+
+function sameCandidate(a: Event | null, b: Event | null): boolean {
+  if (!a || !b) return a === b;
+  if (!compatible(a, b)) return false;
+  if (a.date && b.date) return a.date.sortKey === b.date.sortKey || a.place?.name === b.place?.name;
+  return !a.date && !b.date && a.place?.name === b.place?.name;
+}
+
+/** An article that dates several events that cannot be one: a timeline, a season review. */
+function isRoundUp(events: readonly (Event | null)[]): boolean {
+  const distinct: Event[] = [];
+  for (const event of events) {
+    if (!event?.date) continue;
+    if (distinct.every((d) => !compatible(d, event))) distinct.push(event);
+  }
+  return distinct.length >= ROUND_UP_EVENTS;
+}
+
+/** The candidates of one article; only those with a passage relevant to some theme are kept. */
+export function articleCandidates(
+  article: Article,
+  passages: readonly Passage[],
+  relevance: ReadonlyMap<string, number>,
+  gazetteer: Gazetteer,
+): Candidate[] {
+  const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
+  const lead = leadEvent(found);
+  const score = (p: Passage) => relevance.get(p.key) ?? 0;
+  let groups: { passages: Passage[]; event: Event | null }[];
+  if (isRoundUp(found)) groups = byEvent(passages, found, lead);
+  // A report tells one event, whatever others it mentions.
+  else if (lead) groups = [{ passages: [...passages], event: lead }];
+  // An explainer with no event of its own: one candidate per section.
+  else groups = bySection(passages);
+  return groups
+    .map((g) => ({ ...g, passages: g.passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD) }))
+    .filter((g) => g.passages.some((p) => score(p) >= RELEVANCE_THRESHOLD))
+    .map((g) => ({
+      articleId: article.id,
+      passages: g.passages,
+      event: g.event,
+      key: g.passages[0]?.key ?? '',
+    }));
+}
+
+function bySection(passages: readonly Passage[]): { passages: Passage[]; event: Event | null }[] {
+  const sections = new Map<number, Passage[]>();
+  for (const p of passages) sections.set(p.sectionIndex, [...(sections.get(p.sectionIndex) ?? []), p]);
+  return [...sections.values()].map((list) => ({ passages: list, event: null }));
+}
+
+/** A round-up: each dated passage opens its event; the undated ones join the event before them in their section. */
+function byEvent(
+  passages: readonly Passage[],
+  found: readonly (Event | null)[],
+  lead: Event | null,
+): { passages: Passage[]; event: Event | null }[] {
+  const groups: { passages: Passage[]; event: Event | null }[] = [];
+  let sectionIndex = -1;
+  let sectionEvent: Event | null = null;
+  passages.forEach((passage, i) => {
+    if (passage.sectionIndex !== sectionIndex) {
+      sectionIndex = passage.sectionIndex;
+      sectionEvent = null;
+    }
+    const mine = found[i] ?? null;
+    const event = eventOf(mine?.date ? mine : null, sectionEvent ?? lead);
+    if (mine?.date) sectionEvent = event;
+    const home = event
+      ? groups.find((g) => sameCandidate(g.event, event))
+      : groups.find((g) => g.event === null && g.passages[0]?.sectionIndex === passage.sectionIndex);
+    if (home) {
+      home.passages.push(passage);
+      if (event?.date && event.place && !home.event?.place) home.event = event;
+    } else groups.push({ passages: [passage], event });
+  });
+  return groups;
+}

@@ -1,0 +1,195 @@
+import { type DateMention, findDates } from '../text/dates.ts';
+import type { Passage } from './passages.ts';
+import { type Gazetteer, type PlaceMention, placesIn } from './places.ts';
+import { LEAD_PASSAGES } from './scoring.ts';
+
+/** Something that happened at a time and/or a place: what a story is about. */
+export interface Event {
+  date: Pick<DateMention, 'when' | 'sortKey' | 'precision'> | null;
+  place: Pick<PlaceMention, 'name' | 'country'> | null;
+}
+
+/** Words that say something happened (or is a happening): held, signed, summit, vote… */
+const EVENT_WORD =
+  /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
+
+/** A date after one of these is a deadline, baseline, target or pledge, not when something happened. */
+const NOT_EVENT_BEFORE =
+  /\b(?:by|until|till|before|since|from|through|than|compared (?:with|to)|against|versus|as of|starting|beginning|ahead of|promised|pledged|vowed|planned|target(?:ed|s)?|goal|deadline|aim(?:s|ing)?|due|scheduled|set to|expected|due to|next|every|each|per)\b(?:\s+[\w’'-]+){0,3}\s*$/i;
+/** A clause that speaks of a plan or a preview: its dates are not events yet. */
+const PLAN =
+  /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
+/** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
+const VENUE_BEFORE = /\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$/i;
+const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
+
+const CLAUSE_BREAK =
+  /[;—–]|\s-\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
+
+function clausesOf(sentence: string): { text: string; start: number }[] {
+  const clauses: { text: string; start: number }[] = [];
+  let rest = sentence;
+  let offset = 0;
+  for (;;) {
+    const match = CLAUSE_BREAK.exec(rest);
+    if (!match) break;
+    clauses.push({ text: rest.slice(0, match.index), start: offset });
+    offset += match.index + match[0].length;
+    rest = rest.slice(match.index + match[0].length);
+  }
+  clauses.push({ text: rest, start: offset });
+  return clauses;
+}
+
+function isEventDate(clause: string, date: DateMention, publishedOn: string | null): boolean {
+  if (!date.event) return false;
+  const before = clause.slice(0, date.start);
+  // A bare year dates an event only as "in 2017" or "(2017)"; "since 2015", "between 2018 and 2022" do not.
+  if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
+  if (/\bbetween\b/i.test(before)) return false;
+  if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
+  if (PLAN.test(clause)) return false;
+  // A date after the article was published is a plan the article previews.
+  if (publishedOn !== null && date.sortKey > publishedOn && !publishedOn.startsWith(date.sortKey))
+    return false;
+  return true;
+}
+
+function venueOf(clause: string, places: PlaceMention[], eventAt: number): PlaceMention | null {
+  const venues = places.filter((p) => !ORIGIN_BEFORE.test(clause.slice(0, p.start)));
+  const preferred = venues.filter((p) => VENUE_BEFORE.test(clause.slice(0, p.start)) || p.start === 0);
+  const pool = preferred.length > 0 ? preferred : venues;
+  let best: PlaceMention | null = null;
+  for (const place of pool) {
+    if (!best || Math.abs(place.start - eventAt) < Math.abs(best.start - eventAt)) best = place;
+  }
+  return best;
+}
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const RELATIVE_DAY =
+  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(yesterday|today)\b/i;
+
+/** "on Thursday", "yesterday" in an article published on a known day: the day it means (within the week before). */
+function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
+  const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
+  if (!match || !publishedOn) return null;
+  const published = new Date(`${publishedOn}T00:00:00Z`);
+  let back = 0;
+  if (match[2]) back = match[2].toLowerCase() === 'yesterday' ? 1 : 0;
+  else back = (published.getUTCDay() - WEEKDAYS.indexOf((match[1] as string).toLowerCase()) + 7) % 7;
+  const day = new Date(published.getTime() - back * 86_400_000);
+  const sortKey = day.toISOString().slice(0, 10);
+  const when = `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`;
+  return {
+    when,
+    sortKey,
+    year: sortKey.slice(0, 4),
+    precision: 'day',
+    event: true,
+    start: match.index,
+    end: match.index + match[0].length,
+  };
+}
+
+/**
+ * The event a sentence reports: in the first clause that has an event word, the date of that clause (or
+ * of the sentence, when it has only one) and the place where it happened, said in that clause.
+ */
+export function sentenceEvent(
+  sentence: string,
+  gazetteer: Gazetteer,
+  publishedOn: string | null,
+): Event | null {
+  const sentenceDates = findDates(sentence);
+  for (const clause of clausesOf(sentence)) {
+    const word = EVENT_WORD.exec(clause.text);
+    if (!word) continue;
+    const dates = findDates(clause.text).filter((d) => isEventDate(clause.text, d, publishedOn));
+    const relative = PLAN.test(clause.text) ? null : relativeDate(clause.text, publishedOn);
+    if (relative) dates.push(relative);
+    const onlyDate = sentenceDates.length === 1 && !PLAN.test(sentence) ? sentenceDates[0] : undefined;
+    const date =
+      dates[0] ??
+      (onlyDate && isEventDate(sentence, onlyDate, publishedOn) && onlyDate.precision !== 'year'
+        ? onlyDate
+        : null);
+    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), word.index);
+    if (date || place) {
+      return {
+        date: date ? { when: date.when, sortKey: date.sortKey, precision: date.precision } : null,
+        place: place ? { name: place.name, country: place.country } : null,
+      };
+    }
+  }
+  return null;
+}
+
+/** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
+export function passageEvent(
+  passage: Passage,
+  gazetteer: Gazetteer,
+  publishedOn: string | null,
+): Event | null {
+  const dateline = /^([A-Z][A-Z'’ .-]{2,}?)(?:,|\s\(|\s[—–-])/.exec(passage.text);
+  const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
+  const event = eventOfPassage(passage, gazetteer, publishedOn);
+  if (filedFrom && event?.date && !event.place) return { date: event.date, place: filedFrom };
+  return event;
+}
+
+function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
+  const events = passage.sentences
+    .map((s) => sentenceEvent(s, gazetteer, publishedOn))
+    .filter((e): e is Event => e !== null);
+  const dated = events.find((e) => e.date !== null);
+  if (!dated) return events.find((e) => e.place !== null) ?? null;
+  if (dated.place) return dated;
+  const placed = events.find((e) => e.place !== null && (e.date === null || sameDate(e, dated)));
+  return { date: dated.date, place: placed?.place ?? null };
+}
+
+function sameDate(a: Event, b: Event): boolean {
+  return a.date !== null && b.date !== null && a.date.sortKey === b.date.sortKey;
+}
+
+function datesAgree(a: Event['date'], b: Event['date']): boolean {
+  if (!a || !b) return true;
+  if (!(a.sortKey.startsWith(b.sortKey) || b.sortKey.startsWith(a.sortKey))) {
+    // Reports of a two- or three-day event date it by different days.
+    return a.sortKey.slice(0, 7) === b.sortKey.slice(0, 7) && a.precision === 'day' && b.precision === 'day'
+      ? Math.abs(Number(a.sortKey.slice(8)) - Number(b.sortKey.slice(8))) <= 3
+      : false;
+  }
+  return true;
+}
+
+function placesAgree(a: Event['place'], b: Event['place']): boolean {
+  if (!a || !b) return true;
+  if (a.name === b.name) return true;
+  // A country holds its towns and those whose country is not known: "Hamburg" and "Germany" can be one
+  // place, "Hamburg" and "Munich" cannot, nor can two countries.
+  const aCountry = a.name === a.country;
+  const bCountry = b.name === b.country;
+  if (aCountry && bCountry) return false;
+  if (aCountry) return b.country === a.country || b.country === '';
+  if (bCountry) return a.country === b.country || a.country === '';
+  return false;
+}
+
+/** Could these be one event? Different dates or different places say no, whatever words they share. */
+export function compatible(a: Event | null, b: Event | null): boolean {
+  if (!a || !b) return true;
+  return datesAgree(a.date, b.date) && placesAgree(a.place, b.place);
+}
+
+/** Certainly one event: the same date and the same place. */
+export function sameEvent(a: Event | null, b: Event | null): boolean {
+  return a?.date != null && b?.date != null && a.place !== null && b.place !== null && compatible(a, b);
+}
+
+/** The article's lead event: the first dated event of its first passages. */
+export function leadEvent(events: readonly (Event | null)[]): Event | null {
+  for (const event of events.slice(0, LEAD_PASSAGES)) if (event?.date) return event;
+  return null;
+}

@@ -1,0 +1,73 @@
+import type { Article } from '../content/article.ts';
+import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
+import { opensOnReference } from './summary.ts';
+import { STOPWORDS } from './words.ts';
+
+/** A dateline ("GENEVA — ", "NAIROBI, 4 March (Wire) – "): where a report was filed, not what happened. */
+const DATELINE = /^[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/;
+/** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
+const OPENING_ADVERBIAL =
+  /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for)\b[^,]{0,50},\s+/i;
+const CLAUSE_END =
+  /(?:,\s(?:which|who|whom|where|as|after|but|while|although|though|and|saying|according|with|in a|a move|marking|ending|bringing|despite|following)\b|;|:|\s[—–]\s|\s-\s|\()/;
+const DATE_PHRASE =
+  /\s(?:on|in|at|by|from)\s(?:(?:the\s)?\d{1,2}(?:st|nd|rd|th)?\s)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s)?\d{4}\b|\s(?:on|last|this)\s(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\s(?:on|in)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2})?\b/g;
+const ENDS_BADLY = new Set([...STOPWORDS, 'said', 'says', 'reported', 'according']);
+
+function trimEnd(text: string): string {
+  const words = text.split(' ');
+  while (words.length > MIN_HEADLINE_WORDS && ENDS_BADLY.has((words[words.length - 1] ?? '').toLowerCase()))
+    words.pop();
+  return words.join(' ').replace(/[\s,;:]+$/, '');
+}
+
+/**
+ * A headline from the sentence that leads a story: its main clause, without the dateline, the opening
+ * adverbial, date phrases and what follows the first clause; cut at a phrase boundary if still long.
+ * `null` when nothing that says what happened is left.
+ */
+export function headlineFromSentence(sentence: string): string | null {
+  let text = sentence
+    .replace(DATELINE, '')
+    .replace(OPENING_ADVERBIAL, '')
+    .replace(/[.!?]["”’]?$/, '');
+  const end = CLAUSE_END.exec(text);
+  if (end && end.index > 20) text = text.slice(0, end.index);
+  text = text
+    .replace(DATE_PHRASE, '')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
+  if (text.length > MAX_HEADLINE_CHARS) {
+    const words = text.split(' ');
+    while (words.join(' ').length > MAX_HEADLINE_CHARS) words.pop();
+    // Cut before a preposition so the headline ends on a whole phrase.
+    let cut = words.length;
+    for (let i = words.length - 1; i >= MIN_HEADLINE_WORDS; i -= 1) {
+      if (
+        /^(?:in|at|on|for|with|after|over|to|from|by|during|amid|against|as|than|into)$/i.test(words[i] ?? '')
+      ) {
+        cut = i;
+        break;
+      }
+    }
+    text = words.slice(0, cut).join(' ');
+  }
+  text = trimEnd(text);
+  if (text.split(' ').length < MIN_HEADLINE_WORDS || opensOnReference(text)) return null;
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+const GENERIC_TITLE =
+  /^(?:conclusion|introduction|summary|overview|background|timeline|analysis|opinion|update)\b/i;
+
+/** A source's own title can head the story when the story is what the article is about. */
+export function usableTitle(article: Article): string | null {
+  if (
+    article.titleDerived ||
+    GENERIC_TITLE.test(article.title) ||
+    article.title.length > MAX_HEADLINE_CHARS + 20
+  )
+    return null;
+  if (article.title.split(/\s+/).length < MIN_HEADLINE_WORDS) return null;
+  return article.title;
+}

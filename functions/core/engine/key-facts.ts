@@ -1,0 +1,56 @@
+import type { KeyFact } from '../digest/model.ts';
+import type { Event } from './events.ts';
+import { MAX_KEY_FACTS } from './scoring.ts';
+import type { StoryGroup } from './stories.ts';
+
+const PRECISION = { day: 3, month: 2, year: 1 } as const;
+
+/** The story's event as precisely as its sources date and place it: the most precise date, a town over a country. */
+export function storyEvent(story: StoryGroup): Event | null {
+  const dated = story.events.filter((e) => e.date);
+  if (dated.length === 0) return null;
+  const date = dated.reduce((best, e) =>
+    PRECISION[e.date?.precision ?? 'year'] > PRECISION[best.date?.precision ?? 'year'] ? e : best,
+  ).date;
+  const placed = story.events.filter((e) => e.place);
+  const towns = placed.filter((e) => e.place?.name !== e.place?.country);
+  const counts = new Map<string, number>();
+  for (const e of towns.length > 0 ? towns : placed)
+    counts.set(e.place?.name ?? '', (counts.get(e.place?.name ?? '') ?? 0) + 1);
+  const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  const place = placed.find((e) => e.place?.name === name)?.place ?? null;
+  return { date, place };
+}
+
+export interface FactStory {
+  group: StoryGroup;
+  headline: string;
+  score: number;
+}
+
+/** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
+export function keyFacts(stories: readonly FactStory[]): KeyFact[] {
+  const facts: (KeyFact & { score: number })[] = [];
+  for (const { group, headline, score } of stories) {
+    const event = storyEvent(group);
+    if (!event?.date) continue;
+    const sourceIds = group.candidates
+      .filter(
+        (c) => c.event?.date && (event.date?.sortKey.startsWith(c.event.date.sortKey.slice(0, 7)) ?? false),
+      )
+      .map((c) => c.articleId);
+    facts.push({
+      when: event.date.when,
+      sortKey: event.date.sortKey,
+      place: event.place?.name ?? null,
+      text: headline,
+      sourceIds: [...new Set(sourceIds.length > 0 ? sourceIds : group.articleIds)],
+      score,
+    });
+  }
+  return facts
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_KEY_FACTS)
+    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.text < b.text ? -1 : 1))
+    .map(({ score: _score, ...fact }) => fact);
+}

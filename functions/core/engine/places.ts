@@ -1,0 +1,166 @@
+import countryList from 'i18n-iso-countries/langs/en.json' with { type: 'json' };
+
+/**
+ * Places named in English news prose. Countries come from a maintained list (ISO 3166 names and aliases);
+ * towns and cities are learned from the articles themselves: "Hamburg, Germany", "in Geneva", a
+ * dateline "NAIROBI —". Multi-word names keep their particles: "Sharm el-Sheikh", "Rio de Janeiro",
+ * "Newcastle upon Tyne".
+ */
+
+/** A capitalised name of one or more words; particles may join them. */
+const WORD = "\\p{Lu}[\\p{L}'’]*(?:-\\p{L}[\\p{L}'’]*)*";
+const PARTICLE = '(?:de|da|do|du|la|le|van|von|der|den|di|del|dos|das|es|upon|sur|op|aan|am|y)';
+const NAME = new RegExp(
+  `${WORD}(?:\\s(?:(?:el|al|ad|as|ash|an|ar|at|az|es|ul)-\\p{Lu}[\\p{L}'’]*|(?:${PARTICLE}\\s)+${WORD}|${WORD}))*`,
+  'gu',
+);
+
+const NOT_PLACES = new Set(
+  (
+    'january february march april may june july august september october november december monday tuesday ' +
+    'wednesday thursday friday saturday sunday parliament congress senate court council assembly chamber house ' +
+    'committee ministry office government cabinet city hall league cup club team company group board the a an ' +
+    'in on at this that these those his her their its our mr mrs ms dr president minister mayor chief'
+  ).split(' '),
+);
+
+function countryNames(): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const value of Object.values(countryList.countries as Record<string, string | string[]>)) {
+    const aliases = Array.isArray(value) ? value : [value];
+    const display = aliases[0] as string;
+    for (const alias of aliases) {
+      if (/[,(]/.test(alias) || alias.length < 4 || /\./.test(alias)) continue;
+      names.set(alias.replace(/^The /, ''), display);
+    }
+  }
+  return names;
+}
+
+/** Every country name and alias → one name for the country ("Russia" → "Russian Federation"). */
+export const COUNTRIES: ReadonlyMap<string, string> = countryNames();
+
+export interface NameMention {
+  name: string;
+  start: number;
+  end: number;
+}
+
+/** Capitalised names in a text, longest first at each position. */
+export function namesIn(text: string): NameMention[] {
+  const found: NameMention[] = [];
+  for (const match of text.matchAll(NAME)) {
+    let name = match[0].replace(/['’]s$/, '');
+    let start = match.index;
+    // A sentence-initial article or preposition is not part of the name ("In Geneva", "The Hague" stays).
+    const first = name.split(/\s/)[0] ?? '';
+    if (name.includes(' ') && NOT_PLACES.has(first.toLowerCase()) && first !== 'The') {
+      name = name.slice(first.length + 1);
+      start += first.length + 1;
+    }
+    found.push({ name, start, end: start + name.length });
+  }
+  return found;
+}
+
+function isPlaceLike(name: string): boolean {
+  const words = name.split(/\s/);
+  if (name.replace(/[^\p{L}]/gu, '').length < 3) return false;
+  return (
+    !NOT_PLACES.has(name.toLowerCase()) &&
+    !NOT_PLACES.has((words[0] ?? '').toLowerCase()) &&
+    words.length <= 4
+  );
+}
+
+function titleCase(name: string): string {
+  return name.toLowerCase().replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase());
+}
+
+/** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
+export type Gazetteer = ReadonlyMap<string, string>;
+
+/** Learns places from texts: countries, "Town, Country", "in Town" (seen twice), datelines "TOWN —". */
+export function learnPlaces(texts: Iterable<string>): Gazetteer {
+  const places = new Map<string, string>(COUNTRIES);
+  const inCounts = new Map<string, number>();
+  for (const text of texts) {
+    const dateline = /^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)*)(?:,| —| –| -| \()/.exec(text);
+    if (dateline?.[1] && dateline[1].length > 2) {
+      const name = titleCase(dateline[1]);
+      if (!places.has(name)) places.set(name, '');
+    }
+    const names = namesIn(text);
+    names.forEach((mention, i) => {
+      const next = names[i + 1];
+      const between = next ? text.slice(mention.end, next.start) : '';
+      const country = next ? COUNTRIES.get(next.name) : undefined;
+      if (country && between === ', ' && isPlaceLike(mention.name) && !COUNTRIES.has(mention.name)) {
+        places.set(mention.name, country);
+      }
+      const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
+      if (
+        /\bin\s$/.test(text.slice(Math.max(0, mention.start - 3), mention.start)) &&
+        isPlaceLike(mention.name) &&
+        !possessive
+      ) {
+        inCounts.set(mention.name, (inCounts.get(mention.name) ?? 0) + 1);
+      }
+    });
+  }
+  const corpus = [...texts].join('\n');
+  for (const [name, count] of inCounts) {
+    // A place with a demonym ("Estoria" and "Estorian") is a country or region, whatever the list says.
+    const stemmed = name.replace(/[aeiouy]$/, '');
+    const demonym = new RegExp(`\\b${stemmed}(?:n|an|ian|ese|ish|i)\\b`, 'u').test(corpus);
+    if (count >= 2 && !places.has(name)) places.set(name, demonym ? name : '');
+  }
+  return places;
+}
+
+export interface PlaceMention {
+  /** The name as the text writes it ("Hamburg"). */
+  name: string;
+  /** The country it is in ("Germany"); a country is its own country; '' when not known. */
+  country: string;
+  start: number;
+  end: number;
+}
+
+/** Places a text names, as the gazetteer knows them; "Hamburg, Germany" is one mention. */
+export function placesIn(text: string, gazetteer: Gazetteer): PlaceMention[] {
+  const found: PlaceMention[] = [];
+  for (const mention of namesIn(text)) {
+    const known = knownPart(mention, gazetteer);
+    if (!known) continue;
+    const previous = found[found.length - 1];
+    if (previous && text.slice(previous.end, known.start) === ', ' && previous.country === known.name) {
+      previous.end = known.end;
+      continue;
+    }
+    found.push(known);
+  }
+  return found;
+}
+
+/** The longest run of the name's words that is a known place ("President Macron in Paris" → "Paris"). */
+function knownPart(mention: NameMention, gazetteer: Gazetteer): PlaceMention | null {
+  const words = mention.name.split(' ');
+  for (let length = words.length; length >= 1; length -= 1) {
+    for (let from = 0; from + length <= words.length; from += 1) {
+      const name = words.slice(from, from + length).join(' ');
+      const asWritten = gazetteer.get(name);
+      const country =
+        asWritten ?? (/^[\p{Lu}\s'’-]+$/u.test(name) ? gazetteer.get(titleCase(name)) : undefined);
+      if (country === undefined) continue;
+      const offset = words.slice(0, from).join(' ').length + (from > 0 ? 1 : 0);
+      return {
+        name: asWritten === undefined ? titleCase(name) : name,
+        country,
+        start: mention.start + offset,
+        end: mention.start + offset + name.length,
+      };
+    }
+  }
+  return null;
+}

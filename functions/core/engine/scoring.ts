@@ -1,0 +1,61 @@
+/** Every weight and threshold of the digest engine, in one place. */
+
+/** Relevance (BM25 of a passage against a theme's query). */
+export const BM25_K1 = 1.2;
+export const BM25_B = 0.75;
+/** Idf is smoothed as if this many passages used no query term, so a corpus of three articles still scores. */
+export const BACKGROUND_PASSAGES = 10;
+export const TERM_WEIGHT = 1;
+export const TITLE_WORD_WEIGHT = 0.6;
+export const DESCRIPTION_WORD_WEIGHT = 0.3;
+/** A section heading's words count this many times in each of its passages. */
+export const HEADING_BOOST = 3;
+/** A passage is about a theme at this score. */
+export const RELEVANCE_THRESHOLD = 3;
+/** …or at this lower score when it continues a passage of its article that is (same event or section). */
+export const CONTINUATION_THRESHOLD = 1.5;
+
+/** Events: the article's first passages carry its lead event. */
+/** A place named in more than this share of passages is the setting of every story, not where one happened. */
+export const MAX_PLACE_SHARE = 0.3;
+export const LEAD_PASSAGES = 2;
+/** An article dating this many events that cannot be one is a round-up: each event is a story of its own. */
+export const ROUND_UP_EVENTS = 3;
+
+/** Stories: cosine similarity (TF-IDF over content stems) two story candidates need to merge… */
+export const MERGE_SIMILARITY = 0.22;
+/** …when both happened on the same date at the same place (they can only be one event). */
+export const SAME_EVENT_SIMILARITY = 0.05;
+/** …when one of them names no date (an analysis joining the event it discusses). */
+export const UNDATED_SIMILARITY = 0.3;
+/** Names (capitalised words) weigh this much more than other words in story vectors. */
+export const NAME_WEIGHT = 2;
+/** Features used by more than this share of articles say nothing about which story a passage tells. */
+export const MAX_FEATURE_SHARE = 0.5;
+/** Candidate pairs come from each candidate's most telling features. */
+export const CANDIDATE_FEATURES = 12;
+
+/** Sections and stories. */
+export const MAX_STORIES_PER_SECTION = 8;
+/** A story must reach this share of its section's best story: an aside does not sit next to the news. */
+export const MIN_SHARE_OF_TOP_STORY = 0.15;
+
+/** Summaries. */
+export const MIN_SUMMARY_SENTENCES = 2;
+export const MAX_SUMMARY_SENTENCES = 4;
+export const MAX_SUMMARY_CHARS = 600;
+export const MIN_SENTENCE_WORDS = 6;
+export const MAX_SENTENCE_WORDS = 60;
+/** Two sentences that share this much (content stems, Jaccard) state the same fact. */
+export const SAME_FACT_JACCARD = 0.5;
+/** Sentence score = centrality + these bonuses. */
+export const LEAD_SENTENCE_BONUS = 0.25;
+export const PARAGRAPH_OPENER_BONUS = 0.1;
+export const EVENT_SENTENCE_BONUS = 0.15;
+
+/** Headlines. */
+export const MAX_HEADLINE_CHARS = 90;
+export const MIN_HEADLINE_WORDS = 3;
+
+/** Key facts. */
+export const MAX_KEY_FACTS = 8;

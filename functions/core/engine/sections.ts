@@ -1,0 +1,54 @@
+import type { Theme } from '../content/config.ts';
+import type { Analysis } from './analysis.ts';
+import { MAX_STORIES_PER_SECTION, MIN_SHARE_OF_TOP_STORY, RELEVANCE_THRESHOLD } from './scoring.ts';
+import type { StoryGroup } from './stories.ts';
+
+/** A story placed under one theme of a digest. */
+export interface ThemedStory {
+  group: StoryGroup;
+  themeId: string;
+  /** Each source's best passage relevance to the theme, summed: how much the sources say about it. */
+  score: number;
+  /** Articles in credit order: most relevant first. */
+  creditOrder: string[];
+  /** passage key → relevance to the theme. */
+  articleScores: Map<string, number>;
+}
+
+function themedAs(group: StoryGroup, themeId: string, analysis: Analysis): ThemedStory {
+  const articleScores = new Map<string, number>();
+  for (const passage of group.passages) {
+    const score = analysis.themeScores.get(passage.key)?.get(themeId) ?? 0;
+    articleScores.set(passage.articleId, Math.max(articleScores.get(passage.articleId) ?? 0, score));
+  }
+  let score = 0;
+  for (const value of articleScores.values()) score += value;
+  const creditOrder = [...articleScores.keys()].sort(
+    (a, b) => (articleScores.get(b) ?? 0) - (articleScores.get(a) ?? 0) || (a < b ? -1 : 1),
+  );
+  return { group, themeId, score: Math.round(score * 10_000) / 10_000, creditOrder, articleScores };
+}
+
+/**
+ * Each story under the digest theme its passages say most about (once per digest), if that reaches the
+ * relevance threshold; each section's stories by importance, asides below a share of the best dropped.
+ */
+export function themedSections(analysis: Analysis, themes: readonly Theme[]): Map<string, ThemedStory[]> {
+  const sections = new Map<string, ThemedStory[]>(themes.map((t) => [t.id, []]));
+  for (const group of analysis.stories) {
+    const options = themes.map((t) => themedAs(group, t.id, analysis)).sort((a, b) => b.score - a.score);
+    const best = options[0];
+    if (best && best.score >= RELEVANCE_THRESHOLD) sections.get(best.themeId)?.push(best);
+  }
+  for (const [id, stories] of sections) {
+    stories.sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.group.articleIds.length - a.group.articleIds.length ||
+        (a.group.passages[0]?.key ?? '').localeCompare(b.group.passages[0]?.key ?? ''),
+    );
+    const floor = (stories[0]?.score ?? 0) * MIN_SHARE_OF_TOP_STORY;
+    sections.set(id, stories.filter((s) => s.score >= floor).slice(0, MAX_STORIES_PER_SECTION));
+  }
+  return sections;
+}

@@ -1,0 +1,154 @@
+import type { Candidate } from './candidates.ts';
+import { compatible, type Event, sameEvent } from './events.ts';
+import type { Passage } from './passages.ts';
+import {
+  CANDIDATE_FEATURES,
+  MAX_FEATURE_SHARE,
+  MERGE_SIMILARITY,
+  NAME_WEIGHT,
+  SAME_EVENT_SIMILARITY,
+  UNDATED_SIMILARITY,
+} from './scoring.ts';
+import { wordsOf } from './words.ts';
+
+/** One event (or one subject) told by one or more articles. */
+export interface StoryGroup {
+  candidates: Candidate[];
+  passages: Passage[];
+  /** The events its candidates date: compatible with one another by construction. */
+  events: Event[];
+  articleIds: string[];
+}
+
+type Vector = Map<string, number>;
+
+function termCounts(candidate: Candidate): Vector {
+  const counts = new Map<string, number>();
+  for (const passage of candidate.passages) {
+    for (const word of wordsOf(passage.text)) {
+      if (word.stop || word.norm.length < 2 || /^\d+$/.test(word.norm)) continue;
+      counts.set(word.stem, (counts.get(word.stem) ?? 0) + (word.capital ? NAME_WEIGHT : 1));
+    }
+  }
+  return counts;
+}
+
+/** TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. */
+function vectors(candidates: readonly Candidate[]): Vector[] {
+  const counts = candidates.map(termCounts);
+  const articlesUsing = new Map<string, Set<string>>();
+  candidates.forEach((c, i) => {
+    for (const term of (counts[i] as Vector).keys()) {
+      const set = articlesUsing.get(term) ?? new Set<string>();
+      set.add(c.articleId);
+      articlesUsing.set(term, set);
+    }
+  });
+  const articles = new Set(candidates.map((c) => c.articleId)).size;
+  return counts.map((tf) => {
+    const v: Vector = new Map();
+    let norm = 0;
+    for (const [term, n] of tf) {
+      const df = articlesUsing.get(term)?.size ?? 1;
+      if (df < 2) continue;
+      const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
+      v.set(term, weight);
+      norm += weight * weight;
+    }
+    norm = Math.sqrt(norm) || 1;
+    for (const [term, weight] of v) v.set(term, weight / norm);
+    return v;
+  });
+}
+
+function cosine(a: Vector, b: Vector): number {
+  const [small, large] = a.size < b.size ? [a, b] : [b, a];
+  let sum = 0;
+  for (const [term, weight] of small) sum += weight * (large.get(term) ?? 0);
+  return sum;
+}
+
+/** The similarity two candidates need to be one story, or `Infinity` when they cannot be. */
+function thresholdFor(a: Candidate, b: Candidate): number {
+  if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
+  if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
+  if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
+  if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
+  return MERGE_SIMILARITY;
+}
+
+/** Pairs worth comparing: they share one of their most telling words. */
+function candidatePairs(vs: readonly Vector[], articles: number): [number, number][] {
+  const postings = new Map<string, number[]>();
+  vs.forEach((v, i) => {
+    const top = [...v.entries()]
+      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
+      .slice(0, CANDIDATE_FEATURES);
+    for (const [term] of top) postings.set(term, [...(postings.get(term) ?? []), i]);
+  });
+  const pairs = new Set<string>();
+  const maxPosting = Math.max(20, articles * MAX_FEATURE_SHARE);
+  for (const list of postings.values()) {
+    if (list.length > maxPosting) continue;
+    for (let x = 0; x < list.length; x += 1) {
+      for (let y = x + 1; y < list.length; y += 1) pairs.add(`${list[x]} ${list[y]}`);
+    }
+  }
+  return [...pairs].map((p) => p.split(' ').map(Number) as [number, number]);
+}
+
+/**
+ * Candidates → stories: the most similar pairs join first; two groups join only if every event of one is
+ * compatible with every event of the other (different dates or places keep stories apart).
+ */
+export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
+  const vs = vectors(candidates);
+  const articles = new Set(candidates.map((c) => c.articleId)).size;
+  const edges = candidatePairs(vs, articles)
+    .map(([i, j]) => {
+      const a = candidates[i] as Candidate;
+      const b = candidates[j] as Candidate;
+      const similarity = cosine(vs[i] as Vector, vs[j] as Vector);
+      const threshold = thresholdFor(a, b);
+      return { i, j, similarity, threshold, enough: similarity >= threshold };
+    })
+    .filter((e) => e.enough)
+    .sort((x, y) => y.similarity - x.similarity || x.i - y.i || x.j - y.j);
+  const groupOf = candidates.map((_, i) => i);
+  const members = candidates.map((_, i) => [i]);
+  const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
+  for (const { i, j, threshold } of edges) {
+    const a = find(i);
+    const b = find(j);
+    if (a === b) continue;
+    const ma = members[a] as number[];
+    const mb = members[b] as number[];
+    const fits = ma.every((x) =>
+      mb.every((y) => compatible(candidates[x]?.event ?? null, candidates[y]?.event ?? null)),
+    );
+    // Average link: the groups as a whole must be as alike as the pair that brought them together.
+    if (!fits || averageSimilarity(ma, mb, vs) < threshold) continue;
+    groupOf[b] = a;
+    members[a] = [...ma, ...mb];
+    members[b] = [];
+  }
+  return members
+    .filter((m) => m.length > 0)
+    .map((m) => toGroup(m.sort((x, y) => x - y).map((i) => candidates[i] as Candidate)));
+}
+
+function averageSimilarity(a: readonly number[], b: readonly number[], vs: readonly Vector[]): number {
+  let sum = 0;
+  for (const x of a) for (const y of b) sum += cosine(vs[x] as Vector, vs[y] as Vector);
+  return sum / (a.length * b.length);
+}
+
+function toGroup(candidates: Candidate[]): StoryGroup {
+  const events = candidates.map((c) => c.event).filter((e): e is Event => e !== null);
+  return {
+    candidates,
+    passages: candidates.flatMap((c) => c.passages),
+    events,
+    articleIds: [...new Set(candidates.map((c) => c.articleId))],
+  };
+}

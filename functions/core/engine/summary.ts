@@ -1,0 +1,138 @@
+import type { Passage } from './passages.ts';
+import {
+  EVENT_SENTENCE_BONUS,
+  LEAD_SENTENCE_BONUS,
+  MAX_SENTENCE_WORDS,
+  MAX_SUMMARY_CHARS,
+  MAX_SUMMARY_SENTENCES,
+  MIN_SENTENCE_WORDS,
+  PARAGRAPH_OPENER_BONUS,
+  SAME_FACT_JACCARD,
+} from './scoring.ts';
+import { contentStems, jaccard } from './words.ts';
+
+/** A sentence a summary could use, with where it stands in its article. */
+export interface SentenceChoice {
+  text: string;
+  articleId: string;
+  passage: Passage;
+  /** Position in its passage. */
+  position: number;
+  stems: Set<string>;
+  score: number;
+}
+
+/** Opens by pointing back at something said before: "He…", "These findings…", "However,…". */
+const BACK_REFERENCE =
+  /^(?:he|she|it|they|them|this|that|these|those|such|its|their|his|her|however|but|and|also|meanwhile|still|yet|instead|moreover|furthermore|additionally|nevertheless|then|thus|hence|likewise|similarly|both|another|later|afterwards|the latter|the former|as a result|in addition|in response|despite this|even so|there|so|or|here)\b/i;
+const SUBORDINATE_BACK =
+  /^(?:while|although|though|because|since|as|when|after|despite)\b[^,]{0,80}\b(?:these|those|this|that|it|they|he|she|his|her|their|its)\b/i;
+/** Talks to the reader or about the text: "Think of…", "we're diving into…", "In this article…". */
+const CHATTER =
+  /\b(?:you|your|you're|we|we're|we'll|we've|let's|us|our|i|i'm|i've|guys|folks|hey|okay|alright|buckle|stay tuned|let me|fans|neighbours|neighbors)\b|!|\b(?:this|the following|in this) (?:article|section|post|piece|chapter|guide|blog|video|episode)\b/i;
+/** "Helsinki, Finland (2018): …", "The short version: …": a label, not a sentence. */
+const LABEL = /^[^.!?:]{1,60}:\s/;
+
+export function opensOnReference(text: string): boolean {
+  return BACK_REFERENCE.test(text) || SUBORDINATE_BACK.test(text);
+}
+
+/** Whole statements only: no questions, chatter, labels, fragments or run-ons. */
+export function isSummarySentence(text: string): boolean {
+  const words = text.split(/\s+/).length;
+  return (
+    words >= MIN_SENTENCE_WORDS &&
+    words <= MAX_SENTENCE_WORDS &&
+    /^[\p{Lu}"“‘'\d]/u.test(text) &&
+    /[.]["”’)]?$/.test(text) &&
+    !CHATTER.test(text) &&
+    !LABEL.test(text)
+  );
+}
+
+function centroidOf(passages: readonly Passage[]): Map<string, number> {
+  const centroid = new Map<string, number>();
+  for (const p of passages) for (const s of p.stems) centroid.set(s, (centroid.get(s) ?? 0) + 1);
+  return centroid;
+}
+
+function centrality(stems: Set<string>, centroid: Map<string, number>, total: number): number {
+  let sum = 0;
+  for (const s of stems) sum += (centroid.get(s) ?? 0) / total;
+  return sum / Math.sqrt(stems.size || 1);
+}
+
+/** Every sentence of the story's passages that could stand in a summary, scored. */
+export function summaryChoices(
+  passages: readonly Passage[],
+  eventSentences: ReadonlySet<string>,
+): SentenceChoice[] {
+  const centroid = centroidOf(passages);
+  const total = passages.length;
+  const choices: SentenceChoice[] = [];
+  for (const passage of passages) {
+    passage.sentences.forEach((text, position) => {
+      if (!isSummarySentence(text)) return;
+      const stems = new Set(contentStems(text));
+      let score = centrality(stems, centroid, total);
+      if (passage.index === 0 && position === 0) score += LEAD_SENTENCE_BONUS;
+      if (position === 0 && passage.kind === 'paragraph') score += PARAGRAPH_OPENER_BONUS;
+      if (eventSentences.has(text)) score += EVENT_SENTENCE_BONUS;
+      choices.push({ text, articleId: passage.articleId, passage, position, stems, score });
+    });
+  }
+  return choices.sort((a, b) => b.score - a.score || compareOrder(a, b));
+}
+
+function compareOrder(a: SentenceChoice, b: SentenceChoice): number {
+  if (a.articleId !== b.articleId) return a.articleId < b.articleId ? -1 : 1;
+  return a.passage.index - b.passage.index || a.position - b.position;
+}
+
+/** Facts said so far in the digest: no sentence repeats one. */
+export type SaidSoFar = Set<string>[];
+
+function repeats(choice: SentenceChoice, said: readonly Set<string>[]): boolean {
+  return said.some((other) => jaccard(choice.stems, other) >= SAME_FACT_JACCARD);
+}
+
+/** The sentence right before this one in its passage is in the summary: a back-reference has its referent. */
+function follows(choice: SentenceChoice, chosen: readonly SentenceChoice[]): boolean {
+  return chosen.some((c) => c.passage === choice.passage && c.position === choice.position - 1);
+}
+
+/**
+ * 2–4 sentences: an opener that stands on its own, then the most central sentences that add a fact, in
+ * the order their articles tell them (articles in credit order). Adds what it says to `said`.
+ */
+export function summarise(
+  choices: readonly SentenceChoice[],
+  creditOrder: readonly string[],
+  said: SaidSoFar,
+): string[] {
+  const opener = choices.find((c) => !opensOnReference(c.text) && !repeats(c, said));
+  if (!opener) return [];
+  const chosen = [opener];
+  let length = opener.text.length;
+  for (const choice of choices) {
+    if (chosen.length >= MAX_SUMMARY_SENTENCES) break;
+    if (chosen.includes(choice) || length + choice.text.length > MAX_SUMMARY_CHARS) continue;
+    if (choice.articleId === opener.articleId && compareOrder(choice, opener) < 0) continue;
+    if (opensOnReference(choice.text) && !follows(choice, chosen)) continue;
+    if (repeats(choice, [...said, ...chosen.map((c) => c.stems)])) continue;
+    chosen.push(choice);
+    length += choice.text.length;
+  }
+  const rank = (id: string) => creditOrder.indexOf(id);
+  const rest = chosen
+    .slice(1)
+    .sort((a, b) =>
+      a.articleId === opener.articleId || b.articleId === opener.articleId
+        ? Number(b.articleId === opener.articleId) - Number(a.articleId === opener.articleId) ||
+          compareOrder(a, b)
+        : rank(a.articleId) - rank(b.articleId) || compareOrder(a, b),
+    );
+  const summary = [opener, ...rest];
+  for (const c of summary) said.push(c.stems);
+  return summary.map((c) => c.text);
+}

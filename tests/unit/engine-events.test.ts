@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { compatible, sentenceEvent } from '../../functions/core/engine/events.ts';
+import { learnPlaces, placesIn } from '../../functions/core/engine/places.ts';
+import { opensOnReference } from '../../functions/core/engine/summary.ts';
+
+const texts = [
+  'The declaration was signed in Sharm el-Sheikh, Egypt, on 4 March 2024; delegates from Ethiopia objected.',
+  'Leaders met in Hamburg, Germany, in July 2017 and again in Rio de Janeiro.',
+  'The council voted in Newcastle upon Tyne on 2 May 2024. Officials in Rio de Janeiro welcomed it.',
+  'NAIROBI (Wire) — Health ministers met on Tuesday.',
+  'Fans gathered in Newcastle upon Tyne.',
+];
+const gazetteer = learnPlaces(texts);
+
+describe('places', () => {
+  it('keeps multi-word names with particles whole', () => {
+    expect(placesIn(texts[0] as string, gazetteer).map((p) => p.name)).toEqual([
+      'Sharm el-Sheikh',
+      'Ethiopia',
+    ]);
+    expect(placesIn(texts[2] as string, gazetteer).map((p) => p.name)).toEqual([
+      'Newcastle upon Tyne',
+      'Rio de Janeiro',
+    ]);
+  });
+  it('learns towns from "Town, Country" and datelines', () => {
+    expect(gazetteer.get('Hamburg')).toBe('Germany');
+    expect(gazetteer.has('Nairobi')).toBe(true);
+  });
+});
+
+describe('events', () => {
+  it('places an event where the clause with its event word says, not where others came from', () => {
+    const event = sentenceEvent(texts[0] as string, gazetteer, null);
+    expect(event?.date?.sortKey).toBe('2024-03-04');
+    expect(event?.place?.name).toBe('Sharm el-Sheikh');
+  });
+  it('does not date an event by a deadline, baseline, target or pledge', () => {
+    for (const text of [
+      'The city pledged to reach net zero by 2030.',
+      'Emissions fell 12% compared with 1990, the ministry reported.',
+      'The company promised in 2009 to build the plant.',
+      'All new models will be electric from 2026.',
+    ]) {
+      expect(sentenceEvent(text, gazetteer, null)?.date ?? null, text).toBeNull();
+    }
+  });
+  it('does not date an event by a plan the article previews', () => {
+    expect(
+      sentenceEvent('The committee will meet again in Geneva on 8 April 2025.', gazetteer, null)?.date ??
+        null,
+    ).toBeNull();
+    expect(
+      sentenceEvent('The committee met in Geneva on 8 April 2025.', gazetteer, '2024-05-01')?.date ?? null,
+    ).toBeNull();
+  });
+  it('reads "on Tuesday" against the day the article was published', () => {
+    expect(sentenceEvent(texts[3] as string, gazetteer, '2024-03-07')?.date?.sortKey).toBe('2024-03-05');
+  });
+  it('keeps the same kind of event at different dates or places apart', () => {
+    const geneva = { name: 'Geneva', country: '' };
+    const nairobi = { name: 'Nairobi', country: 'Kenya' };
+    const d = (sortKey: string) => ({ when: sortKey, sortKey, precision: 'day' as const });
+    expect(
+      compatible({ date: d('2024-04-09'), place: geneva }, { date: d('2025-04-08'), place: geneva }),
+    ).toBe(false);
+    expect(
+      compatible({ date: d('2024-04-09'), place: geneva }, { date: d('2024-04-09'), place: nairobi }),
+    ).toBe(false);
+    expect(compatible({ date: d('2024-04-09'), place: geneva }, { date: d('2024-04-10'), place: null })).toBe(
+      true,
+    );
+    expect(
+      compatible(
+        { date: d('2024-04-09'), place: nairobi },
+        { date: null, place: { name: 'Kenya', country: 'Kenya' } },
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('summary openers', () => {
+  it('knows a sentence that refers back to something said before', () => {
+    expect(opensOnReference('While Trump often downplayed these findings, the inquiry went on.')).toBe(true);
+    expect(opensOnReference('They met again a year later.')).toBe(true);
+    expect(opensOnReference('The committee met in Geneva on 9 April 2024.')).toBe(false);
+  });
+});
