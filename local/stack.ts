@@ -6,6 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
+import type { StalledSummary } from '../functions/core/sending/resume.ts';
 import { startEmulators } from './emulators.ts';
 import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
@@ -25,6 +26,8 @@ export interface LocalStackOptions {
   contentDir: string;
   /** Run the digest schedules from digests.yaml. */
   schedules?: boolean;
+  /** Resume issues a killed stack left in `building` or `sending` (default true). */
+  resumeStalled?: boolean;
   /** Messages per second the SES emulator reports as the account's send rate. */
   sesMaxSendRate?: number;
   log?: (line: string) => void;
@@ -39,6 +42,8 @@ export interface LocalStack {
   schedules: LocalSchedule[];
   /** Invokes build-issue the way a digest's schedule does. */
   runSchedule(digestId: string): Promise<unknown>;
+  /** What the start-up resume of stalled issues did. */
+  resumed: StalledSummary;
   /** Resolves when the send queue is drained. */
   idle(): Promise<void>;
   stop(): Promise<void>;
@@ -50,6 +55,10 @@ interface HandlerModule<T> {
   handler: T;
 }
 
+interface BuildIssueModule extends HandlerModule<HttpLambda & ScheduleLambda> {
+  resumeStalledIssues(options: { sendersStoppedBefore?: Date }): Promise<StalledSummary>;
+}
+
 /**
  * The whole product on one machine: emulators that speak the AWS protocols, the same Lambda handlers
  * (imported with the environment Lambda would give them), an HTTP server in front of them like API
@@ -57,6 +66,8 @@ interface HandlerModule<T> {
  * Scheduler.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  // Every builder and sender that ran before this instant belonged to a process that is gone.
+  const startedAt = new Date();
   const host = options.host ?? '127.0.0.1';
   const log = options.log ?? (() => undefined);
   const dataDir = path.resolve(options.dataDir);
@@ -117,11 +128,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     Object.assign(process.env, env);
     const httpApi = ((await import('../functions/handlers/http-api.ts')) as HandlerModule<HttpLambda>)
       .handler;
-    const buildIssue = (
-      (await import('../functions/handlers/build-issue.ts')) as HandlerModule<HttpLambda & ScheduleLambda>
-    ).handler;
+    const buildIssueModule = (await import('../functions/handlers/build-issue.ts')) as BuildIssueModule;
+    const buildIssue = buildIssueModule.handler;
     const sendBatch = ((await import('../functions/handlers/send-batch.ts')) as HandlerModule<SqsLambda>)
       .handler;
+
+    app.ready({
+      httpApi,
+      buildIssue,
+      archiveObject: async (key) => {
+        const object = await s3
+          .send(new GetObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.issuesBucket, Key: key }))
+          .catch(() => undefined);
+        if (!object?.Body) return undefined;
+        return { body: await object.Body.transformToByteArray(), contentType: object.ContentType };
+      },
+    });
+
+    // Issues a killed stack left in `building` or `sending` carry on from the ledger before the
+    // queue is polled again, so no sender claims anything while the resume judges the claims.
+    const resumed: StalledSummary =
+      options.resumeStalled === false
+        ? { checked: 0, resumed: [], errors: [] }
+        : await buildIssueModule.resumeStalledIssues({ sendersStoppedBefore: startedAt });
+    for (const issue of resumed.resumed)
+      log(
+        `resumed ${issue.issueId}: ${issue.report.batchesRequeued} batches queued again, ${issue.report.unknown.length} recipients unknown (never re-sent), now ${issue.status}`,
+      );
+    for (const failure of resumed.errors) log(`resume ${failure.issueId} failed: ${failure.error}`);
 
     const poller: SqsPoller = startSqsPoller({
       sqs,
@@ -154,18 +188,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       });
     }
 
-    app.ready({
-      httpApi,
-      buildIssue,
-      archiveObject: async (key) => {
-        const object = await s3
-          .send(new GetObjectCommand({ Bucket: LOCAL_RESOURCE_NAMES.issuesBucket, Key: key }))
-          .catch(() => undefined);
-        if (!object?.Body) return undefined;
-        return { body: await object.Body.transformToByteArray(), contentType: object.ContentType };
-      },
-    });
-
     const stack: LocalStack = {
       urls: {
         app: appUrl,
@@ -179,6 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       schedules,
       runSchedule,
+      resumed,
       idle: () => poller.idle(),
       stop: stopAll,
     };

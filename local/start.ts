@@ -5,14 +5,21 @@ import { runDemo } from './demo.ts';
 import { startLocalStack } from './stack.ts';
 
 const USAGE =
-  'npm start [-- --no-demo] [--no-schedules] [--send-rate N]   (PORT and BROADSHEET_DATA_DIR set ports and data folder)';
+  'npm start [-- --no-demo] [--no-schedules] [--no-resume] [--send-rate N]   (PORT and BROADSHEET_DATA_DIR set ports and data folder)';
 
 async function main(): Promise<void> {
-  let values: { 'no-demo'?: boolean; 'no-schedules'?: boolean; 'send-rate'?: string; help?: boolean };
+  let values: {
+    'no-demo'?: boolean;
+    'no-schedules'?: boolean;
+    'no-resume'?: boolean;
+    'send-rate'?: string;
+    help?: boolean;
+  };
   try {
     ({ values } = parseFlags(process.argv.slice(2), {
       'no-demo': { type: 'boolean' },
       'no-schedules': { type: 'boolean' },
+      'no-resume': { type: 'boolean' },
       'send-rate': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     }));
@@ -41,6 +48,7 @@ async function main(): Promise<void> {
     dataDir: local.BROADSHEET_DATA_DIR,
     contentDir: local.BROADSHEET_CONTENT_DIR,
     schedules: values['no-schedules'] !== true,
+    resumeStalled: values['no-resume'] !== true,
     sesMaxSendRate: sendRate,
     log,
   });

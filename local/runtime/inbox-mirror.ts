@@ -1,5 +1,5 @@
-import { createReadStream } from 'node:fs';
-import { appendFile, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, ftruncateSync, openSync, writeSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -12,22 +12,18 @@ interface SesStoreModule {
 
 const require = createRequire(import.meta.url);
 
-/** How long an email may wait in memory before it is appended to the file. */
-const FLUSH_MS = 250;
-
 /**
  * The SES emulator keeps its inbox in memory; this keeps it in the data folder too, as JSON lines
- * (one email a line). Every email the emulator stores is queued and appended within `FLUSH_MS` by
- * one write at a time, so a save never overlaps another or stalls the event loop, a clean stop
- * loses nothing and `kill -9` at most the last quarter second. Clearing the emulator's store
- * empties the file.
+ * (one email a line). Each email the emulator stores is appended at once — one `write` of one line,
+ * before SES answers the sender, so there is never more than one save and none overlaps another —
+ * so an email SES accepted is on disk even after `kill -9` (the sending ledger and the inbox agree).
+ * A line costs about what the emulator's own JSON parse of the request did: no event-loop stall.
+ * Clearing the emulator's store empties the file.
  */
 export class InboxMirror {
   private readonly file: string;
   private readonly store: SesStoreModule = require('aws-ses-v2-local/dist/store') as SesStoreModule;
-  private pending: string[] = [];
-  private writing: Promise<void> = Promise.resolve();
-  private timer: NodeJS.Timeout | undefined;
+  private fd: number | undefined;
   private original: Pick<SesStoreModule, 'saveEmail' | 'clearStore'> | undefined;
   private readonly onError: (error: unknown) => void;
 
@@ -59,6 +55,7 @@ export class InboxMirror {
         }
       }
     }
+    this.fd = openSync(this.file, 'a');
     this.hook();
     return count;
   }
@@ -87,34 +84,27 @@ export class InboxMirror {
     // sees every email it stores, whichever API stored it.
     store.saveEmail = (email: unknown) => {
       original.saveEmail(email);
-      this.pending.push(`${JSON.stringify(email)}\n`);
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        void this.flush().catch(this.onError);
-      }, FLUSH_MS);
+      this.append(`${JSON.stringify(email)}\n`);
     };
     store.clearStore = () => {
       original.clearStore();
-      this.pending = [];
-      this.writing = this.writing.catch(() => undefined).then(() => writeFile(this.file, ''));
+      if (this.fd !== undefined) ftruncateSync(this.fd, 0);
     };
   }
 
-  /** Appends what is queued; appends run one after another, never at once. */
-  public flush(): Promise<void> {
-    const chunk = this.pending.join('');
-    this.pending = [];
-    if (chunk === '') return this.writing;
-    this.writing = this.writing.catch(() => undefined).then(() => appendFile(this.file, chunk));
-    return this.writing;
+  private append(line: string): void {
+    if (this.fd === undefined) return;
+    try {
+      writeSync(this.fd, line);
+    } catch (error) {
+      this.onError(error);
+    }
   }
 
-  /** Stops mirroring after writing everything queued. */
   public async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.flush();
     if (this.original) Object.assign(this.store, this.original);
     this.original = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
