@@ -28,8 +28,14 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
     [...themeScores].map(([key, byTheme]) => [key, Math.max(0, ...byTheme.values())]),
   );
   const gazetteer = venues(learnPlaces(passages.map((p) => p.text)), passages);
+  const themeOf = (group: readonly Passage[]) => {
+    const totals = themes.map((t) =>
+      group.reduce((sum, p) => sum + (themeScores.get(p.key)?.get(t.id) ?? 0), 0),
+    );
+    return themes[totals.indexOf(Math.max(...totals))]?.id ?? '';
+  };
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
-    articleCandidates(article, own, relevance, gazetteer),
+    articleCandidates(article, own, relevance, gazetteer, themeOf),
   );
   return {
     articles: new Map(sorted.map((a) => [a.id, a])),

@@ -13,6 +13,8 @@ export interface Candidate {
   articleId: string;
   passages: Passage[];
   event: Event | null;
+  /** The theme its passages say most about. */
+  theme: string;
   /** The key of the candidate's first passage: a stable order. */
   key: string;
 }
@@ -51,6 +53,7 @@ export function articleCandidates(
   passages: readonly Passage[],
   relevance: ReadonlyMap<string, number>,
   gazetteer: Gazetteer,
+  themeOf: (passages: readonly Passage[]) => string,
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
   const lead = leadEvent(found);
@@ -68,6 +71,7 @@ export function articleCandidates(
       articleId: article.id,
       passages: g.passages,
       event: g.event,
+      theme: themeOf(g.passages),
       key: g.passages[0]?.key ?? '',
     }));
 }
