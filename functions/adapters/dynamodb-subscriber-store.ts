@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
@@ -8,8 +7,8 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
-import { BroadsheetError } from '../core/errors.ts';
+import type * as z from 'zod';
+import { emailIdentity } from '../core/subscribers/email.ts';
 import { suppress } from '../core/subscribers/lifecycle.ts';
 import {
   activeDigests,
@@ -17,7 +16,6 @@ import {
   type Subscriber,
   type SubscriberStatus,
   type Suppression,
-  subscriberSchema,
 } from '../core/subscribers/model.ts';
 import {
   ConcurrentUpdateError,
@@ -29,6 +27,35 @@ import {
   type UpdateResult,
 } from '../core/subscribers/ports.ts';
 import { queryAll } from './dynamodb-query.ts';
+import {
+  addressItemSchema,
+  addressKey,
+  backoff,
+  counterKeyOf,
+  counterSchema,
+  decodeCursor,
+  digestPartition,
+  EVENT,
+  encodeCursor,
+  epochSeconds,
+  gsiCursorSchema,
+  isConditionFailure,
+  LIST_SCAN_PAGE,
+  legacyAddressKey,
+  MAX_CREATE_ATTEMPTS,
+  MAX_UPDATE_ATTEMPTS,
+  MEMBERSHIP_PREFIX,
+  membershipItem,
+  membershipItemSchema,
+  membershipKey,
+  PROFILE,
+  PROVISIONAL_TTL_SECONDS,
+  parseProfile,
+  profileItem,
+  profileKey,
+  subKey,
+  tableCursorSchema,
+} from './dynamodb-subscriber-items.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /**
@@ -36,7 +63,8 @@ import { GSI1 } from './dynamodb-tables.ts';
  *
  *   profile     pk=SUB#<id>        sk=PROFILE          the subscriber (source of truth), `version`,
  *                                                      `ttl` while pending
- *   address     pk=EMAIL#<email>   sk=EMAIL            → subscriberId; `ttl` while the profile is pending
+ *   address     pk=EMAIL#<identity> sk=EMAIL           → subscriberId; `ttl` while the profile is pending
+ *                                                      (identity: the address case-folded, email.ts)
  *   membership  pk=SUB#<id>        sk=DIGEST#<digest>  gsi1pk=DIGEST#<digest> gsi1sk=SUB#<id>, email, name
  *   event       pk=EVENT#<key>     sk=EVENT            an external event already handled; `ttl`
  *   counter     pk=COUNT#<key>     sk=COUNT            `count` of requests in a time window; `ttl`
@@ -57,131 +85,6 @@ import { GSI1 } from './dynamodb-tables.ts';
  *   address can never expire; an address item whose profile has expired is taken over by the next
  *   sign-up (conditional on still pointing at the expired id).
  */
-const PROFILE = 'PROFILE';
-const ADDRESS = 'EMAIL';
-const EVENT = 'EVENT';
-const COUNTER = 'COUNT';
-const MEMBERSHIP_PREFIX = 'DIGEST#';
-const MAX_UPDATE_ATTEMPTS = 8;
-const MAX_CREATE_ATTEMPTS = 3;
-/** Non-pending profiles are written with this TTL first and lose it once their address item exists. */
-const PROVISIONAL_TTL_SECONDS = 3600;
-const LIST_SCAN_PAGE = 200;
-
-export class SubscriberDataError extends BroadsheetError {
-  public constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'SubscriberDataError';
-  }
-}
-
-const subKey = (id: string) => `SUB#${id}`;
-const profileKey = (id: string) => ({ pk: subKey(id), sk: PROFILE });
-const addressKey = (email: string) => ({ pk: `EMAIL#${email}`, sk: ADDRESS });
-const counterKeyOf = (counterKey: string) => ({ pk: `${COUNTER}#${counterKey}`, sk: COUNTER });
-const counterSchema = z.object({ count: z.number() });
-const membershipKey = (id: string, digestId: string) => ({
-  pk: subKey(id),
-  sk: `${MEMBERSHIP_PREFIX}${digestId}`,
-});
-const digestPartition = (digestId: string) => `DIGEST#${digestId}`;
-
-const epochSeconds = (iso: string) => Math.floor(Date.parse(iso) / 1000);
-
-const addressItemSchema = z.object({ subscriberId: z.string(), createdAt: z.string() });
-const membershipItemSchema = z.object({
-  subscriberId: z.string(),
-  digestId: z.string(),
-  email: z.string(),
-  name: z.string().optional(),
-});
-const gsiCursorSchema = z.strictObject({
-  pk: z.string(),
-  sk: z.string(),
-  gsi1pk: z.string(),
-  gsi1sk: z.string(),
-});
-const tableCursorSchema = z.strictObject({ pk: z.string(), sk: z.string() });
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
-
-function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.infer<S> {
-  try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch (cause) {
-    throw new InvalidCursorError('cursor was not handed out by this store', { cause });
-  }
-}
-
-function isConditionFailure(cause: unknown): boolean {
-  return (
-    cause instanceof ConditionalCheckFailedException ||
-    (cause instanceof Error && cause.name === 'ConditionalCheckFailedException')
-  );
-}
-
-/** Spreads out writers that keep colliding on the same subscriber. */
-function backoff(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(200, 10 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function parseProfile(item: Record<string, unknown>): Subscriber {
-  const { pk: _pk, sk: _sk, type: _type, ttl: _ttl, ...fields } = item;
-  const parsed = subscriberSchema.safeParse(fields);
-  if (!parsed.success) {
-    throw new SubscriberDataError(`stored subscriber ${String(item.pk)} is invalid: ${parsed.error.message}`);
-  }
-  return parsed.data;
-}
-
-function profileItem(subscriber: Subscriber): Record<string, unknown> {
-  return {
-    ...profileKey(subscriber.id),
-    type: 'subscriber',
-    ...subscriber,
-    ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
-      ? { ttl: epochSeconds(subscriber.expiresAt) }
-      : {}),
-  };
-}
-
-function membershipItem(subscriber: Subscriber, digestId: string): Record<string, unknown> {
-  return {
-    ...membershipKey(subscriber.id, digestId),
-    type: 'membership',
-    subscriberId: subscriber.id,
-    digestId,
-    email: subscriber.email,
-    ...(subscriber.name !== undefined ? { name: subscriber.name } : {}),
-    gsi1pk: digestPartition(digestId),
-    gsi1sk: subKey(subscriber.id),
-  };
-}
-
-/**
- * Every item of a finished subscriber (profile, address, memberships), for bulk loading with
- * BatchWriteItem where nothing else writes (seeding tests and benchmarks). Not for live tables:
- * batch writes cannot check that an address is new.
- */
-export function subscriberItems(subscriber: Subscriber): Record<string, unknown>[] {
-  return [
-    profileItem(subscriber),
-    {
-      ...addressKey(subscriber.email),
-      type: 'address',
-      subscriberId: subscriber.id,
-      createdAt: subscriber.createdAt,
-      ...(subscriber.status === 'pending' && subscriber.expiresAt !== undefined
-        ? { ttl: epochSeconds(subscriber.expiresAt) }
-        : {}),
-    },
-    ...activeDigests(subscriber).map((digestId) => membershipItem(subscriber, digestId)),
-  ];
-}
-
 export class DynamoSubscriberStore implements SubscriberStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
@@ -419,10 +322,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: addressKey(email), ConsistentRead: true }),
-    );
-    return Item ? addressItemSchema.parse(Item) : undefined;
+    const read = async (key: { pk: string; sk: string }) =>
+      (await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })))
+        .Item;
+    // An address stored before keys were case-folded is found under its own spelling until migrated.
+    const item =
+      (await read(addressKey(email))) ??
+      (emailIdentity(email) === email ? undefined : await read(legacyAddressKey(email)));
+    return item ? addressItemSchema.parse(item) : undefined;
   }
 
   private async putIf(

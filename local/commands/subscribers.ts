@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
+import { DynamoSubscriberMaintenance } from '../../functions/adapters/dynamodb-subscriber-maintenance.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadConfig, need } from '../../functions/config.ts';
@@ -27,8 +28,9 @@ import {
 } from '../../functions/core/subscribers/model.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { LOCAL_ENDPOINTS, LOCAL_TABLES } from '../defaults.ts';
+import { dedupe } from './subscribers-dedupe.ts';
 
-const USAGE = `broadsheet subscribers <add|list|export|import|unsuppress> [options]
+const USAGE = `broadsheet subscribers <add|list|export|import|unsuppress|dedupe> [options]
 
   add EMAIL --digests ID[,ID…] [--name NAME] (--consent-source TEXT | --confirmed)
   list [--status pending|confirmed|unsubscribed|suppressed] [--limit N] [--json]
@@ -36,12 +38,14 @@ const USAGE = `broadsheet subscribers <add|list|export|import|unsuppress> [optio
   import FILE.csv [--confirmed] [--dry-run]
   unsuppress EMAIL [--force]   lift a soft-bounce or operator suppression (--force: also a hard bounce
                                or rejection; a complaint, never)
+  dedupe [--dry-run]           merge subscribers whose addresses differ only in case (keeps the one
+                               confirmed first, with every digest; suppressed if any was)
 
   Every subcommand: [--endpoint URL] [--table NAME] [--region REGION] [--aws] [--content DIR]
   Defaults reach the local stack of \`npm start\`: ${LOCAL_ENDPOINTS.dynamodb}, table ${LOCAL_TABLES.subscribers}.
   --aws uses the AWS credentials of the environment instead of the local emulator (then --table is needed).`;
 
-const COMMON_FLAGS = {
+export const COMMON_FLAGS = {
   endpoint: { type: 'string' },
   table: { type: 'string' },
   region: { type: 'string' },
@@ -49,7 +53,7 @@ const COMMON_FLAGS = {
   content: { type: 'string', default: 'content' },
 } as const;
 
-interface CommonValues {
+export interface CommonValues {
   endpoint?: string | undefined;
   table?: string | undefined;
   region?: string | undefined;
@@ -60,7 +64,11 @@ interface CommonValues {
 /** Bounded parallel writes: fast enough for big files, gentle on the table. */
 const IMPORT_PARALLELISM = 8;
 
-function storeFrom(values: CommonValues): { store: DynamoSubscriberStore; where: string } {
+export function storeFrom(values: CommonValues): {
+  store: DynamoSubscriberStore;
+  maintenance: DynamoSubscriberMaintenance;
+  where: string;
+} {
   if (values.aws && values.table === undefined) throw new UsageError('--aws needs --table NAME');
   const env = {
     BROADSHEET_STAGE: values.aws ? 'aws' : 'local',
@@ -70,14 +78,16 @@ function storeFrom(values: CommonValues): { store: DynamoSubscriberStore; where:
   };
   const config = loadConfig(env);
   const table = need(config, 'SUBSCRIBERS_TABLE');
+  const client = dynamoDocumentClient(config);
   return {
-    store: new DynamoSubscriberStore(dynamoDocumentClient(config), table),
+    store: new DynamoSubscriberStore(client, table),
+    maintenance: new DynamoSubscriberMaintenance(client, table),
     where: `table ${table}${config.ENDPOINT_DYNAMODB ? ` at ${config.ENDPOINT_DYNAMODB}` : ''}`,
   };
 }
 
 /** Turns "table missing" and "nothing listening" into what the operator should do. */
-function explain(cause: unknown, where: string): Error {
+export function explain(cause: unknown, where: string): Error {
   const name = cause instanceof Error ? cause.name : '';
   const text = cause instanceof Error ? cause.message : String(cause);
   if (name === 'ResourceNotFoundException') {
@@ -113,7 +123,7 @@ function parseStatus(value: string | undefined): SubscriberStatus | undefined {
   return status;
 }
 
-async function* everySubscriber(store: DynamoSubscriberStore, status: SubscriberStatus | undefined) {
+export async function* everySubscriber(store: DynamoSubscriberStore, status: SubscriberStatus | undefined) {
   let cursor: string | undefined;
   do {
     const page = await store.list({
@@ -396,7 +406,7 @@ async function unsuppress(argv: string[], io: CliIo): Promise<number> {
 }
 
 export const command: Command = {
-  summary: 'add, list, export, import or unsuppress subscribers',
+  summary: 'add, list, export, import, unsuppress or dedupe subscribers',
   usage: USAGE,
   async run(argv, io) {
     const [subcommand, ...rest] = argv;
@@ -411,6 +421,8 @@ export const command: Command = {
         return importCsv(rest, io);
       case 'unsuppress':
         return unsuppress(rest, io);
+      case 'dedupe':
+        return dedupe(rest, io);
       default:
         throw new UsageError(
           subcommand === undefined ? 'which subcommand?' : `unknown subcommand "${subcommand}"`,

@@ -33,7 +33,7 @@ import type { SendLog } from '../../functions/core/sending/deliver.ts';
 import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
 import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
 import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/sending/ledger.ts';
-import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
+import { emailIdentity, normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
 import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
@@ -207,7 +207,13 @@ export async function seedSubscribers(
   );
   const items = subscribers.flatMap((s) => [
     { pk: `SUB#${s.id}`, sk: 'PROFILE', type: 'subscriber', ...s },
-    { pk: `EMAIL#${s.email}`, sk: 'EMAIL', type: 'address', subscriberId: s.id, createdAt: s.createdAt },
+    {
+      pk: `EMAIL#${emailIdentity(s.email)}`,
+      sk: "EMAIL",
+      type: "address",
+      subscriberId: s.id,
+      createdAt: s.createdAt,
+    },
     {
       pk: `SUB#${s.id}`,
       sk: `DIGEST#${digestId}`,

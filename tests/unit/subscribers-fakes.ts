@@ -3,6 +3,7 @@ import { createHttpApiHandler, type HttpApiDeps } from '../../functions/app/http
 import type { Clock, ContentSource, Mailer, OutgoingEmail } from '../../functions/core/ports.ts';
 import { SendError, type SendFailureKind } from '../../functions/core/ports.ts';
 import { base32 } from '../../functions/core/subscribers/ids.ts';
+import { emailIdentity } from '../../functions/core/subscribers/email.ts';
 import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { activeDigests, type Recipient, type Subscriber } from '../../functions/core/subscribers/model.ts';
 import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
@@ -25,7 +26,8 @@ export class MemorySubscriberStore implements SubscriberStore {
   }
 
   public async findByEmail(email: string) {
-    for (const s of this.byId.values()) if (s.email === email) return structuredClone(s);
+    for (const s of this.byId.values())
+      if (emailIdentity(s.email) === emailIdentity(email)) return structuredClone(s);
     return undefined;
   }
 

@@ -3,7 +3,7 @@ import { domainToASCII } from 'node:url';
 /**
  * Email addresses as subscribers type them, checked and normalised once at the boundary.
  * Normal form: trimmed, domain lower-cased (and IDN domains in their ASCII/punycode form); the local
- * part keeps its case, as RFC 5321 says only the receiving host may interpret it.
+ * part keeps its case for display and sending, and is compared case-folded (`emailIdentity`).
  * Accepted: plain `local@domain` with a dot-atom local part (RFC 5322 atext) and a DNS host name.
  * Refused: display names (`Ann <ann@x.org>`), quoted local parts, IP-literal domains, non-ASCII local
  * parts (SES cannot send to them), control characters (CR/LF: header injection) and anything over the
@@ -69,6 +69,16 @@ export function normaliseEmail(input: string): EmailResult {
   const email = `${local}@${domain}`;
   if (email.length > MAX_EMAIL_LENGTH) return fail('too-long');
   return { ok: true, email };
+}
+
+/**
+ * Who an address belongs to: its normal form with the local part case-folded too. Every mainstream
+ * provider delivers `Ann@x.org` and `ann@x.org` to one mailbox, so subscribers, the sign-up cool-down,
+ * imports, suppressions and SES events all key on this; the address as typed is kept for display and
+ * for sending. Expects a normalised address (ASCII local part: lower-casing is case folding).
+ */
+export function emailIdentity(normalisedEmail: string): string {
+  return normalisedEmail.toLowerCase();
 }
 
 /** `al•••@example.com`: enough for the owner to recognise the address on a page, not to harvest it. */

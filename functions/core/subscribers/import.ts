@@ -1,5 +1,5 @@
 import { type CsvRecord, formatCsvRow, parseCsv, unprotectCsvValue } from './csv.ts';
-import { normaliseEmail } from './email.ts';
+import { emailIdentity, normaliseEmail } from './email.ts';
 import { type Consent, type Subscriber, subscriberNameSchema } from './model.ts';
 
 /**
@@ -143,12 +143,16 @@ export function planImport(text: string, options: ImportOptions): ImportPlan {
     if ('problem' in planned) problems.push({ line: record.line, message: planned.problem });
     else if ('skip' in planned) skipped.push({ line: record.line, message: planned.skip });
     else {
-      const first = seen.get(planned.email);
+      const identity = emailIdentity(planned.email);
+      const first = seen.get(identity);
       if (first !== undefined) {
-        problems.push({ line: record.line, message: `${planned.email} is already on line ${first}` });
+        problems.push({
+          line: record.line,
+          message: `${planned.email} is already on line ${first} (addresses are compared ignoring case)`,
+        });
         continue;
       }
-      seen.set(planned.email, record.line);
+      seen.set(identity, record.line);
       rows.push(planned);
     }
   }

@@ -66,6 +66,19 @@ export interface SubscriberStore {
   readCount(counterKey: string): Promise<number>;
 }
 
+/** Operator migrations on stored subscribers (`broadsheet subscribers dedupe`). */
+export interface SubscriberMaintenance {
+  /** Deletes a subscriber's digest memberships (no more mail); its profile stays, so a re-run sees it. */
+  silence(subscriber: Subscriber): Promise<void>;
+  /** Deletes a subscriber: its memberships (no more mail), its profile, and its address items. */
+  remove(subscriber: Subscriber): Promise<void>;
+  /**
+   * Makes the subscriber's address item the one keyed by the case-folded address (see email.ts),
+   * replacing one of a duplicate and dropping one stored under the address as typed.
+   */
+  rekeyAddress(subscriber: Subscriber): Promise<'moved' | 'already'>;
+}
+
 /** A cursor that this store did not hand out (or that belongs to another digest). */
 export class InvalidCursorError extends BroadsheetError {
   public constructor(message: string, options?: ErrorOptions) {
