@@ -11,7 +11,7 @@ import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
 import { takeDigestLock } from './digest-lock.ts';
 import { MAX_RECIPIENTS_PER_MESSAGE, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
-import { emptyCounts, type IssueRecord, issueIdFor, scheduledDateIn } from './issue.ts';
+import { emptyCounts, type IssueRecord, isFinal, issueIdFor, scheduledDateIn } from './issue.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
   ArchivedIssue,
@@ -232,9 +232,13 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     return { kind: 'invalid-request', message: `too many test issues of ${digestConfig.id} today` };
   }
 
-  // Whoever triggers next resumes the digest's running issue if it has stalled.
+  // Whoever triggers next resumes the digest's running issue if it has stalled, and any other of its
+  // recent issues left unfinished (test issues, which take no lock; issues from before the lock).
   const holderId = (await deps.locks.get(digestConfig.id))?.issueId ?? null;
   const holderResumed = holderId !== null && (await resumeIssue(holderId, deps)).kind === 'resumed';
+  for (const other of await deps.issues.listRecent({ digestId: digestConfig.id, limit: 10 })) {
+    if (other.issueId !== holderId && !isFinal(other.status)) await resumeIssue(other.issueId, deps);
+  }
   const baseId = issueIdFor(digestConfig.id, scheduledDate);
   if (!request.force) {
     const existing = await deps.issues.get(baseId);

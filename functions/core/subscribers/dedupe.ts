@@ -60,8 +60,9 @@ export function planDedupe(subscribers: readonly Subscriber[]): DedupeGroup[] {
     const suppression = members
       .flatMap((m) => (m.status === 'suppressed' && m.suppression ? [m.suppression] : []))
       .sort((a, b) => SEVERITY[b.reason] - SEVERITY[a.reason])[0];
+    // The kept one's digests first, then the others' in the same order.
     const digests = [
-      ...new Set(members.filter((m) => m.status === 'confirmed').flatMap((m) => [...m.digests])),
+      ...new Set([keep, ...remove].filter((m) => m.status === 'confirmed').flatMap((m) => [...m.digests])),
     ];
     const merged =
       suppression !== undefined
