@@ -209,8 +209,8 @@ export async function seedSubscribers(
     { pk: `SUB#${s.id}`, sk: 'PROFILE', type: 'subscriber', ...s },
     {
       pk: `EMAIL#${emailIdentity(s.email)}`,
-      sk: "EMAIL",
-      type: "address",
+      sk: 'EMAIL',
+      type: 'address',
       subscriberId: s.id,
       createdAt: s.createdAt,
     },
