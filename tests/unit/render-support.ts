@@ -135,6 +135,7 @@ export function hostileDigest(base: Digest): Digest {
         author: HOSTILE.onerror,
         url: 'javascript:alert(1)',
         file: 'a.txt',
+        copyOf: null,
       },
       {
         id: 'data',
@@ -142,6 +143,7 @@ export function hostileDigest(base: Digest): Digest {
         author: null,
         url: 'data:text/html,<script>alert(6)</script>',
         file: 'b.txt',
+        copyOf: null,
       },
       {
         id: 'quote',
@@ -149,14 +151,23 @@ export function hostileDigest(base: Digest): Digest {
         author: null,
         url: 'https://example.com/"><script>alert(7)</script>',
         file: 'c.txt',
+        copyOf: null,
       },
-      { id: 'credentials', title: 'Creds', author: null, url: 'https://user:pw@example.com/', file: 'd.txt' },
+      {
+        id: 'credentials',
+        title: 'Creds',
+        author: null,
+        url: 'https://user:pw@example.com/',
+        file: 'd.txt',
+        copyOf: null,
+      },
       {
         id: 'ok',
         title: `OK ${HOSTILE.slotMarks}`,
         author: HOSTILE.handlebars,
         url: 'https://example.org/ok?a=1&b=2',
         file: 'e.txt',
+        copyOf: null,
       },
     ],
   };

@@ -125,6 +125,7 @@ function source(article: Article): Source {
     author: article.author,
     url: article.url,
     file: article.file,
+    copyOf: null,
   };
 }
 

@@ -13,6 +13,11 @@ export const sourceSchema = z.object({
   /** http(s) link to the original, when the article names one. */
   url: z.url({ protocol: /^https?$/ }).nullable(),
   file: z.string().min(1),
+  /**
+   * Id of the source this one is a near-identical copy of (syndicated wire copy), credited with it as
+   * "X and N similar reports"; `null` for an original.
+   */
+  copyOf: z.string().min(1).nullable().default(null),
 });
 export type Source = z.infer<typeof sourceSchema>;
 

@@ -59,6 +59,7 @@ function source(article: Article): Source {
     author: article.author,
     url: article.url,
     file: article.file,
+    copyOf: null,
   };
 }
 
