@@ -139,7 +139,11 @@ export async function resumeIssue(
     report.countsRepaired = repaired.counts.batchesDone !== issue.counts.batchesDone;
     // Pages this resume enqueued itself are on their way; only the ones recorded before are swept.
     const sweepBelow = taken.status === 'sending' ? taken.progress.pagesEnqueued : 0;
-    await sweep(await mustGet(issueId, deps), sweepBelow, deps, options, report);
+    const swept = await mustGet(issueId, deps);
+    await sweep(swept, sweepBelow, deps, options, report);
+    // Nothing more to build or enqueue: the lease is no one's. (`updatedAt`, set on taking over,
+    // keeps the next sweep away for a lease period; an operator may resume again at once.)
+    if (swept.enqueueComplete) await deps.issues.releaseLease(issueId);
     issue = await mustGet(issueId, deps);
   }
   deps.log.warn('stalled issue resumed', {
