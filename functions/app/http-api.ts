@@ -639,6 +639,8 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
       return { ...response, headers: { ...response.headers, allow: route.methods.join(', ') } };
     }
     const head = request.method === 'HEAD';
+    // Link scanners send HEAD to every link in an email: a HEAD must never confirm an address.
+    if (head && route.path === '/confirm') return withoutBody(htmlResponse(200, ''));
     try {
       const response = await ROUTES[route.path](head ? { ...request, method: 'GET' } : request);
       deps.logger.info('request', {
