@@ -1,5 +1,5 @@
 import type { Article } from '../content/article.ts';
-import { compatible, type Event, leadEvent, passageEvent } from './events.ts';
+import { compatible, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import type { Gazetteer } from './places.ts';
 import { CONTINUATION_THRESHOLD, RELEVANCE_THRESHOLD, ROUND_UP_EVENTS } from './scoring.ts';
@@ -56,7 +56,8 @@ export function articleCandidates(
   themeOf: (passages: readonly Passage[]) => string,
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
-  const lead = leadEvent(found);
+  // A headline that names where something happened ("Brussels fine stings…") leads as well as a dated lede.
+  const lead = leadEvent(found) ?? (article.titleDerived ? null : sentenceEvent(article.title, gazetteer, article.date));
   const score = (p: Passage) => relevance.get(p.key) ?? 0;
   let groups: { passages: Passage[]; event: Event | null }[];
   if (isRoundUp(found)) groups = byEvent(passages, found, lead);

@@ -1,11 +1,12 @@
-import { type DateMention, findDates } from '../text/dates.ts';
+import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
 import type { Passage } from './passages.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from './places.ts';
 import { LEAD_PASSAGES } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
-  date: Pick<DateMention, 'when' | 'sortKey' | 'precision'> | null;
+  /** `inferred`: read from "on Tuesday" or "18 April" against the publication date, not written out. */
+  date: (Pick<DateMention, 'when' | 'sortKey' | 'precision'> & { inferred?: boolean }) | null;
   place: Pick<PlaceMention, 'name' | 'country'> | null;
 }
 
@@ -66,6 +67,22 @@ function venueOf(clause: string, places: PlaceMention[], eventAt: number): Place
   return best;
 }
 
+const DAY_MONTH =
+  /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
+
+/** "On 18 April" in an article published on a known day: the last 18 April on or before it. */
+function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
+  const match = publishedOn ? DAY_MONTH.exec(clause) : null;
+  if (!match || !publishedOn) return null;
+  const month = MONTH_NAMES.indexOf(match[2] as (typeof MONTH_NAMES)[number]) + 1;
+  const day = Number(match[1]);
+  if (day < 1 || day > 31) return null;
+  const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const year = Number(publishedOn.slice(0, 4)) - (md > publishedOn.slice(5) ? 1 : 0);
+  const sortKey = `${year}-${md}`;
+  return { when: `${day} ${match[2]} ${year}`, sortKey, year: String(year), precision: 'day', event: true, start: match.index, end: match.index + match[0].length };
+}
+
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const RELATIVE_DAY =
   /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(yesterday|today)\b/i;
@@ -106,18 +123,24 @@ export function sentenceEvent(
     const word = EVENT_WORD.exec(clause.text);
     if (!word) continue;
     const dates = findDates(clause.text).filter((d) => isEventDate(clause.text, d, publishedOn));
-    const relative = PLAN.test(clause.text) ? null : relativeDate(clause.text, publishedOn);
-    if (relative) dates.push(relative);
+    const relative = PLAN.test(clause.text)
+      ? null
+      : (relativeDate(clause.text, publishedOn) ?? (dates.length === 0 ? dayMonthDate(clause.text, publishedOn) : null));
+    if (relative && !NOT_EVENT_BEFORE.test(clause.text.slice(0, relative.start))) dates.push(relative);
     const onlyDate = sentenceDates.length === 1 && !PLAN.test(sentence) ? sentenceDates[0] : undefined;
     const date =
       dates[0] ??
       (onlyDate && isEventDate(sentence, onlyDate, publishedOn) && onlyDate.precision !== 'year'
         ? onlyDate
         : null);
-    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), word.index);
+    // Where it happened is said next to when it happened, else next to what happened.
+    const anchor = date && dates.includes(date) ? date.start : word.index;
+    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchor);
     if (date || place) {
       return {
-        date: date ? { when: date.when, sortKey: date.sortKey, precision: date.precision } : null,
+        date: date
+          ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date === relative }
+          : null,
         place: place ? { name: place.name, country: place.country } : null,
       };
     }
@@ -138,7 +161,19 @@ export function passageEvent(
   return event;
 }
 
+/** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." */
+const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^—–]{2,40}?)\s[—–-]\s/;
+
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
+  const entry = DATED_ENTRY.exec(passage.text);
+  const entryDate = entry?.[1] ? findDates(entry[1])[0] : undefined;
+  if (entry?.[2] && entryDate && entryDate.precision !== 'year') {
+    const place = placesIn(entry[2], gazetteer)[0];
+    return {
+      date: { when: entryDate.when, sortKey: entryDate.sortKey, precision: entryDate.precision },
+      place: place ? { name: place.name, country: place.country } : null,
+    };
+  }
   const events = passage.sentences
     .map((s) => sentenceEvent(s, gazetteer, publishedOn))
     .filter((e): e is Event => e !== null);
@@ -190,6 +225,6 @@ export function sameEvent(a: Event | null, b: Event | null): boolean {
 
 /** The article's lead event: the first dated event of its first passages. */
 export function leadEvent(events: readonly (Event | null)[]): Event | null {
-  for (const event of events.slice(0, LEAD_PASSAGES)) if (event?.date) return event;
-  return null;
+  const lead = events.slice(0, LEAD_PASSAGES);
+  return lead.find((e) => e?.date && !e.date.inferred) ?? lead.find((e) => e?.date) ?? null;
 }

@@ -33,7 +33,8 @@ export function keyFacts(stories: readonly FactStory[]): KeyFact[] {
   const facts: (KeyFact & { score: number })[] = [];
   for (const { group, headline, score } of stories) {
     const event = storyEvent(group);
-    if (!event?.date) continue;
+    // A timeline entry says when and where; an event the sources do not place is told in its story only.
+    if (!event?.date || !event.place) continue;
     const sourceIds = group.candidates
       .filter(
         (c) => c.event?.date && (event.date?.sortKey.startsWith(c.event.date.sortKey.slice(0, 7)) ?? false),

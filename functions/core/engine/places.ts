@@ -90,6 +90,8 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       const name = titleCase(dateline[1]);
       if (!places.has(name)) places.set(name, '');
     }
+    const entry = /^(?:[-*]\s*)?[^,—–]{6,30}?\d{4},\s(\p{Lu}[^—–,]{1,40}?)\s[—–-]\s/u.exec(text);
+    if (entry?.[1] && isPlaceLike(entry[1]) && !places.has(entry[1])) places.set(entry[1], '');
     const names = namesIn(text);
     names.forEach((mention, i) => {
       const next = names[i + 1];
