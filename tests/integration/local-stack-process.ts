@@ -29,10 +29,19 @@ export function startStackProcess(options: {
   port?: number;
   args?: string[];
   env?: Record<string, string>;
+  /** Run the first-start demo (sign-up, confirmation, one issue of every digest); off by default. */
+  demo?: boolean;
 }): StackProcess {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'local/start.ts', '--no-demo', '--no-schedules', ...(options.args ?? [])],
+    [
+      '--import',
+      'tsx',
+      'local/start.ts',
+      ...(options.demo ? [] : ['--no-demo']),
+      '--no-schedules',
+      ...(options.args ?? []),
+    ],
     {
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
