@@ -2,6 +2,7 @@ import type { Problem } from '../errors.ts';
 import type { ContentSource } from '../ports.ts';
 import type { Article } from './article.ts';
 import { type ContentConfig, DIGESTS_FILE, parseContentConfig, THEMES_FILE } from './config.ts';
+import { createTitleDeriver } from './derive-title.ts';
 import { parseArticle } from './parse-article.ts';
 
 export interface LoadedContent {
@@ -43,8 +44,9 @@ export function parseArticles(files: { name: string; bytes: Uint8Array }[]): {
   const articles: Article[] = [];
   const problems: Problem[] = [];
   const seen = new Map<string, string>();
+  const deriveTitle = createTitleDeriver();
   for (const file of [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    const parsed = parseArticle(file);
+    const parsed = parseArticle(file, deriveTitle);
     problems.push(...parsed.problems);
     if (!parsed.article) continue;
     const clash = seen.get(parsed.article.id);

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import type { Problem } from '../errors.ts';
 import { type Article, type ArticleFile, articleSchema, type Block, type Section } from './article.ts';
 import { decodeText } from './decode.ts';
+import { createTitleDeriver, type TitleDeriver } from './derive-title.ts';
 
 /** Articles larger than this are refused: no real article is a megabyte of text. */
 export const MAX_ARTICLE_BYTES = 1024 * 1024;
@@ -11,7 +12,6 @@ const WORDS_PER_MINUTE = 230;
 const HEADING_MAX_CHARS = 100;
 const HEADING_MAX_WORDS = 14;
 const TITLE_MAX_CHARS = 160;
-const DERIVED_TITLE_MAX_CHARS = 72;
 
 export interface ParsedArticle {
   article: Article | null;
@@ -61,9 +61,13 @@ export function isMarkdownFile(name: string): boolean {
 
 /**
  * Parses one article file. Never throws for bad content: every problem is returned naming the file,
- * and `article` is null when the file cannot be used.
+ * and `article` is null when the file cannot be used. Parsing many files, pass one `deriveTitle` to all
+ * (it loads its language model once, on the first untitled article).
  */
-export function parseArticle(file: ArticleFile): ParsedArticle {
+export function parseArticle(
+  file: ArticleFile,
+  deriveTitle: TitleDeriver = createTitleDeriver(),
+): ParsedArticle {
   const problems: Problem[] = [];
   const error = (message: string): ParsedArticle => ({
     article: null,
@@ -91,7 +95,7 @@ export function parseArticle(file: ArticleFile): ParsedArticle {
   if (title === null) {
     title = deriveTitle(body.sections);
     titleDerived = true;
-    warn(`no title line; derived the title "${title}" from the first sentence`);
+    warn(`no title line; derived the title "${title}" from the subject of the first sentence`);
   }
   if (body.sections.length === 0) return error(`"${title}" has a title but no body`);
 
@@ -426,19 +430,4 @@ function countWords(sections: Section[]): number {
     }
   }
   return total;
-}
-
-/** The first sentence of the first paragraph, cut at a word boundary: deterministic and recognisable. */
-export function deriveTitle(sections: Section[]): string {
-  const firstBlock = sections[0]?.blocks[0];
-  const text = firstBlock?.type === 'paragraph' ? firstBlock.text : (firstBlock?.items[0] ?? 'Untitled');
-  // A sentence ends after a lower-case word, so "U.S." or "Mr." never end it.
-  const sentence = (text.match(/^.+?(?<=\s\p{Ll}[\p{Ll}\d]+)[.!?](?=\s|$)/u)?.[0] ?? text).replace(
-    /[.!?]+$/,
-    '',
-  );
-  if (sentence.length <= DERIVED_TITLE_MAX_CHARS) return sentence;
-  const cut = sentence.slice(0, DERIVED_TITLE_MAX_CHARS + 1);
-  const boundary = cut.lastIndexOf(' ');
-  return `${cut.slice(0, boundary > 20 ? boundary : DERIVED_TITLE_MAX_CHARS).replace(/[\s,;:–—-]+$/, '')}…`;
 }
