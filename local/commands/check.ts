@@ -2,6 +2,7 @@ import path from 'node:path';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
 import { type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
+import { unmatchedThemeProblem, unmatchedThemes } from '../theme-coverage.ts';
 
 export const DEFAULT_CONTENT_DIR = 'content';
 
@@ -16,7 +17,9 @@ export const command: Command = {
     });
     const root = path.resolve(values.content);
     const source = new FsContentSource(root, values.articles ? path.resolve(values.articles) : undefined);
-    const { articles, problems } = await loadContent(source);
+    const { config, articles, problems } = await loadContent(source);
+    const unmatched = config ? unmatchedThemes(articles, config) : [];
+    problems.push(...unmatched.map((theme) => unmatchedThemeProblem(theme, articles.length)));
     if (values.json) {
       const report = {
         articles: articles.map((a) => ({
@@ -34,6 +37,7 @@ export const command: Command = {
             listItems: s.blocks.reduce((n, b) => n + (b.type === 'list' ? b.items.length : 0), 0),
           })),
         })),
+        unmatchedThemes: unmatched,
         problems,
       };
       io.out(JSON.stringify(report, null, 2));
