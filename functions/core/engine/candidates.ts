@@ -1,8 +1,8 @@
 import type { Article } from '../content/article.ts';
-import { compatible, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
+import { compatible, datelinePlace, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import type { Gazetteer } from './places.ts';
-import { CONTINUATION_THRESHOLD, RELEVANCE_THRESHOLD, ROUND_UP_EVENTS } from './scoring.ts';
+import { CONTINUATION_THRESHOLD, RELEVANCE_THRESHOLD, ROUND_UP_EVENTS, TIMELINE_SHARE } from './scoring.ts';
 
 /**
  * What one article says about one event: its passages about it, in reading order. Passages that name no
@@ -15,6 +15,8 @@ export interface Candidate {
   event: Event | null;
   /** The theme its passages say most about. */
   theme: string;
+  /** A round-up's own remarks (no event): a story only with another source. */
+  commentary: boolean;
   /** The key of the candidate's first passage: a stable order. */
   key: string;
 }
@@ -37,13 +39,26 @@ function sameCandidate(a: Event | null, b: Event | null): boolean {
   return !a.date && !b.date && a.place?.name === b.place?.name;
 }
 
+/** A report with a dateline and a publication date tells what happened there that day. */
+function filedReport(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
+  const place = passages[0] ? datelinePlace(passages[0].text, gazetteer) : null;
+  if (!place || !article.date) return null;
+  return { date: { when: article.date, sortKey: article.date, precision: 'day', inferred: true }, place };
+}
+
+/** A headline that names where something happened ("Brussels fine stings…") leads an undated report. */
+function titleEvent(article: Article, gazetteer: Gazetteer): Event | null {
+  return article.titleDerived ? null : sentenceEvent(article.title, gazetteer, article.date);
+}
+
 /** An article that dates several events that cannot be one: a timeline, a season review. */
-function isRoundUp(events: readonly (Event | null)[]): boolean {
+function isRoundUp(events: readonly (Event | null)[], passages: readonly Passage[]): boolean {
   const distinct: Event[] = [];
-  for (const event of events) {
-    if (!event?.date) continue;
+  events.forEach((event, i) => {
+    // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
+    if (!event?.date || (event.date.precision === 'year' && passages[i]?.kind !== 'item')) return;
     if (distinct.every((d) => !compatible(d, event))) distinct.push(event);
-  }
+  });
   return distinct.length >= ROUND_UP_EVENTS;
 }
 
@@ -56,15 +71,13 @@ export function articleCandidates(
   themeOf: (passages: readonly Passage[]) => string,
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
-  // A headline that names where something happened ("Brussels fine stings…") leads as well as a dated lede.
-  const lead = leadEvent(found) ?? (article.titleDerived ? null : sentenceEvent(article.title, gazetteer, article.date));
+  const lead = leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
   const score = (p: Passage) => relevance.get(p.key) ?? 0;
-  let groups: { passages: Passage[]; event: Event | null }[];
-  if (isRoundUp(found)) groups = byEvent(passages, found, lead);
-  // A report tells one event, whatever others it mentions.
-  else if (lead) groups = [{ passages: [...passages], event: lead }];
-  // An explainer with no event of its own: one candidate per section.
-  else groups = bySection(passages);
+  const roundUp = isRoundUp(found, passages);
+  // A report tells one event, whatever others it mentions; a round-up or an explainer with no event of its
+  // own is split by the events it dates, and by section where it dates none.
+  const groups = lead && !roundUp ? [{ passages: [...passages], event: lead }] : byEvent(passages, found);
+  const timeline = roundUp && found.filter((e) => e?.date).length >= TIMELINE_SHARE * passages.length;
   return groups
     .map((g) => ({ ...g, passages: g.passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD) }))
     .filter((g) => g.passages.some((p) => score(p) >= RELEVANCE_THRESHOLD))
@@ -73,22 +86,13 @@ export function articleCandidates(
       passages: g.passages,
       event: g.event,
       theme: themeOf(g.passages),
+      commentary: timeline && g.event === null,
       key: g.passages[0]?.key ?? '',
     }));
 }
 
-function bySection(passages: readonly Passage[]): { passages: Passage[]; event: Event | null }[] {
-  const sections = new Map<number, Passage[]>();
-  for (const p of passages) sections.set(p.sectionIndex, [...(sections.get(p.sectionIndex) ?? []), p]);
-  return [...sections.values()].map((list) => ({ passages: list, event: null }));
-}
-
-/** A round-up: each dated passage opens its event; the undated ones join the event before them in their section. */
-function byEvent(
-  passages: readonly Passage[],
-  found: readonly (Event | null)[],
-  lead: Event | null,
-): { passages: Passage[]; event: Event | null }[] {
+/** A round-up: each dated passage opens its event; the undated ones join the event before them in their section, or their section. */
+function byEvent(passages: readonly Passage[], found: readonly (Event | null)[]): { passages: Passage[]; event: Event | null }[] {
   const groups: { passages: Passage[]; event: Event | null }[] = [];
   let sectionIndex = -1;
   let sectionEvent: Event | null = null;
@@ -98,7 +102,8 @@ function byEvent(
       sectionEvent = null;
     }
     const mine = found[i] ?? null;
-    const event = eventOf(mine?.date ? mine : null, sectionEvent ?? lead);
+    // A round-up's lead is its first entry, not its subject: only the section's entry carries on.
+    const event = eventOf(mine?.date ? mine : null, sectionEvent);
     if (mine?.date) sectionEvent = event;
     const home = event
       ? groups.find((g) => sameCandidate(g.event, event))

@@ -149,20 +149,35 @@ export function sentenceEvent(
 }
 
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
+/** Where a report was filed from: "CANBERRA (Wire) —", "GENEVA, 4 March 2024 —". */
+export function datelinePlace(text: string, gazetteer: Gazetteer): Event['place'] {
+  const dateline = DATELINE.exec(text);
+  const place = dateline?.[1] ? placesIn(dateline[1], gazetteer)[0] : undefined;
+  return place ? { name: place.name, country: place.country } : null;
+}
+
 export function passageEvent(
   passage: Passage,
   gazetteer: Gazetteer,
   publishedOn: string | null,
 ): Event | null {
-  const dateline = /^([A-Z][A-Z'’ .-]{2,}?)(?:,|\s\(|\s[—–-])/.exec(passage.text);
+  const dateline = DATELINE.exec(passage.text);
   const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
+  const filedOn = dateline?.[2] ? findDates(dateline[2])[0] : undefined;
   const event = eventOfPassage(passage, gazetteer, publishedOn);
-  if (filedFrom && event?.date && !event.place) return { date: event.date, place: filedFrom };
+  const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
+  // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened.
+  if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
+    return { date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' }, place: place ?? event?.place ?? null };
+  }
+  if (place && event?.date && (!event.place || filedOn)) return { date: event.date, place };
   return event;
 }
 
+const DATELINE = /^([A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
+
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." */
-const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^—–]{2,40}?)\s[—–-]\s/;
+const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
 
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
   const entry = DATED_ENTRY.exec(passage.text);

@@ -8,7 +8,7 @@ import countryList from 'i18n-iso-countries/langs/en.json' with { type: 'json' }
  */
 
 /** A capitalised name of one or more words; particles may join them. */
-const WORD = "\\p{Lu}[\\p{L}'’]*(?:-\\p{L}[\\p{L}'’]*)*";
+const WORD = "(?:['’]s-)?\\p{Lu}[\\p{L}'’]*(?:-\\p{L}[\\p{L}'’]*)*";
 const PARTICLE = '(?:de|da|do|du|la|le|van|von|der|den|di|del|dos|das|es|upon|sur|op|aan|am|y)';
 const NAME = new RegExp(
   `${WORD}(?:\\s(?:(?:el|al|ad|as|ash|an|ar|at|az|es|ul)-\\p{Lu}[\\p{L}'’]*|(?:${PARTICLE}\\s)+${WORD}|${WORD}))*`,
@@ -90,7 +90,7 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       const name = titleCase(dateline[1]);
       if (!places.has(name)) places.set(name, '');
     }
-    const entry = /^(?:[-*]\s*)?[^,—–]{6,30}?\d{4},\s(\p{Lu}[^—–,]{1,40}?)\s[—–-]\s/u.exec(text);
+    const entry = /^(?:[-*]\s*)?[^,—–]{6,30}?\d{4},\s(\p{Lu}[^.—–,]{1,40}?)(?:\s[—–-]\s|\.\s)/u.exec(text);
     if (entry?.[1] && isPlaceLike(entry[1]) && !places.has(entry[1])) places.set(entry[1], '');
     const names = namesIn(text);
     names.forEach((mention, i) => {
@@ -145,11 +145,14 @@ export function placesIn(text: string, gazetteer: Gazetteer): PlaceMention[] {
   return found;
 }
 
-/** The longest run of the name's words that is a known place ("President Macron in Paris" → "Paris"). */
+/**
+ * The longest run of the name's first words that is a known place ("Hamburg Summit" → "Hamburg"); a place
+ * inside a longer name ("Vooruit Bergen op Zoom", a club) is part of that name, not a place.
+ */
 function knownPart(mention: NameMention, gazetteer: Gazetteer): PlaceMention | null {
   const words = mention.name.split(' ');
   for (let length = words.length; length >= 1; length -= 1) {
-    for (let from = 0; from + length <= words.length; from += 1) {
+    for (let from = 0; from === 0 && from + length <= words.length; from += 1) {
       const name = words.slice(from, from + length).join(' ');
       const asWritten = gazetteer.get(name);
       const country =

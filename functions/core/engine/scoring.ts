@@ -21,6 +21,8 @@ export const MAX_PLACE_SHARE = 0.3;
 export const LEAD_PASSAGES = 2;
 /** An article dating this many events that cannot be one is a round-up: each event is a story of its own. */
 export const ROUND_UP_EVENTS = 3;
+/** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */
+export const TIMELINE_SHARE = 0.4;
 
 /** Stories: cosine similarity (TF-IDF over content stems) two story candidates need to merge… */
 export const MERGE_SIMILARITY = 0.22;

@@ -33,8 +33,12 @@ function termCounts(candidate: Candidate): Vector {
   return counts;
 }
 
-/** TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. */
-function vectors(candidates: readonly Candidate[]): Vector[] {
+/**
+ * TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. Across
+ * articles only words two articles use can make them alike (`minArticles` 2); within one article every
+ * word counts (`minArticles` 1).
+ */
+function vectors(candidates: readonly Candidate[], minArticles: number): Vector[] {
   const counts = candidates.map(termCounts);
   const articlesUsing = new Map<string, Set<string>>();
   candidates.forEach((c, i) => {
@@ -50,7 +54,7 @@ function vectors(candidates: readonly Candidate[]): Vector[] {
     let norm = 0;
     for (const [term, n] of tf) {
       const df = articlesUsing.get(term)?.size ?? 1;
-      if (df < 2) continue;
+      if (df < minArticles) continue;
       const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
       v.set(term, weight);
       norm += weight * weight;
@@ -73,7 +77,7 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
-  // Without a shared event, what two candidates are about decides: different themes, different stories.
+  // Without a shared event, what two articles are about decides: different themes, different stories.
   if (a.theme !== b.theme) return Number.POSITIVE_INFINITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
@@ -99,23 +103,39 @@ function candidatePairs(vs: readonly Vector[], articles: number): [number, numbe
   return [...pairs].map((p) => p.split(' ').map(Number) as [number, number]);
 }
 
+/** Every pair of candidates from one article (an article has a handful). */
+function sameArticlePairs(candidates: readonly Candidate[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  candidates.forEach((a, i) => {
+    for (let j = i + 1; j < candidates.length && candidates[j]?.articleId === a.articleId; j += 1) pairs.push([i, j]);
+  });
+  return pairs;
+}
+
 /**
- * Candidates → stories: the most similar pairs join first; two groups join only if every event of one is
+ * Candidates → stories: an article's own sections join first, then the most similar pairs across articles; two groups join only if every event of one is
  * compatible with every event of the other (different dates or places keep stories apart).
  */
 export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
-  const vs = vectors(candidates);
+  const across = vectors(candidates, 2);
+  const within = vectors(candidates, 1);
+  const similarity = (i: number, j: number) =>
+    cosine(
+      ((candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i]) as Vector,
+      ((candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j]) as Vector,
+    );
   const articles = new Set(candidates.map((c) => c.articleId)).size;
-  const edges = candidatePairs(vs, articles)
+  const edges = [...candidatePairs(across, articles), ...sameArticlePairs(candidates)]
     .map(([i, j]) => {
       const a = candidates[i] as Candidate;
       const b = candidates[j] as Candidate;
-      const similarity = cosine(vs[i] as Vector, vs[j] as Vector);
       const threshold = thresholdFor(a, b);
-      return { i, j, similarity, threshold, enough: similarity >= threshold };
+      const value = similarity(i, j);
+      const within = a.articleId === b.articleId;
+      return { i, j, within, similarity: value, threshold, enough: value >= threshold };
     })
     .filter((e) => e.enough)
-    .sort((x, y) => y.similarity - x.similarity || x.i - y.i || x.j - y.j);
+    .sort((x, y) => Number(y.within) - Number(x.within) || y.similarity - x.similarity || x.i - y.i || x.j - y.j);
   const groupOf = candidates.map((_, i) => i);
   const members = candidates.map((_, i) => [i]);
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
@@ -129,19 +149,23 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       mb.every((y) => compatible(candidates[x]?.event ?? null, candidates[y]?.event ?? null)),
     );
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
-    if (!fits || averageSimilarity(ma, mb, vs) < threshold) continue;
+    if (!fits || averageSimilarity(ma, mb, similarity) < threshold) continue;
     groupOf[b] = a;
     members[a] = [...ma, ...mb];
     members[b] = [];
   }
   return members
-    .filter((m) => m.length > 0)
+    .filter((m) => m.length > 0 && !m.every((i) => candidates[i]?.commentary))
     .map((m) => toGroup(m.sort((x, y) => x - y).map((i) => candidates[i] as Candidate)));
 }
 
-function averageSimilarity(a: readonly number[], b: readonly number[], vs: readonly Vector[]): number {
+function averageSimilarity(
+  a: readonly number[],
+  b: readonly number[],
+  similarity: (i: number, j: number) => number,
+): number {
   let sum = 0;
-  for (const x of a) for (const y of b) sum += cosine(vs[x] as Vector, vs[y] as Vector);
+  for (const x of a) for (const y of b) sum += similarity(x, y);
   return sum / (a.length * b.length);
 }
 
