@@ -55,7 +55,6 @@ function titleEvent(article: Article, gazetteer: Gazetteer): Event | null {
 function isRoundUp(events: readonly (Event | null)[], passages: readonly Passage[]): boolean {
   const distinct: Event[] = [];
   events.forEach((event, i) => {
-    // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
     if (!event?.date || (event.date.precision === 'year' && passages[i]?.kind !== 'item')) return;
     if (distinct.every((d) => !compatible(d, event))) distinct.push(event);
   });
@@ -73,10 +72,12 @@ export function articleCandidates(
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
   const lead = leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
   const score = (p: Passage) => relevance.get(p.key) ?? 0;
+  // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
   const roundUp = isRoundUp(found, passages);
   // A report tells one event, whatever others it mentions; a round-up or an explainer with no event of its
   // own is split by the events it dates, and by section where it dates none.
-  const groups = lead && !roundUp ? [{ passages: [...passages], event: lead }] : byEvent(passages, found);
+  const entries = found.map((e, i) => (e?.date?.precision === 'year' && passages[i]?.kind !== 'item' ? null : e));
+  const groups = lead && !roundUp ? [{ passages: [...passages], event: lead }] : byEvent(passages, entries);
   const timeline = roundUp && found.filter((e) => e?.date).length >= TIMELINE_SHARE * passages.length;
   return groups
     .map((g) => ({ ...g, passages: g.passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD) }))

@@ -174,7 +174,7 @@ export function passageEvent(
   return event;
 }
 
-const DATELINE = /^([A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
+const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." */
 const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;

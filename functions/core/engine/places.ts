@@ -74,7 +74,10 @@ function isPlaceLike(name: string): boolean {
 }
 
 function titleCase(name: string): string {
-  return name.toLowerCase().replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase());
+  return name
+    .toLowerCase()
+    .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
+    .replace(/^(['’])S-/, '$1s-');
 }
 
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
