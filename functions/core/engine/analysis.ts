@@ -24,18 +24,9 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article) }));
   const passages = perArticle.flatMap((a) => a.passages);
   const themeScores = scoreThemes(passages, themes);
-  const relevance = new Map(
-    [...themeScores].map(([key, byTheme]) => [key, Math.max(0, ...byTheme.values())]),
-  );
   const gazetteer = venues(learnPlaces(passages.map((p) => p.text)), passages);
-  const themeOf = (group: readonly Passage[]) => {
-    const totals = themes.map((t) =>
-      group.reduce((sum, p) => sum + (themeScores.get(p.key)?.get(t.id) ?? 0), 0),
-    );
-    return themes[totals.indexOf(Math.max(...totals))]?.id ?? '';
-  };
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
-    articleCandidates(article, own, relevance, gazetteer, themeOf),
+    articleCandidates(article, own, themeScores, gazetteer),
   );
   return {
     articles: new Map(sorted.map((a) => [a.id, a])),

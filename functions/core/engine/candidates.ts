@@ -2,7 +2,14 @@ import type { Article } from '../content/article.ts';
 import { compatible, datelinePlace, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import type { Gazetteer } from './places.ts';
-import { CONTINUATION_THRESHOLD, RELEVANCE_THRESHOLD, ROUND_UP_EVENTS, TIMELINE_SHARE } from './scoring.ts';
+import { dominantTheme } from './relevance.ts';
+import {
+  CONTINUATION_THRESHOLD,
+  RELEVANCE_THRESHOLD,
+  ROUND_UP_EVENTS,
+  SINGLE_SUBJECT_SHARE,
+  TIMELINE_SHARE,
+} from './scoring.ts';
 
 /**
  * What one article says about one event: its passages about it, in reading order. Passages that name no
@@ -65,19 +72,27 @@ function isRoundUp(events: readonly (Event | null)[], passages: readonly Passage
 export function articleCandidates(
   article: Article,
   passages: readonly Passage[],
-  relevance: ReadonlyMap<string, number>,
+  themeScores: ReadonlyMap<string, ReadonlyMap<string, number>>,
   gazetteer: Gazetteer,
-  themeOf: (passages: readonly Passage[]) => string,
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
-  const lead = leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
-  const score = (p: Passage) => relevance.get(p.key) ?? 0;
+  const lead =
+    leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
+  const score = (p: Passage) => Math.max(0, ...(themeScores.get(p.key)?.values() ?? []));
   // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
   const roundUp = isRoundUp(found, passages);
   // A report tells one event, whatever others it mentions; a round-up or an explainer with no event of its
   // own is split by the events it dates, and by section where it dates none.
-  const entries = found.map((e, i) => (e?.date?.precision === 'year' && passages[i]?.kind !== 'item' ? null : e));
-  const groups = lead && !roundUp ? [{ passages: [...passages], event: lead }] : byEvent(passages, entries);
+  const entries = found.map((e, i) =>
+    e?.date?.precision === 'year' && passages[i]?.kind !== 'item' ? null : e,
+  );
+  const relevant = passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD);
+  // An article that says most of what it says about one theme is about one thing, dated or not.
+  const oneSubject = !roundUp && dominantTheme(relevant, themeScores).share >= SINGLE_SUBJECT_SHARE;
+  const groups =
+    (lead || oneSubject) && !roundUp
+      ? [{ passages: [...passages], event: lead }]
+      : byEvent(passages, entries);
   const timeline = roundUp && found.filter((e) => e?.date).length >= TIMELINE_SHARE * passages.length;
   return groups
     .map((g) => ({ ...g, passages: g.passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD) }))
@@ -86,14 +101,17 @@ export function articleCandidates(
       articleId: article.id,
       passages: g.passages,
       event: g.event,
-      theme: themeOf(g.passages),
+      theme: dominantTheme(g.passages, themeScores).theme,
       commentary: timeline && g.event === null,
       key: g.passages[0]?.key ?? '',
     }));
 }
 
 /** A round-up: each dated passage opens its event; the undated ones join the event before them in their section, or their section. */
-function byEvent(passages: readonly Passage[], found: readonly (Event | null)[]): { passages: Passage[]; event: Event | null }[] {
+function byEvent(
+  passages: readonly Passage[],
+  found: readonly (Event | null)[],
+): { passages: Passage[]; event: Event | null }[] {
   const groups: { passages: Passage[]; event: Event | null }[] = [];
   let sectionIndex = -1;
   let sectionEvent: Event | null = null;

@@ -80,7 +80,15 @@ function dayMonthDate(clause: string, publishedOn: string | null): DateMention |
   const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   const year = Number(publishedOn.slice(0, 4)) - (md > publishedOn.slice(5) ? 1 : 0);
   const sortKey = `${year}-${md}`;
-  return { when: `${day} ${match[2]} ${year}`, sortKey, year: String(year), precision: 'day', event: true, start: match.index, end: match.index + match[0].length };
+  return {
+    when: `${day} ${match[2]} ${year}`,
+    sortKey,
+    year: String(year),
+    precision: 'day',
+    event: true,
+    start: match.index,
+    end: match.index + match[0].length,
+  };
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
@@ -125,7 +133,8 @@ export function sentenceEvent(
     const dates = findDates(clause.text).filter((d) => isEventDate(clause.text, d, publishedOn));
     const relative = PLAN.test(clause.text)
       ? null
-      : (relativeDate(clause.text, publishedOn) ?? (dates.length === 0 ? dayMonthDate(clause.text, publishedOn) : null));
+      : (relativeDate(clause.text, publishedOn) ??
+        (dates.length === 0 ? dayMonthDate(clause.text, publishedOn) : null));
     if (relative && !NOT_EVENT_BEFORE.test(clause.text.slice(0, relative.start))) dates.push(relative);
     const onlyDate = sentenceDates.length === 1 && !PLAN.test(sentence) ? sentenceDates[0] : undefined;
     const date =
@@ -168,7 +177,10 @@ export function passageEvent(
   const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
   // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened.
   if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
-    return { date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' }, place: place ?? event?.place ?? null };
+    return {
+      date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
+      place: place ?? event?.place ?? null,
+    };
   }
   if (place && event?.date && (!event.place || filedOn)) return { date: event.date, place };
   return event;

@@ -107,3 +107,24 @@ export function scoreThemes(
   });
   return scores;
 }
+
+/** The theme a group of passages says most about, and its share of all they say about every theme. */
+export function dominantTheme(
+  passages: readonly Passage[],
+  scores: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): { theme: string; share: number } {
+  const totals = new Map<string, number>();
+  for (const p of passages)
+    for (const [id, score] of scores.get(p.key) ?? []) totals.set(id, (totals.get(id) ?? 0) + score);
+  let theme = '';
+  let best = 0;
+  let all = 0;
+  for (const [id, total] of totals) {
+    all += total;
+    if (total > best) {
+      theme = id;
+      best = total;
+    }
+  }
+  return { theme, share: all === 0 ? 0 : best / all };
+}

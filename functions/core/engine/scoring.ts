@@ -23,11 +23,15 @@ export const LEAD_PASSAGES = 2;
 export const ROUND_UP_EVENTS = 3;
 /** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */
 export const TIMELINE_SHARE = 0.4;
+/** An undated article that says this share of what it says about one theme is about one subject: one candidate. */
+export const SINGLE_SUBJECT_SHARE = 0.5;
 
 /** Stories: cosine similarity (TF-IDF over content stems) two story candidates need to merge… */
 export const MERGE_SIMILARITY = 0.22;
 /** …when both happened on the same date at the same place (they can only be one event). */
 export const SAME_EVENT_SIMILARITY = 0.05;
+/** …when they lean to different themes and share no event. */
+export const OTHER_THEME_SIMILARITY = 0.45;
 /** …when one of them names no date (an analysis joining the event it discusses). */
 export const UNDATED_SIMILARITY = 0.3;
 /** Names (capitalised words) weigh this much more than other words in story vectors. */

@@ -6,6 +6,7 @@ import {
   MAX_FEATURE_SHARE,
   MERGE_SIMILARITY,
   NAME_WEIGHT,
+  OTHER_THEME_SIMILARITY,
   SAME_EVENT_SIMILARITY,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
@@ -77,8 +78,8 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
-  // Without a shared event, what two articles are about decides: different themes, different stories.
-  if (a.theme !== b.theme) return Number.POSITIVE_INFINITY;
+  // Without a shared event, what two articles are about decides: different themes need more in common.
+  if (a.theme !== b.theme) return OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
 }
@@ -107,7 +108,8 @@ function candidatePairs(vs: readonly Vector[], articles: number): [number, numbe
 function sameArticlePairs(candidates: readonly Candidate[]): [number, number][] {
   const pairs: [number, number][] = [];
   candidates.forEach((a, i) => {
-    for (let j = i + 1; j < candidates.length && candidates[j]?.articleId === a.articleId; j += 1) pairs.push([i, j]);
+    for (let j = i + 1; j < candidates.length && candidates[j]?.articleId === a.articleId; j += 1)
+      pairs.push([i, j]);
   });
   return pairs;
 }
@@ -121,8 +123,8 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const within = vectors(candidates, 1);
   const similarity = (i: number, j: number) =>
     cosine(
-      ((candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i]) as Vector,
-      ((candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j]) as Vector,
+      (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i] as Vector,
+      (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j] as Vector,
     );
   const articles = new Set(candidates.map((c) => c.articleId)).size;
   const edges = [...candidatePairs(across, articles), ...sameArticlePairs(candidates)]
@@ -135,7 +137,9 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       return { i, j, within, similarity: value, threshold, enough: value >= threshold };
     })
     .filter((e) => e.enough)
-    .sort((x, y) => Number(y.within) - Number(x.within) || y.similarity - x.similarity || x.i - y.i || x.j - y.j);
+    .sort(
+      (x, y) => Number(y.within) - Number(x.within) || y.similarity - x.similarity || x.i - y.i || x.j - y.j,
+    );
   const groupOf = candidates.map((_, i) => i);
   const members = candidates.map((_, i) => [i]);
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
