@@ -49,7 +49,7 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
   if (/\bbetween\b/i.test(before)) return false;
   if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
-  if (PLAN.test(clause)) return false;
+  if (PLAN.test(clause.slice(0, date.start))) return false;
   // A date after the article was published is a plan the article previews.
   if (publishedOn !== null && date.sortKey > publishedOn && !publishedOn.startsWith(date.sortKey))
     return false;
@@ -126,35 +126,38 @@ export function sentenceEvent(
   gazetteer: Gazetteer,
   publishedOn: string | null,
 ): Event | null {
-  const sentenceDates = findDates(sentence);
-  for (const clause of clausesOf(sentence)) {
+  const clauses = clausesOf(sentence).map((clause) => ({ ...clause, dates: clauseDates(clause.text, publishedOn) }));
+  const allDates = clauses.flatMap((c) => c.dates);
+  for (const clause of clauses) {
     const word = EVENT_WORD.exec(clause.text);
     if (!word) continue;
-    const dates = findDates(clause.text).filter((d) => isEventDate(clause.text, d, publishedOn));
-    const relative = PLAN.test(clause.text)
-      ? null
-      : (relativeDate(clause.text, publishedOn) ??
-        (dates.length === 0 ? dayMonthDate(clause.text, publishedOn) : null));
-    if (relative && !NOT_EVENT_BEFORE.test(clause.text.slice(0, relative.start))) dates.push(relative);
-    const onlyDate = sentenceDates.length === 1 && !PLAN.test(sentence) ? sentenceDates[0] : undefined;
-    const date =
-      dates[0] ??
-      (onlyDate && isEventDate(sentence, onlyDate, publishedOn) && onlyDate.precision !== 'year'
-        ? onlyDate
-        : null);
+    // A date said in another clause of the sentence counts when it is the sentence's only one.
+    const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
+    const date = clause.dates[0] ?? only ?? null;
     // Where it happened is said next to when it happened, else next to what happened.
-    const anchor = date && dates.includes(date) ? date.start : word.index;
+    const anchor = date && clause.dates.includes(date) ? date.start : word.index;
     const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchor);
     if (date || place) {
       return {
         date: date
-          ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date === relative }
+          ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date.inferred }
           : null,
         place: place ? { name: place.name, country: place.country } : null,
       };
     }
   }
   return null;
+}
+
+/** The dates in a clause that say when something happened: written out, else read against the publication date. */
+function clauseDates(clause: string, publishedOn: string | null): (DateMention & { inferred: boolean })[] {
+  const written = findDates(clause)
+    .filter((d) => isEventDate(clause, d, publishedOn))
+    .map((d) => ({ ...d, inferred: false }));
+  if (written.length > 0) return written;
+  const read = relativeDate(clause, publishedOn) ?? dayMonthDate(clause, publishedOn);
+  if (!read || NOT_EVENT_BEFORE.test(clause.slice(0, read.start)) || PLAN.test(clause.slice(0, read.start))) return [];
+  return [{ ...read, inferred: true }];
 }
 
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
