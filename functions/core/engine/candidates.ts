@@ -62,8 +62,11 @@ function titleEvent(article: Article, gazetteer: Gazetteer): Event | null {
 function isRoundUp(events: readonly (Event | null)[], passages: readonly Passage[]): boolean {
   const distinct: Event[] = [];
   events.forEach((event, i) => {
-    if (!event?.date || (event.date.precision === 'year' && passages[i]?.kind !== 'item')) return;
-    if (distinct.every((d) => !compatible(d, event))) distinct.push(event);
+    const entry = passages[i]?.kind === 'item';
+    if (!event?.date || (event.date.precision === 'year' && !entry)) return;
+    // Several places on one day are one report, unless a list names them; several days are a round-up.
+    const key = entry ? event : { date: event.date, place: null };
+    if (distinct.every((d) => !compatible(d, key))) distinct.push(key);
   });
   return distinct.length >= ROUND_UP_EVENTS;
 }

@@ -231,7 +231,7 @@ function datesAgree(a: Event['date'], b: Event['date']): boolean {
 
 function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (!a || !b) return true;
-  if (a.name === b.name) return true;
+  if (a.name.startsWith(b.name) || b.name.startsWith(a.name)) return true;
   // A country holds its towns and those whose country is not known: "Hamburg" and "Germany" can be one
   // place, "Hamburg" and "Munich" cannot, nor can two countries.
   const aCountry = a.name === a.country;
