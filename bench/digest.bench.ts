@@ -1,214 +1,147 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
-import type { ArticleFile } from '../functions/core/content/article.ts';
-import type { ContentConfig } from '../functions/core/content/config.ts';
-import { splitSentences } from '../functions/core/text/sentences.ts';
 import { esbuildOptions, PROJECT_ROOT } from '../infra/bundling.ts';
 import { FUNCTIONS } from '../infra/functions.ts';
-import { seededRandom as random } from '../tests/support/seeded-random.ts';
-import { type DigestBuildTime, loadContentConfig, timeDigestBuild } from './digest-workload.ts';
+import { generateCorpus } from './digest-corpus.ts';
+import { type ColdBuild, coldBuildSchema } from './digest-workload.ts';
 
 /**
- * Digest build time on generated corpora of 100 and 1,000 articles (~10 KB each), timed as deployed: the
- * engine bundled with build-issue's esbuild options, in a fresh process (see digest-workload.ts). The
- * generator is deterministic: articles are assembled from the seed articles' sentences, with names,
- * places and dates varied and dated events drawn from a pool, so stories repeat across articles as they
- * do in real feeds.
+ * The digest as a cold build-issue runs it: for each corpus size, a fresh `node` (build-issue's flags) runs
+ * the workload bundled with the Lambda's esbuild options, once — read the article files, parse, build every
+ * digest, render the email — and reports that first build's time, its peak RSS and the email's size.
+ * Corpora are generated (bench/digest-corpus.ts) into a temporary folder and removed afterwards.
+ * BENCH_DIGEST_SIZES=100,1000 runs other sizes (default 100, 1,000 and 10,000).
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const contentDir = path.join(here, '..', 'content');
-const OUT_DIR = path.join(PROJECT_ROOT, 'bench', 'results', 'digest');
-const WORKLOAD_BUNDLE = path.join(OUT_DIR, 'workload.mjs');
+const CONTENT_DIR = path.join(PROJECT_ROOT, 'content');
+const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
+const WORKLOAD_BUNDLE = path.join(PROJECT_ROOT, 'bench', 'results', 'digest', 'workload.mjs');
+const DEFAULT_SIZES = [100, 1_000, 10_000];
+/** A child that runs longer than this is stopped and reported as too slow. */
+const CHILD_TIMEOUT_MS = 20 * 60_000;
+const WRITE_BATCH = 64;
 const run = promisify(execFile);
-
-const CITIES: [string, string][] = [
-  ['Helsinki', 'Finland'],
-  ['Hamburg', 'Germany'],
-  ['Da Nang', 'Vietnam'],
-  ['Osaka', 'Japan'],
-  ['Geneva', 'Switzerland'],
-  ['Vienna', 'Austria'],
-  ['Reykjavik', 'Iceland'],
-  ['Brussels', 'Belgium'],
-  ['Lisbon', 'Portugal'],
-  ['Singapore', 'Singapore'],
-  ['Buenos Aires', 'Argentina'],
-  ['Nairobi', 'Kenya'],
-  ['Oslo', 'Norway'],
-  ['Warsaw', 'Poland'],
-  ['Madrid', 'Spain'],
-  ['Seoul', 'South Korea'],
-  ['Ankara', 'Turkey'],
-  ['Doha', 'Qatar'],
-  ['Lima', 'Peru'],
-  ['Hanoi', 'Vietnam'],
-];
-const MONTHS = ['January', 'March', 'April', 'June', 'July', 'September', 'October', 'November'];
-const FORUMS = ['G20', 'APEC', 'NATO', 'OSCE', 'ASEAN', 'G7', 'BRICS', 'UN'];
-const TOPICS = [
-  'arms control',
-  'sanctions',
-  'cybersecurity',
-  'trade',
-  'energy security',
-  'election interference',
-];
-const HEADINGS = [
-  'Key Meetings and Summits',
-  'The Controversy and Investigations',
-  'Sanctions and Policy Actions',
-  'NATO and the Alliance',
-  'What the Future Might Hold',
-  'Background',
-  'Reactions',
-  'Analysis',
-];
-
-interface EventSeed {
-  city: string;
-  country: string;
-  month: string;
-  year: number;
-  forum: string;
-  topic: string;
-}
-
-function eventSentences(event: EventSeed, pick: <T>(list: readonly T[]) => T): string[] {
-  const { city, country, month, year, forum, topic } = event;
-  return [
-    `Leaders met in ${city}, ${country}, in ${month} ${year} on the sidelines of the ${forum} summit.`,
-    `The ${city} summit focused on ${topic}, according to officials who attended the talks.`,
-    `${pick(['Observers', 'Diplomats', 'Analysts'])} said the ${forum} meeting in ${city} produced a joint statement on ${topic}.`,
-    `The talks in ${city} lasted more than two hours and covered ${topic} and regional security.`,
-    `Critics argued that the ${city} meeting achieved little beyond a photo opportunity and vague promises.`,
-  ];
-}
-
-export interface GeneratedCorpus {
-  files: ArticleFile[];
-  bytes: number;
-}
-
-/** `count` articles of about `targetBytes` each, the same for the same arguments. */
-export async function generateCorpus(
-  count: number,
-  targetBytes = 10_000,
-  seed = 2017,
-): Promise<GeneratedCorpus> {
-  const next = random(seed);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  const names = (await readdir(path.join(contentDir, 'articles'))).filter((n) => n.endsWith('.txt')).sort();
-  const seedSentences: string[] = [];
-  for (const name of names) {
-    const text = await readFile(path.join(contentDir, 'articles', name), 'utf8');
-    for (const line of text.split('\n')) if (line.length > 120) seedSentences.push(...splitSentences(line));
-  }
-  const events: EventSeed[] = Array.from({ length: Math.max(8, Math.floor(count / 4)) }, () => {
-    const [city, country] = pick(CITIES);
-    return {
-      city,
-      country,
-      month: pick(MONTHS),
-      year: 2000 + Math.floor(next() * 25),
-      forum: pick(FORUMS),
-      topic: pick(TOPICS),
-    };
-  });
-  const encoder = new TextEncoder();
-  const files: ArticleFile[] = [];
-  let bytes = 0;
-  for (let i = 0; i < count; i++) {
-    const lines = [
-      `Generated report ${i + 1}: ${pick(HEADINGS)}`,
-      '',
-      `by Author ${1 + Math.floor(next() * 40)} ${Math.floor(next() * 900)} views`,
-      '',
-    ];
-    let size = lines.join('\n').length;
-    const articleEvents = [pick(events), pick(events)];
-    while (size < targetBytes) {
-      const heading = pick(HEADINGS);
-      const paragraphs: string[] = [];
-      for (let p = 0; p < 2 + Math.floor(next() * 3); p++) {
-        const sentences: string[] = [];
-        if (next() < 0.5)
-          sentences.push(...eventSentences(pick(articleEvents), pick).filter(() => next() < 0.6));
-        for (let s = 0; s < 4 + Math.floor(next() * 5); s++) {
-          let sentence = pick(seedSentences);
-          // Variation: another city, a shifted year, so no two articles are copies.
-          if (next() < 0.3) sentence = sentence.replace(/\b(Helsinki|Hamburg)\b/g, pick(CITIES)[0]);
-          if (next() < 0.3)
-            sentence = sentence.replace(/\b20(1\d)\b/g, () => String(2000 + Math.floor(next() * 25)));
-          sentences.push(sentence);
-        }
-        paragraphs.push(sentences.join(' '));
-      }
-      const block = [heading, '', ...paragraphs.flatMap((p) => [p, ''])].join('\n');
-      lines.push(block);
-      size += block.length;
-    }
-    const body = encoder.encode(lines.join('\n'));
-    bytes += body.byteLength;
-    files.push({ name: `gen_${String(i).padStart(5, '0')}.txt`, bytes: body });
-  }
-  return { files, bytes };
-}
 
 /** The Node.js flags build-issue runs with on Lambda (infra/functions.ts). */
 const LAMBDA_NODE_FLAGS = [...(FUNCTIONS.buildIssue.nodeOptions ?? [])];
 
-/**
- * The workload bundled as build-issue is (infra/bundling.ts), run in a fresh process per corpus, with the
- * given Node.js flags.
- */
-async function timeBundled(corpusDir: string, flags: readonly string[]): Promise<DigestBuildTime> {
-  const { stdout } = await run(process.execPath, [...flags, WORKLOAD_BUNDLE, contentDir, corpusDir, '4'], {
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(stdout) as DigestBuildTime;
+const TARGETS = {
+  coldMsAt1000: 5_000,
+  timeRatio10x: 12,
+  peakRssMBAt10000: 1_024,
+  emailBytesAt1000: 100 * 1024,
+};
+
+export function benchSizes(raw: string | undefined): number[] {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_SIZES;
+  const sizes = raw.split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1))
+    throw new Error(
+      `BENCH_DIGEST_SIZES="${raw}": expected article counts separated by commas, e.g. 100,1000`,
+    );
+  return sizes;
 }
 
-async function measure(count: number, config: ContentConfig) {
+async function writeCorpus(count: number, dir: string): Promise<number> {
   const corpus = await generateCorpus(count);
-  const corpusDir = path.join(OUT_DIR, `corpus-${count}`);
-  await rm(corpusDir, { recursive: true, force: true });
-  await mkdir(corpusDir, { recursive: true });
-  await Promise.all(corpus.files.map((file) => writeFile(path.join(corpusDir, file.name), file.bytes)));
-  const deployed = await timeBundled(corpusDir, LAMBDA_NODE_FLAGS);
-  const defaultFlags = await timeBundled(corpusDir, []);
-  const underTsx = timeDigestBuild(corpus.files, config, 3);
+  await mkdir(dir, { recursive: true });
+  for (let i = 0; i < corpus.files.length; i += WRITE_BATCH) {
+    await Promise.all(
+      corpus.files.slice(i, i + WRITE_BATCH).map((file) => writeFile(path.join(dir, file.name), file.bytes)),
+    );
+  }
+  return corpus.bytes;
+}
+
+type Measurement =
+  | (ColdBuild & { megabytes: number; processWallMs: number })
+  | { articles: number; error: string };
+
+async function measure(count: number, workDir: string): Promise<Measurement> {
+  const corpusDir = path.join(workDir, `corpus-${count}`);
+  const bytes = await writeCorpus(count, corpusDir);
+  const started = performance.now();
+  try {
+    const { stdout } = await run(
+      process.execPath,
+      [...LAMBDA_NODE_FLAGS, WORKLOAD_BUNDLE, CONTENT_DIR, corpusDir, TEMPLATES_DIR],
+      { maxBuffer: 1 << 20, timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' },
+    );
+    const processWallMs = Math.round(performance.now() - started);
+    const result = coldBuildSchema.parse(JSON.parse(stdout));
+    return { ...result, megabytes: +(bytes / 1e6).toFixed(1), processWallMs };
+  } catch (cause) {
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const reason = (cause as Error & { signal?: string }).signal ?? (cause as Error).message.split('\n')[0];
+    return { articles: count, error: `cold build of ${count} articles failed after ${seconds} s: ${reason}` };
+  } finally {
+    await rm(corpusDir, { recursive: true, force: true });
+  }
+}
+
+function verdicts(byCount: Map<number, Measurement>) {
+  const ok = (count: number) => {
+    const m = byCount.get(count);
+    return m && !('error' in m) ? m : undefined;
+  };
+  const at1000 = ok(1_000);
+  const at10000 = ok(10_000);
+  const ratio = at1000 && at10000 ? +(at10000.coldMs / at1000.coldMs).toFixed(2) : null;
+  const check = (value: number | null | undefined, limit: number, below = false) =>
+    value === null || value === undefined
+      ? 'not measured'
+      : (below ? value < limit : value <= limit)
+        ? 'met'
+        : 'missed';
   return {
-    articles: deployed.articles,
-    megabytes: +(corpus.bytes / 1e6).toFixed(2),
-    allDigestsMs: deployed.allDigestsMs,
-    withoutLambdaFlagsMs: defaultFlags.allDigestsMs,
-    underTsxMs: underTsx.allDigestsMs,
-    digests: config.digests.length,
-    storiesAcrossDigests: deployed.storiesAcrossDigests,
+    timeRatio10000vs1000: ratio,
+    targets: {
+      [`1,000 articles cold ≤ ${TARGETS.coldMsAt1000} ms`]: check(at1000?.coldMs, TARGETS.coldMsAt1000),
+      [`10× the articles ≤ ${TARGETS.timeRatio10x}× the time`]: check(ratio, TARGETS.timeRatio10x),
+      [`peak RSS at 10,000 ≤ ${TARGETS.peakRssMBAt10000} MB`]: check(
+        at10000?.peakRssMB,
+        TARGETS.peakRssMBAt10000,
+      ),
+      [`email at 1,000 < ${TARGETS.emailBytesAt1000} bytes`]: check(
+        at1000?.emailHtmlBytes,
+        TARGETS.emailBytesAt1000,
+        true,
+      ),
+    },
   };
 }
 
 export default async function digestBench(): Promise<Record<string, unknown>> {
-  const config = await loadContentConfig(contentDir);
-  await mkdir(OUT_DIR, { recursive: true });
+  const sizes = benchSizes(process.env.BENCH_DIGEST_SIZES);
+  await mkdir(path.dirname(WORKLOAD_BUNDLE), { recursive: true });
   await build(esbuildOptions(path.join(here, 'digest-workload.ts'), WORKLOAD_BUNDLE));
-  timeDigestBuild((await generateCorpus(20)).files, config, 2);
-  const small = await measure(100, config);
-  const large = await measure(1000, config);
+  const workDir = await mkdtemp(path.join(tmpdir(), 'broadsheet-bench-digest-'));
+  const loadBefore = loadavg()[0];
+  const byCount = new Map<number, Measurement>();
+  try {
+    for (const count of sizes) {
+      byCount.set(count, await measure(count, workDir));
+      process.stderr.write(`bench digest: ${count} articles done\n`);
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+  if ([...byCount.values()].some((m) => 'error' in m)) process.exitCode = 1;
   return {
-    corpus100: small,
-    corpus1000: large,
-    timeRatio1000vs100: +(large.allDigestsMs / Math.max(1, small.allDigestsMs)).toFixed(2),
-    target: '1,000 articles < 2,000 ms; 10× the articles ≤ ~12× the time',
+    runs: Object.fromEntries([...byCount].map(([count, m]) => [`articles${count}`, m])),
+    ...verdicts(byCount),
+    loadAverage: { before: +(loadBefore ?? 0).toFixed(2), after: +(loadavg()[0] ?? 0).toFixed(2) },
     measured:
-      'allDigestsMs: best of 4 runs of the digest engine bundled as build-issue is deployed (esbuild, ' +
-      `minified), in a fresh node process with build-issue's Node flags (${LAMBDA_NODE_FLAGS.join(' ')}); ` +
-      'withoutLambdaFlagsMs: the same with default flags; underTsxMs: the same build in the bench process, ' +
-      'through tsx',
+      'one cold run per corpus: a fresh node process with build-issue’s flags ' +
+      `(${LAMBDA_NODE_FLAGS.join(' ')}) runs the workload bundled as build-issue is (esbuild, minified): ` +
+      'read every article file, parse, build every digest of content/digests.yaml from one analysis, render ' +
+      'the email of the digest with most stories. coldMs: from process start to the email rendered; ' +
+      'processWallMs: spawn to exit as the bench saw it; peakRssMB: VmHWM of the child',
   };
 }

@@ -1,7 +1,7 @@
 import { parseArticle } from '../functions/core/content/parse-article.ts';
-import { generateCorpus } from './digest.bench.ts';
+import { generateCorpus } from './digest-corpus.ts';
 
-/** Article parsing throughput on 1,000 generated articles of ~10 KB (see digest.bench.ts). */
+/** Article parsing throughput on 1,000 generated articles of ~10 KB (see digest-corpus.ts). */
 export default async function parseBench(): Promise<Record<string, unknown>> {
   const { files, bytes } = await generateCorpus(1000);
   for (const file of files.slice(0, 50)) parseArticle(file);
