@@ -37,8 +37,8 @@ export function namesWord(text: string, word: string): boolean {
 }
 
 /**
- * The expected story a built story tells: the one whose articles (required or optional) best cover its
- * sources, as a share of the sources and the required articles together; ties go to a headline naming what
+ * The expected story a built story tells: the one whose articles best cover its sources (an optional
+ * credit counts half), as a share of the sources and the required articles together; ties go to a headline naming what
  * happened, then to the same theme, then to more required credits, then to file order.
  */
 export function bestMatch(story: BuiltStory, expected: Expected): ExpectedStory | null {
@@ -50,7 +50,7 @@ export function bestMatch(story: BuiltStory, expected: Expected): ExpectedStory 
     if (required + optional === 0) continue;
     const union = new Set([...story.sourceIds, ...candidate.articles]).size;
     const key = [
-      Math.round(((required + optional) / union) * 1000),
+      Math.round(((required + optional / 2) / union) * 1000),
       candidate.headlineAny.some((w) => namesWord(story.headline, w)) ? 1 : 0,
       candidate.theme === story.theme ? 1 : 0,
       required,

@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.ts';
 import type { Theme } from '../content/config.ts';
-import { articleCandidates } from './candidates.ts';
+import { articleCandidates, type Candidate } from './candidates.ts';
 import { type Event, sentenceEvent } from './events.ts';
 import { articlePassages, type Passage } from './passages.ts';
 import { type Gazetteer, learnPlaces, placesIn } from './places.ts';
@@ -16,6 +16,8 @@ export interface Analysis {
   themeScores: ReadonlyMap<string, ReadonlyMap<string, number>>;
   gazetteer: Gazetteer;
   stories: readonly StoryGroup[];
+  /** The candidates an article was split into (one for a report). */
+  candidatesOf(articleId: string): readonly Candidate[];
 }
 
 /** Articles → passages → relevance → candidates (one article, one event) → stories across articles. */
@@ -28,7 +30,10 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
     articleCandidates(article, own, themeScores, gazetteer),
   );
+  const byArticle = new Map<string, Candidate[]>();
+  for (const c of candidates) byArticle.set(c.articleId, [...(byArticle.get(c.articleId) ?? []), c]);
   return {
+    candidatesOf: (id) => byArticle.get(id) ?? [],
     articles: new Map(sorted.map((a) => [a.id, a])),
     passages,
     themeScores,

@@ -37,15 +37,18 @@ function slug(text: string): string {
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
 function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, taken: Set<string>): string {
-  const carriers = story.creditOrder.filter((id) => {
-    const candidate = story.group.candidates.find((c) => c.articleId === id);
-    return candidate !== undefined && (candidate.passages[0]?.index ?? 99) <= 1;
-  });
-  const titles = carriers.map((id) => analysis.articles.get(id)).map((a) => (a ? usableTitle(a) : null));
-  const sentences = [...summary, ...story.group.passages.flatMap((p) => p.sentences)];
+  // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is.
+  const titles = story.creditOrder
+    .filter((id) => analysis.candidatesOf(id).length === 1)
+    .map((id) => analysis.articles.get(id))
+    .map((a) => (a ? usableTitle(a) : null));
+  const [lead = '', ...rest] = summary;
+  const sentences = [...rest, ...story.group.passages.flatMap((p) => p.sentences)];
   const options = [
     ...titles,
-    ...sentences.map(headlineFromSentence),
+    headlineFromSentence(lead, { cut: true }),
+    ...sentences.map((s) => headlineFromSentence(s, { cut: false })),
+    ...sentences.map((s) => headlineFromSentence(s, { cut: true })),
     ...story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? null),
   ];
   const headline = options.find((h): h is string => h !== null && !taken.has(h.toLowerCase()));

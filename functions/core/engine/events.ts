@@ -126,7 +126,10 @@ export function sentenceEvent(
   gazetteer: Gazetteer,
   publishedOn: string | null,
 ): Event | null {
-  const clauses = clausesOf(sentence).map((clause) => ({ ...clause, dates: clauseDates(clause.text, publishedOn) }));
+  const clauses = clausesOf(sentence).map((clause) => ({
+    ...clause,
+    dates: clauseDates(clause.text, publishedOn),
+  }));
   const allDates = clauses.flatMap((c) => c.dates);
   for (const clause of clauses) {
     const word = EVENT_WORD.exec(clause.text);
@@ -156,7 +159,8 @@ function clauseDates(clause: string, publishedOn: string | null): (DateMention &
     .map((d) => ({ ...d, inferred: false }));
   if (written.length > 0) return written;
   const read = relativeDate(clause, publishedOn) ?? dayMonthDate(clause, publishedOn);
-  if (!read || NOT_EVENT_BEFORE.test(clause.slice(0, read.start)) || PLAN.test(clause.slice(0, read.start))) return [];
+  if (!read || NOT_EVENT_BEFORE.test(clause.slice(0, read.start)) || PLAN.test(clause.slice(0, read.start)))
+    return [];
   return [{ ...read, inferred: true }];
 }
 

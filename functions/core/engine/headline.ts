@@ -5,6 +5,8 @@ import { STOPWORDS } from './words.ts';
 
 /** A dateline ("GENEVA — ", "NAIROBI, 4 March (Wire) – "): where a report was filed, not what happened. */
 const DATELINE = /^[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/;
+/** A timeline entry's date and place: "30 January 2025, Den Haag - ". */
+const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
 const OPENING_ADVERBIAL =
   /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for)\b[^,]{0,50},\s+/i;
@@ -26,8 +28,9 @@ function trimEnd(text: string): string {
  * adverbial, date phrases and what follows the first clause; cut at a phrase boundary if still long.
  * `null` when nothing that says what happened is left.
  */
-export function headlineFromSentence(sentence: string): string | null {
+export function headlineFromSentence(sentence: string, options: { cut: boolean }): string | null {
   let text = sentence
+    .replace(DATED_ENTRY, '')
     .replace(DATELINE, '')
     .replace(OPENING_ADVERBIAL, '')
     .replace(/[.!?]["”’]?$/, '');
@@ -38,6 +41,7 @@ export function headlineFromSentence(sentence: string): string | null {
     .replace(/\s{2,}/g, ' ')
     .trim();
   if (text.length > MAX_HEADLINE_CHARS) {
+    if (!options.cut) return null;
     const words = text.split(' ');
     while (words.join(' ').length > MAX_HEADLINE_CHARS) words.pop();
     // Cut before a preposition so the headline ends on a whole phrase.
