@@ -22,6 +22,9 @@ const PLAN =
   /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
 /** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
 const VENUE_BEFORE = /\b(?:in|at|near|outside|inside)\s+(?:the\s+)?$/i;
+/** "said in Nairobi": where something was said, not where it happened. */
+const SAID_AT =
+  /\b(?:said|says|told|announced|reported|speaking|briefed|wrote)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
 
 const CLAUSE_BREAK =
@@ -57,7 +60,9 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
 }
 
 function venueOf(clause: string, places: PlaceMention[], eventAt: number): PlaceMention | null {
-  const venues = places.filter((p) => !ORIGIN_BEFORE.test(clause.slice(0, p.start)));
+  const venues = places.filter(
+    (p) => !ORIGIN_BEFORE.test(clause.slice(0, p.start)) && !SAID_AT.test(clause.slice(0, p.start)),
+  );
   const preferred = venues.filter((p) => VENUE_BEFORE.test(clause.slice(0, p.start)) || p.start === 0);
   const pool = preferred.length > 0 ? preferred : venues;
   let best: PlaceMention | null = null;
@@ -225,9 +230,9 @@ function sameDate(a: Event, b: Event): boolean {
 function datesAgree(a: Event['date'], b: Event['date']): boolean {
   if (!a || !b) return true;
   if (!(a.sortKey.startsWith(b.sortKey) || b.sortKey.startsWith(a.sortKey))) {
-    // Reports of a two- or three-day event date it by different days.
+    // Reports of a two-day event date it by either day.
     return a.sortKey.slice(0, 7) === b.sortKey.slice(0, 7) && a.precision === 'day' && b.precision === 'day'
-      ? Math.abs(Number(a.sortKey.slice(8)) - Number(b.sortKey.slice(8))) <= 3
+      ? Math.abs(Number(a.sortKey.slice(8)) - Number(b.sortKey.slice(8))) <= 1
       : false;
   }
   return true;

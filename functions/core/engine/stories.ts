@@ -85,13 +85,23 @@ function thresholdFor(a: Candidate, b: Candidate): number {
 }
 
 /** Pairs worth comparing: they share one of their most telling words. */
-function candidatePairs(vs: readonly Vector[], articles: number): [number, number][] {
+function candidatePairs(
+  vs: readonly Vector[],
+  events: readonly (Event | null)[],
+  articles: number,
+): [number, number][] {
   const postings = new Map<string, number[]>();
   vs.forEach((v, i) => {
     const top = [...v.entries()]
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
       .slice(0, CANDIDATE_FEATURES);
     for (const [term] of top) postings.set(term, [...(postings.get(term) ?? []), i]);
+  });
+  // Reports of one day are compared whatever words they use.
+  vs.forEach((_, i) => {
+    const date = events[i]?.date;
+    if (date?.precision === 'day')
+      postings.set(`@${date.sortKey}`, [...(postings.get(`@${date.sortKey}`) ?? []), i]);
   });
   const pairs = new Set<string>();
   const maxPosting = Math.max(20, articles * MAX_FEATURE_SHARE);
@@ -127,7 +137,14 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j] as Vector,
     );
   const articles = new Set(candidates.map((c) => c.articleId)).size;
-  const edges = [...candidatePairs(across, articles), ...sameArticlePairs(candidates)]
+  const edges = [
+    ...candidatePairs(
+      across,
+      candidates.map((c) => c.event),
+      articles,
+    ),
+    ...sameArticlePairs(candidates),
+  ]
     .map(([i, j]) => {
       const a = candidates[i] as Candidate;
       const b = candidates[j] as Candidate;
