@@ -7,6 +7,7 @@ type Compiled = (context: object) => string;
 
 interface CompiledSet {
   layouts: Map<string, Compiled>;
+  partials: Map<string, Compiled>;
 }
 
 const compiledSets = new WeakMap<TemplateSet, CompiledSet>();
@@ -24,14 +25,17 @@ function compiledSet(templates: TemplateSet): CompiledSet {
   let compiled = compiledSets.get(templates);
   if (!compiled) {
     const handlebars = Handlebars.create();
+    const partials = new Map<string, Compiled>();
     for (const [name, source] of Object.entries(templates.partials)) {
-      handlebars.registerPartial(name, handlebars.compile(source, { strict: true, preventIndent: true }));
+      const partial = handlebars.compile(source, { strict: true, preventIndent: true });
+      handlebars.registerPartial(name, partial);
+      partials.set(name, partial);
     }
     const layouts = new Map<string, Compiled>();
     for (const [name, source] of Object.entries(templates.layouts)) {
       layouts.set(name, handlebars.compile(source, { strict: true, preventIndent: true }));
     }
-    compiled = { layouts };
+    compiled = { layouts, partials };
     compiledSets.set(templates, compiled);
   }
   return compiled;
@@ -48,6 +52,17 @@ export function fillLayout(templates: TemplateSet, layout: string, view: object)
     return template(view);
   } catch (cause) {
     throw new RenderError(`layout "${layout}": ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** Fills one partial alone (Handlebars only), or `null` when the set has no such partial. */
+export function fillPartial(templates: TemplateSet, name: string, view: object): string | null {
+  const partial = compiledSet(templates).partials.get(name);
+  if (!partial) return null;
+  try {
+    return partial(view);
+  } catch (cause) {
+    throw new RenderError(`partial "${name}": ${(cause as Error).message}`, { cause });
   }
 }
 

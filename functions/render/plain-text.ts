@@ -1,8 +1,10 @@
 import type { DigestConfig } from '../core/content/config.ts';
 import type { Digest, Source } from '../core/digest/model.ts';
 import { slot } from '../core/render/issue-template.ts';
+import { creditGroups, MAX_EMAIL_CREDITS, moreSourcesLabel, similarLabel } from './credits.ts';
+import { allStories, type StorySelection } from './email-fit.ts';
 import { cleanText, httpUrl, longDate } from './text.ts';
-import { readingLine } from './view-model.ts';
+import { moreStoriesLabel, readingLine } from './view-model.ts';
 
 export const TEXT_WIDTH = 72;
 
@@ -62,29 +64,36 @@ class LinkList {
   }
 }
 
+/** Copies fold into their original ("X [1] and 3 similar reports"); past the cap, "and N more sources". */
 function creditLine(ids: readonly string[], sources: ReadonlyMap<string, Source>, links: LinkList): string {
-  return ids
-    .map((id) => {
-      const source = sources.get(id);
-      if (!source) return cleanText(id);
-      const author = source.author ? ` (${cleanText(source.author)})` : '';
-      const n = links.number(source);
-      return `${cleanText(source.title)}${author}${n === null ? '' : ` [${n}]`}`;
-    })
-    .join('; ');
+  const { groups, moreSources } = creditGroups(ids, sources, MAX_EMAIL_CREDITS);
+  const credits = groups.map(({ id, source, copies }) => {
+    if (!source) return cleanText(id);
+    const author = source.author ? ` (${cleanText(source.author)})` : '';
+    const n = links.number(source);
+    const similar = copies.length > 0 ? ` and ${similarLabel(copies.length)}` : '';
+    return `${cleanText(source.title)}${author}${n === null ? '' : ` [${n}]`}${similar}`;
+  });
+  if (moreSources > 0) credits.push(`and ${moreSourcesLabel(moreSources)} in the web edition`);
+  return credits.join('; ');
 }
 
 /**
  * The text/plain part of an issue, written for reading: headline, wrapped summaries, "Sources:"
  * credits with numbered links listed at the end, key facts, and a footer whose links are slots.
  */
-export function digestPlainText(digest: Digest, digestConfig: DigestConfig, archiveUrl: string): string {
+export function digestPlainText(
+  digest: Digest,
+  digestConfig: DigestConfig,
+  archiveUrl: string,
+  selection: StorySelection = allStories(digest),
+): string {
   const sources = new Map(digest.sources.map((s) => [s.id, s]));
   const links = new LinkList();
   const out: string[] = [];
 
   out.push(heading(digest.title, '='));
-  out.push(`${longDate(digest.issueDate)} · ${readingLine(digest)}`);
+  out.push(`${longDate(digest.issueDate)} · ${readingLine(digest, selection.moved)}`);
   out.push('');
   out.push(slot('greeting'));
   out.push('');
@@ -92,22 +101,31 @@ export function digestPlainText(digest: Digest, digestConfig: DigestConfig, arch
   const archive = httpUrl(archiveUrl);
   if (archive) out.push('', `View in your browser: ${archive}`);
 
-  const sections = digest.sections.filter((s) => s.stories.length > 0);
-  if (sections.length === 0) out.push('', 'Nothing new since the last issue.');
-  for (const section of sections) {
+  if (digest.sections.every((s) => s.stories.length === 0)) out.push('', 'Nothing new since the last issue.');
+  digest.sections.forEach((section, s) => {
+    if (section.stories.length === 0) return;
     out.push('', '', heading(section.title, '='));
     if (section.description.trim() !== '') out.push(wrap(cleanText(section.description)));
-    for (const story of section.stories) {
+    const kept = selection.kept[s] ?? [];
+    for (const story of kept.flatMap((i) => section.stories[i] ?? [])) {
       out.push('', wrap(cleanText(story.headline)));
       out.push('-'.repeat(Math.min(TEXT_WIDTH, [...cleanText(story.headline)].length)));
       out.push(wrap(cleanText(story.summary.join(' '))));
       out.push(wrap(`Sources: ${creditLine(story.sourceIds, sources, links)}`, TEXT_WIDTH, '  ', ''));
     }
-  }
+    const moved = section.stories.length - kept.length;
+    if (moved > 0) {
+      out.push(
+        '',
+        wrap(`${moreStoriesLabel(moved, cleanText(section.title))}${archive ? `: ${archive}` : ''}`),
+      );
+    }
+  });
 
-  if (digest.keyFacts.length > 0) {
+  const facts = selection.keyFacts ? digest.keyFacts : [];
+  if (facts.length > 0) {
     out.push('', '', heading('Key facts', '='));
-    for (const fact of digest.keyFacts) {
+    for (const fact of facts) {
       const when = [cleanText(fact.when), fact.place ? cleanText(fact.place) : null]
         .filter(Boolean)
         .join(', ');

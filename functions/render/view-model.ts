@@ -1,6 +1,14 @@
 import type { DigestConfig } from '../core/content/config.ts';
 import type { Digest, Source } from '../core/digest/model.ts';
 import { slot } from '../core/render/issue-template.ts';
+import {
+  type CreditGroup,
+  creditGroups,
+  MAX_EMAIL_CREDITS,
+  moreSourcesLabel,
+  similarLabel,
+} from './credits.ts';
+import { allStories, type StorySelection } from './email-fit.ts';
 import type { Palette, TemplateSet, VisualThemeId } from './template-set.ts';
 import { type Html, href, html, longDate, trusted } from './text.ts';
 
@@ -27,9 +35,20 @@ export interface RecipientView {
   preferencesUrl: Html;
 }
 
-export interface CreditView {
+export interface SourceView {
   title: Html;
   author: Html | null;
+  url: Html | null;
+}
+
+export interface CreditView extends SourceView {
+  /** Near-identical copies folded into this credit: "and 3 similar reports", listed on the web. */
+  similar: { label: Html; sources: SourceView[] | null } | null;
+}
+
+/** Credits past the email's cap: "and 12 more sources", linking to the web edition. */
+export interface MoreView {
+  label: Html;
   url: Html | null;
 }
 
@@ -37,12 +56,15 @@ export interface StoryView {
   headline: Html;
   summary: Html;
   credits: CreditView[];
+  moreCredits: MoreView | null;
 }
 
 export interface SectionView {
   title: Html;
   description: Html | null;
   stories: StoryView[];
+  /** "3 more stories on Summits in the web edition", when the email left some out. */
+  more: MoreView | null;
 }
 
 export interface KeyFactView {
@@ -50,6 +72,7 @@ export interface KeyFactView {
   place: Html | null;
   text: Html;
   credits: CreditView[];
+  moreCredits: MoreView | null;
 }
 
 export interface DigestView {
@@ -94,7 +117,7 @@ export function recipientSlots(): RecipientView {
   };
 }
 
-function creditView(source: Source | undefined, id: string): CreditView {
+function sourceView(source: Source | undefined, id: string): SourceView {
   if (!source) return { title: html(id), author: null, url: null };
   return {
     title: html(source.title),
@@ -103,16 +126,36 @@ function creditView(source: Source | undefined, id: string): CreditView {
   };
 }
 
+function creditView(group: CreditGroup, listCopies: boolean): CreditView {
+  const { copies } = group;
+  return {
+    ...sourceView(group.source, group.id),
+    similar:
+      copies.length === 0
+        ? null
+        : {
+            label: html(similarLabel(copies.length)),
+            sources: listCopies ? copies.map((copy) => sourceView(copy, copy.id)) : null,
+          },
+  };
+}
+
+/** "3 more stories on Summits in the web edition" */
+export function moreStoriesLabel(n: number, section: string): string {
+  return `${n} more ${n === 1 ? 'story' : 'stories'} on ${section} in the web edition`;
+}
+
 function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/** "6 stories from 4 sources · 7 min read" */
-export function readingLine(digest: Digest): string {
+/** "6 stories from 4 sources · 7 min read"; "100 stories from 900 sources · 40 in this email · …" */
+export function readingLine(digest: Digest, moved = 0): string {
   const stories = digest.sections.reduce((n, s) => n + s.stories.length, 0);
   const parts = [
     `${plural(stories, 'story', 'stories')} from ${plural(digest.sources.length, 'source', 'sources')}`,
   ];
+  if (moved > 0) parts.push(`${stories - moved} in this email`);
   if (digest.readingMinutes > 0) parts.push(`${digest.readingMinutes} min read`);
   return parts.join(' · ');
 }
@@ -126,12 +169,23 @@ export interface DigestViewOptions {
   audience:
     | { kind: 'email'; archiveUrl: string }
     | { kind: 'web'; subscribeUrl: string; indexUrl: string | null };
+  /** Email only: the stories it carries (default: all). */
+  selection?: StorySelection;
 }
 
 export function digestView(options: DigestViewOptions): DigestView {
   const { digest, digestConfig, templates, audience } = options;
   const sources = new Map(digest.sources.map((source) => [source.id, source]));
-  const credits = (ids: readonly string[]) => ids.map((id) => creditView(sources.get(id), id));
+  const email = audience.kind === 'email';
+  const webEdition = email ? href(audience.archiveUrl) : null;
+  const selection = (email && options.selection) || allStories(digest);
+  const credits = (ids: readonly string[]) => {
+    const { groups, moreSources } = creditGroups(ids, sources, email ? MAX_EMAIL_CREDITS : undefined);
+    return {
+      credits: groups.map((group) => creditView(group, !email)),
+      moreCredits: moreSources > 0 ? { label: html(moreSourcesLabel(moreSources)), url: webEdition } : null,
+    };
+  };
   return {
     lang: 'en',
     theme: themeView(templates, options.visualTheme ?? digestConfig.visualTheme),
@@ -141,24 +195,36 @@ export function digestView(options: DigestViewOptions): DigestView {
     title: html(digest.title),
     description: html(digest.description || digestConfig.description),
     dateLabel: html(longDate(digest.issueDate)),
-    readingLine: html(readingLine(digest)),
+    readingLine: html(readingLine(digest, selection.moved)),
     recipient: audience.kind === 'email' ? recipientSlots() : null,
-    sections: digest.sections
-      .filter((section) => section.stories.length > 0)
-      .map((section) => ({
-        title: html(section.title),
-        description: section.description.trim() === '' ? null : html(section.description),
-        stories: section.stories.map((story) => ({
-          headline: html(story.headline),
-          summary: html(story.summary.join(' ')),
-          credits: credits(story.sourceIds),
-        })),
-      })),
-    keyFacts: digest.keyFacts.map((fact) => ({
+    sections: digest.sections.flatMap((section, s) => {
+      if (section.stories.length === 0) return [];
+      const kept = selection.kept[s] ?? [];
+      const moved = section.stories.length - kept.length;
+      return [
+        {
+          title: html(section.title),
+          description: section.description.trim() === '' ? null : html(section.description),
+          stories: kept.flatMap((i) => {
+            const story = section.stories[i];
+            if (!story) return [];
+            return [
+              {
+                headline: html(story.headline),
+                summary: html(story.summary.join(' ')),
+                ...credits(story.sourceIds),
+              },
+            ];
+          }),
+          more: moved > 0 ? { label: html(moreStoriesLabel(moved, section.title)), url: webEdition } : null,
+        },
+      ];
+    }),
+    keyFacts: (selection.keyFacts ? digest.keyFacts : []).map((fact) => ({
       when: html(fact.when),
       place: fact.place ? html(fact.place) : null,
       text: html(fact.text),
-      credits: credits(fact.sourceIds),
+      ...credits(fact.sourceIds),
     })),
     links:
       audience.kind === 'email'
