@@ -15,6 +15,8 @@ export interface Analysis {
   /** passage key → theme id → BM25 relevance. */
   themeScores: ReadonlyMap<string, ReadonlyMap<string, number>>;
   gazetteer: Gazetteer;
+  /** Places named in most passages: where every story happens (a city the corpus is about). */
+  settings: Gazetteer;
   stories: readonly StoryGroup[];
   /** The candidates an article was split into (one for a report). */
   candidatesOf(articleId: string): readonly Candidate[];
@@ -26,7 +28,9 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article) }));
   const passages = perArticle.flatMap((a) => a.passages);
   const themeScores = scoreThemes(passages, themes);
-  const gazetteer = venues(learnPlaces(passages.map((p) => p.text)), passages);
+  const learned = learnPlaces(passages.map((p) => p.text));
+  const gazetteer = venues(learned, passages);
+  const settings = new Map([...learned].filter(([name]) => !gazetteer.has(name)));
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
     articleCandidates(article, own, themeScores, gazetteer),
   );
@@ -38,6 +42,7 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
     passages,
     themeScores,
     gazetteer,
+    settings,
     stories: groupStories(candidates),
   };
 }

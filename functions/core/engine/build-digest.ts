@@ -119,7 +119,7 @@ function buildFrom(
       sections.push({ themeId: theme.id, title: theme.title, description: theme.description, stories });
   }
   if (told.length === 0) return emptyIssue(request, newIds, 'no-match');
-  const facts = keyFacts(told);
+  const facts = keyFacts(told, analysis.settings);
   const credited = [...new Set(told.flatMap((t) => t.story.sourceIds))];
   const sources = credited
     .map((id) => analysis.articles.get(id))

@@ -1,12 +1,13 @@
 import type { KeyFact } from '../digest/model.ts';
 import type { Event } from './events.ts';
+import { type Gazetteer, placesIn } from './places.ts';
 import { MAX_KEY_FACTS } from './scoring.ts';
 import type { StoryGroup } from './stories.ts';
 
 const PRECISION = { day: 3, month: 2, year: 1 } as const;
 
 /** The story's event as precisely as its sources date and place it: the most precise date, a town over a country. */
-export function storyEvent(story: StoryGroup): Event | null {
+export function storyEvent(story: StoryGroup, settings: Gazetteer = new Map()): Event | null {
   const dated = story.events.filter((e) => e.date);
   if (dated.length === 0) return null;
   const date = dated.reduce((best, e) =>
@@ -18,8 +19,17 @@ export function storyEvent(story: StoryGroup): Event | null {
   for (const e of towns.length > 0 ? towns : placed)
     counts.set(e.place?.name ?? '', (counts.get(e.place?.name ?? '') ?? 0) + 1);
   const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  const place = placed.find((e) => e.place?.name === name)?.place ?? null;
+  const place = placed.find((e) => e.place?.name === name)?.place ?? settingOf(story, settings);
   return { date, place };
+}
+
+/** Where a story with no venue of its own happened: the setting its passages name most. */
+function settingOf(story: StoryGroup, settings: Gazetteer): Event['place'] {
+  const counts = new Map<string, number>();
+  for (const p of story.passages)
+    for (const m of placesIn(p.text, settings)) counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
+  const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  return name === undefined ? null : { name, country: settings.get(name) ?? '' };
 }
 
 export interface FactStory {
@@ -29,10 +39,10 @@ export interface FactStory {
 }
 
 /** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
-export function keyFacts(stories: readonly FactStory[]): KeyFact[] {
+export function keyFacts(stories: readonly FactStory[], settings: Gazetteer): KeyFact[] {
   const facts: (KeyFact & { score: number })[] = [];
   for (const { group, headline, score } of stories) {
-    const event = storyEvent(group);
+    const event = storyEvent(group, settings);
     // A timeline entry says when and where; an event the sources do not place is told in its story only.
     if (!event?.date || !event.place) continue;
     const sourceIds = group.candidates
