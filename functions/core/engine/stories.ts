@@ -80,7 +80,8 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
   // Without a shared event, what two candidates are about decides: an article's sections on different
   // themes are different stories; two articles leaning to different themes need more in common.
-  if (a.theme !== b.theme) return a.articleId === b.articleId ? Number.POSITIVE_INFINITY : OTHER_THEME_SIMILARITY;
+  if (a.theme !== b.theme)
+    return a.articleId === b.articleId ? Number.POSITIVE_INFINITY : OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
 }

@@ -33,6 +33,18 @@ const CHATTER =
 /** "Helsinki, Finland (2018): …", "The short version: …": a label, not a sentence. */
 const LABEL = /^[^.!?:]{1,60}:\s/;
 
+/**
+ * A list entry "Helsinki, Finland (2018): Perhaps the most controversial meeting, where …" as one sentence:
+ * "Perhaps the most controversial meeting, where … (Helsinki, Finland, 2018)."
+ */
+export function joinLabel(text: string): string {
+  const match = /^([^.!?:]{1,60}):\s+(\S.*?)[.!]?$/.exec(text);
+  if (!match?.[1] || !match[2]) return text;
+  const label = match[1].replace(/\s*\(([^)]+)\)\s*$/, ', $1').trim();
+  const rest = match[2].charAt(0).toUpperCase() + match[2].slice(1);
+  return `${rest} (${label}).`;
+}
+
 export function opensOnReference(text: string): boolean {
   return BACK_REFERENCE.test(text) || SUBORDINATE_BACK.test(text);
 }
@@ -71,7 +83,8 @@ export function summaryChoices(
   const total = passages.length;
   const choices: SentenceChoice[] = [];
   for (const passage of passages) {
-    passage.sentences.forEach((text, position) => {
+    passage.sentences.forEach((written, position) => {
+      const text = passage.kind === 'item' ? joinLabel(written) : written;
       if (!isSummarySentence(text)) return;
       const stems = new Set(contentStems(text));
       let score = centrality(stems, centroid, total);
