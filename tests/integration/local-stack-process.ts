@@ -31,10 +31,13 @@ export function startStackProcess(options: {
   env?: Record<string, string>;
   /** Run the first-start demo (sign-up, confirmation, one issue of every digest); off by default. */
   demo?: boolean;
+  /** Options for node itself (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }): StackProcess {
   const child = spawn(
     process.execPath,
     [
+      ...(options.nodeArgs ?? []),
       '--import',
       'tsx',
       'local/start.ts',

@@ -1,162 +1,67 @@
-import type { DateMention } from '../text/dates.ts';
-import type { PlaceMention } from '../text/places.ts';
-import { wordShingles } from '../text/shingles.ts';
-import type { SentenceInfo } from './analyse.ts';
-import type { KeyFact } from './model.ts';
-import { compareStrings } from './order.ts';
-import { ANAPHORIC, isStatement, SaidSoFar } from './summarise.ts';
-
-export const MAX_KEY_FACTS = 8;
-
-export interface FactSource {
-  /** The story's sentences (see `storySentences`). */
-  sentences: readonly SentenceInfo[];
-  /** The story's event keys ("helsinki@2018"). */
-  coreKeys: ReadonlySet<string>;
-  /** What the story's sources call its event ("Helsinki summit"), if they name it. */
-  eventName: string | null;
-}
-
-interface Candidate {
-  date: DateMention;
-  place: PlaceMention | null;
-  sentence: SentenceInfo;
-  story: number;
-}
+import type { KeyFact } from '../digest/model.ts';
+import type { Event } from './events.ts';
+import { type Gazetteer, placesIn } from './places.ts';
+import { MAX_KEY_FACTS } from './scoring.ts';
+import type { StoryGroup } from './stories.ts';
 
 const PRECISION = { day: 3, month: 2, year: 1 } as const;
 
-/** The nearest place before the date in the sentence, or else after it. */
-function placeOf(date: DateMention, places: readonly PlaceMention[]): PlaceMention | null {
-  let found: PlaceMention | null = null;
-  for (const place of places) if (place.end <= date.start) found = place;
-  return found ?? places.find((place) => place.start >= date.end) ?? null;
+/** The story's event as precisely as its sources date and place it: the most precise date, a town over a country. */
+export function storyEvent(story: StoryGroup, settings: Gazetteer = new Map()): Event | null {
+  const dated = story.events.filter((e) => e.date);
+  if (dated.length === 0) return null;
+  const date = dated.reduce((best, e) =>
+    PRECISION[e.date?.precision ?? 'year'] > PRECISION[best.date?.precision ?? 'year'] ? e : best,
+  ).date;
+  const placed = story.events.filter((e) => e.place);
+  const towns = placed.filter((e) => e.place?.name !== e.place?.country);
+  const counts = new Map<string, number>();
+  for (const e of towns.length > 0 ? towns : placed)
+    counts.set(e.place?.name ?? '', (counts.get(e.place?.name ?? '') ?? 0) + 1);
+  const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  const place = placed.find((e) => e.place?.name === name)?.place ?? settingOf(story, settings);
+  return { date, place };
 }
 
-/** "Hamburg, Germany (2017): The first official meeting …" → "The first official meeting …". */
-function factText(sentence: SentenceInfo): string {
-  const labelled = /^[^:]{2,60}\(\s*\d{4}\s*\)\s*:\s+(\S.*)$/u.exec(sentence.text);
-  return labelled?.[1] ?? sentence.text;
+/** Where a story with no venue of its own happened: the setting its passages name most. */
+function settingOf(story: StoryGroup, settings: Gazetteer): Event['place'] {
+  const counts = new Map<string, number>();
+  for (const p of story.passages)
+    for (const m of placesIn(p.text, settings)) counts.set(m.name, (counts.get(m.name) ?? 0) + 1);
+  const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  return name === undefined ? null : { name, country: settings.get(name) ?? '' };
 }
 
-function placeKey(place: PlaceMention): string {
-  return (place.city ?? place.country ?? place.name).toLowerCase();
+export interface FactStory {
+  group: StoryGroup;
+  headline: string;
+  score: number;
 }
 
-/**
- * A timeline of dated events the stories tell ("July 2018 — Helsinki, Finland: …"). Accounts of the same
- * event (same place and year) from several sources become one fact that credits them all; its text is the
- * shortest account that repeats no sentence of the summaries.
- */
-export function keyFacts(stories: readonly FactSource[], said: SaidSoFar): KeyFact[] {
-  const candidates: Candidate[] = [];
-  stories.forEach((story, storyIndex) => {
-    for (const sentence of story.sentences) {
-      for (const date of sentence.dates) {
-        if (!date.event) continue;
-        candidates.push({ date, place: placeOf(date, sentence.places), sentence, story: storyIndex });
-      }
-    }
-  });
-
-  const groups = new Map<string, Candidate[]>();
-  const keyOf = (c: Candidate) =>
-    c.place ? `${placeKey(c.place)}|${c.date.year}` : `|${c.date.year}|${c.story}`;
-  for (const candidate of candidates) {
-    const key = keyOf(candidate);
-    const list = groups.get(key) ?? [];
-    list.push(candidate);
-    groups.set(key, list);
-  }
-  // "Vietnam (2017)" and "Da Nang, Vietnam (2017)" are one event when the country has one such city.
-  for (const [key, list] of [...groups]) {
-    const place = list[0]?.place;
-    if (!place || place.city !== null || !place.country) continue;
-    const year = key.slice(key.indexOf('|') + 1);
-    const cityGroups = [...groups].filter(
-      ([otherKey, other]) =>
-        otherKey !== key &&
-        otherKey.endsWith(`|${year}`) &&
-        other[0]?.place?.country === place.country &&
-        other[0]?.place?.city,
-    );
-    const target = cityGroups.length === 1 ? cityGroups[0] : undefined;
-    if (target) {
-      target[1].push(...list);
-      groups.delete(key);
-    }
-  }
-
-  const facts: (KeyFact & { rank: number[] })[] = [];
-  const chosenTexts = new SaidSoFar();
-  for (const list of groups.values()) {
-    const dates = list.map((c) => c.date);
-    const accounts = new Map<string, number>();
-    for (const date of dates) accounts.set(date.sortKey, (accounts.get(date.sortKey) ?? 0) + 1);
-    const best = [...dates].sort(
-      (a, b) =>
-        PRECISION[b.precision] - PRECISION[a.precision] ||
-        (accounts.get(b.sortKey) ?? 0) - (accounts.get(a.sortKey) ?? 0) ||
-        compareStrings(a.sortKey, b.sortKey),
-    )[0];
-    if (!best) continue;
-    const places = list.map((c) => c.place).filter((p): p is PlaceMention => p !== null);
-    const place =
-      [...places].sort(
-        (a, b) =>
-          Number(b.city !== null && b.country !== null) - Number(a.city !== null && a.country !== null) ||
-          compareStrings(a.name, b.name),
-      )[0] ?? null;
-    // Timeline entries written as such ("Hamburg, Germany (2017): …") first, then sentences that stand on
-    // their own, the shortest first.
-    const texts = list
-      .filter((c) => c.sentence.listItem || isStatement(factText(c.sentence)))
-      .map((c) => ({
-        text: factText(c.sentence),
-        sentence: c.sentence,
-        order:
-          (factText(c.sentence) !== c.sentence.text ? 0 : 2) + (ANAPHORIC.test(factText(c.sentence)) ? 1 : 0),
-      }))
-      .filter(({ text }) => !said.repeats(wordShingles(text)))
-      .sort(
-        (a, b) =>
-          a.order - b.order ||
-          a.text.length - b.text.length ||
-          compareStrings(a.sentence.articleId, b.sentence.articleId) ||
-          a.sentence.position - b.sentence.position,
-      );
-    // When every account is already a summary sentence, the event's name stands in for it.
-    const eventKey = place ? `${placeKey(place)}@${best.year}` : null;
-    const named = eventKey ? stories.find((story) => story.coreKeys.has(eventKey))?.eventName : undefined;
-    const text = texts.find(({ text }) => !chosenTexts.repeats(wordShingles(text)))?.text ?? named;
-    if (!text) continue;
-    chosenTexts.add(wordShingles(text));
-    if (!place && best.precision === 'year' && list.length < 2) continue;
-    const sourceIds = [...new Set(list.map((c) => c.sentence.articleId))].sort();
+/** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
+export function keyFacts(stories: readonly FactStory[], settings: Gazetteer): KeyFact[] {
+  const facts: (KeyFact & { score: number })[] = [];
+  for (const { group, headline, score } of stories) {
+    const event = storyEvent(group, settings);
+    // A timeline entry says when and where; an event the sources do not place is told in its story only.
+    if (!event?.date || !event.place) continue;
+    const sourceIds = group.candidates
+      .filter(
+        (c) => c.event?.date && (event.date?.sortKey.startsWith(c.event.date.sortKey.slice(0, 7)) ?? false),
+      )
+      .map((c) => c.articleId);
     facts.push({
-      when: best.when,
-      sortKey: best.sortKey,
-      place: place?.name ?? null,
-      text,
-      sourceIds,
-      rank: [place ? 1 : 0, sourceIds.length, PRECISION[best.precision]],
+      when: event.date.when,
+      sortKey: event.date.sortKey,
+      place: event.place?.name ?? null,
+      text: headline,
+      sourceIds: [...new Set(sourceIds.length > 0 ? sourceIds : group.articleIds)],
+      score,
     });
   }
-  const kept = facts
-    .sort((a, b) => {
-      for (let i = 0; i < a.rank.length; i++) {
-        const diff = (b.rank[i] ?? 0) - (a.rank[i] ?? 0);
-        if (diff !== 0) return diff;
-      }
-      return compareStrings(a.sortKey, b.sortKey);
-    })
-    .slice(0, MAX_KEY_FACTS);
-  return kept
-    .sort(
-      (a, b) =>
-        compareStrings(a.sortKey, b.sortKey) ||
-        compareStrings(a.place ?? '', b.place ?? '') ||
-        compareStrings(a.text, b.text),
-    )
-    .map(({ rank: _rank, ...fact }) => fact);
+  return facts
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_KEY_FACTS)
+    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.text < b.text ? -1 : 1))
+    .map(({ score: _score, ...fact }) => fact);
 }
