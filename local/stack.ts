@@ -86,6 +86,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
   try {
     await adoptLegacyArchiveFolder(dataDir);
+    // The inbox is loaded before the SES emulator serves it, so its web inbox is never half full.
+    const inbox = new InboxMirror(path.join(dataDir, 'inbox.jsonl'), (error) =>
+      log(`inbox: ${String(error)}`),
+    );
+    await inbox.start();
+    stops.push(() => inbox.stop());
     const emulators = await startEmulators({
       host,
       dynamodbPath: path.join(dataDir, 'dynamodb'),
@@ -99,11 +105,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log(
         `restored ${restored.objects} stored objects and ${restored.messages} queued batches from ${dataDir}`,
       );
-    const inbox = new InboxMirror(path.join(dataDir, 'inbox.jsonl'), (error) =>
-      log(`inbox: ${String(error)}`),
-    );
-    await inbox.start();
-    stops.push(() => inbox.stop());
 
     const clientConfig = {
       region: 'us-east-1',
