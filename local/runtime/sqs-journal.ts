@@ -216,6 +216,8 @@ export class SqsJournal {
   }
 
   private rewrite(): void {
+    // Receipt handles of messages gone meanwhile (redelivered under a new handle, purged) are dropped.
+    for (const [handle, id] of this.handles) if (!this.live.has(id)) this.handles.delete(handle);
     const lines: string[] = [];
     for (const [name, attributes] of this.queues)
       lines.push(JSON.stringify({ op: 'queue', name, attributes }));
