@@ -3,9 +3,8 @@ import path from 'node:path';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import type { Article } from '../functions/core/content/article.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
-import { createDigestBuilder as currentEngine } from '../functions/core/digest/build-digest.ts';
+import { createDigestBuilder } from '../functions/core/digest/build-digest.ts';
 import type { Digest } from '../functions/core/digest/model.ts';
-import { createDigestBuilder as nextEngine } from '../functions/core/engine/build-digest.ts';
 import { type Expected, readExpected } from './expected.ts';
 import { type Fault, headlineFaults, summaryFaults } from './faults.ts';
 import { bestMatch, builtStories } from './matching.ts';
@@ -71,16 +70,7 @@ export interface BuiltCorpus {
   deterministic: boolean;
 }
 
-/** `current`: the engine that builds issues (functions/core/digest); `next`: its rewrite in progress (functions/core/engine). */
-export type EngineName = 'current' | 'next';
-const ENGINES = { current: currentEngine, next: nextEngine } as const;
-
-export async function buildCorpus(
-  dir: string,
-  engine: EngineName = 'current',
-  issueDate = '2026-12-07',
-): Promise<BuiltCorpus> {
-  const createDigestBuilder = ENGINES[engine];
+export async function buildCorpus(dir: string, issueDate = '2026-12-07'): Promise<BuiltCorpus> {
   const expected = await readExpected(path.join(dir, 'expected.yaml'));
   const contentDir = expected.content ? path.join(REPO_ROOT, expected.content) : dir;
   const { config, articles, problems } = await loadContent(new FsContentSource(contentDir));
@@ -103,8 +93,8 @@ export async function buildCorpus(
   };
 }
 
-export async function evaluateCorpus(dir: string, engine: EngineName = 'current'): Promise<CorpusResult> {
-  const { expected, articles, digest, deterministic } = await buildCorpus(dir, engine);
+export async function evaluateCorpus(dir: string): Promise<CorpusResult> {
+  const { expected, articles, digest, deterministic } = await buildCorpus(dir);
   const headline = headlineFaults(digest, expected, articles);
   const summary = summaryFaults(digest, articles);
   return {

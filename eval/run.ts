@@ -5,21 +5,19 @@ import {
   buildCorpus,
   type CorpusResult,
   corpusDirs,
-  type EngineName,
   evaluateCorpus,
   failedTargets,
   REPO_ROOT,
 } from './evaluate.ts';
 
 /**
- * `npm run eval [-- --engine current|next] [--holdout] [--corpus NAME] [--json] [--verbose] [--out DIR]`: builds every gold corpus,
+ * `npm run eval [-- --holdout] [--corpus NAME] [--json] [--verbose] [--out DIR]`: builds every gold corpus,
  * prints a table (or JSON) of the scores, and writes each digest to OUT/<corpus>/digest.json.
  * Exit 1 when a corpus misses a target.
  */
 const { values } = parseArgs({
   options: {
     holdout: { type: 'boolean', default: false },
-    engine: { type: 'string', default: 'current' },
     corpus: { type: 'string' },
     json: { type: 'boolean', default: false },
     verbose: { type: 'boolean', default: false },
@@ -27,11 +25,6 @@ const { values } = parseArgs({
   },
 });
 
-if (values.engine !== 'current' && values.engine !== 'next') {
-  console.error(`--engine: "${values.engine}" is not an engine (current, next)`);
-  process.exit(2);
-}
-const engine: EngineName = values.engine;
 const roots = [path.join(REPO_ROOT, 'eval', 'corpora')];
 if (values.holdout) roots.push(path.join(REPO_ROOT, 'eval', 'holdout'));
 let dirs = (await Promise.all(roots.map(corpusDirs))).flat();
@@ -43,13 +36,13 @@ if (dirs.length === 0) {
 
 const results: CorpusResult[] = [];
 for (const dir of dirs) {
-  const result = await evaluateCorpus(dir, engine);
+  const result = await evaluateCorpus(dir);
   results.push(result);
-  const out = path.join(values.out, engine, result.corpus);
+  const out = path.join(values.out, result.corpus);
   await mkdir(out, { recursive: true });
   await writeFile(
     path.join(out, 'digest.json'),
-    `${JSON.stringify((await buildCorpus(dir, engine)).digest, null, 2)}\n`,
+    `${JSON.stringify((await buildCorpus(dir)).digest, null, 2)}\n`,
   );
 }
 

@@ -1,8 +1,8 @@
 import type { Article } from '../functions/core/content/article.ts';
 import { type ContentConfig, THEMES_FILE } from '../functions/core/content/config.ts';
-import { articlePassages } from '../functions/core/engine/passages.ts';
-import { scoreThemes } from '../functions/core/engine/relevance.ts';
-import { RELEVANCE_THRESHOLD } from '../functions/core/engine/scoring.ts';
+import { articlePassages } from '../functions/core/digest/passages.ts';
+import { scoreThemes } from '../functions/core/digest/relevance.ts';
+import { RELEVANCE_THRESHOLD } from '../functions/core/digest/scoring.ts';
 import type { Problem } from '../functions/core/errors.ts';
 
 /** A theme that no passage of any article reaches the relevance threshold for. */

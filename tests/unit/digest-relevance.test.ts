@@ -1,42 +1,77 @@
 import { describe, expect, it } from 'vitest';
-import { HEADING_BOOST, scoreThemes, type ThemeQuery } from '../../functions/core/digest/relevance.ts';
+import type { Article } from '../../functions/core/content/article.ts';
+import { articlePassages } from '../../functions/core/digest/passages.ts';
+import { dominantTheme, scoreThemes } from '../../functions/core/digest/relevance.ts';
+import { HEADING_BOOST } from '../../functions/core/digest/scoring.ts';
 
-const stems = (text: string) => text.split(' ').map((stem) => ({ stem }));
-const queries: ThemeQuery[] = [
-  { themeId: 'press', terms: [{ stems: ['press', 'conference'], weight: 1 }] },
-  { themeId: 'trade', terms: [{ stems: ['tariff'], weight: 1 }] },
+const themes = [
+  { id: 'press', title: 'Briefings', description: 'Briefings.', terms: ['press conference'] },
+  { id: 'trade', title: 'Duties', description: 'Duties.', terms: ['tariff'] },
 ];
+
+function article(sections: { heading: string | null; paragraphs: string[] }[]): Article {
+  return {
+    id: 'a',
+    file: 'a.md',
+    format: 'markdown',
+    title: 'A',
+    titleDerived: false,
+    author: null,
+    views: null,
+    date: null,
+    url: null,
+    tags: [],
+    sections: sections.map((s) => ({
+      heading: s.heading,
+      blocks: s.paragraphs.map((text) => ({ type: 'paragraph', text })),
+    })),
+    words: 100,
+    readingMinutes: 1,
+  };
+}
 
 describe('BM25 relevance', () => {
   it('matches a phrase inside a sentence but never across two', () => {
-    const [inside, across] = scoreThemes(
-      queries,
-      [
-        { sentences: [stems('the press conference ended')], headingStems: [], length: 3 },
-        { sentences: [stems('they met the press'), stems('conference room')], headingStems: [], length: 4 },
-      ],
-      3.5,
+    const passages = articlePassages(
+      article([
+        {
+          heading: null,
+          paragraphs: ['The press conference ended.', 'They met the press. Conference rooms were full.'],
+        },
+      ]),
     );
-    expect(inside?.press).toBeGreaterThan(0);
-    expect(across?.press).toBe(0);
+    const scores = scoreThemes(passages, themes);
+    expect(scores.get('a#0')?.get('press')).toBeGreaterThan(0);
+    expect(scores.get('a#1')?.get('press')).toBe(0);
   });
 
-  it('counts a heading word as several words of text', () => {
-    const [inHeading, inText, once] = scoreThemes(
-      queries,
-      [
-        { sentences: [stems('a quiet week')], headingStems: stems('tariff'), length: 3 },
+  it('counts a heading word as several words of text, and plurals as their word', () => {
+    const passages = articlePassages(
+      article([
+        { heading: 'Tariff', paragraphs: ['A quiet week.'] },
         {
-          sentences: [Array.from({ length: HEADING_BOOST }, () => ({ stem: 'tariff' }))],
-          headingStems: [],
-          length: 3,
+          heading: null,
+          paragraphs: [
+            `${Array.from({ length: HEADING_BOOST }, () => 'Tariffs').join(' ')}.`,
+            'One tariff rose.',
+          ],
         },
-        { sentences: [stems('one tariff rose')], headingStems: [], length: 3 },
-      ],
-      3,
+      ]),
     );
-    expect(inHeading?.trade).toBe(inText?.trade);
-    expect(inHeading?.trade).toBeGreaterThan(once?.trade ?? 0);
-    expect(inHeading?.press).toBe(0);
+    const scores = scoreThemes(passages, themes);
+    const [inHeading, inText, once] = ['a#0', 'a#1', 'a#2'].map((k) => scores.get(k)?.get('trade') ?? 0);
+    expect(inHeading).toBeGreaterThan(once ?? 0);
+    expect(inText).toBeGreaterThan(once ?? 0);
+    expect(scores.get('a#0')?.get('press')).toBe(0);
+  });
+
+  it('names the theme a group of passages says most about, with its share', () => {
+    const passages = articlePassages(
+      article([{ heading: null, paragraphs: ['A tariff, a tariff and a press conference.'] }]),
+    );
+    const { theme, share } = dominantTheme(passages, scoreThemes(passages, themes));
+    expect(theme).toBe('trade');
+    expect(share).toBeGreaterThan(0.5);
+    expect(share).toBeLessThan(1);
   });
 });

@@ -6,7 +6,7 @@ import type { ContentConfig, DigestConfig } from '../../functions/core/content/c
 import { loadContent } from '../../functions/core/content/load-content.ts';
 import { buildDigest, createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestSchema, type Story } from '../../functions/core/digest/model.ts';
-import { sentenceSimilarity } from '../../functions/core/text/shingles.ts';
+import { jaccard, shingles } from '../../functions/core/text/words.ts';
 
 const contentDir = path.resolve(import.meta.dirname, '../../content');
 let config: ContentConfig;
@@ -150,7 +150,7 @@ describe('digests of the seed articles', () => {
       for (let i = 0; i < sentences.length; i++) {
         for (let j = i + 1; j < sentences.length; j++) {
           expect(
-            sentenceSimilarity(sentences[i] ?? '', sentences[j] ?? ''),
+            jaccard(shingles(sentences[i] ?? ''), shingles(sentences[j] ?? '')),
             `${sentences[i]} / ${sentences[j]}`,
           ).toBeLessThan(0.5);
         }

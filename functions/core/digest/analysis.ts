@@ -1,12 +1,14 @@
 import type { Article } from '../content/article.ts';
 import type { Theme } from '../content/config.ts';
+import { type Gazetteer, learnPlaces, placesIn } from '../text/places.ts';
 import { articleCandidates, type Candidate } from './candidates.ts';
-import { type Event, sentenceEvent } from './events.ts';
+import { compatible, sentenceEvent } from './events.ts';
+import { storyEvent } from './key-facts.ts';
 import { articlePassages, type Passage } from './passages.ts';
-import { type Gazetteer, learnPlaces, placesIn } from './places.ts';
 import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
+import { joinLabel } from './summary.ts';
 
 /** What the engine knows of a set of articles, whatever digest is built from them. */
 export interface Analysis {
@@ -57,15 +59,21 @@ function venues(learned: Gazetteer, passages: readonly Passage[]): Gazetteer {
   return new Map([...learned].filter(([name]) => (counts.get(name) ?? 0) <= limit));
 }
 
-/** Sentences of a passage that report the event (date or place) their story is about. */
+/** Sentences that say when or where the story's own event happened (joined list entries included). */
 export function eventSentences(story: StoryGroup, analysis: Analysis): Set<string> {
+  const event = storyEvent(story, analysis.settings);
   const found = new Set<string>();
+  if (!event) return found;
   for (const candidate of story.candidates) {
     const published = analysis.articles.get(candidate.articleId)?.date ?? null;
     for (const passage of candidate.passages) {
       for (const sentence of passage.sentences) {
-        const event: Event | null = sentenceEvent(sentence, analysis.gazetteer, published);
-        if (event && (event.date || event.place)) found.add(sentence);
+        const said = sentenceEvent(sentence, analysis.gazetteer, published);
+        const sameDate =
+          said?.date && event.date && said.date.sortKey.slice(0, 4) === event.date.sortKey.slice(0, 4);
+        const samePlace = said?.place && event.place && said.place.name === event.place.name;
+        if (said && compatible(said, event) && (sameDate || samePlace))
+          found.add(passage.kind === 'item' ? joinLabel(sentence) : sentence);
       }
     }
   }

@@ -1,12 +1,13 @@
 import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
-import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from '../digest/issue-meta.ts';
-import type { Digest, DigestSection, Source, Story } from '../digest/model.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
-import { headlineFromSentence, usableTitle } from './headline.ts';
-import { type FactStory, keyFacts } from './key-facts.ts';
+import { storyHeadline, usableTitle } from './headline.ts';
+import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
+import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
+import type { Digest, DigestSection, Source, Story } from './model.ts';
+import { LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
-import { type SaidSoFar, summarise, summaryChoices } from './summary.ts';
+import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
 
 export interface DigestRequest {
   digest: DigestConfig;
@@ -37,22 +38,28 @@ function slug(text: string): string {
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
 function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, taken: Set<string>): string {
-  // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is.
-  const titles = story.creditOrder
-    .filter((id) => analysis.candidatesOf(id).length === 1)
-    .map((id) => analysis.articles.get(id))
-    .map((a) => (a ? usableTitle(a) : null));
-  const [lead = '', ...rest] = summary;
-  const sentences = [...rest, ...story.group.passages.flatMap((p) => p.sentences)];
-  const options = [
-    ...titles,
-    headlineFromSentence(lead, { cut: true }),
-    ...sentences.map((s) => headlineFromSentence(s, { cut: false })),
-    ...sentences.map((s) => headlineFromSentence(s, { cut: true })),
-    ...story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? null),
-  ];
-  const headline = options.find((h): h is string => h !== null && !taken.has(h.toLowerCase()));
-  return headline ?? `${summary[0]?.split(' ').slice(0, 8).join(' ')}`;
+  const event = storyEvent(story.group, analysis.settings);
+  // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
+  // and a report that looks back at other events may be titled for all of them unless it names the place.
+  const place = event?.place?.name.toLowerCase();
+  const titleFor = (id: string) => {
+    const [only, ...more] = analysis.candidatesOf(id);
+    const article = analysis.articles.get(id);
+    if (!only || more.length > 0 || !article) return null;
+    const named = place !== undefined && article.title.toLowerCase().includes(place);
+    return only.mentions.length < LOOK_BACK_EVENTS || named ? usableTitle(article) : null;
+  };
+  return storyHeadline({
+    titles: story.creditOrder.map(titleFor),
+    summary,
+    sentences: story.group.passages.flatMap((p) =>
+      p.kind === 'item' ? p.sentences.map(joinLabel) : p.sentences,
+    ),
+    place: event?.place?.name ?? null,
+    when: event?.date?.when ?? null,
+    fallback: story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? ''),
+    taken,
+  });
 }
 
 function source(article: Article): Source {
@@ -113,7 +120,7 @@ function buildFrom(
         })),
       };
       stories.push(story);
-      told.push({ story, group: themed.group, headline, score: themed.score });
+      told.push({ story, group: themed.group, headline, summary, score: themed.score });
     }
     if (stories.length > 0)
       sections.push({ themeId: theme.id, title: theme.title, description: theme.description, stories });

@@ -1,7 +1,8 @@
 import type { Article } from '../content/article.ts';
+import { MONTH_NAMES } from '../text/dates.ts';
+import type { Gazetteer } from '../text/places.ts';
 import { compatible, datelinePlace, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
-import type { Gazetteer } from './places.ts';
 import { dominantTheme } from './relevance.ts';
 import {
   CONTINUATION_THRESHOLD,
@@ -24,6 +25,8 @@ export interface Candidate {
   theme: string;
   /** A round-up's own remarks (no event): a story only with another source. */
   commentary: boolean;
+  /** Other events its passages date, one each (a report that looks back): its title may be about them all. */
+  mentions: Event[];
   /** The key of the candidate's first passage: a stable order. */
   key: string;
 }
@@ -50,7 +53,9 @@ function sameCandidate(a: Event | null, b: Event | null): boolean {
 function filedReport(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
   const place = passages[0] ? datelinePlace(passages[0].text, gazetteer) : null;
   if (!place || !article.date) return null;
-  return { date: { when: article.date, sortKey: article.date, precision: 'day', inferred: true }, place };
+  const day = new Date(`${article.date}T00:00:00Z`);
+  const when = `${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
+  return { date: { when, sortKey: article.date, precision: 'day', inferred: true }, place };
 }
 
 /** A headline that names where something happened ("Brussels fine stings…") leads an undated report. */
@@ -106,6 +111,10 @@ export function articleCandidates(
       event: g.event,
       theme: dominantTheme(g.passages, themeScores).theme,
       commentary: timeline && g.event === null,
+      mentions: g.passages
+        .map((p) => found[passages.indexOf(p)] ?? null)
+        .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
+        .filter((e, i, all) => all.findIndex((o) => compatible(o, e)) === i),
       key: g.passages[0]?.key ?? '',
     }));
 }

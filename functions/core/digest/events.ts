@@ -1,6 +1,6 @@
 import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
+import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import type { Passage } from './passages.ts';
-import { type Gazetteer, type PlaceMention, placesIn } from './places.ts';
 import { LEAD_PASSAGES } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */

@@ -1,10 +1,10 @@
 import type { Article } from '../content/article.ts';
+import { STOPWORDS } from '../text/words.ts';
 import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
-import { STOPWORDS } from './words.ts';
 
 /** A dateline ("GENEVA — ", "NAIROBI, 4 March (Wire) – "): where a report was filed, not what happened. */
-const DATELINE = /^[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/;
+const DATELINE = /^(?:['’]S-)?[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/;
 /** A timeline entry's date and place: "30 January 2025, Den Haag - ". */
 const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
@@ -74,4 +74,65 @@ export function usableTitle(article: Article): string | null {
     return null;
   if (article.title.split(/\s+/).length < MIN_HEADLINE_WORDS) return null;
   return article.title;
+}
+
+/** A named event, as the story's sentences call it: "G20 summit", "APEC Summit", "Brabant derby". */
+const NAMED_EVENT =
+  /(?<=\s)((?:[\p{Lu}\d][\p{L}\d’'-]*\s){1,3}(?:summit|meeting|talks|conference|vote|election|launch|final|derby|hearing|trial|ceremony|agreement|declaration|ruling|inquiry|march|protest)s?)\b/giu;
+const NOT_A_NAME =
+  /^(?:The|A|An|This|That|Its|Their|His|Her|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/;
+
+function eventPhrase(sentences: readonly string[], place: string): string | null {
+  const counts = new Map<string, number>();
+  for (const sentence of sentences) {
+    for (const match of sentence.matchAll(NAMED_EVENT)) {
+      const phrase = (match[1] ?? '').trim();
+      if (NOT_A_NAME.test(phrase) || !/^[\p{Lu}\d]/u.test(phrase)) continue;
+      counts.set(phrase, (counts.get(phrase) ?? 0) + 1 + (phrase.includes(place) ? 1 : 0));
+    }
+  }
+  const best = [...counts].sort(
+    (a, b) => b[1] - a[1] || b[0].length - a[0].length || (a[0] < b[0] ? -1 : 1),
+  )[0];
+  return best?.[0] ?? null;
+}
+
+export interface HeadlineSources {
+  /** Titles of the story's reports that may head it (`null` where not). */
+  titles: readonly (string | null)[];
+  summary: readonly string[];
+  sentences: readonly string[];
+  place: string | null;
+  when: string | null;
+  /** Titles of every source, the last resort. */
+  fallback: readonly string[];
+  /** Headlines the digest already uses (lower case). */
+  taken: ReadonlySet<string>;
+}
+
+/**
+ * A story's headline, the first of: a report's title; the main clause of a sentence that names the place; "G20 summit in Hamburg, July 2017"; the lead sentence's
+ * main clause; any sentence's main clause; a source's title.
+ */
+export function storyHeadline(from: HeadlineSources): string {
+  const place = from.place;
+  const names = (h: string | null) => h !== null && (!place || h.toLowerCase().includes(place.toLowerCase()));
+  const [lead = '', ...rest] = from.summary;
+  const sentences = [lead, ...rest, ...from.sentences];
+  const whole = sentences.map((s) => headlineFromSentence(s, { cut: false }));
+  const phrase = place ? eventPhrase(sentences, place) : null;
+  const composed =
+    phrase && place
+      ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
+      : null;
+  const options = [
+    ...from.titles,
+    ...whole.filter(names),
+    composed,
+    headlineFromSentence(lead, { cut: true }),
+    ...whole,
+    ...sentences.map((s) => headlineFromSentence(s, { cut: true })),
+    ...from.fallback,
+  ];
+  return options.find((h): h is string => Boolean(h) && !from.taken.has((h as string).toLowerCase())) ?? lead;
 }

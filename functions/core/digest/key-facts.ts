@@ -1,7 +1,9 @@
-import type { KeyFact } from '../digest/model.ts';
+import { type Gazetteer, placesIn } from '../text/places.ts';
+import { jaccard, shingles } from '../text/words.ts';
 import type { Event } from './events.ts';
-import { type Gazetteer, placesIn } from './places.ts';
-import { MAX_KEY_FACTS } from './scoring.ts';
+import { headlineFromSentence } from './headline.ts';
+import type { KeyFact } from './model.ts';
+import { MAX_KEY_FACTS, SAME_FACT_JACCARD } from './scoring.ts';
 import type { StoryGroup } from './stories.ts';
 
 const PRECISION = { day: 3, month: 2, year: 1 } as const;
@@ -35,13 +37,31 @@ function settingOf(story: StoryGroup, settings: Gazetteer): Event['place'] {
 export interface FactStory {
   group: StoryGroup;
   headline: string;
+  summary: readonly string[];
   score: number;
+}
+
+/**
+ * What the timeline says happened: the headline, unless the summary already says it in those words; then
+ * the shortest other sentence of the story's event passages that fits as a headline.
+ */
+function factText(group: StoryGroup, headline: string, summary: readonly string[]): string {
+  const repeats = (text: string) =>
+    summary.some((s) => jaccard(shingles(s), shingles(text)) >= SAME_FACT_JACCARD);
+  if (!repeats(headline)) return headline;
+  const other = group.passages
+    .flatMap((p) => p.sentences)
+    .filter((s) => !summary.includes(s))
+    .map((s) => headlineFromSentence(s, { cut: false }))
+    .filter((h): h is string => h !== null && !repeats(h))
+    .sort((a, b) => a.length - b.length || (a < b ? -1 : 1))[0];
+  return other ?? headline;
 }
 
 /** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
 export function keyFacts(stories: readonly FactStory[], settings: Gazetteer): KeyFact[] {
   const facts: (KeyFact & { score: number })[] = [];
-  for (const { group, headline, score } of stories) {
+  for (const { group, headline, summary, score } of stories) {
     const event = storyEvent(group, settings);
     // A timeline entry says when and where; an event the sources do not place is told in its story only.
     if (!event?.date || !event.place) continue;
@@ -54,7 +74,7 @@ export function keyFacts(stories: readonly FactStory[], settings: Gazetteer): Ke
       when: event.date.when,
       sortKey: event.date.sortKey,
       place: event.place?.name ?? null,
-      text: headline,
+      text: factText(group, headline, summary),
       sourceIds: [...new Set(sourceIds.length > 0 ? sourceIds : group.articleIds)],
       score,
     });

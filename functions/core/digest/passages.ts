@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { contentStems, wordsOf } from './words.ts';
+import { contentStems, wordsOf } from '../text/words.ts';
 
 /** A paragraph or a list item of an article: the unit relevance and stories are made of. */
 export interface Passage {
@@ -14,7 +14,7 @@ export interface Passage {
   kind: 'paragraph' | 'item';
   text: string;
   sentences: string[];
-  /** Stems of every word, stopwords included (phrase matching). */
+  /** Stems of every word, stopwords included, with '' between sentences (phrases never span two). */
   allStems: string[];
   /** Stems of the words that carry meaning (similarity). */
   stems: string[];
@@ -30,6 +30,7 @@ function passage(
   kind: Passage['kind'],
   text: string,
 ): Passage {
+  const sentences = kind === 'item' ? [text] : splitSentences(text);
   return {
     key: `${article.id}#${index}`,
     articleId: article.id,
@@ -38,8 +39,8 @@ function passage(
     heading,
     kind,
     text,
-    sentences: kind === 'item' ? [text] : splitSentences(text),
-    allStems: wordsOf(text).map((w) => w.stem),
+    sentences,
+    allStems: sentences.flatMap((s) => [...wordsOf(s).map((w) => w.stem), '']),
     stems: contentStems(text),
     headingStems: heading ? wordsOf(heading).map((w) => w.stem) : [],
   };

@@ -1,4 +1,5 @@
 import type { Theme } from '../content/config.ts';
+import { contentStems, wordsOf } from '../text/words.ts';
 import type { Passage } from './passages.ts';
 import {
   BACKGROUND_PASSAGES,
@@ -9,7 +10,6 @@ import {
   TERM_WEIGHT,
   TITLE_WORD_WEIGHT,
 } from './scoring.ts';
-import { contentStems, wordsOf } from './words.ts';
 
 /** One query term of a theme: a word or a phrase, as stems. */
 interface QueryTerm {

@@ -62,6 +62,8 @@ export const EVENT_SENTENCE_BONUS = 0.15;
 /** Headlines. */
 export const MAX_HEADLINE_CHARS = 90;
 export const MIN_HEADLINE_WORDS = 3;
+/** A report that dates this many other events looks back: its title heads a story only if it names the place. */
+export const LOOK_BACK_EVENTS = 2;
 
 /** Key facts. */
 export const MAX_KEY_FACTS = 8;

@@ -1,3 +1,4 @@
+import { wordsOf } from '../text/words.ts';
 import type { Candidate } from './candidates.ts';
 import { compatible, type Event, sameEvent } from './events.ts';
 import type { Passage } from './passages.ts';
@@ -10,7 +11,6 @@ import {
   SAME_EVENT_SIMILARITY,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
-import { wordsOf } from './words.ts';
 
 /** One event (or one subject) told by one or more articles. */
 export interface StoryGroup {

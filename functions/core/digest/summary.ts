@@ -1,3 +1,4 @@
+import { contentStems, jaccard } from '../text/words.ts';
 import type { Passage } from './passages.ts';
 import {
   EVENT_SENTENCE_BONUS,
@@ -9,7 +10,6 @@ import {
   PARAGRAPH_OPENER_BONUS,
   SAME_FACT_JACCARD,
 } from './scoring.ts';
-import { contentStems, jaccard } from './words.ts';
 
 /** A sentence a summary could use, with where it stands in its article. */
 export interface SentenceChoice {
@@ -20,6 +20,8 @@ export interface SentenceChoice {
   position: number;
   stems: Set<string>;
   score: number;
+  /** Says when or where the story's event happened. */
+  reportsEvent: boolean;
 }
 
 /** Opens by pointing back at something said before: "He…", "These findings…", "However,…". */
@@ -90,8 +92,9 @@ export function summaryChoices(
       let score = centrality(stems, centroid, total);
       if (passage.index === 0 && position === 0) score += LEAD_SENTENCE_BONUS;
       if (position === 0 && passage.kind === 'paragraph') score += PARAGRAPH_OPENER_BONUS;
-      if (eventSentences.has(text)) score += EVENT_SENTENCE_BONUS;
-      choices.push({ text, articleId: passage.articleId, passage, position, stems, score });
+      const reportsEvent = eventSentences.has(text);
+      if (reportsEvent) score += EVENT_SENTENCE_BONUS;
+      choices.push({ text, articleId: passage.articleId, passage, position, stems, score, reportsEvent });
     });
   }
   return choices.sort((a, b) => b.score - a.score || compareOrder(a, b));
@@ -123,7 +126,9 @@ export function summarise(
   creditOrder: readonly string[],
   said: SaidSoFar,
 ): string[] {
-  const opener = choices.find((c) => !opensOnReference(c.text) && !repeats(c, said));
+  // A story about an event opens on a sentence that says when or where it happened, when one can open.
+  const standalone = (c: SentenceChoice) => !opensOnReference(c.text) && !repeats(c, said);
+  const opener = choices.find((c) => c.reportsEvent && standalone(c)) ?? choices.find(standalone);
   if (!opener) return [];
   const chosen = [opener];
   let length = opener.text.length;
@@ -133,6 +138,8 @@ export function summarise(
     if (choice.articleId === opener.articleId && compareOrder(choice, opener) < 0) continue;
     if (opensOnReference(choice.text) && !follows(choice, chosen)) continue;
     if (repeats(choice, [...said, ...chosen.map((c) => c.stems)])) continue;
+    // Two sentences that both say when and where it happened say one fact twice.
+    if (choice.reportsEvent && chosen.some((c) => c.reportsEvent)) continue;
     chosen.push(choice);
     length += choice.text.length;
   }
