@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -19,6 +19,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSqsS3Emulator } from '../../local/runtime/sqs-s3-emulator.ts';
 
 const CHILD = `
 import { startSqsS3Emulator } from ${JSON.stringify(path.resolve('local/runtime/sqs-s3-emulator.ts'))};
@@ -194,5 +195,66 @@ describe('the local SQS and S3 survive kill -9 (journal + folder mirror, replaye
       .catch((error: Error) => error.name);
     expect(gone).toBe('NoSuchKey');
     await killHard(third);
+  }, 60_000);
+
+  it('compacts the journal as it grows, recording where the emulator moved a message to the dead-letter queue', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'broadsheet-compact-'));
+    try {
+      const first = await startSqsS3Emulator({ host: '127.0.0.1', port: 0, dataDir: dir });
+      const { sqs } = clients(first.address);
+      const dlq = await sqs.send(new CreateQueueCommand({ QueueName: 'dead' }));
+      const dlqArn = (
+        await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }),
+        )
+      ).Attributes?.QueueArn;
+      const queueUrl = (
+        await sqs.send(
+          new CreateQueueCommand({
+            QueueName: 'work',
+            Attributes: {
+              VisibilityTimeout: '0',
+              RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }),
+            },
+          }),
+        )
+      ).QueueUrl;
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'poison' }));
+      // Received once, not deleted; the next receive moves it to the dead-letter queue.
+      await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }));
+      expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl }))).Messages ?? []).toEqual([]);
+      // 4,100 more journal lines (sent and deleted) make the journal compact itself.
+      for (let b = 0; b < 205; b++) {
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: Array.from({ length: 10 }, (_, j) => ({ Id: `e${j}`, MessageBody: `filler-${b}-${j}` })),
+          }),
+        );
+        for (;;) {
+          const received = await sqs.send(
+            new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10 }),
+          );
+          if (!received.Messages?.length) break;
+          for (const m of received.Messages)
+            await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const journal = await readFile(path.join(dir, 'sqs', 'journal.jsonl'), 'utf8');
+      expect(journal.split('\n').length).toBeLessThan(1_000);
+      await first.stop();
+
+      const second = await startSqsS3Emulator({ host: '127.0.0.1', port: 0, dataDir: dir });
+      expect(second.restored.messages).toBe(1);
+      const again = clients(second.address);
+      const deadUrl = (await again.sqs.send(new CreateQueueCommand({ QueueName: 'dead' }))).QueueUrl;
+      const workUrl = (await again.sqs.send(new CreateQueueCommand({ QueueName: 'work' }))).QueueUrl;
+      expect(await drain(again.sqs, String(workUrl))).toEqual([]);
+      expect(await drain(again.sqs, String(deadUrl))).toEqual([{ body: 'poison' }]);
+      await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   }, 60_000);
 });
