@@ -22,6 +22,8 @@ export interface Analysis {
   stories: readonly StoryGroup[];
   /** The candidates an article was split into (one for a report). */
   candidatesOf(articleId: string): readonly Candidate[];
+  /** How many articles use each content stem. */
+  articlesUsing: ReadonlyMap<string, number>;
 }
 
 /** Articles → passages → relevance → candidates (one article, one event) → stories across articles. */
@@ -38,7 +40,13 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   );
   const byArticle = new Map<string, Candidate[]>();
   for (const c of candidates) byArticle.set(c.articleId, [...(byArticle.get(c.articleId) ?? []), c]);
+  const articlesUsing = new Map<string, number>();
+  for (const { passages: own } of perArticle) {
+    for (const stem of new Set(own.flatMap((p) => p.stems)))
+      articlesUsing.set(stem, (articlesUsing.get(stem) ?? 0) + 1);
+  }
   return {
+    articlesUsing,
     candidatesOf: (id) => byArticle.get(id) ?? [],
     articles: new Map(sorted.map((a) => [a.id, a])),
     passages,

@@ -1,11 +1,12 @@
 import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
+import { contentStems } from '../text/words.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
 import { storyHeadline, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
 import type { Digest, DigestSection, Source, Story } from './model.ts';
-import { LOOK_BACK_EVENTS } from './scoring.ts';
+import { DISTINCTIVE_STEMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
 import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
 
@@ -42,12 +43,14 @@ function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, t
   // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
   // and a report that looks back at other events may be titled for all of them unless it names the place.
   const place = event?.place?.name.toLowerCase();
+  const distinctive = distinctiveStems(story, analysis);
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
     if (!only || more.length > 0 || !article) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
-    return only.mentions.length < LOOK_BACK_EVENTS || named ? usableTitle(article) : null;
+    const about = contentStems(article.title).some((s) => distinctive.has(s));
+    return (only.mentions.length < LOOK_BACK_EVENTS || named) && about ? usableTitle(article) : null;
   };
   return storyHeadline({
     titles: story.creditOrder.map(titleFor),
@@ -60,6 +63,20 @@ function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, t
     fallback: story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? ''),
     taken,
   });
+}
+
+/** The words that tell this story from the others: used often in it, by few articles overall. */
+function distinctiveStems(story: ThemedStory, analysis: Analysis): Set<string> {
+  const counts = new Map<string, number>();
+  for (const p of story.group.passages) for (const s of p.stems) counts.set(s, (counts.get(s) ?? 0) + 1);
+  const articles = analysis.articles.size;
+  const weight = (s: string, n: number) => n * Math.log(1 + articles / (analysis.articlesUsing.get(s) ?? 1));
+  return new Set(
+    [...counts]
+      .sort((a, b) => weight(b[0], b[1]) - weight(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
+      .slice(0, DISTINCTIVE_STEMS)
+      .map(([s]) => s),
+  );
 }
 
 function source(article: Article): Source {
@@ -87,7 +104,7 @@ function buildFrom(
   const digestThemes = request.digest.themes
     .map((id) => themes.find((t) => t.id === id))
     .filter((t): t is Theme => t !== undefined);
-  const sectionsByTheme = themedSections(analysis, digestThemes);
+  const sectionsByTheme = themedSections(analysis, digestThemes, themes);
   const said: SaidSoFar = [];
   const taken = new Set<string>();
   const ids = new Set<string>();

@@ -9,11 +9,14 @@ const DATELINE = /^(?:['’]S-)?[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?
 const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
 const OPENING_ADVERBIAL =
-  /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for)\b[^,]{0,50},\s+/i;
+  /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for|looking ahead|looking back|in short)\b[^,]{0,50},\s+/i;
 const CLAUSE_END =
   /(?:,\s(?:which|who|whom|where|as|after|but|while|although|though|and|saying|according|with|in a|a move|marking|ending|bringing|despite|following)\b|;|:|\s[—–]\s|\s-\s|\()/;
 const DATE_PHRASE =
   /\s(?:on|in|at|by|from)\s(?:(?:the\s)?\d{1,2}(?:st|nd|rd|th)?\s)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s)?\d{4}\b|\s(?:on|last|this)\s(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\s(?:on|in)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2})?\b/g;
+/** "The most prominent of these was…", "The first significant one was…": it needs what came before. */
+const POINTS_BACK =
+  /^(?:\S+\s){0,5}(?:of these|of those|one of them|this one|that one|significant one|such|the matter)\b/i;
 const ENDS_BADLY = new Set([...STOPWORDS, 'said', 'says', 'reported', 'according']);
 
 function trimEnd(text: string): string {
@@ -57,7 +60,8 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
     text = words.slice(0, cut).join(' ');
   }
   text = trimEnd(text);
-  if (text.split(' ').length < MIN_HEADLINE_WORDS || opensOnReference(text)) return null;
+  if (text.split(' ').length < MIN_HEADLINE_WORDS || opensOnReference(text) || POINTS_BACK.test(text))
+    return null;
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 

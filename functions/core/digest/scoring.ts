@@ -64,6 +64,8 @@ export const MAX_HEADLINE_CHARS = 90;
 export const MIN_HEADLINE_WORDS = 3;
 /** A report that dates this many other events looks back: its title heads a story only if it names the place. */
 export const LOOK_BACK_EVENTS = 2;
+/** A title heads a story only if it uses one of the story's this many most distinctive words. */
+export const DISTINCTIVE_STEMS = 8;
 
 /** Key facts. */
 export const MAX_KEY_FACTS = 8;

@@ -30,13 +30,18 @@ function themedAs(group: StoryGroup, themeId: string, analysis: Analysis): Theme
 }
 
 /**
- * Each story under the digest theme its passages say most about (once per digest), if that reaches the
- * relevance threshold; each section's stories by importance, asides below a share of the best dropped.
+ * Each story under the theme its passages say most about (once per digest), if the digest has that theme
+ * and the score reaches the relevance threshold; each section's stories by importance, asides below a share of the best dropped.
  */
-export function themedSections(analysis: Analysis, themes: readonly Theme[]): Map<string, ThemedStory[]> {
+export function themedSections(
+  analysis: Analysis,
+  themes: readonly Theme[],
+  allThemes: readonly Theme[],
+): Map<string, ThemedStory[]> {
   const sections = new Map<string, ThemedStory[]>(themes.map((t) => [t.id, []]));
   for (const group of analysis.stories) {
-    const options = themes.map((t) => themedAs(group, t.id, analysis)).sort((a, b) => b.score - a.score);
+    // A story is told under its own theme: a digest without that theme leaves it out.
+    const options = allThemes.map((t) => themedAs(group, t.id, analysis)).sort((a, b) => b.score - a.score);
     const best = options[0];
     if (best && best.score >= RELEVANCE_THRESHOLD) sections.get(best.themeId)?.push(best);
   }

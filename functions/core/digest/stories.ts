@@ -78,10 +78,11 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
-  // Without a shared event, what two candidates are about decides: an article's sections on different
-  // themes are different stories; two articles leaning to different themes need more in common.
-  if (a.theme !== b.theme)
-    return a.articleId === b.articleId ? Number.POSITIVE_INFINITY : OTHER_THEME_SIMILARITY;
+  // Without a shared event, what two candidates are about decides: an article's sections on one theme are
+  // one story, on different themes different stories; two articles leaning to different themes need more
+  // in common.
+  if (a.articleId === b.articleId) return a.theme === b.theme ? 0 : Number.POSITIVE_INFINITY;
+  if (a.theme !== b.theme) return OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
 }
