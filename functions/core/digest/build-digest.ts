@@ -2,11 +2,11 @@ import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
 import { contentStems } from '../text/words.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
-import { storyHeadline, usableTitle } from './headline.ts';
+import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
 import type { Digest, DigestSection, Source, Story } from './model.ts';
-import { DISTINCTIVE_STEMS, LOOK_BACK_EVENTS } from './scoring.ts';
+import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
 import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
 
@@ -54,6 +54,14 @@ function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, t
   };
   return storyHeadline({
     titles: story.creditOrder.map(titleFor),
+    // A heading heads an event's story if it names the place, any other story if it says what it is about.
+    headings: [...new Set(story.group.passages.map((p) => usableHeading(p.heading)))].filter(
+      (h): h is string =>
+        h !== null &&
+        (place
+          ? h.toLowerCase().includes(place)
+          : contentStems(h).filter((s) => distinctive.has(s)).length >= HEADING_TERMS),
+    ),
     summary,
     sentences: story.group.passages.flatMap((p) =>
       p.kind === 'item' ? p.sentences.map(joinLabel) : p.sentences,

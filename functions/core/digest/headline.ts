@@ -68,6 +68,12 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
 const GENERIC_TITLE =
   /^(?:conclusion|introduction|summary|overview|background|timeline|analysis|opinion|update)\b/i;
 
+/** A section heading that can head a story: specific, short, not a structural word. */
+export function usableHeading(heading: string | null): string | null {
+  if (!heading || GENERIC_TITLE.test(heading) || heading.length > MAX_HEADLINE_CHARS) return null;
+  return heading.split(/\s+/).length >= MIN_HEADLINE_WORDS ? heading : null;
+}
+
 /** A source's own title can head the story when the story is what the article is about. */
 export function usableTitle(article: Article): string | null {
   if (
@@ -81,8 +87,30 @@ export function usableTitle(article: Article): string | null {
 }
 
 /** A named event, as the story's sentences call it: "G20 summit", "APEC Summit", "Brabant derby". */
-const NAMED_EVENT =
-  /(?<=\s)((?:[\p{Lu}\d][\p{L}\d’'-]*\s){1,3}(?:summit|meeting|talks|conference|vote|election|launch|final|derby|hearing|trial|ceremony|agreement|declaration|ruling|inquiry|march|protest)s?)\b/giu;
+const EVENT_NOUNS = [
+  'summit',
+  'meeting',
+  'talks',
+  'conference',
+  'vote',
+  'election',
+  'launch',
+  'final',
+  'derby',
+  'hearing',
+  'trial',
+  'ceremony',
+  'agreement',
+  'declaration',
+  'ruling',
+  'inquiry',
+  'march',
+  'protest',
+];
+const NAMED_EVENT = new RegExp(
+  `(?<=\\s)((?:[\\p{Lu}\\d][\\p{L}\\d’'-]*\\s){1,3}(?:${EVENT_NOUNS.map((n) => `[${n[0]}${n[0]?.toUpperCase()}]${n.slice(1)}`).join('|')})s?)\\b`,
+  'gu',
+);
 const NOT_A_NAME =
   /^(?:The|A|An|This|That|Its|Their|His|Her|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/;
 
@@ -104,6 +132,8 @@ function eventPhrase(sentences: readonly string[], place: string): string | null
 export interface HeadlineSources {
   /** Titles of the story's reports that may head it (`null` where not). */
   titles: readonly (string | null)[];
+  /** Section headings of the story's passages that say what it is about (not "Conclusion", not "Background"). */
+  headings: readonly string[];
   summary: readonly string[];
   sentences: readonly string[];
   place: string | null;
@@ -115,7 +145,8 @@ export interface HeadlineSources {
 }
 
 /**
- * A story's headline, the first of: a report's title; the main clause of a sentence that names the place; "G20 summit in Hamburg, July 2017"; the lead sentence's
+ * A story's headline, the first of: a report's title or a section heading that names the place; a report's
+ * title; a heading that says what the story is about; the main clause of a sentence that names the place; "G20 summit in Hamburg, July 2017"; the lead sentence's
  * main clause; any sentence's main clause; a source's title.
  */
 export function storyHeadline(from: HeadlineSources): string {
@@ -130,7 +161,10 @@ export function storyHeadline(from: HeadlineSources): string {
       ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
       : null;
   const options = [
+    ...from.titles.filter(names),
+    ...from.headings.filter(names),
     ...from.titles,
+    ...from.headings,
     ...whole.filter(names),
     composed,
     headlineFromSentence(lead, { cut: true }),

@@ -66,6 +66,8 @@ export const MIN_HEADLINE_WORDS = 3;
 export const LOOK_BACK_EVENTS = 2;
 /** A title heads a story only if it uses one of the story's this many most distinctive words. */
 export const DISTINCTIVE_STEMS = 8;
+/** A section heading heads a story with no place when it uses this many of those words. */
+export const HEADING_TERMS = 2;
 
 /** Key facts. */
 export const MAX_KEY_FACTS = 8;
