@@ -121,7 +121,12 @@ function buildFrom(
   for (const theme of digestThemes) {
     const stories: Story[] = [];
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
-      const choices = summaryChoices(themed.group.passages, eventSentences(themed.group, analysis));
+      const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
+      const choices = summaryChoices(
+        themed.group.passages,
+        eventSentences(themed.group, analysis),
+        themeStems,
+      );
       const summary = summarise(choices, themed.creditOrder, said);
       if (summary.length === 0) continue;
       const headline = headlineOf(themed, summary, analysis, taken);

@@ -58,6 +58,9 @@ export const SAME_FACT_JACCARD = 0.5;
 export const LEAD_SENTENCE_BONUS = 0.25;
 export const PARAGRAPH_OPENER_BONUS = 0.1;
 export const EVENT_SENTENCE_BONUS = 0.15;
+/** …and this much for each word of the story's theme it uses, up to `MAX_THEME_WORDS`. */
+export const THEME_WORD_BONUS = 0.1;
+export const MAX_THEME_WORDS = 2;
 
 /** Headlines. */
 export const MAX_HEADLINE_CHARS = 90;

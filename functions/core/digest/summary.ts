@@ -6,9 +6,11 @@ import {
   MAX_SENTENCE_WORDS,
   MAX_SUMMARY_CHARS,
   MAX_SUMMARY_SENTENCES,
+  MAX_THEME_WORDS,
   MIN_SENTENCE_WORDS,
   PARAGRAPH_OPENER_BONUS,
   SAME_FACT_JACCARD,
+  THEME_WORD_BONUS,
 } from './scoring.ts';
 
 /** A sentence a summary could use, with where it stands in its article. */
@@ -80,8 +82,11 @@ function centrality(stems: Set<string>, centroid: Map<string, number>, total: nu
 export function summaryChoices(
   passages: readonly Passage[],
   eventSentences: ReadonlySet<string>,
+  themeStems: ReadonlySet<string>,
 ): SentenceChoice[] {
   const centroid = centroidOf(passages);
+  // An article's first sentence leads a report; an explainer's opens on generalities.
+  const reports = eventSentences.size > 0;
   const total = passages.length;
   const choices: SentenceChoice[] = [];
   for (const passage of passages) {
@@ -90,7 +95,10 @@ export function summaryChoices(
       if (!isSummarySentence(text)) return;
       const stems = new Set(contentStems(text));
       let score = centrality(stems, centroid, total);
-      if (passage.index === 0 && position === 0) score += LEAD_SENTENCE_BONUS;
+      if (reports && passage.index === 0 && position === 0) score += LEAD_SENTENCE_BONUS;
+      // A sentence that uses the theme's own words says what the section is about.
+      score +=
+        THEME_WORD_BONUS * Math.min(MAX_THEME_WORDS, [...stems].filter((s) => themeStems.has(s)).length);
       if (position === 0 && passage.kind === 'paragraph') score += PARAGRAPH_OPENER_BONUS;
       const reportsEvent = eventSentences.has(text);
       if (reportsEvent) score += EVENT_SENTENCE_BONUS;
