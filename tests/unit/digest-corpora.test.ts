@@ -44,9 +44,9 @@ beforeAll(async () => {
 describe('a small crafted corpus', () => {
   it('tells one story, crediting both, when two articles tell the same summit in different words', () => {
     const reykjavik = stories(build()).filter((s) => s.headline.includes('Reykjavik'));
-    expect(reykjavik.filter((s) => s.themeId === 'summits')).toHaveLength(1);
+    expect(reykjavik).toHaveLength(1);
     expect(reykjavik[0]?.sourceIds.slice().sort()).toEqual(['a-reykjavik', 'b-reykjavik']);
-    expect(reykjavik[0]?.headline).toBe('Reykjavik, October 1986');
+    expect(reykjavik[0]?.headline).toBe('Two Days in Reykjavik');
   });
 
   it('does not merge a different summit on the same theme into it', () => {
@@ -70,14 +70,11 @@ describe('a small crafted corpus', () => {
     const facts = build().keyFacts;
     expect(facts.map((f) => [f.when, f.place])).toEqual(
       expect.arrayContaining([
-        ['November 1985', 'Geneva, Switzerland'],
-        ['October 1986', 'Reykjavik, Iceland'],
+        ['November 1985', 'Geneva'],
+        ['October 1986', 'Reykjavik'],
       ]),
     );
-    expect(facts.find((f) => f.place === 'Reykjavik, Iceland')?.sourceIds).toEqual([
-      'a-reykjavik',
-      'b-reykjavik',
-    ]);
+    expect(facts.find((f) => f.place === 'Reykjavik')?.sourceIds).toEqual(['a-reykjavik', 'b-reykjavik']);
   });
 
   it('includes only what earlier issues did not send', () => {
