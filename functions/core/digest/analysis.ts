@@ -9,6 +9,7 @@ import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
 import { joinLabel } from './summary.ts';
+import { syndicatedCopies } from './syndication.ts';
 
 /** What the engine knows of a set of articles, whatever digest is built from them. */
 export interface Analysis {
@@ -22,6 +23,8 @@ export interface Analysis {
   stories: readonly StoryGroup[];
   /** The candidates an article was split into (one for a report). */
   candidatesOf(articleId: string): readonly Candidate[];
+  /** Syndicated copies: copy id → original id. */
+  copies: ReadonlyMap<string, string>;
   /** How many articles use each content stem. */
   articlesUsing: ReadonlyMap<string, number>;
 }
@@ -45,15 +48,19 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
     for (const stem of new Set(own.flatMap((p) => p.stems)))
       articlesUsing.set(stem, (articlesUsing.get(stem) ?? 0) + 1);
   }
+  const stories = groupStories(candidates);
+  const passagesOf = new Map(perArticle.map(({ article, passages: own }) => [article.id, own]));
+  const articleMap = new Map(sorted.map((a) => [a.id, a]));
   return {
+    copies: syndicatedCopies(articleMap, (id) => passagesOf.get(id) ?? [], stories),
     articlesUsing,
     candidatesOf: (id) => byArticle.get(id) ?? [],
-    articles: new Map(sorted.map((a) => [a.id, a])),
+    articles: articleMap,
     passages,
     themeScores,
     gazetteer,
     settings,
-    stories: groupStories(candidates),
+    stories,
   };
 }
 

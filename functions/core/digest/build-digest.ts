@@ -87,14 +87,14 @@ function distinctiveStems(story: ThemedStory, analysis: Analysis): Set<string> {
   );
 }
 
-function source(article: Article): Source {
+function source(article: Article, copies: ReadonlyMap<string, string>): Source {
   return {
     id: article.id,
     title: article.title,
     author: article.author,
     url: article.url,
     file: article.file,
-    copyOf: null,
+    copyOf: copies.get(article.id) ?? null,
   };
 }
 
@@ -161,7 +161,7 @@ function buildFrom(
   const sources = credited
     .map((id) => analysis.articles.get(id))
     .filter((a): a is Article => a !== undefined)
-    .map(source);
+    .map((a) => source(a, analysis.copies));
   const ranked = [...told].sort((a, b) => b.score - a.score);
   const subject = subjectLine(ranked.map((t) => t.headline));
   return {

@@ -74,3 +74,7 @@ export const HEADING_TERMS = 2;
 
 /** Key facts. */
 export const MAX_KEY_FACTS = 8;
+
+/** Syndication: two articles whose 4-word shingle sketches (this many smallest hashes) share this share are copies. */
+export const SKETCH_SIZE = 64;
+export const SYNDICATED_OVERLAP = 0.6;
