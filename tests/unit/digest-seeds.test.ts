@@ -38,11 +38,6 @@ function articleText(article: Article): string {
     .join('\n');
 }
 
-/** Seeds whose text mentions any of the words: every one of them should be credited for the story. */
-function seedsMentioning(...words: string[]): string[] {
-  return articles.filter((a) => words.some((w) => articleText(a).includes(w))).map((a) => a.id);
-}
-
 /** The stories whose headline or summary names the word. */
 function storiesAbout(d: Digest, word: string, inHeadline = true): Story[] {
   return allStories(d).filter(
