@@ -27,7 +27,7 @@ const digest = {
   themes: ['health'],
   schedule: { cron: '0 7 * * 1', timezone: 'UTC' },
   visualTheme: 'light' as const,
-  template: 'default',
+  template: 'digest',
   sender: { name: 'D', address: 'd@example.com' },
   postalAddress: 'Somewhere',
 };
