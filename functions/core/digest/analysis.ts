@@ -4,7 +4,7 @@ import { type Gazetteer, learnPlaces, placesIn } from '../text/places.ts';
 import { articleCandidates, type Candidate } from './candidates.ts';
 import { compatible, sentenceEvent } from './events.ts';
 import { storyEvent } from './key-facts.ts';
-import { articlePassages, type Passage } from './passages.ts';
+import { articlePassages, type Passage, WordTable } from './passages.ts';
 import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
@@ -32,7 +32,8 @@ export interface Analysis {
 /** Articles → passages → relevance → candidates (one article, one event) → stories across articles. */
 export function analyse(articles: readonly Article[], themes: readonly Theme[]): Analysis {
   const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article) }));
+  const words = new WordTable();
+  const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article, words) }));
   const passages = perArticle.flatMap((a) => a.passages);
   const themeScores = scoreThemes(passages, themes);
   const learned = learnPlaces(passages.map((p) => p.text));

@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { contentStems, wordsOf } from '../text/words.ts';
+import { isContentWord, wordsOf } from '../text/words.ts';
 
 /** A paragraph or a list item of an article: the unit relevance and stories are made of. */
 export interface Passage {
@@ -18,11 +18,26 @@ export interface Passage {
   allStems: string[];
   /** Stems of the words that carry meaning (similarity). */
   stems: string[];
+  /** Those of them written with a capital: names, which say more about which story it is. */
+  names: string[];
   /** Stems of the section heading's words. */
   headingStems: string[];
 }
 
+/** One copy of each word for a whole analysis: a corpus repeats its words many times over. */
+export class WordTable {
+  private readonly known = new Map<string, string>();
+
+  public intern(word: string): string {
+    const known = this.known.get(word);
+    if (known !== undefined) return known;
+    this.known.set(word, word);
+    return word;
+  }
+}
+
 function passage(
+  words: WordTable,
   article: Article,
   index: number,
   sectionIndex: number,
@@ -31,6 +46,20 @@ function passage(
   text: string,
 ): Passage {
   const sentences = kind === 'item' ? [text] : splitSentences(text);
+  const allStems: string[] = [];
+  const stems: string[] = [];
+  const names: string[] = [];
+  for (const sentence of sentences) {
+    for (const word of wordsOf(sentence)) {
+      const stem = words.intern(word.stem);
+      allStems.push(stem);
+      if (isContentWord(word)) {
+        stems.push(stem);
+        if (word.capital) names.push(stem);
+      }
+    }
+    allStems.push('');
+  }
   return {
     key: `${article.id}#${index}`,
     articleId: article.id,
@@ -40,14 +69,15 @@ function passage(
     kind,
     text,
     sentences,
-    allStems: sentences.flatMap((s) => [...wordsOf(s).map((w) => w.stem), '']),
-    stems: contentStems(text),
-    headingStems: heading ? wordsOf(heading).map((w) => w.stem) : [],
+    allStems,
+    stems,
+    names,
+    headingStems: heading ? wordsOf(heading).map((w) => words.intern(w.stem)) : [],
   };
 }
 
 /** An article's paragraphs and list items, in reading order. */
-export function articlePassages(article: Article): Passage[] {
+export function articlePassages(article: Article, words: WordTable = new WordTable()): Passage[] {
   const passages: Passage[] = [];
   article.sections.forEach((section, sectionIndex) => {
     for (const block of section.blocks) {
@@ -55,6 +85,7 @@ export function articlePassages(article: Article): Passage[] {
       for (const text of texts) {
         passages.push(
           passage(
+            words,
             article,
             passages.length,
             sectionIndex,

@@ -40,6 +40,8 @@ export const NAME_WEIGHT = 2;
 export const MAX_FEATURE_SHARE = 0.5;
 /** Candidate pairs come from each candidate's most telling features. */
 export const CANDIDATE_FEATURES = 12;
+/** …of which two must share this many to be compared. */
+export const SHARED_FEATURES = 2;
 
 /** Sections and stories. */
 export const MAX_STORIES_PER_SECTION = 8;

@@ -1,4 +1,3 @@
-import { wordsOf } from '../text/words.ts';
 import type { Candidate } from './candidates.ts';
 import { compatible, type Event, sameEvent } from './events.ts';
 import type { Passage } from './passages.ts';
@@ -9,6 +8,7 @@ import {
   NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
   SAME_EVENT_SIMILARITY,
+  SHARED_FEATURES,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
 
@@ -26,10 +26,8 @@ type Vector = Map<string, number>;
 function termCounts(candidate: Candidate): Vector {
   const counts = new Map<string, number>();
   for (const passage of candidate.passages) {
-    for (const word of wordsOf(passage.text)) {
-      if (word.stop || word.norm.length < 2 || /^\d+$/.test(word.norm)) continue;
-      counts.set(word.stem, (counts.get(word.stem) ?? 0) + (word.capital ? NAME_WEIGHT : 1));
-    }
+    for (const stem of passage.stems) counts.set(stem, (counts.get(stem) ?? 0) + 1);
+    for (const stem of passage.names) counts.set(stem, (counts.get(stem) ?? 0) + NAME_WEIGHT - 1);
   }
   return counts;
 }
@@ -66,7 +64,7 @@ function vectors(candidates: readonly Candidate[], minArticles: number): Vector[
   });
 }
 
-function cosine(a: Vector, b: Vector): number {
+function dot(a: Vector, b: Vector): number {
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   let sum = 0;
   for (const [term, weight] of small) sum += weight * (large.get(term) ?? 0);
@@ -87,34 +85,50 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   return MERGE_SIMILARITY;
 }
 
-/** Pairs worth comparing: they share one of their most telling words. */
+/** Pairs worth comparing: they share two of their most telling words, or they date the same day. */
 function candidatePairs(
   vs: readonly Vector[],
   events: readonly (Event | null)[],
   articles: number,
 ): [number, number][] {
   const postings = new Map<string, number[]>();
+  const post = (key: string, i: number) => {
+    const list = postings.get(key);
+    if (list) list.push(i);
+    else postings.set(key, [i]);
+  };
   vs.forEach((v, i) => {
     const top = [...v.entries()]
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
       .slice(0, CANDIDATE_FEATURES);
-    for (const [term] of top) postings.set(term, [...(postings.get(term) ?? []), i]);
+    for (const [term] of top) post(term, i);
   });
-  // Reports of one day are compared whatever words they use.
-  vs.forEach((_, i) => {
-    const date = events[i]?.date;
-    if (date?.precision === 'day')
-      postings.set(`@${date.sortKey}`, [...(postings.get(`@${date.sortKey}`) ?? []), i]);
-  });
-  const pairs = new Set<string>();
+  const shared = new Map<number, number>();
+  const n = vs.length;
   const maxPosting = Math.max(20, articles * MAX_FEATURE_SHARE);
   for (const list of postings.values()) {
     if (list.length > maxPosting) continue;
     for (let x = 0; x < list.length; x += 1) {
-      for (let y = x + 1; y < list.length; y += 1) pairs.add(`${list[x]} ${list[y]}`);
+      for (let y = x + 1; y < list.length; y += 1) {
+        const key = (list[x] as number) * n + (list[y] as number);
+        shared.set(key, (shared.get(key) ?? 0) + 1);
+      }
     }
   }
-  return [...pairs].map((p) => p.split(' ').map(Number) as [number, number]);
+  // Reports of one day are compared whatever words they use.
+  const byDay = new Map<string, number[]>();
+  events.forEach((e, i) => {
+    if (e?.date?.precision === 'day') byDay.set(e.date.sortKey, [...(byDay.get(e.date.sortKey) ?? []), i]);
+  });
+  for (const list of byDay.values()) {
+    for (let x = 0; x < list.length; x += 1) {
+      for (let y = x + 1; y < list.length; y += 1)
+        shared.set((list[x] as number) * n + (list[y] as number), SHARED_FEATURES);
+    }
+  }
+  return [...shared]
+    .filter(([, count]) => count >= SHARED_FEATURES)
+    .map(([key]) => [Math.floor(key / n), key % n] as [number, number]);
 }
 
 /** Every pair of candidates from one article (an article has a handful). */
@@ -135,7 +149,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const across = vectors(candidates, 2);
   const within = vectors(candidates, 1);
   const similarity = (i: number, j: number) =>
-    cosine(
+    dot(
       (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i] as Vector,
       (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j] as Vector,
     );
@@ -162,6 +176,10 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     );
   const groupOf = candidates.map((_, i) => i);
   const members = candidates.map((_, i) => [i]);
+  // The sum of a group's unit vectors: the mean pairwise cosine of two groups is the dot of their sums
+  // divided by both sizes, so average link costs one dot product.
+  const sums = across.map((v) => new Map(v));
+  const events = candidates.map((c) => (c.event ? [c.event] : []));
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
   for (const { i, j, threshold } of edges) {
     const a = find(i);
@@ -169,28 +187,29 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     if (a === b) continue;
     const ma = members[a] as number[];
     const mb = members[b] as number[];
-    const fits = ma.every((x) =>
-      mb.every((y) => compatible(candidates[x]?.event ?? null, candidates[y]?.event ?? null)),
-    );
+    const ea = events[a] as Event[];
+    const eb = events[b] as Event[];
+    const fits = ea.every((x) => eb.every((y) => compatible(x, y)));
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
-    if (!fits || averageSimilarity(ma, mb, similarity) < threshold) continue;
+    const average =
+      ma.length === 1 && mb.length === 1
+        ? similarity(i, j)
+        : dot(sums[a] as Vector, sums[b] as Vector) / (ma.length * mb.length);
+    if (!fits || average < threshold) continue;
     groupOf[b] = a;
     members[a] = [...ma, ...mb];
     members[b] = [];
+    for (const [term, weight] of sums[b] as Vector)
+      (sums[a] as Vector).set(term, ((sums[a] as Vector).get(term) ?? 0) + weight);
+    events[a] = [...ea, ...eb.filter((e) => !ea.some((x) => sameKey(x, e)))];
   }
   return members
     .filter((m) => m.length > 0 && !m.every((i) => candidates[i]?.commentary))
     .map((m) => toGroup(m.sort((x, y) => x - y).map((i) => candidates[i] as Candidate)));
 }
 
-function averageSimilarity(
-  a: readonly number[],
-  b: readonly number[],
-  similarity: (i: number, j: number) => number,
-): number {
-  let sum = 0;
-  for (const x of a) for (const y of b) sum += similarity(x, y);
-  return sum / (a.length * b.length);
+function sameKey(a: Event, b: Event): boolean {
+  return a.date?.sortKey === b.date?.sortKey && a.place?.name === b.place?.name;
 }
 
 function toGroup(candidates: Candidate[]): StoryGroup {

@@ -1,5 +1,4 @@
 import type { Article } from '../content/article.ts';
-import { wordsOf } from '../text/words.ts';
 import type { Passage } from './passages.ts';
 import { SKETCH_SIZE, SYNDICATED_OVERLAP } from './scoring.ts';
 import type { StoryGroup } from './stories.ts';
@@ -16,7 +15,7 @@ function hash(text: string): number {
 
 /** The smallest hashes of an article's word 4-shingles: a sketch two copies of one text share. */
 function sketch(passages: readonly Passage[]): Set<number> {
-  const norms = passages.flatMap((p) => wordsOf(p.text).map((w) => w.norm));
+  const norms = passages.flatMap((p) => p.allStems.filter((s) => s !== ''));
   const hashes = new Set<number>();
   for (let i = 0; i + 3 < norms.length; i += 1) hashes.add(hash(norms.slice(i, i + 4).join(' ')));
   return new Set([...hashes].sort((a, b) => a - b).slice(0, SKETCH_SIZE));

@@ -64,10 +64,15 @@ export function wordsOf(text: string): Word[] {
   return words;
 }
 
-/** Stems of the words that carry meaning (not stopwords, not bare numbers). */
+/** A word that carries meaning: not a stopword, not a bare number, not a single letter. */
+export function isContentWord(word: Word): boolean {
+  return !word.stop && word.norm.length > 1 && !/^\d+$/.test(word.norm);
+}
+
+/** Stems of the words that carry meaning. */
 export function contentStems(text: string): string[] {
   return wordsOf(text)
-    .filter((w) => !w.stop && !/^\d+$/.test(w.norm) && w.norm.length > 1)
+    .filter(isContentWord)
     .map((w) => w.stem);
 }
 
