@@ -180,6 +180,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   // divided by both sizes, so average link costs one dot product.
   const sums = across.map((v) => new Map(v));
   const events = candidates.map((c) => (c.event ? [c.event] : []));
+  const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
   for (const { i, j, threshold } of edges) {
     const a = find(i);
@@ -195,17 +196,32 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       ma.length === 1 && mb.length === 1
         ? similarity(i, j)
         : dot(sums[a] as Vector, sums[b] as Vector) / (ma.length * mb.length);
-    if (!fits || average < threshold) continue;
+    // Groups that lean to different themes need as much in common as candidates that do, unless the
+    // pair that brings them together is one event.
+    const needed =
+      threshold === SAME_EVENT_SIMILARITY ||
+      leaning(themes[a] as Map<string, number>) === leaning(themes[b] as Map<string, number>)
+        ? threshold
+        : Math.max(threshold, OTHER_THEME_SIMILARITY);
+    if (!fits || average < needed) continue;
     groupOf[b] = a;
     members[a] = [...ma, ...mb];
     members[b] = [];
     for (const [term, weight] of sums[b] as Vector)
       (sums[a] as Vector).set(term, ((sums[a] as Vector).get(term) ?? 0) + weight);
     events[a] = [...ea, ...eb.filter((e) => !ea.some((x) => sameKey(x, e)))];
+    for (const [theme, n] of themes[b] as Map<string, number>) {
+      (themes[a] as Map<string, number>).set(theme, ((themes[a] as Map<string, number>).get(theme) ?? 0) + n);
+    }
   }
   return members
     .filter((m) => m.length > 0 && !m.every((i) => candidates[i]?.commentary))
     .map((m) => toGroup(m.sort((x, y) => x - y).map((i) => candidates[i] as Candidate)));
+}
+
+/** The theme most of a group's passages lean to. */
+function leaning(weights: Map<string, number>): string {
+  return [...weights].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0]?.[0] ?? '';
 }
 
 function sameKey(a: Event, b: Event): boolean {
