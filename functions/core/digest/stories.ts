@@ -5,8 +5,10 @@ import {
   CANDIDATE_FEATURES,
   MAX_FEATURE_SHARE,
   MERGE_SIMILARITY,
+  MIN_POSTING,
   NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
+  POSTING_SPREAD,
   SAME_EVENT_SIMILARITY,
   SHARED_FEATURES,
   UNDATED_SIMILARITY,
@@ -105,7 +107,11 @@ function candidatePairs(
   });
   const shared = new Map<number, number>();
   const n = vs.length;
-  const maxPosting = Math.max(20, articles * MAX_FEATURE_SHARE);
+  // A word among the telling words of very many candidates tells none of them apart.
+  const maxPosting = Math.max(
+    MIN_POSTING,
+    Math.min(articles * MAX_FEATURE_SHARE, POSTING_SPREAD * Math.sqrt(vs.length)),
+  );
   for (const list of postings.values()) {
     if (list.length > maxPosting) continue;
     for (let x = 0; x < list.length; x += 1) {
@@ -181,6 +187,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const sums = across.map((v) => new Map(v));
   const events = candidates.map((c) => (c.event ? [c.event] : []));
   const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
+  const averages = new Map<string, number>();
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
   for (const { i, j, threshold } of edges) {
     const a = find(i);
@@ -192,10 +199,16 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     const eb = events[b] as Event[];
     const fits = ea.every((x) => eb.every((y) => compatible(x, y)));
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
+    // Two groups meet again through many pairs: their average is worked out once per pair of versions.
+    const versions = `${a}:${ma.length}:${b}:${mb.length}`;
     const average =
       ma.length === 1 && mb.length === 1
         ? similarity(i, j)
-        : dot(sums[a] as Vector, sums[b] as Vector) / (ma.length * mb.length);
+        : (averages.get(versions) ??
+          averages
+            .set(versions, dot(sums[a] as Vector, sums[b] as Vector) / (ma.length * mb.length))
+            .get(versions) ??
+          0);
     // Groups that lean to different themes need as much in common as candidates that do, unless the
     // pair that brings them together is one event.
     const needed =
