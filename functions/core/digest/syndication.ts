@@ -14,10 +14,14 @@ function hash(text: string): number {
 }
 
 /** The smallest hashes of an article's word 4-shingles: a sketch two copies of one text share. */
-function sketch(passages: readonly Passage[]): Set<number> {
-  const norms = passages.flatMap((p) => p.allStems.filter((s) => s !== ''));
+function sketch(passages: readonly Passage[], hashOf: (word: string) => number): Set<number> {
+  const words = passages.flatMap((p) => p.allStems.filter((s) => s !== '').map(hashOf));
   const hashes = new Set<number>();
-  for (let i = 0; i + 3 < norms.length; i += 1) hashes.add(hash(norms.slice(i, i + 4).join(' ')));
+  for (let i = 0; i + 3 < words.length; i += 1) {
+    let h = 0x811c9dc5;
+    for (let k = 0; k < 4; k += 1) h = Math.imul(h ^ (words[i + k] as number), 0x01000193) >>> 0;
+    hashes.add(h);
+  }
   return new Set([...hashes].sort((a, b) => a - b).slice(0, SKETCH_SIZE));
 }
 
@@ -39,10 +43,19 @@ export function syndicatedCopies(
   stories: readonly StoryGroup[],
 ): Map<string, string> {
   const sketches = new Map<string, Set<number>>();
+  const wordHashes = new Map<string, number>();
+  const hashOf = (word: string) => {
+    let h = wordHashes.get(word);
+    if (h === undefined) {
+      h = hash(word);
+      wordHashes.set(word, h);
+    }
+    return h;
+  };
   const sketchOf = (id: string) => {
     let s = sketches.get(id);
     if (!s) {
-      s = sketch(passagesOf(id));
+      s = sketch(passagesOf(id), hashOf);
       sketches.set(id, s);
     }
     return s;
