@@ -14,7 +14,7 @@ import { createSendBatchHandler } from '../functions/app/send-batch.ts';
 import type { Mailer } from '../functions/core/ports.ts';
 import { SLOT_CLOSE, SLOT_OPEN, slot } from '../functions/core/render/issue-template.ts';
 import { personalise } from '../functions/core/render/personalise.ts';
-import { listUnsubscribeHeaders } from '../functions/core/sending/deliver.ts';
+import { listUnsubscribeHeaders } from '../functions/core/subscribers/list-unsubscribe.ts';
 import {
   buildIssueDeps,
   clearSesStore,

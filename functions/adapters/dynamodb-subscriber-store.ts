@@ -291,22 +291,30 @@ export class DynamoSubscriberStore implements SubscriberStore {
     );
   }
 
-  public async countRequest(counterKey: string, expiresAt: Date): Promise<number> {
-    const { Attributes } = await this.client.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: counterKeyOf(counterKey),
-        UpdateExpression: 'ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)',
-        ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
-        ExpressionAttributeValues: {
-          ':one': 1,
-          ':type': 'counter',
-          ':ttl': Math.floor(expiresAt.getTime() / 1000),
-        },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return counterSchema.parse(Attributes).count;
+  public async countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null> {
+    if (max < 1) return null;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: counterKeyOf(counterKey),
+          UpdateExpression: 'ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
+          ExpressionAttributeValues: {
+            ':one': 1,
+            ':max': max,
+            ':type': 'counter',
+            ':ttl': Math.floor(expiresAt.getTime() / 1000),
+          },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return counterSchema.parse(Attributes).count;
+    } catch (cause) {
+      if (isConditionFailure(cause)) return null;
+      throw cause;
+    }
   }
 
   public async readCount(counterKey: string): Promise<number> {

@@ -70,6 +70,8 @@ export interface HttpApiDeps {
   publicBaseUrl: string;
   /** From address of confirmation and welcome emails. */
   systemSender: string;
+  /** `mailto:` target of the welcome email's List-Unsubscribe (the issues' `UNSUBSCRIBE_MAILBOX`). */
+  unsubscribeMailbox?: string | undefined;
   confirmTokenTtlHours: number;
   resendCooldownMinutes: number;
   /** Sign-ups one network may ask for per hour (IPv4 address or IPv6 /64); 0 or none: no limit. */
@@ -298,6 +300,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
       secret: resolvedSecret,
       publicBaseUrl: deps.publicBaseUrl,
       sender: deps.systemSender,
+      unsubscribeMailbox: deps.unsubscribeMailbox ?? null,
       policy: {
         confirmTokenTtlHours: deps.confirmTokenTtlHours,
         resendCooldownMinutes: deps.resendCooldownMinutes,

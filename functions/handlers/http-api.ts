@@ -71,6 +71,7 @@ export function composeHttpApi(
     tokenSecret: tokenSecretSource(config),
     publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),
     systemSender: need(config, 'SYSTEM_SENDER'),
+    unsubscribeMailbox: config.UNSUBSCRIBE_MAILBOX,
     confirmTokenTtlHours: config.CONFIRM_TOKEN_TTL_HOURS,
     resendCooldownMinutes: config.SUBSCRIBE_RESEND_COOLDOWN_MINUTES,
     signupsPerNetworkPerHour: config.SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR,

@@ -149,6 +149,7 @@ export class StatelessStack extends Stack {
         PUBLIC_BASE_URL: publicBaseUrl,
         TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
         SYSTEM_SENDER: settings.systemSender,
+        UNSUBSCRIBE_MAILBOX: settings.unsubscribeMailbox,
         SES_CONFIGURATION_SET: configurationSetName,
       },
       buildIssue: {

@@ -498,6 +498,12 @@ describe('HTTP API', () => {
       'Fn::GetAtt': [api, 'ApiEndpoint'],
     });
   });
+
+  it('gives the welcome email the unsubscribe mailbox the issues use', () => {
+    const mailbox = functions.sendBatch.props.Environment.Variables.UNSUBSCRIBE_MAILBOX;
+    expect(mailbox).toEqual(expect.stringContaining('@'));
+    expect(functions.httpApi.props.Environment.Variables.UNSUBSCRIBE_MAILBOX).toBe(mailbox);
+  });
 });
 
 describe('SES', () => {

@@ -31,6 +31,7 @@ beforeAll(async () => {
     PUBLIC_BASE_URL: BASE_URL,
     TOKEN_SECRET: SECRET,
     SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
+    UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   };
@@ -111,7 +112,9 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
     expect(mails.map((m) => m.subject)).toEqual([confirmation?.subject, expect.stringContaining('Welcome')]);
     const welcome = mails[1];
     const listUnsubscribe = header(welcome, 'List-Unsubscribe') ?? '';
-    expect(listUnsubscribe).toMatch(/^<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=[^>]+>$/);
+    expect(listUnsubscribe).toMatch(
+      /^<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@broadsheet\.example\?subject=unsubscribe>$/,
+    );
     expect(header(welcome, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
 
     const preferences = pathAndQuery(
@@ -131,7 +134,7 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
     expect(await confirmedIds('everything')).toEqual([subscriber?.id]);
 
     // What a mailbox provider does with List-Unsubscribe-Post (RFC 8058).
-    const oneClick = pathAndQuery(listUnsubscribe.slice(1, -1));
+    const oneClick = pathAndQuery(/^<([^>]+)>/.exec(listUnsubscribe)?.[1] ?? '');
     const scanned = await call(handler, 'GET', oneClick.path, { query: oneClick.query });
     expect(scanned.status).toBe(200);
     expect((await store.get(subscriber?.id ?? ''))?.status).toBe('confirmed');

@@ -282,12 +282,28 @@ describe('DynamoSubscriberStore', () => {
   it('counts requests atomically: concurrent calls each get their own number; reading adds nothing', async () => {
     const { store } = await storeFor();
     const until = new Date(NOW.getTime() + 3_600_000);
-    const counts = await Promise.all(Array.from({ length: 12 }, () => store.countRequest('net-1', until)));
-    expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
-    expect(await store.countRequest('net-2', until)).toBe(1);
+    const counts = await Promise.all(
+      Array.from({ length: 12 }, () => store.countRequest('net-1', until, 100)),
+    );
+    expect([...counts].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
+      Array.from({ length: 12 }, (_, i) => i + 1),
+    );
+    expect(await store.countRequest('net-2', until, 100)).toBe(1);
     expect(await store.readCount('net-1')).toBe(12);
     expect(await store.readCount('net-1')).toBe(12);
     expect(await store.readCount('never-counted')).toBe(0);
     expect((await store.list({ limit: 100 })).items.every((s) => s.id !== undefined)).toBe(true);
+  });
+
+  it('counts concurrent requests up to the maximum only, and leaves a full counter as it is', async () => {
+    const { store } = await storeFor();
+    const until = new Date(NOW.getTime() + 3_600_000);
+    const counts = await Promise.all(Array.from({ length: 12 }, () => store.countRequest('net-3', until, 5)));
+    expect(counts.filter((c) => c === null)).toHaveLength(7);
+    expect(counts.filter((c) => c !== null).sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(await store.readCount('net-3')).toBe(5);
+    expect(await store.countRequest('net-3', until, 6)).toBe(6);
+    expect(await store.countRequest('net-4', until, 0)).toBeNull();
+    expect(await store.readCount('net-4')).toBe(0);
   });
 });

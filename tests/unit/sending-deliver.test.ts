@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SendError } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
-import {
-  type DeliverDeps,
-  deliverBatch,
-  deliverBatches,
-  listUnsubscribeHeaders,
-} from '../../functions/core/sending/deliver.ts';
+import { type DeliverDeps, deliverBatch, deliverBatches } from '../../functions/core/sending/deliver.ts';
 import { planBatches, type Recipient, type RecipientBatch } from '../../functions/core/sending/fan-out.ts';
 import { emptyCounts } from '../../functions/core/sending/issue.ts';
 import type { IssueEmail } from '../../functions/core/sending/issue-email.ts';
+import { listUnsubscribeHeaders } from '../../functions/core/subscribers/list-unsubscribe.ts';
 import { RecordingMetrics } from './metrics-fakes.ts';
 import {
   MemoryIssues,

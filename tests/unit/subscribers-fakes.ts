@@ -94,8 +94,9 @@ export class MemorySubscriberStore implements SubscriberStore {
     return this.counters.get(counterKey) ?? 0;
   }
 
-  public async countRequest(counterKey: string) {
+  public async countRequest(counterKey: string, _expiresAt: Date, max: number) {
     const count = (this.counters.get(counterKey) ?? 0) + 1;
+    if (count > max) return null;
     this.counters.set(counterKey, count);
     return count;
   }

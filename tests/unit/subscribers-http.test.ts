@@ -115,7 +115,7 @@ describe('POST /subscribe', () => {
     const refused = await signUp('victim@example.com', '198.51.100.4');
     expect(refused.status).toBe(429);
     // This hour is full: the rest of it, then until the burst's share of the sliding hour fits.
-    expect(refused.headers['retry-after']).toBe(String(70 * 60));
+    expect(refused.headers['retry-after']).toBe(String(60 * 60));
     expect(refused.body).toContain('Too many sign-ups from your network in the last hour');
     expect(await app.store.findByEmail('victim@example.com')).toBeUndefined();
     expect(app.mailer.to('victim@example.com')).toHaveLength(0);
@@ -126,15 +126,62 @@ describe('POST /subscribe', () => {
     for (const host of ['1', '2', '3']) await signUp(`v6-${host}@example.com`, `2001:db8:7:7::${host}`);
     expect((await signUp('v6-4@example.com', '2001:db8:7:7:ffff::4')).status).toBe(429);
     expect((await signUp('v6-5@example.com', '2001:db8:7:8::5')).status).toBe(202);
-    // The hour slides: at the start of the next one the burst still counts (5 requests, refused ones
-    // too); one who waits as long as told gets in.
+    // The hour slides: at the start of the next one the three sign-ups still count (the refused
+    // requests do not); one who waits as long as told gets in.
     app.clock.advance(40 * 60_000);
     const early = await signUp('victim@example.com', '198.51.100.4');
     expect(early.status).toBe(429);
-    expect(early.headers['retry-after']).toBe(String(48 * 60));
-    app.clock.advance(48 * 60_000);
+    expect(early.headers['retry-after']).toBe(String(20 * 60));
+    app.clock.advance(20 * 60_000);
     expect((await signUp('victim@example.com', '198.51.100.4')).status).toBe(202);
     expect(app.mailer.to('victim@example.com')).toHaveLength(1);
+  });
+
+  it('a client that keeps retrying while refused does not extend the lock-out', async () => {
+    const app = appHarness({ newId: nextTestId, signupsPerNetworkPerHour: 3 });
+    const signUp = (email: string) =>
+      call(app, 'POST', '/subscribe', {
+        headers: FORM,
+        body: form({ email, digests: ['weekly'], source: 'signup-page' }),
+        sourceIp: '198.51.100.4',
+      });
+    for (const n of [1, 2, 3]) expect((await signUp(`a${n}@example.com`)).status).toBe(202);
+    app.clock.advance(20 * 60_000);
+    // Refused at 09:20, told to come back at 10:20; hammering every minute until then changes nothing:
+    // every refusal names the same moment, and nothing is counted.
+    const allowedAt = new Date('2026-03-01T10:20:00Z').getTime();
+    for (let attempt = 0; attempt < 60; attempt++) {
+      const refused = await signUp(`hammer-${attempt}@example.com`);
+      expect(refused.status, `attempt ${attempt}`).toBe(429);
+      const retryAfterMs = Number(refused.headers['retry-after']) * 1000;
+      expect(app.clock.now().getTime() + retryAfterMs, `attempt ${attempt}`).toBe(allowedAt);
+      app.clock.advance(60_000);
+    }
+    expect([...app.store.counters.values()]).toEqual([3]);
+    expect(app.mailer.sent.filter((m) => m.to.startsWith('hammer-'))).toHaveLength(0);
+    // The window has passed: the network can sign up again.
+    expect(app.clock.now().getTime()).toBe(allowedAt);
+    expect((await signUp('after@example.com')).status).toBe(202);
+    expect(app.mailer.to('after@example.com')).toHaveLength(1);
+  });
+
+  it('lets only as many concurrent sign-ups from one network through as the limit allows', async () => {
+    const app = appHarness({ newId: nextTestId, signupsPerNetworkPerHour: 3 });
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, (_, n) =>
+        call(app, 'POST', '/subscribe', {
+          headers: FORM,
+          body: form({ email: `burst-${n}@example.com`, digests: ['weekly'], source: 'signup-page' }),
+          sourceIp: '198.51.100.4',
+        }),
+      ),
+    );
+    expect(responses.filter((r) => r.status === 202)).toHaveLength(3);
+    const refused = responses.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(7);
+    // The three fill this hour; the next one has room once their share has shrunk (10:20).
+    expect(new Set(refused.map((r) => r.headers['retry-after']))).toEqual(new Set([String(80 * 60)]));
+    expect(app.mailer.sent).toHaveLength(3);
   });
 
   it('records a pending subscriber with its consent and mails a confirmation link', async () => {
@@ -447,7 +494,7 @@ describe('bad input', () => {
 
 describe('GET /confirm', () => {
   it('confirms, sends one welcome with one-click unsubscribe headers, and is idempotent', async () => {
-    const app = harness();
+    const app = appHarness({ newId: nextTestId, unsubscribeMailbox: 'unsubscribe@news.example.org' });
     await subscribeForm(app, 'ann@example.com', ['weekly', 'monthly']);
     const token = tokenFrom(app.mailer.sent[0]?.text ?? '', '/confirm');
     const first = await call(app, 'GET', '/confirm', { query: `token=${encodeURIComponent(token)}` });
@@ -460,8 +507,9 @@ describe('GET /confirm', () => {
 
     const welcome = app.mailer.sent[1];
     expect(welcome?.subject).toContain('Welcome');
+    // As issues carry them: the https one-click link first, then the unsubscribe mailbox.
     expect(welcome?.headers?.['List-Unsubscribe']).toMatch(
-      /^<https:\/\/news\.example\.org\/unsubscribe\?token=.+>$/,
+      /^<https:\/\/news\.example\.org\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe>$/,
     );
     expect(welcome?.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(welcome?.text).toContain('/preferences?token=');

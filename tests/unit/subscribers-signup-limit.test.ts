@@ -38,30 +38,32 @@ describe('sign-up networks', () => {
   const NETWORK = '192.0.2.1';
   const timeOf = (time: string) => new Date(`2026-03-01T${time}Z`);
   const at = (time: string) => signupWindow(NETWORK, timeOf(time));
-  /** Sign-ups one at a time in `window`, each counted as the store would; the allowed ones. */
+  /** Sign-ups one at a time in `window`, the allowed ones counted as the store would; the allowed ones. */
   function allowedOf(requests: number, window: ReturnType<typeof at>, previous: number) {
     let allowed = 0;
-    for (let current = 1; current <= requests; current++)
-      if (signupDecision(window, { current, previous }, LIMIT).allowed) allowed++;
+    for (let n = 0; n < requests; n++)
+      if (signupDecision(window, { current: allowed + 1, previous }, LIMIT).allowed) allowed++;
     return allowed;
   }
 
   it('the hour slides: bursts either side of an hour boundary do not reach twice the limit', () => {
     // 20 allowed at 09:59; just after 10:00 almost all of them still count.
     expect(allowedOf(40, at('09:59:00'), 0)).toBe(LIMIT);
-    expect(allowedOf(40, at('10:01:00'), 40)).toBe(0);
+    expect(allowedOf(40, at('10:01:00'), LIMIT)).toBe(0);
     // Half-way through the next hour half the previous hour's count is left.
     expect(allowedOf(40, at('10:30:00'), LIMIT)).toBe(LIMIT / 2);
     // A quiet previous hour leaves the whole limit.
     expect(allowedOf(40, at('10:00:00'), 0)).toBe(LIMIT);
   });
 
-  it('a refusal says how long until one more request fits, and a second earlier is still too soon', () => {
+  it('a refusal says how long until the same request fits, and a second earlier is still too soon', () => {
     for (const [time, counts] of [
       ['10:00:00', { current: 1, previous: 25 }],
       ['10:20:00', { current: 8, previous: 30 }],
       ['10:45:00', { current: 21, previous: 3 }],
-      ['10:59:59', { current: 40, previous: 0 }],
+      ['10:59:59', { current: 21, previous: 0 }],
+      // More counted than the limit (it was lowered since).
+      ['10:30:00', { current: 31, previous: 10 }],
     ] as const) {
       const now = timeOf(time);
       const window = signupWindow(NETWORK, now);
@@ -69,10 +71,10 @@ describe('sign-up networks', () => {
       if (decision.allowed) throw new Error(`${time}: expected a refusal`);
       const later = (seconds: number) => signupWindow(NETWORK, new Date(now.getTime() + seconds * 1000));
       const retry = later(decision.retryAfterSeconds);
+      // A refused request is not counted: retried this hour it counts the same; next hour, the
+      // requests before it are the previous hour's.
       const next = (w: ReturnType<typeof at>) =>
-        w.counterKey === window.counterKey
-          ? { current: counts.current + 1, previous: counts.previous }
-          : { current: 1, previous: counts.current };
+        w.counterKey === window.counterKey ? counts : { current: 1, previous: counts.current - 1 };
       expect(
         signupDecision(retry, next(retry), LIMIT).allowed,
         `${time} after ${decision.retryAfterSeconds} s`,

@@ -1,6 +1,7 @@
 import type { Clock, Mailer, MetricsSink, OutgoingEmail } from '../ports.ts';
 import { SendError } from '../ports.ts';
 import { personalise } from '../render/personalise.ts';
+import { listUnsubscribeHeaders } from '../subscribers/list-unsubscribe.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import { type Recipient, type RecipientBatch, recipientKey } from './fan-out.ts';
 import type { IssueEmail } from './issue-email.ts';
@@ -74,19 +75,6 @@ type RecipientResult =
   | { kind: 'stop'; error: SendError };
 
 const MAX_CLAIM_ROUNDS = 4;
-
-/** `<https://…/unsubscribe?token=…>, <mailto:…?subject=unsubscribe>` (RFC 2369) with RFC 8058 one-click. */
-export function listUnsubscribeHeaders(
-  unsubscribeUrl: string,
-  mailbox: string | null,
-): Record<string, string> {
-  const targets = [`<${unsubscribeUrl}>`];
-  if (mailbox !== null) targets.push(`<mailto:${mailbox}?subject=unsubscribe>`);
-  return {
-    'List-Unsubscribe': targets.join(', '),
-    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-  };
-}
 
 /** At most `limit` recipients in flight across every message of one invocation; FIFO. */
 export class SendSlots {

@@ -58,10 +58,12 @@ export interface SubscriberStore {
   /** Undoes `claimEvent` after handling failed, so a redelivery is handled again. */
   releaseEvent(eventKey: string): Promise<void>;
   /**
-   * Adds one to the counter `counterKey` and returns its new value, atomically (concurrent calls each
-   * get their own number). The counter is forgotten after `expiresAt` (on DynamoDB, within a day or so).
+   * Adds one to the counter `counterKey` unless it has already reached `max`, and returns its new
+   * value, or null when it was full; atomically (concurrent calls each get their own number, and
+   * never more than `max` of them one). The counter is forgotten after `expiresAt` (on DynamoDB,
+   * within a day or so).
    */
-  countRequest(counterKey: string, expiresAt: Date): Promise<number>;
+  countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null>;
   /** The counter's value without adding to it: 0 for one never counted (or forgotten). */
   readCount(counterKey: string): Promise<number>;
 }

@@ -57,11 +57,19 @@ export type SignupDecision = { allowed: true } | { allowed: false; retryAfterSec
 const EPSILON = 1e-9;
 
 /**
+ * The most sign-ups this hour's counter may reach at the window's moment: the sign-ups of the last 60
+ * minutes are estimated as this hour's plus the share of the previous hour's that those 60 minutes
+ * still cover. Clock hours alone would let a burst at the end of one hour and another at the start of
+ * the next reach twice the limit.
+ */
+export function signupCap(window: SignupWindow, previous: number, limit: number): number {
+  return Math.floor(limit - previous * (1 - window.elapsed) + EPSILON);
+}
+
+/**
  * Whether a sign-up may go on, given this hour's count (including this request) and the previous
- * hour's: the sign-ups of the last 60 minutes are estimated as this hour's plus the share of the
- * previous hour's that those 60 minutes still cover. Clock hours alone would let a burst at the end
- * of one hour and another at the start of the next reach twice the limit. A refusal says how long
- * until one more request would fit, if no other came in between.
+ * hour's (see `signupCap`). Refused requests are not counted, so a refusal says how long until this
+ * same request would fit, if no other came in between: retrying sooner changes nothing.
  */
 export function signupDecision(
   window: SignupWindow,
@@ -69,11 +77,12 @@ export function signupDecision(
   limit: number,
 ): SignupDecision {
   const { current, previous } = counts;
-  if (current + previous * (1 - window.elapsed) <= limit + EPSILON) return { allowed: true };
-  const room = limit - current - 1;
+  if (current <= signupCap(window, previous, limit)) return { allowed: true };
+  const room = limit - current;
   // Room left (then previous > 0): wait until enough of the previous hour's share has gone. This hour
-  // full: wait for the next one, and until this hour's count, then the previous, leaves room for one.
+  // full: wait for the next one, and until the share of this hour's count (the requests before this
+  // one) leaves room for one.
   const waitHours =
-    room >= 0 ? 1 - room / previous - window.elapsed : 1 - window.elapsed + 1 - (limit - 1) / current;
+    room >= 0 ? 1 - room / previous - window.elapsed : 1 - window.elapsed + 1 - (limit - 1) / (current - 1);
   return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(waitHours * 3600 - EPSILON)) };
 }

@@ -16,9 +16,10 @@ import {
   type SubscribeRequest,
   unsubscribe as unsubscribeTransition,
 } from './lifecycle.ts';
+import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
 import type { ConsentMethod, Subscriber, SubscriberStatus } from './model.ts';
 import type { SubscriberStore } from './ports.ts';
-import { signupDecision, signupNetwork, signupWindow } from './signup-limit.ts';
+import { type SignupWindow, signupCap, signupDecision, signupNetwork, signupWindow } from './signup-limit.ts';
 import { confirmLink, subscriberLinks, type TokenFailure, type TokenPurpose, verifyToken } from './tokens.ts';
 
 /** A digest subscribers can choose, as the content config describes it. */
@@ -40,6 +41,8 @@ export interface SubscriberContext {
   publicBaseUrl: string;
   /** From address of confirmation and welcome emails. */
   sender: string;
+  /** `mailto:` target of the welcome email's List-Unsubscribe (the one issues use), if any. */
+  unsubscribeMailbox: string | null;
   policy: LifecyclePolicy;
   digests: readonly DigestChoice[];
   newId: () => string;
@@ -100,10 +103,7 @@ async function sendWelcome(context: SubscriberContext, subscriber: Subscriber): 
     from: context.sender,
     to: subscriber.email,
     ...rendered,
-    headers: {
-      'List-Unsubscribe': `<${links.unsubscribeUrl}>`,
-      'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
-    },
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl, context.unsubscribeMailbox),
     tags: { 'broadsheet-email': 'welcome' },
   });
 }
@@ -117,6 +117,29 @@ export type SubscribeOutcome =
   /** The request's network asked for more sign-ups this hour than the policy allows; nothing was read. */
   | { kind: 'rate-limited'; retryAfterSeconds: number };
 
+/**
+ * Counts a sign-up of the window's network unless it would exceed the limit; a refused one is not
+ * counted, so a client that keeps retrying cannot keep its network locked out.
+ */
+async function refusedSignup(
+  store: SubscriberStore,
+  window: SignupWindow,
+  limit: number,
+): Promise<SubscribeOutcome | null> {
+  const [counted, previous] = await Promise.all([
+    store.readCount(window.counterKey),
+    store.readCount(window.previousKey),
+  ]);
+  let decision = signupDecision(window, { current: counted + 1, previous }, limit);
+  if (decision.allowed) {
+    const cap = signupCap(window, previous, limit);
+    if ((await store.countRequest(window.counterKey, window.counterExpiresAt, cap)) !== null) return null;
+    // Concurrent sign-ups took the room left: the counter stands at the cap.
+    decision = signupDecision(window, { current: cap + 1, previous }, limit);
+  }
+  return decision.allowed ? null : { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
+}
+
 /** `request.email` must already be normalised (see email.ts). */
 export async function subscribe(
   context: SubscriberContext,
@@ -128,13 +151,8 @@ export async function subscribe(
   const limit = context.policy.signupsPerNetworkPerHour ?? 0;
   const network = request.consent.ip === undefined ? null : signupNetwork(request.consent.ip);
   if (limit > 0 && network !== null) {
-    const window = signupWindow(network, now);
-    const [current, previous] = await Promise.all([
-      context.store.countRequest(window.counterKey, window.counterExpiresAt),
-      context.store.readCount(window.previousKey),
-    ]);
-    const decision = signupDecision(window, { current, previous }, limit);
-    if (!decision.allowed) return { kind: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
+    const refusal = await refusedSignup(context.store, signupWindow(network, now), limit);
+    if (refusal !== null) return refusal;
   }
 
   let before: Subscriber | undefined;
