@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compatible, sentenceEvent } from '../../functions/core/digest/events.ts';
-import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
+import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
 
 const texts = [
   'The declaration was signed in Sharm el-Sheikh, Egypt, on 4 March 2024; delegates from Ethiopia objected.',
