@@ -2,7 +2,7 @@ import { applyMerge, type DedupeGroup, planDedupe } from '../../functions/core/s
 import { emailIdentity } from '../../functions/core/subscribers/email.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import { type CliIo, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
-import { COMMON_FLAGS, everySubscriber, explain, storeFrom } from './subscribers.ts';
+import { COMMON_FLAGS, everySubscriber, explain, printJson, storeFrom } from './subscribers-kit.ts';
 
 function describe(subscriber: Subscriber): string {
   const since = subscriber.confirmedAt ?? subscriber.createdAt;
@@ -18,6 +18,15 @@ function groupLines(group: DedupeGroup): string[] {
     `${group.identity}: keep ${describe(group.keep)} → ${outcome}`,
     ...group.remove.map((s) => `  remove ${describe(s)}`),
   ];
+}
+
+function groupJson(group: DedupeGroup) {
+  return {
+    identity: group.identity,
+    keep: group.keep.id,
+    remove: group.remove.map((s) => s.id),
+    merged: group.merged,
+  };
 }
 
 /**
@@ -37,22 +46,26 @@ export async function dedupe(argv: string[], io: CliIo): Promise<number> {
     throw new UsageError(`dedupe takes no arguments, not "${positionals.join(' ')}"`);
   const { store, maintenance, where } = storeFrom(values);
   const dryRun = values['dry-run'] === true;
+  const json = values.json === true;
+  const text: CliIo = json ? { out: () => {}, err: io.err } : io;
   try {
     const subscribers: Subscriber[] = [];
     for await (const subscriber of everySubscriber(store, undefined)) subscribers.push(subscriber);
     const groups = planDedupe(subscribers);
     const removed = new Set(groups.flatMap((g) => g.remove.map((s) => s.id)));
     const rekey = subscribers.filter((s) => !removed.has(s.id) && emailIdentity(s.email) !== s.email);
-    io.out(
+    text.out(
       groups.length === 0
         ? `no two subscribers share an address (of ${subscribers.length.toLocaleString('en')}, compared ignoring case)`
         : `${groups.length} address(es) held by more than one subscriber (case variants):`,
     );
-    for (const group of groups) for (const line of groupLines(group)) io.out(`  ${line}`);
+    for (const group of groups) for (const line of groupLines(group)) text.out(`  ${line}`);
     if (dryRun) {
-      io.out(
+      text.out(
         `dry run: nothing was changed; ${removed.size} subscriber(s) would be removed, ${rekey.length} address(es) with capitals re-keyed`,
       );
+      if (json)
+        printJson(io, { dryRun, groups: groups.map(groupJson), removed: removed.size, rekey: rekey.length });
       return EXIT_OK;
     }
     for (const group of groups) {
@@ -64,9 +77,10 @@ export async function dedupe(argv: string[], io: CliIo): Promise<number> {
     }
     let moved = 0;
     for (const subscriber of rekey) if ((await maintenance.rekeyAddress(subscriber)) === 'moved') moved++;
-    io.out(
+    text.out(
       `merged ${groups.length} address(es), removed ${removed.size} subscriber(s), re-keyed ${moved} address(es) (${where})`,
     );
+    if (json) printJson(io, { dryRun, groups: groups.map(groupJson), removed: removed.size, rekeyed: moved });
     return EXIT_OK;
   } catch (cause) {
     throw explain(cause, where);

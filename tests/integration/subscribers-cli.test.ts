@@ -91,7 +91,7 @@ describe('broadsheet subscribers', () => {
     expect(run.err.split('\n')).toEqual([
       `${file}:3: no consent_source: pass --confirmed to vouch for the consent of such rows`,
       `${file}:4: email: The email address needs an @ and a domain, like name@example.com.`,
-      `${file}:5: digests: unknown digest gossip`,
+      `${file}:5: digests: unknown digest gossip; known: weekly-diplomacy, monthly-security, everything`,
     ]);
     expect(run.out).toContain('imported 2, skipped 0 (already known or not confirmed), 3 bad rows');
     const store = new DynamoSubscriberStore(world.db, table);

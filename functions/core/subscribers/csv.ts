@@ -1,6 +1,9 @@
+import { CsvError, parse } from 'csv-parse/sync';
+import * as z from 'zod';
+
 /**
- * CSV as RFC 4180 has it (quoted fields, doubled quotes, CRLF or LF), with a leading BOM ignored.
- * Each record keeps the line it starts on, so problems can name it.
+ * CSV as RFC 4180 has it (quoted fields, doubled quotes, CRLF or LF), with a leading BOM ignored,
+ * read by `csv-parse`. Each record keeps the line it starts on, so problems can name it.
  */
 export interface CsvRecord {
   line: number;
@@ -9,59 +12,48 @@ export interface CsvRecord {
 
 export type CsvResult = { ok: true; records: CsvRecord[] } | { ok: false; line: number; message: string };
 
+/** What `csv-parse` hands `on_record` with `raw: true` (its types do not say so). */
+const rawRecordSchema = z.object({ record: z.array(z.string()), raw: z.string() });
+
+const REASONS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is never closed',
+  CSV_INVALID_CLOSING_QUOTE: 'text after the closing quote of a field',
+  INVALID_OPENING_QUOTE: 'a quote in the middle of an unquoted field',
+};
+
+/**
+ * Lines a record's raw text spans. The raw text ends with (the last character of) its record
+ * delimiter; `csv-parse`'s own line count counts a CRLF inside a quoted field twice, so it is not used.
+ */
+function linesOf(raw: string): number {
+  const delimited = raw.endsWith('\n') || raw.endsWith('\r');
+  const body = delimited ? raw.slice(0, -1) : raw;
+  return (body.match(/\r\n|\r|\n/g)?.length ?? 0) + (delimited ? 1 : 0);
+}
+
 export function parseCsv(input: string): CsvResult {
-  const text = input.startsWith('\uFEFF') ? input.slice(1) : input;
   const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let closedQuote = false;
   let line = 1;
-  let recordLine = 1;
-
-  const endField = () => {
-    fields.push(field);
-    field = '';
-    closedQuote = false;
-  };
-  const endRecord = () => {
-    endField();
-    // A line with nothing on it is no record.
-    if (!(fields.length === 1 && fields[0] === '')) records.push({ line: recordLine, fields });
-    fields = [];
-  };
-
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (c === '"') {
-        quoted = false;
-        closedQuote = true;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-    } else if (c === ',') {
-      endField();
-    } else if (c === '\n' || (c === '\r' && text[i + 1] === '\n')) {
-      if (c === '\r') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-    } else if (closedQuote) {
-      return { ok: false, line, message: 'text after the closing quote of a field' };
-    } else if (c === '"') {
-      if (field !== '') return { ok: false, line, message: 'a quote in the middle of an unquoted field' };
-      quoted = true;
-    } else {
-      field += c;
-    }
+  try {
+    parse(input, {
+      bom: true,
+      raw: true,
+      record_delimiter: ['\r\n', '\n'],
+      relax_column_count: true,
+      on_record: (value: unknown) => {
+        const { record, raw } = rawRecordSchema.parse(value);
+        // A line with nothing on it is no record.
+        if (!(record.length === 1 && record[0] === '')) records.push({ line, fields: record });
+        line += linesOf(raw);
+        return null;
+      },
+    });
+  } catch (cause) {
+    if (!(cause instanceof CsvError)) throw cause;
+    // An unclosed quote is found at the end of the file; the record it opens starts after the last one read.
+    const at = cause.code === 'CSV_QUOTE_NOT_CLOSED' || typeof cause.lines !== 'number' ? line : cause.lines;
+    return { ok: false, line: at, message: REASONS[cause.code] ?? cause.message };
   }
-  if (quoted) return { ok: false, line: recordLine, message: 'a quoted field is never closed' };
-  if (field !== '' || fields.length > 0 || closedQuote) endRecord();
   return { ok: true, records };
 }
 

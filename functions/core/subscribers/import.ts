@@ -1,11 +1,12 @@
+import { digestListProblem, parseDigestList } from './admin.ts';
 import { type CsvRecord, formatCsvRow, parseCsv, unprotectCsvValue } from './csv.ts';
 import { emailIdentity, normaliseEmail } from './email.ts';
 import { type Consent, type Subscriber, subscriberNameSchema } from './model.ts';
 
 /**
  * Subscriber CSV files: what `broadsheet subscribers import` reads and `export` writes.
- * Import columns: email, digests (ids separated by `;`), and optionally name, consent_source,
- * consent_at. The export's other columns are accepted and ignored, except `status`: only confirmed
+ * Import columns: email, digests (ids separated by `;` or `,` — a list with commas is quoted), and
+ * optionally name, consent_source, consent_at. The export's other columns are accepted and ignored, except `status`: only confirmed
  * rows are imported, so an export fed back never re-subscribes who left.
  */
 export const IMPORT_COLUMNS = ['email', 'digests', 'name', 'consent_source', 'consent_at'] as const;
@@ -73,17 +74,9 @@ function planRow(
 
   const email = normaliseEmail(value('email'));
   if (!email.ok) return { problem: `email: ${email.message}` };
-  const digests = [
-    ...new Set(
-      value('digests')
-        .split(';')
-        .map((d) => d.trim())
-        .filter((d) => d !== ''),
-    ),
-  ];
-  if (digests.length === 0) return { problem: 'digests: at least one digest id is needed' };
-  const unknown = digests.filter((d) => !options.knownDigests.has(d));
-  if (unknown.length > 0) return { problem: `digests: unknown digest ${unknown.join(', ')}` };
+  const digests = parseDigestList(value('digests'));
+  const digestProblem = digestListProblem(digests, options.knownDigests);
+  if (digestProblem !== undefined) return { problem: `digests: ${digestProblem}` };
   const name = subscriberNameSchema.safeParse(value('name'));
   if (!name.success) return { problem: `name: ${name.error.issues[0]?.message ?? 'invalid'}` };
 

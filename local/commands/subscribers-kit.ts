@@ -1,0 +1,187 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
+import { DynamoSubscriberMaintenance } from '../../functions/adapters/dynamodb-subscriber-maintenance.ts';
+import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
+import { DynamoSubscriberBulk } from '../../functions/adapters/dynamodb-subscriber-store-bulk.ts';
+import { DynamoErasedAddresses } from '../../functions/adapters/dynamodb-subscriber-store-erasure.ts';
+import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { tokenSecretSource } from '../../functions/adapters/token-secret.ts';
+import { loadConfig, loadLocalConfig, need } from '../../functions/config.ts';
+import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
+import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
+import { ErasureGuard } from '../../functions/core/subscribers/erasure.ts';
+import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../functions/core/subscribers/model.ts';
+import { type CliIo, UsageError } from '../cli-kit.ts';
+import { LOCAL_ENDPOINTS, LOCAL_TABLES } from '../defaults.ts';
+
+/** What every `broadsheet subscribers` subcommand shares: flags, the store, digests, output. */
+export const COMMON_FLAGS = {
+  endpoint: { type: 'string' },
+  table: { type: 'string' },
+  region: { type: 'string' },
+  aws: { type: 'boolean', default: false },
+  content: { type: 'string', default: 'content' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** Where the token secret is read for erasure hashes (add, import and erase). */
+export const SECRET_FLAGS = {
+  'secret-file': { type: 'string' },
+  'secret-arn': { type: 'string' },
+} as const;
+
+export interface CommonValues {
+  endpoint?: string | undefined;
+  table?: string | undefined;
+  region?: string | undefined;
+  aws?: boolean | undefined;
+  content?: string | undefined;
+  json?: boolean | undefined;
+}
+
+export function storeFrom(values: CommonValues) {
+  if (values.aws && values.table === undefined) throw new UsageError('--aws needs --table NAME');
+  const env = {
+    BROADSHEET_STAGE: values.aws ? 'aws' : 'local',
+    ...(values.region !== undefined ? { AWS_REGION: values.region } : {}),
+    ...(values.aws ? {} : { ENDPOINT_DYNAMODB: values.endpoint ?? LOCAL_ENDPOINTS.dynamodb }),
+    SUBSCRIBERS_TABLE: values.table ?? LOCAL_TABLES.subscribers,
+  };
+  const config = loadConfig(env);
+  const table = need(config, 'SUBSCRIBERS_TABLE');
+  const client = dynamoDocumentClient(config);
+  const store = new DynamoSubscriberStore(client, table);
+  return {
+    client,
+    config,
+    store,
+    maintenance: new DynamoSubscriberMaintenance(client, table),
+    bulk: new DynamoSubscriberBulk(client, table, store),
+    erased: new DynamoErasedAddresses(client, table),
+    where: `table ${table}${config.ENDPOINT_DYNAMODB ? ` at ${config.ENDPOINT_DYNAMODB}` : ''}`,
+  };
+}
+
+/** Turns "table missing" and "nothing listening" into what the operator should do. */
+export function explain(cause: unknown, where: string): Error {
+  const name = cause instanceof Error ? cause.name : '';
+  const text = cause instanceof Error ? cause.message : String(cause);
+  if (name === 'ResourceNotFoundException') {
+    return new Error(`${where} does not exist. Is \`npm start\` running (or --table right)?`, { cause });
+  }
+  if (/ECONNREFUSED|connect/i.test(text) || name === 'TimeoutError') {
+    return new Error(`cannot reach ${where}: ${text}. Is \`npm start\` running (or --endpoint right)?`, {
+      cause,
+    });
+  }
+  return cause instanceof Error ? cause : new Error(text);
+}
+
+/** The digest ids of the content config, in its order. */
+export async function knownDigests(contentDir: string | undefined): Promise<string[]> {
+  const dir = contentDir ?? 'content';
+  const source = new FsContentSource(path.resolve(dir));
+  const [themes, digests] = await Promise.all([
+    source.readConfigFile(THEMES_FILE),
+    source.readConfigFile(DIGESTS_FILE),
+  ]);
+  const parsed = parseContentConfig(themes, digests);
+  if (!parsed.ok) {
+    throw new Error(
+      `content config in ${dir} is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,
+    );
+  }
+  return parsed.value.digests.map((d) => d.id);
+}
+
+export function parseStatus(value: string | undefined): SubscriberStatus | undefined {
+  if (value === undefined) return undefined;
+  const status = SUBSCRIBER_STATUSES.find((s) => s === value);
+  if (status === undefined) throw new UsageError(`--status must be one of ${SUBSCRIBER_STATUSES.join(', ')}`);
+  return status;
+}
+
+export async function* everySubscriber(store: DynamoSubscriberStore, status: SubscriberStatus | undefined) {
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({
+      limit: 500,
+      ...(status ? { status } : {}),
+      ...(cursor ? { cursor } : {}),
+    });
+    yield* page.items;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+}
+
+/** The one EMAIL argument of a subcommand, normalised (a bad address is invalid input, exit 1). */
+export function emailArgument(subcommand: string, positionals: string[]): string {
+  const [raw, ...extra] = positionals;
+  if (raw === undefined || extra.length > 0) throw new UsageError(`${subcommand} takes exactly one EMAIL`);
+  const email = normaliseEmail(raw);
+  if (!email.ok) throw new Error(`${raw}: ${email.message}`);
+  return email.email;
+}
+
+export function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
+  return rows.map((r) =>
+    r
+      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+}
+
+export function printJson(io: CliIo, value: unknown): void {
+  io.out(JSON.stringify(value, null, 2));
+}
+
+/**
+ * The token secret that keys erasure hashes: `--secret-arn` (Secrets Manager, for a deployed stack),
+ * else `--secret-file`, else the local stack's `<BROADSHEET_DATA_DIR>/token-secret`. `undefined` when
+ * there is none (a fresh local checkout).
+ */
+export async function tokenSecret(
+  values: { 'secret-file'?: string | undefined; 'secret-arn'?: string | undefined },
+  region: string,
+): Promise<string | undefined> {
+  const arn = values['secret-arn'];
+  if (arn !== undefined) return tokenSecretSource({ TOKEN_SECRET_ARN: arn, AWS_REGION: region })();
+  const file = values['secret-file'] ?? path.join(loadLocalConfig().BROADSHEET_DATA_DIR, 'token-secret');
+  try {
+    const secret = (await readFile(file, 'utf8')).trim();
+    return secret === '' ? undefined : secret;
+  } catch (cause) {
+    if (values['secret-file'] === undefined && (cause as NodeJS.ErrnoException).code === 'ENOENT')
+      return undefined;
+    throw new Error(`cannot read the token secret from ${file}: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/**
+ * What add and import check addresses against. Erasures exist only as keyed hashes, so checking them
+ * needs the secret; with none erased, no secret is needed.
+ */
+export async function erasureGuard(
+  context: ReturnType<typeof storeFrom>,
+  values: { 'secret-file'?: string | undefined; 'secret-arn'?: string | undefined },
+  io: CliIo,
+): Promise<ErasureGuard> {
+  const erased = await context.erased.list();
+  if (erased.length === 0) return new ErasureGuard([], undefined);
+  const secret = await tokenSecret(values, context.config.AWS_REGION);
+  if (secret === undefined) {
+    throw new Error(
+      `${erased.length} erased address(es) are kept as hashes keyed with the token secret, which was not found: pass --secret-file FILE or --secret-arn ARN`,
+    );
+  }
+  const guard = new ErasureGuard(erased, secret);
+  if (guard.unreadable > 0) {
+    io.err(
+      `warning: ${guard.unreadable} erased address(es) were hashed with another token secret (rotated?) and cannot be checked`,
+    );
+  }
+  return guard;
+}
