@@ -38,9 +38,11 @@ export const UNDATED_SIMILARITY = 0.3;
 export const NAME_WEIGHT = 2;
 /** Features used by more than this share of articles say nothing about which story a passage tells. */
 export const MAX_FEATURE_SHARE = 0.5;
-/** …nor one used by more than this many times the square root of the candidates (at least `MIN_POSTING`). */
-export const POSTING_SPREAD = 3;
+/** …nor one among the telling words of more than this many candidates (at least `MIN_POSTING`). */
+export const MAX_POSTING = 60;
 export const MIN_POSTING = 20;
+/** Candidates dated the same day are compared with this many next to them. */
+export const DAY_NEIGHBOURS = 8;
 /** Candidate pairs come from each candidate's most telling features. */
 export const CANDIDATE_FEATURES = 12;
 /** …of which two must share this many to be compared. */

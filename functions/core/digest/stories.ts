@@ -1,16 +1,12 @@
 import type { Candidate } from './candidates.ts';
 import { compatible, type Event, sameEvent } from './events.ts';
+import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
-  CANDIDATE_FEATURES,
-  MAX_FEATURE_SHARE,
   MERGE_SIMILARITY,
-  MIN_POSTING,
   NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
-  POSTING_SPREAD,
   SAME_EVENT_SIMILARITY,
-  SHARED_FEATURES,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
 
@@ -39,14 +35,20 @@ function termCounts(candidate: Candidate): Vector {
  * articles only words two articles use can make them alike (`minArticles` 2); within one article every
  * word counts (`minArticles` 1).
  */
-function vectors(candidates: readonly Candidate[], minArticles: number): Vector[] {
-  const counts = candidates.map(termCounts);
-  const articlesUsing = new Map<string, Set<string>>();
+function vectors(
+  candidates: readonly Candidate[],
+  minArticles: number,
+  include: (c: Candidate) => boolean = () => true,
+): Vector[] {
+  const counts = candidates.map((c) => (include(c) ? termCounts(c) : new Map<string, number>()));
+  // An article's candidates are next to each other: a word is counted once per article.
+  const articlesUsing = new Map<string, number>();
+  const lastArticle = new Map<string, string>();
   candidates.forEach((c, i) => {
     for (const term of (counts[i] as Vector).keys()) {
-      const set = articlesUsing.get(term) ?? new Set<string>();
-      set.add(c.articleId);
-      articlesUsing.set(term, set);
+      if (lastArticle.get(term) === c.articleId) continue;
+      lastArticle.set(term, c.articleId);
+      articlesUsing.set(term, (articlesUsing.get(term) ?? 0) + 1);
     }
   });
   const articles = new Set(candidates.map((c) => c.articleId)).size;
@@ -54,7 +56,7 @@ function vectors(candidates: readonly Candidate[], minArticles: number): Vector[
     const v: Vector = new Map();
     let norm = 0;
     for (const [term, n] of tf) {
-      const df = articlesUsing.get(term)?.size ?? 1;
+      const df = articlesUsing.get(term) ?? 1;
       if (df < minArticles) continue;
       const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
       v.set(term, weight);
@@ -87,73 +89,15 @@ function thresholdFor(a: Candidate, b: Candidate): number {
   return MERGE_SIMILARITY;
 }
 
-/** Pairs worth comparing: they share two of their most telling words, or they date the same day. */
-function candidatePairs(
-  vs: readonly Vector[],
-  events: readonly (Event | null)[],
-  articles: number,
-): [number, number][] {
-  const postings = new Map<string, number[]>();
-  const post = (key: string, i: number) => {
-    const list = postings.get(key);
-    if (list) list.push(i);
-    else postings.set(key, [i]);
-  };
-  vs.forEach((v, i) => {
-    const top = [...v.entries()]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, CANDIDATE_FEATURES);
-    for (const [term] of top) post(term, i);
-  });
-  const shared = new Map<number, number>();
-  const n = vs.length;
-  // A word among the telling words of very many candidates tells none of them apart.
-  const maxPosting = Math.max(
-    MIN_POSTING,
-    Math.min(articles * MAX_FEATURE_SHARE, POSTING_SPREAD * Math.sqrt(vs.length)),
-  );
-  for (const list of postings.values()) {
-    if (list.length > maxPosting) continue;
-    for (let x = 0; x < list.length; x += 1) {
-      for (let y = x + 1; y < list.length; y += 1) {
-        const key = (list[x] as number) * n + (list[y] as number);
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
-    }
-  }
-  // Reports of one day are compared whatever words they use.
-  const byDay = new Map<string, number[]>();
-  events.forEach((e, i) => {
-    if (e?.date?.precision === 'day') byDay.set(e.date.sortKey, [...(byDay.get(e.date.sortKey) ?? []), i]);
-  });
-  for (const list of byDay.values()) {
-    for (let x = 0; x < list.length; x += 1) {
-      for (let y = x + 1; y < list.length; y += 1)
-        shared.set((list[x] as number) * n + (list[y] as number), SHARED_FEATURES);
-    }
-  }
-  return [...shared]
-    .filter(([, count]) => count >= SHARED_FEATURES)
-    .map(([key]) => [Math.floor(key / n), key % n] as [number, number]);
-}
-
-/** Every pair of candidates from one article (an article has a handful). */
-function sameArticlePairs(candidates: readonly Candidate[]): [number, number][] {
-  const pairs: [number, number][] = [];
-  candidates.forEach((a, i) => {
-    for (let j = i + 1; j < candidates.length && candidates[j]?.articleId === a.articleId; j += 1)
-      pairs.push([i, j]);
-  });
-  return pairs;
-}
-
 /**
  * Candidates → stories: an article's own sections join first, then the most similar pairs across articles; two groups join only if every event of one is
  * compatible with every event of the other (different dates or places keep stories apart).
  */
 export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const across = vectors(candidates, 2);
-  const within = vectors(candidates, 1);
+  const perArticle = new Map<string, number>();
+  for (const c of candidates) perArticle.set(c.articleId, (perArticle.get(c.articleId) ?? 0) + 1);
+  const within = vectors(candidates, 1, (c) => (perArticle.get(c.articleId) ?? 0) > 1);
   const similarity = (i: number, j: number) =>
     dot(
       (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i] as Vector,
@@ -184,7 +128,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const members = candidates.map((_, i) => [i]);
   // The sum of a group's unit vectors: the mean pairwise cosine of two groups is the dot of their sums
   // divided by both sizes, so average link costs one dot product.
-  const sums = across.map((v) => new Map(v));
+  const sums: Vector[] = [...across];
   const events = candidates.map((c) => (c.event ? [c.event] : []));
   const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
   const averages = new Map<string, number>();
@@ -220,8 +164,10 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     groupOf[b] = a;
     members[a] = [...ma, ...mb];
     members[b] = [];
-    for (const [term, weight] of sums[b] as Vector)
-      (sums[a] as Vector).set(term, ((sums[a] as Vector).get(term) ?? 0) + weight);
+    const sum = sums[a] === across[a] ? new Map(sums[a]) : (sums[a] as Vector);
+    for (const [term, weight] of sums[b] as Vector) sum.set(term, (sum.get(term) ?? 0) + weight);
+    sums[a] = sum;
+    sums[b] = new Map();
     events[a] = [...ea, ...eb.filter((e) => !ea.some((x) => sameKey(x, e)))];
     for (const [theme, n] of themes[b] as Map<string, number>) {
       (themes[a] as Map<string, number>).set(theme, ((themes[a] as Map<string, number>).get(theme) ?? 0) + n);
