@@ -32,7 +32,7 @@ function strike(text: unknown, email: string): unknown {
  * Anonymises one person's rows of the delivery ledger (see dynamodb-delivery-ledger.ts). The ledger
  * has no index by recipient, so it looks in every issue the issues table lists (its RECENT pointers)
  * with one BatchGet per issue. Each row found is copied under `erased:<random>` (status, attempts
- * and times kept for the issue's history; message id dropped; the address struck from the reason),
+ * and times kept for the issue's history; message and claim ids dropped; the address struck from the reason),
  * then the original is deleted; the keys in the issue's tallies are replaced too. Running it again
  * finds nothing left to do.
  */
@@ -95,6 +95,7 @@ export class DynamoDeliveryErasure implements DeliveryErasure {
             ...kept,
             ...deliveryKey(issueId, anonymous),
             recipientKey: anonymous,
+            claimId: anonymous,
             reason: strike(row.reason ?? null, email),
             messageId: null,
           },

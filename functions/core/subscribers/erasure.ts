@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { recipientKey } from '../sending/fan-out.ts';
 import { BroadsheetError } from '../errors.ts';
+import { recipientKey } from '../sending/fan-out.ts';
 import { emailIdentity } from './email.ts';
 import type { Subscriber } from './model.ts';
 import type { SubscriberMaintenance, SubscriberStore } from './ports.ts';
@@ -137,7 +137,7 @@ export async function eraseAddress(deps: ErasureDeps, normalisedEmail: string): 
   if (subscriber !== undefined) await deps.maintenance.remove(subscriber);
   const ledger = await deps.deliveries.anonymise(ledgerKeysOf(normalisedEmail, subscriber), normalisedEmail);
   return {
-    email: normalisedEmail,
+    email: subscriber?.email ?? normalisedEmail,
     ...(subscriber
       ? { subscriber: { id: subscriber.id, status: subscriber.status, digests: subscriber.digests } }
       : {}),
