@@ -9,7 +9,7 @@ import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
 import { joinLabel } from './summary.ts';
-import { syndicatedCopies } from './syndication.ts';
+import { articleSketches, syndicatedCopies } from './syndication.ts';
 
 /** What the engine knows of a set of articles, whatever digest is built from them. */
 export interface Analysis {
@@ -36,6 +36,11 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article, words) }));
   const passages = perArticle.flatMap((a) => a.passages);
   const themeScores = scoreThemes(passages, themes);
+  const sketches = articleSketches(
+    perArticle.map(({ article, passages: own }) => ({ id: article.id, passages: own })),
+  );
+  // Every word of every passage was needed for phrases and sketches only: let them go.
+  for (const passage of passages) passage.allStems.length = 0;
   const learned = learnPlaces(passages.map((p) => p.text));
   const gazetteer = venues(learned, passages);
   const settings = new Map([...learned].filter(([name]) => !gazetteer.has(name)));
@@ -50,10 +55,9 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
       articlesUsing.set(stem, (articlesUsing.get(stem) ?? 0) + 1);
   }
   const stories = groupStories(candidates);
-  const passagesOf = new Map(perArticle.map(({ article, passages: own }) => [article.id, own]));
   const articleMap = new Map(sorted.map((a) => [a.id, a]));
   return {
-    copies: syndicatedCopies(articleMap, (id) => passagesOf.get(id) ?? [], stories),
+    copies: syndicatedCopies(articleMap, sketches, stories),
     articlesUsing,
     candidatesOf: (id) => byArticle.get(id) ?? [],
     articles: articleMap,

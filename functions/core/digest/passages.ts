@@ -14,7 +14,7 @@ export interface Passage {
   kind: 'paragraph' | 'item';
   text: string;
   sentences: string[];
-  /** Stems of every word, stopwords included, with '' between sentences (phrases never span two). */
+  /** Stems of every word, stopwords included, with "" between sentences (phrases never span two); emptied once relevance and sketches are made. */
   allStems: string[];
   /** Stems of the words that carry meaning (similarity). */
   stems: string[];

@@ -32,17 +32,10 @@ function overlap(a: Set<number>, b: Set<number>): number {
   return shared / Math.min(a.size, b.size);
 }
 
-/**
- * Near-identical articles (syndicated wire copy under another outlet's name): copy id → the id of the
- * original, the earliest published (then the first id). Only articles that tell a story together are
- * compared.
- */
-export function syndicatedCopies(
-  articles: ReadonlyMap<string, Article>,
-  passagesOf: (articleId: string) => readonly Passage[],
-  stories: readonly StoryGroup[],
-): Map<string, string> {
-  const sketches = new Map<string, Set<number>>();
+/** Each article's sketch, made while its words are at hand. */
+export function articleSketches(
+  perArticle: readonly { id: string; passages: readonly Passage[] }[],
+): Map<string, Set<number>> {
   const wordHashes = new Map<string, number>();
   const hashOf = (word: string) => {
     let h = wordHashes.get(word);
@@ -52,14 +45,20 @@ export function syndicatedCopies(
     }
     return h;
   };
-  const sketchOf = (id: string) => {
-    let s = sketches.get(id);
-    if (!s) {
-      s = sketch(passagesOf(id), hashOf);
-      sketches.set(id, s);
-    }
-    return s;
-  };
+  return new Map(perArticle.map(({ id, passages }) => [id, sketch(passages, hashOf)]));
+}
+
+/**
+ * Near-identical articles (syndicated wire copy under another outlet's name): copy id → the id of the
+ * original, the earliest published (then the first id). Only articles that tell a story together are
+ * compared.
+ */
+export function syndicatedCopies(
+  articles: ReadonlyMap<string, Article>,
+  sketches: ReadonlyMap<string, Set<number>>,
+  stories: readonly StoryGroup[],
+): Map<string, string> {
+  const sketchOf = (id: string) => sketches.get(id) ?? new Set<number>();
   const order = (a: string, b: string) => {
     const da = articles.get(a)?.date ?? '9999';
     const db = articles.get(b)?.date ?? '9999';
