@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.ts';
 import { splitSentences } from '../text/sentences.ts';
-import { isContentWord, wordsOf } from '../text/words.ts';
+import { isContentWord, WORD, wordsOf } from '../text/words.ts';
 
 /** A paragraph or a list item of an article: the unit relevance and stories are made of. */
 export interface Passage {
@@ -24,15 +24,47 @@ export interface Passage {
   headingStems: string[];
 }
 
-/** One copy of each word for a whole analysis: a corpus repeats its words many times over. */
-export class WordTable {
-  private readonly known = new Map<string, string>();
+/** What the analysis needs of a word as written. */
+interface WordInfo {
+  stem: string;
+  content: boolean;
+  capital: boolean;
+}
 
-  public intern(word: string): string {
-    const known = this.known.get(word);
+/**
+ * Each distinct word of an analysis, read once: a corpus repeats its words many times over, so their stems
+ * are worked out once and shared.
+ */
+export class WordTable {
+  private readonly known = new Map<string, WordInfo>();
+
+  public read(text: string): WordInfo[] {
+    const found: WordInfo[] = [];
+    for (const match of text.matchAll(WORD)) {
+      const surface = match[0];
+      let info = this.known.get(surface);
+      if (info === undefined) {
+        const [word] = wordsOf(surface);
+        const stemmed = word ? this.intern(word.stem) : surface;
+        info = {
+          stem: stemmed,
+          content: word ? isContentWord(word) : false,
+          capital: word?.capital ?? false,
+        };
+        this.known.set(surface, info);
+      }
+      found.push(info);
+    }
+    return found;
+  }
+
+  private readonly stems = new Map<string, string>();
+
+  private intern(stem: string): string {
+    const known = this.stems.get(stem);
     if (known !== undefined) return known;
-    this.known.set(word, word);
-    return word;
+    this.stems.set(stem, stem);
+    return stem;
   }
 }
 
@@ -50,12 +82,11 @@ function passage(
   const stems: string[] = [];
   const names: string[] = [];
   for (const sentence of sentences) {
-    for (const word of wordsOf(sentence)) {
-      const stem = words.intern(word.stem);
-      allStems.push(stem);
-      if (isContentWord(word)) {
-        stems.push(stem);
-        if (word.capital) names.push(stem);
+    for (const word of words.read(sentence)) {
+      allStems.push(word.stem);
+      if (word.content) {
+        stems.push(word.stem);
+        if (word.capital) names.push(word.stem);
       }
     }
     allStems.push('');
@@ -72,7 +103,7 @@ function passage(
     allStems,
     stems,
     names,
-    headingStems: heading ? wordsOf(heading).map((w) => words.intern(w.stem)) : [],
+    headingStems: heading ? words.read(heading).map((w) => w.stem) : [],
   };
 }
 

@@ -84,4 +84,6 @@ export const MAX_KEY_FACTS = 8;
 
 /** Syndication: two articles whose 4-word shingle sketches (this many smallest hashes) share this share are copies. */
 export const SKETCH_SIZE = 64;
+/** …of its first this many words. */
+export const SKETCH_WORDS = 400;
 export const SYNDICATED_OVERLAP = 0.6;

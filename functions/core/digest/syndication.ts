@@ -1,6 +1,6 @@
 import type { Article } from '../content/article.ts';
 import type { Passage } from './passages.ts';
-import { SKETCH_SIZE, SYNDICATED_OVERLAP } from './scoring.ts';
+import { SKETCH_SIZE, SKETCH_WORDS, SYNDICATED_OVERLAP } from './scoring.ts';
 import type { StoryGroup } from './stories.ts';
 
 /** FNV-1a: a small, stable hash for shingles. */
@@ -15,7 +15,11 @@ function hash(text: string): number {
 
 /** The smallest hashes of an article's word 4-shingles: a sketch two copies of one text share. */
 function sketch(passages: readonly Passage[], hashOf: (word: string) => number): Set<number> {
-  const words = passages.flatMap((p) => p.allStems.filter((s) => s !== '').map(hashOf));
+  // A copy is a copy from its first words on: the start of an article is enough to tell.
+  const words = passages
+    .flatMap((p) => p.allStems.filter((s) => s !== ''))
+    .slice(0, SKETCH_WORDS)
+    .map(hashOf);
   const hashes = new Set<number>();
   for (let i = 0; i + 3 < words.length; i += 1) {
     let h = 0x811c9dc5;

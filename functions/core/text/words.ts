@@ -13,7 +13,8 @@ export interface Word {
   stop: boolean;
 }
 
-const WORD = /(?:\p{L}\.){2,}|[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
+/** A word: an initialism ("U.S.") or letters and digits with inner hyphens and apostrophes. */
+export const WORD = /(?:\p{L}\.){2,}|[\p{L}\p{N}]+(?:[-'’][\p{L}\p{N}]+)*/gu;
 
 export const STOPWORDS: ReadonlySet<string> = new Set(
   (
