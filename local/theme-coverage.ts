@@ -16,7 +16,10 @@ export interface UnmatchedTheme {
 
 /** Themes that match no passage of any article, scored as the digest engine scores them. */
 export function unmatchedThemes(articles: readonly Article[], config: ContentConfig): UnmatchedTheme[] {
-  const scores = scoreThemes(articles.flatMap((article) => articlePassages(article)), config.themes);
+  const scores = scoreThemes(
+    articles.flatMap((article) => articlePassages(article)),
+    config.themes,
+  );
   const best = new Map<string, number>(config.themes.map((t) => [t.id, 0]));
   for (const byTheme of scores.values())
     for (const [theme, score] of byTheme) best.set(theme, Math.max(best.get(theme) ?? 0, score));
