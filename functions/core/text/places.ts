@@ -103,6 +103,12 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       if (country && between === ', ' && isPlaceLike(mention.name) && !COUNTRIES.has(mention.name)) {
         places.set(mention.name, country);
       }
+      // "Calderwick City Council", "Mombasa County": a place names its own institutions.
+      const institution =
+        /^(.+?) (?:City Council|City Hall|Town Council|Town Hall|County Council|County)$/.exec(mention.name);
+      if (institution?.[1] && isPlaceLike(institution[1])) {
+        inCounts.set(institution[1], (inCounts.get(institution[1]) ?? 0) + 1);
+      }
       const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
       if (
         /\bin\s$/.test(text.slice(Math.max(0, mention.start - 3), mention.start)) &&
