@@ -7,7 +7,7 @@ import {
   THEMES_FILE,
 } from '../functions/core/content/config.ts';
 import { ContentError } from '../functions/core/errors.ts';
-import { eventBridgeSchedule } from './schedule-expression.ts';
+import { eventBridgeSchedule } from '../functions/core/schedule/eventbridge-cron.ts';
 
 export interface DigestSchedule {
   digestId: string;

@@ -8,6 +8,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   preview: () => import('./commands/preview.ts'),
   send: () => import('./commands/send.ts'),
   issues: () => import('./commands/issues.ts'),
+  schedules: () => import('./commands/schedules.ts'),
 };
 
 async function usage(io: CliIo): Promise<void> {

@@ -12,7 +12,7 @@ import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
 import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
-import { type LocalSchedule, scheduleDigests } from './runtime/scheduler.ts';
+import { describeScheduleResult, type LocalSchedule, scheduleDigests } from './runtime/scheduler.ts';
 import { persistentSecret } from './runtime/secrets.ts';
 import { type SqsLambda, type SqsPoller, startSqsPoller } from './runtime/sqs-poller.ts';
 
@@ -40,8 +40,8 @@ export interface LocalStack {
   /** The environment the handlers were started with (what Lambda would get). */
   env: Record<string, string>;
   schedules: LocalSchedule[];
-  /** Invokes build-issue the way a digest's schedule does. */
-  runSchedule(digestId: string): Promise<unknown>;
+  /** Invokes build-issue the way a digest's schedule does (for the run at `scheduledTime`, if given). */
+  runSchedule(digestId: string, scheduledTime?: Date): Promise<unknown>;
   /** What the start-up resume of stalled issues did. */
   resumed: StalledSummary;
   /** Resolves when the send queue is drained. */
@@ -170,17 +170,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => poller.stop());
 
-    // EventBridge Scheduler hands the target exactly the schedule's input: { digestId }.
-    const runSchedule = (digestId: string) => buildIssue({ digestId }, lambdaContext('build-issue'));
+    // EventBridge Scheduler hands the target exactly the schedule's input: { digestId, scheduledTime }.
+    const runSchedule = (digestId: string, scheduledTime?: Date) =>
+      buildIssue(
+        scheduledTime === undefined ? { digestId } : { digestId, scheduledTime: scheduledTime.toISOString() },
+        lambdaContext('build-issue'),
+      );
 
     let schedules: LocalSchedule[] = [];
     if (options.schedules !== false) {
       const content = await loadContent(new FsContentSource(path.resolve(options.contentDir)));
       schedules = scheduleDigests(
         content.config?.digests ?? [],
-        async (digestId) => {
-          log(`schedule fired for ${digestId}`);
-          await runSchedule(digestId);
+        async (digestId, scheduledTime) => {
+          log(`schedule fired for ${digestId} (run of ${scheduledTime.toISOString()})`);
+          log(`schedule ${digestId}: ${describeScheduleResult(await runSchedule(digestId, scheduledTime))}`);
         },
         (digestId, error) => log(`schedule ${digestId}: ${(error as Error).message}`),
       );

@@ -26,8 +26,14 @@ import {
 export { templateRenderer } from './issue-renderer.ts';
 export { type HttpResult, issueView, MAX_BODY_BYTES } from './operator-http.ts';
 
-/** EventBridge Scheduler's payload: the digest's schedule passes `{ "digestId": "…" }` as the event. */
-const scheduleEventSchema = z.strictObject({ digestId: digestIdSchema });
+/**
+ * EventBridge Scheduler's payload: the digest's schedule passes `{ "digestId": "…", "scheduledTime":
+ * "<aws.scheduler.scheduled-time>" }`; an issue per scheduled run. Without the time, the day's issue.
+ */
+const scheduleEventSchema = z.strictObject({
+  digestId: digestIdSchema,
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
 
 const postIssueSchema = z.strictObject({
   digestId: digestIdSchema,
@@ -52,6 +58,16 @@ const resumeBodySchema = z.strictObject({
 const ISSUE_PATH = /^\/issues\/([^/]+)\/?$/;
 const RESUME_PATH = /^\/issues\/([^/]+)\/resume\/?$/;
 const ISSUES_PATH = /^\/issues\/?$/;
+
+/** What an invocation by a schedule (or the recovery sweep) returns: what happened, for the log. */
+export interface ScheduleResult {
+  outcome: string;
+  issueId?: string;
+  status?: string;
+  recipients?: number;
+  reason?: string;
+  resumed?: string[];
+}
 
 export interface BuildIssueDeps extends IssueBuilderDeps {
   /** Tallies name the recipients whose outcome is unknown or rejected. */
@@ -205,9 +221,7 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     });
   }
 
-  return async function handler(
-    event: unknown,
-  ): Promise<HttpResult | { outcome: string; issueId?: string; resumed?: string[] }> {
+  return async function handler(event: unknown): Promise<HttpResult | ScheduleResult> {
     if (sweepEventSchema.safeParse(event).success) {
       const summary = await resumeStalledIssues(deps);
       if (summary.errors.length > 0)
@@ -216,28 +230,48 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     }
     const scheduled = scheduleEventSchema.safeParse(event);
     if (scheduled.success) {
-      const outcome = await startIssue({ digestId: scheduled.data.digestId, trigger: 'schedule' }, deps);
+      const { digestId, scheduledTime } = scheduled.data;
+      const outcome = await startIssue(
+        {
+          digestId,
+          trigger: 'schedule',
+          ...(scheduledTime === undefined ? {} : { scheduledTime: new Date(scheduledTime) }),
+        },
+        deps,
+      );
       countNotStarted(outcome);
       if (outcome.kind === 'busy') {
         deps.log.warn('scheduled issue not started: another issue of the digest is in progress', {
-          digestId: scheduled.data.digestId,
+          digestId,
+          scheduledTime: scheduledTime ?? null,
           runningIssueId: outcome.runningIssueId,
           resumed: outcome.resumed,
         });
         return { outcome: 'busy', issueId: outcome.runningIssueId };
       }
       if (outcome.kind === 'created' || outcome.kind === 'existing') {
+        const { issue } = outcome;
         deps.log.info('scheduled issue', {
           outcome: outcome.kind,
-          issueId: outcome.issue.issueId,
-          digestId: outcome.issue.digestId,
-          status: outcome.issue.status,
+          issueId: issue.issueId,
+          digestId: issue.digestId,
+          scheduledTime: scheduledTime ?? null,
+          status: issue.status,
+          recipients: issue.counts.recipients,
+          reason: issue.reason,
         });
-        return { outcome: outcome.kind, issueId: outcome.issue.issueId };
+        return {
+          outcome: outcome.kind,
+          issueId: issue.issueId,
+          status: issue.status,
+          recipients: issue.counts.recipients,
+          ...(issue.reason === null ? {} : { reason: issue.reason }),
+        };
       }
       // A retry cannot fix these: say so loudly and end the invocation normally.
       deps.log.error('scheduled issue not started', {
-        digestId: scheduled.data.digestId,
+        digestId,
+        scheduledTime: scheduledTime ?? null,
         outcome: outcome.kind,
         detail: outcome,
       });

@@ -25,7 +25,12 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -239,7 +244,11 @@ export class StatelessStack extends Stack {
         schedule: ScheduleExpression.expression(schedule.expression, TimeZone.of(schedule.timezone)),
         target: new LambdaInvoke(buildIssue.function, {
           role: schedulerRole,
-          input: ScheduleTargetInput.fromObject({ digestId: schedule.digestId }),
+          // The run's time, so each run is its own issue (`…-2026-12-07T0700`) and a retried run finds it.
+          input: ScheduleTargetInput.fromObject({
+            digestId: schedule.digestId,
+            scheduledTime: ContextAttribute.scheduledTime,
+          }),
           retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
           maxEventAge: Duration.hours(1),
           deadLetterQueue: scheduleDlq,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
+import { eventBridgeProblems } from '../../functions/core/schedule/schedule-report.ts';
 import { type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
 import { unmatchedThemeProblem, unmatchedThemes } from '../theme-coverage.ts';
 
@@ -18,6 +19,7 @@ export const command: Command = {
     const root = path.resolve(values.content);
     const source = new FsContentSource(root, values.articles ? path.resolve(values.articles) : undefined);
     const { config, articles, problems } = await loadContent(source);
+    if (config) problems.push(...eventBridgeProblems(config.digests));
     const unmatched = config ? unmatchedThemes(articles, config) : [];
     problems.push(...unmatched.map((theme) => unmatchedThemeProblem(theme, articles.length)));
     if (values.json) {

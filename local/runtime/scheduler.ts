@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { DigestConfig } from '../../functions/core/content/config.ts';
+import { scheduledRunAt } from '../../functions/core/schedule/runs.ts';
 
 export interface LocalSchedule {
   digestId: string;
@@ -7,10 +8,13 @@ export interface LocalSchedule {
   stop(): void;
 }
 
-/** What EventBridge Scheduler does on AWS: one schedule per digest, its cron evaluated in its time zone. */
+/**
+ * What EventBridge Scheduler does on AWS: one schedule per digest, its cron evaluated in its time zone,
+ * each firing told the run it is for (`scheduledTime`, as `<aws.scheduler.scheduled-time>`).
+ */
 export function scheduleDigests(
   digests: DigestConfig[],
-  fire: (digestId: string) => Promise<void>,
+  fire: (digestId: string, scheduledTime: Date) => Promise<void>,
   onError: (digestId: string, error: unknown) => void,
 ): LocalSchedule[] {
   return digests.map((digest) => {
@@ -19,7 +23,8 @@ export function scheduleDigests(
       { timezone: digest.schedule.timezone, protect: true },
       async () => {
         try {
-          await fire(digest.id);
+          const firedAt = new Date();
+          await fire(digest.id, scheduledRunAt(digest.schedule, firedAt) ?? firedAt);
         } catch (error) {
           onError(digest.id, error);
         }
@@ -33,4 +38,23 @@ export function scheduleDigests(
       stop: () => job.stop(),
     };
   });
+}
+
+/** One line for the local log from what build-issue returned to a schedule: issue id, status, recipients. */
+export function describeScheduleResult(result: unknown): string {
+  if (typeof result !== 'object' || result === null) return 'no result';
+  const r = result as {
+    outcome?: unknown;
+    issueId?: unknown;
+    status?: unknown;
+    recipients?: unknown;
+    reason?: unknown;
+  };
+  const words = [String(r.outcome ?? 'unknown outcome')];
+  if (typeof r.issueId === 'string') words.push(`issue ${r.issueId}`);
+  if (typeof r.status === 'string') words.push(r.status);
+  if (typeof r.recipients === 'number')
+    words.push(`${r.recipients} recipient${r.recipients === 1 ? '' : 's'}`);
+  if (typeof r.reason === 'string') words.push(`(${r.reason})`);
+  return words.join(', ');
 }

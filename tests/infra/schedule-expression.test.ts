@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { eventBridgeSchedule, nextRuns, toEventBridgeCron } from '../../infra/schedule-expression.ts';
+import {
+  eventBridgeSchedule,
+  nextRuns,
+  toEventBridgeCron,
+} from '../../functions/core/schedule/eventbridge-cron.ts';
 
 function converted(cron: string): string {
   const result = toEventBridgeCron(cron);

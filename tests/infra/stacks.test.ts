@@ -6,9 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { TABLES } from '../../functions/adapters/dynamodb-tables.ts';
 import { envSchema } from '../../functions/config.ts';
+import { toEventBridgeCron } from '../../functions/core/schedule/eventbridge-cron.ts';
 import { PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA } from '../../infra/bundling.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, nodeOptionsOf } from '../../infra/functions.ts';
-import { toEventBridgeCron } from '../../infra/schedule-expression.ts';
 import {
   OPERATOR_ROUTES,
   PUBLIC_ROUTES,
@@ -120,7 +120,7 @@ describe('digest schedules', () => {
         FlexibleTimeWindow: { Mode: 'OFF' },
         Target: Match.objectLike({
           Arn: { 'Fn::GetAtt': [functions.buildIssue.logicalId, 'Arn'] },
-          Input: JSON.stringify({ digestId: digest.id }),
+          Input: JSON.stringify({ digestId: digest.id, scheduledTime: '<aws.scheduler.scheduled-time>' }),
         }),
       });
     }

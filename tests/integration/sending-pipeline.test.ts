@@ -125,7 +125,12 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
 
   it('renders once, stores the email, the digest and the archive, and enqueues the confirmed subscribers', async () => {
     const result = await buildIssue({ digestId: DIGEST });
-    expect(result).toEqual({ outcome: 'created', issueId: `${DIGEST}-2026-11-23` });
+    expect(result).toEqual({
+      outcome: 'created',
+      issueId: `${DIGEST}-2026-11-23`,
+      status: 'sending',
+      recipients: 4,
+    });
     const issue = await world.issues.get(`${DIGEST}-2026-11-23`);
     expect(issue?.status).toBe('sending');
     expect(issue?.enqueueComplete).toBe(true);
@@ -190,6 +195,8 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     expect(await buildIssue({ digestId: DIGEST })).toEqual({
       outcome: 'existing',
       issueId: `${DIGEST}-2026-11-23`,
+      status: 'sent',
+      recipients: 4,
     });
     const click = parseBody(await buildIssue(httpEvent('POST', '/issues', { digestId: DIGEST })));
     expect(click.status).toBe(200);

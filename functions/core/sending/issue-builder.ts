@@ -6,12 +6,20 @@ import type { Digest } from '../digest/model.ts';
 import { BroadsheetError, type Problem } from '../errors.ts';
 import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
 import type { IssueTemplate } from '../render/issue-template.ts';
+import { runSlot } from '../schedule/runs.ts';
 import { normaliseEmail } from '../subscribers/email.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
 import { takeDigestLock } from './digest-lock.ts';
 import { MAX_RECIPIENTS_PER_MESSAGE, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
-import { emptyCounts, type IssueRecord, isFinal, issueIdFor, scheduledDateIn } from './issue.ts';
+import {
+  emptyCounts,
+  type IssueRecord,
+  isFinal,
+  issueIdFor,
+  scheduledDateIn,
+  scheduledIssueId,
+} from './issue.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
   ArchivedIssue,
@@ -93,6 +101,11 @@ export interface IssueRequest {
   testRecipients?: readonly string[];
   /** Make a new issue even if today's exists. */
   force?: boolean;
+  /**
+   * The run a schedule fired for (EventBridge's `<aws.scheduler.scheduled-time>`): the issue is for
+   * that run, its id carries the run's local time. Without it, the issue is the day's (operator's).
+   */
+  scheduledTime?: Date;
 }
 
 export type IssueOutcome =
@@ -168,7 +181,11 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     testEmails = checked.emails;
   }
   const now = deps.clock.now();
-  const scheduledDate = scheduledDateIn(now, digestConfig.schedule.timezone);
+  const run = request.scheduledTime ? runSlot(request.scheduledTime, digestConfig.schedule.timezone) : null;
+  const scheduledDate = run?.date ?? scheduledDateIn(now, digestConfig.schedule.timezone);
+  const plainId = run
+    ? scheduledIssueId(digestConfig.id, run.slot)
+    : issueIdFor(digestConfig.id, scheduledDate);
   const makeDigest = async () =>
     deps.buildDigest({
       articles: content.articles,
@@ -183,7 +200,7 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   if (request.dryRun) {
     metrics.count('DryRuns', 1, byDigest);
     const digest = await makeDigest();
-    const issueId = issueIdFor(digestConfig.id, scheduledDate);
+    const issueId = plainId;
     if (digest.status === 'ready') {
       await deps.renderer.email(
         digest,
@@ -239,7 +256,7 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   for (const other of await deps.issues.listRecent({ digestId: digestConfig.id, limit: 10 })) {
     if (other.issueId !== holderId && !isFinal(other.status)) await resumeIssue(other.issueId, deps);
   }
-  const baseId = issueIdFor(digestConfig.id, scheduledDate);
+  const baseId = plainId;
   if (!request.force) {
     const existing = await deps.issues.get(baseId);
     if (existing !== null) {

@@ -59,7 +59,11 @@ export const emptyCounts: IssueCounts = {
   failed: 0,
 };
 
-export const issueIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,120}$/, 'not an issue id');
+/** Lower-case letters, digits and dashes; a scheduled issue ends in its local time, `…-2026-12-07T0700`. */
+export const issueIdSchema = z
+  .string()
+  .max(121)
+  .regex(/^[a-z0-9][a-z0-9-]*(?:-\d{4}-\d{2}-\d{2}T\d{4})?$/, 'not an issue id');
 
 export const issueRecordSchema = z.object({
   issueId: issueIdSchema,
@@ -109,6 +113,15 @@ export function issueIdFor(
   const base = `${digestId}-${scheduledDate}`;
   if (!variant) return base;
   return variant.kind === 'force' ? `${base}-${variant.n + 1}` : `${base}-test-${variant.n}`;
+}
+
+/**
+ * A scheduled issue's id carries the local date and time of the run it is for (`slot`, e.g.
+ * `2026-12-07T0700`), so a cron that fires twice a day makes two issues, and a re-fired run (EventBridge
+ * retries, a double delivery) finds the issue it already made.
+ */
+export function scheduledIssueId(digestId: string, slot: string): string {
+  return `${digestId}-${slot}`;
 }
 
 /** Whether every enqueued batch is done and nothing more will be enqueued: the issue is sent. */
