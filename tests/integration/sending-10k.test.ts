@@ -39,7 +39,7 @@ describe(`one issue to ${SUBSCRIBERS.toLocaleString('en')} subscribers`, () => {
     const sendBatch = createSendBatchHandler(sendBatchDeps(world, { log, maxConcurrency: 4 }));
 
     const started = performance.now();
-    expect(await buildIssue({ digestId: DIGEST })).toEqual({
+    expect(await buildIssue({ digestId: DIGEST })).toMatchObject({
       outcome: 'created',
       issueId: `${DIGEST}-2026-11-23`,
     });
