@@ -2,8 +2,7 @@ import type { Article } from '../content/article.ts';
 import type { Theme } from '../content/config.ts';
 import { type Gazetteer, learnPlaces, placesIn } from '../text/places.ts';
 import { articleCandidates, type Candidate } from './candidates.ts';
-import { compatible, sentenceEvent } from './events.ts';
-import { storyEvent } from './key-facts.ts';
+import { compatible, type Event, sentenceEvent } from './events.ts';
 import { articlePassages, type Passage, WordTable } from './passages.ts';
 import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
@@ -80,8 +79,7 @@ function venues(learned: Gazetteer, passages: readonly Passage[]): Gazetteer {
 }
 
 /** Sentences that say when or where the story's own event happened (joined list entries included). */
-export function eventSentences(story: StoryGroup, analysis: Analysis): Set<string> {
-  const event = storyEvent(story, analysis.settings);
+export function eventSentences(story: StoryGroup, event: Event | null, analysis: Analysis): Set<string> {
   const found = new Set<string>();
   if (!event) return found;
   for (const candidate of story.candidates) {

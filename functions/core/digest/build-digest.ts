@@ -2,6 +2,7 @@ import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
 import { contentStems } from '../text/words.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
+import type { Event } from './events.ts';
 import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
@@ -38,8 +39,13 @@ function slug(text: string): string {
 }
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
-function headlineOf(story: ThemedStory, summary: string[], analysis: Analysis, taken: Set<string>): string {
-  const event = storyEvent(story.group, analysis.settings);
+function headlineOf(
+  story: ThemedStory,
+  event: Event | null,
+  summary: string[],
+  analysis: Analysis,
+  taken: Set<string>,
+): string {
   // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
   // and a report that looks back at other events may be titled for all of them unless it names the place.
   const place = event?.place?.name.toLowerCase();
@@ -120,16 +126,17 @@ function buildFrom(
   const told: (FactStory & { story: Story })[] = [];
   for (const theme of digestThemes) {
     const stories: Story[] = [];
+    const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
-      const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
+      const event = storyEvent(themed.group, analysis.settings);
       const choices = summaryChoices(
         themed.group.passages,
-        eventSentences(themed.group, analysis),
+        eventSentences(themed.group, event, analysis),
         themeStems,
       );
       const summary = summarise(choices, themed.creditOrder, said);
       if (summary.length === 0) continue;
-      const headline = headlineOf(themed, summary, analysis, taken);
+      const headline = headlineOf(themed, event, summary, analysis, taken);
       taken.add(headline.toLowerCase());
       let id = slug(headline);
       for (let n = 2; ids.has(id); n += 1) id = `${slug(headline)}-${n}`;
@@ -150,13 +157,13 @@ function buildFrom(
         })),
       };
       stories.push(story);
-      told.push({ story, group: themed.group, headline, summary, score: themed.score });
+      told.push({ story, group: themed.group, event, headline, summary, score: themed.score });
     }
     if (stories.length > 0)
       sections.push({ themeId: theme.id, title: theme.title, description: theme.description, stories });
   }
   if (told.length === 0) return emptyIssue(request, newIds, 'no-match');
-  const facts = keyFacts(told, analysis.settings);
+  const facts = keyFacts(told);
   const credited = [...new Set(told.flatMap((t) => t.story.sourceIds))];
   const sources = credited
     .map((id) => analysis.articles.get(id))

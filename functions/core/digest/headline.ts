@@ -14,9 +14,9 @@ const CLAUSE_END =
   /(?:,\s(?:which|who|whom|where|as|after|but|while|although|though|and|saying|according|with|in a|a move|marking|ending|bringing|despite|following)\b|;|:|\s[—–]\s|\s-\s|\()/;
 const DATE_PHRASE =
   /\s(?:on|in|at|by|from)\s(?:(?:the\s)?\d{1,2}(?:st|nd|rd|th)?\s)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s)?\d{4}\b|\s(?:on|last|this)\s(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\s(?:on|in)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2})?\b/g;
-/** "The most prominent of these was…", "The first significant one was…": it needs what came before. */
+/** "The most prominent of these was…", "The first one was…": it needs what came before. */
 const POINTS_BACK =
-  /^(?:\S+\s){0,5}(?:of these|of those|one of them|this one|that one|significant one|such|the matter)\b/i;
+  /^(?:\S+\s){0,5}(?:of these|of those|one of them|this one|that one|such|one (?:was|were|is))\b/i;
 const ENDS_BADLY = new Set([...STOPWORDS, 'said', 'says', 'reported', 'according']);
 
 function trimEnd(text: string): string {

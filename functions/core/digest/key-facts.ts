@@ -36,6 +36,8 @@ function settingOf(story: StoryGroup, settings: Gazetteer): Event['place'] {
 
 export interface FactStory {
   group: StoryGroup;
+  /** The story's event (`storyEvent`). */
+  event: Event | null;
   headline: string;
   summary: readonly string[];
   score: number;
@@ -59,10 +61,9 @@ function factText(group: StoryGroup, headline: string, summary: readonly string[
 }
 
 /** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
-export function keyFacts(stories: readonly FactStory[], settings: Gazetteer): KeyFact[] {
+export function keyFacts(stories: readonly FactStory[]): KeyFact[] {
   const facts: (KeyFact & { score: number })[] = [];
-  for (const { group, headline, summary, score } of stories) {
-    const event = storyEvent(group, settings);
+  for (const { group, event, headline, summary, score } of stories) {
     // A timeline entry says when and where; an event the sources do not place is told in its story only.
     if (!event?.date || !event.place) continue;
     const sourceIds = group.candidates

@@ -54,7 +54,6 @@ export const MAX_STORIES_PER_SECTION = 8;
 export const MIN_SHARE_OF_TOP_STORY = 0.15;
 
 /** Summaries. */
-export const MIN_SUMMARY_SENTENCES = 2;
 export const MAX_SUMMARY_SENTENCES = 4;
 export const MAX_SUMMARY_CHARS = 600;
 export const MIN_SENTENCE_WORDS = 6;
