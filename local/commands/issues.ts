@@ -13,18 +13,6 @@ import {
   issueViewSchema,
 } from './operator-api.ts';
 
-export {
-  type ApiDeps,
-  ApiError,
-  type ApiTarget,
-  apiTarget,
-  callApi,
-  defaultApiDeps,
-  FINAL_STATUSES,
-  type IssueView,
-  issueViewSchema,
-} from './operator-api.ts';
-
 const number = (n: number) => n.toLocaleString('en');
 
 export function countsLine(issue: IssueView): string {

@@ -1,15 +1,14 @@
 import * as z from 'zod';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
+import { followIssue, statusLine } from './issues.ts';
 import {
   type ApiDeps,
   ApiError,
   apiTarget,
   callApi,
   defaultApiDeps,
-  followIssue,
   issueViewSchema,
-  statusLine,
-} from './issues.ts';
+} from './operator-api.ts';
 
 const dryRunSchema = z.object({
   dryRun: z.literal(true),

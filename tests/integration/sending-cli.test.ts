@@ -6,7 +6,8 @@ import { createBuildIssueHandler, type HttpResult } from '../../functions/app/bu
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { main } from '../../local/cli.ts';
 import type { CliIo } from '../../local/cli-kit.ts';
-import { type ApiDeps, runIssues } from '../../local/commands/issues.ts';
+import { runIssues } from '../../local/commands/issues.ts';
+import type { ApiDeps } from '../../local/commands/operator-api.ts';
 import { runSend } from '../../local/commands/send.ts';
 import { toApiGatewayEvent, writeLambdaResult } from '../../local/runtime/http-bridge.ts';
 import {

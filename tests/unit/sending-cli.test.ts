@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type ApiDeps,
-  attentionLines,
-  followIssue,
-  type IssueView,
-  progressBar,
-  statusLine,
-} from '../../local/commands/issues.ts';
+import { attentionLines, followIssue, progressBar, statusLine } from '../../local/commands/issues.ts';
+import type { ApiDeps, IssueView } from '../../local/commands/operator-api.ts';
 
 function view(
   status: IssueView['status'],
