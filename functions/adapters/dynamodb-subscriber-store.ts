@@ -3,60 +3,39 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type * as z from 'zod';
-import { emailIdentity } from '../core/subscribers/email.ts';
 import { suppress } from '../core/subscribers/lifecycle.ts';
-import {
-  activeDigests,
-  type Recipient,
-  type Subscriber,
-  type SubscriberStatus,
-  type Suppression,
-} from '../core/subscribers/model.ts';
+import type { Recipient, Subscriber, SubscriberStatus, Suppression } from '../core/subscribers/model.ts';
 import {
   ConcurrentUpdateError,
   type CreateResult,
-  InvalidCursorError,
   type Page,
   type SubscriberChange,
   type SubscriberStore,
   type UpdateResult,
 } from '../core/subscribers/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { DynamoSubscriberAddresses } from './dynamodb-subscriber-addresses.ts';
+import { DynamoSubscriberCounters } from './dynamodb-subscriber-counters.ts';
 import {
-  addressItemSchema,
   addressKey,
   backoff,
-  counterKeyOf,
-  counterSchema,
   decodeCursor,
-  digestPartition,
-  EVENT,
   encodeCursor,
   epochSeconds,
-  gsiCursorSchema,
   isConditionFailure,
   LIST_SCAN_PAGE,
-  legacyAddressKey,
   MAX_CREATE_ATTEMPTS,
   MAX_UPDATE_ATTEMPTS,
-  MEMBERSHIP_PREFIX,
-  membershipItem,
-  membershipItemSchema,
-  membershipKey,
   PROFILE,
   PROVISIONAL_TTL_SECONDS,
   parseProfile,
   profileItem,
   profileKey,
-  subKey,
   tableCursorSchema,
 } from './dynamodb-subscriber-items.ts';
-import { GSI1 } from './dynamodb-tables.ts';
+import { DynamoSubscriberMemberships } from './dynamodb-subscriber-memberships.ts';
 
 /**
  * Subscribers in one DynamoDB table (see dynamodb-tables.ts), without transactions:
@@ -89,11 +68,17 @@ export class DynamoSubscriberStore implements SubscriberStore {
   private readonly client: DynamoDBDocumentClient;
   private readonly table: string;
   private readonly now: () => Date;
+  private readonly addresses: DynamoSubscriberAddresses;
+  private readonly memberships: DynamoSubscriberMemberships;
+  private readonly counters: DynamoSubscriberCounters;
 
   public constructor(client: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
     this.client = client;
     this.table = table;
     this.now = now;
+    this.addresses = new DynamoSubscriberAddresses(client, table);
+    this.memberships = new DynamoSubscriberMemberships(client, table);
+    this.counters = new DynamoSubscriberCounters(client, table, now);
   }
 
   public async get(id: string): Promise<Subscriber | undefined> {
@@ -104,7 +89,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   public async findByEmail(email: string): Promise<Subscriber | undefined> {
-    const address = await this.readAddress(email);
+    const address = await this.addresses.read(email);
     return address ? this.get(address.subscriberId) : undefined;
   }
 
@@ -134,7 +119,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
         claimed = true;
         break;
       }
-      const holder = await this.readAddress(subscriber.email);
+      const holder = await this.addresses.read(subscriber.email);
       if (holder === undefined) continue;
       const existing = await this.get(holder.subscriberId);
       if (existing !== undefined) {
@@ -159,7 +144,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ExpressionAttributeValues: { ':version': subscriber.version },
         }),
       );
-      await this.reconcile(subscriber);
+      await this.memberships.reconcile(subscriber);
     }
     return { created: true, subscriber };
   }
@@ -171,7 +156,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
       if (current === undefined) return undefined;
       const proposed = change(current);
       if (proposed === undefined) {
-        await this.reconcile(current);
+        await this.memberships.reconcile(current);
         return { before: current, after: current, changed: false };
       }
       const next: Subscriber = {
@@ -180,14 +165,14 @@ export class DynamoSubscriberStore implements SubscriberStore {
         email: current.email,
         version: current.version + 1,
       };
-      await this.removeMemberships(next);
-      if (!(await this.syncAddressTtl(current, next))) return undefined;
+      await this.memberships.remove(next);
+      if (!(await this.addresses.syncTtl(current, next))) return undefined;
       if (!(await this.putIf(profileItem(next), '#version = :version', { ':version': current.version }))) {
         continue;
       }
-      await this.addMemberships(next);
+      await this.memberships.add(next);
       const latest = await this.get(id);
-      if (latest !== undefined && latest.version !== next.version) await this.reconcile(latest);
+      if (latest !== undefined && latest.version !== next.version) await this.memberships.reconcile(latest);
       return { before: current, after: next, changed: true };
     }
     throw new ConcurrentUpdateError(
@@ -200,42 +185,11 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return result?.after;
   }
 
-  public async pageConfirmed(
+  public pageConfirmed(
     digestId: string,
     options: { limit: number; cursor?: string },
   ): Promise<{ subscribers: Recipient[]; cursor?: string }> {
-    if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 1000) {
-      throw new RangeError(`page limit must be an integer from 1 to 1000, not ${options.limit}`);
-    }
-    let startKey: z.infer<typeof gsiCursorSchema> | undefined;
-    if (options.cursor !== undefined) {
-      startKey = decodeCursor(options.cursor, gsiCursorSchema);
-      if (startKey.gsi1pk !== digestPartition(digestId)) {
-        throw new InvalidCursorError(`cursor belongs to another digest than "${digestId}"`);
-      }
-    }
-    const result = await this.client.send(
-      new QueryCommand({
-        TableName: this.table,
-        IndexName: GSI1,
-        KeyConditionExpression: 'gsi1pk = :digest',
-        ExpressionAttributeValues: { ':digest': digestPartition(digestId) },
-        Limit: options.limit,
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    const subscribers = (result.Items ?? []).map((item) => {
-      const member = membershipItemSchema.parse(item);
-      return {
-        id: member.subscriberId,
-        email: member.email,
-        ...(member.name !== undefined ? { name: member.name } : {}),
-      };
-    });
-    return {
-      subscribers,
-      ...(result.LastEvaluatedKey ? { cursor: encodeCursor(result.LastEvaluatedKey) } : {}),
-    };
+    return this.memberships.pageConfirmed(digestId, options);
   }
 
   public async list(options: {
@@ -272,72 +226,20 @@ export class DynamoSubscriberStore implements SubscriberStore {
     return { items };
   }
 
-  public async claimEvent(eventKey: string, expiresAt: Date): Promise<boolean> {
-    return this.putIf(
-      {
-        pk: `EVENT#${eventKey}`,
-        sk: EVENT,
-        type: 'event',
-        claimedAt: this.now().toISOString(),
-        ttl: Math.floor(expiresAt.getTime() / 1000),
-      },
-      'attribute_not_exists(pk)',
-    );
+  public claimEvent(eventKey: string, expiresAt: Date): Promise<boolean> {
+    return this.counters.claimEvent(eventKey, expiresAt);
   }
 
-  public async releaseEvent(eventKey: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: `EVENT#${eventKey}`, sk: EVENT } }),
-    );
+  public releaseEvent(eventKey: string): Promise<void> {
+    return this.counters.releaseEvent(eventKey);
   }
 
-  public async countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null> {
-    if (max < 1) return null;
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: counterKeyOf(counterKey),
-          UpdateExpression: 'ADD #count :one SET #type = :type, #ttl = if_not_exists(#ttl, :ttl)',
-          ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-          ExpressionAttributeNames: { '#count': 'count', '#type': 'type', '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':one': 1,
-            ':max': max,
-            ':type': 'counter',
-            ':ttl': Math.floor(expiresAt.getTime() / 1000),
-          },
-          ReturnValues: 'UPDATED_NEW',
-        }),
-      );
-      return counterSchema.parse(Attributes).count;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return null;
-      throw cause;
-    }
+  public countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null> {
+    return this.counters.countRequest(counterKey, expiresAt, max);
   }
 
-  public async readCount(counterKey: string): Promise<number> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.table,
-        Key: counterKeyOf(counterKey),
-        ProjectionExpression: '#count',
-        ExpressionAttributeNames: { '#count': 'count' },
-      }),
-    );
-    return Item === undefined ? 0 : counterSchema.parse(Item).count;
-  }
-
-  private async readAddress(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
-    const read = async (key: { pk: string; sk: string }) =>
-      (await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })))
-        .Item;
-    // An address stored before keys were case-folded is found under its own spelling until migrated.
-    const item =
-      (await read(addressKey(email))) ??
-      (emailIdentity(email) === email ? undefined : await read(legacyAddressKey(email)));
-    return item ? addressItemSchema.parse(item) : undefined;
+  public readCount(counterKey: string): Promise<number> {
+    return this.counters.readCount(counterKey);
   }
 
   private async putIf(
@@ -360,83 +262,5 @@ export class DynamoSubscriberStore implements SubscriberStore {
       if (isConditionFailure(cause)) return false;
       throw cause;
     }
-  }
-
-  /**
-   * Keeps the address item's TTL in step with a pending profile's. False when the address no longer
-   * points at this subscriber: the profile is an orphan and must not become a live subscriber.
-   */
-  private async syncAddressTtl(current: Subscriber, next: Subscriber): Promise<boolean> {
-    const ttl = next.status === 'pending' ? next.expiresAt : undefined;
-    const previous = current.status === 'pending' ? current.expiresAt : undefined;
-    if (ttl === previous) return true;
-    try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: addressKey(current.email),
-          UpdateExpression: ttl === undefined ? 'REMOVE #ttl' : 'SET #ttl = :ttl',
-          ConditionExpression: 'subscriberId = :id',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: {
-            ':id': current.id,
-            ...(ttl === undefined ? {} : { ':ttl': epochSeconds(ttl) }),
-          },
-        }),
-      );
-      return true;
-    } catch (cause) {
-      if (!isConditionFailure(cause)) throw cause;
-      // Leaving pending needs the address; extending a pending orphan's TTL does not matter.
-      return next.status === 'pending';
-    }
-  }
-
-  private memberships(id: string): Promise<z.infer<typeof membershipItemSchema>[]> {
-    return queryAll(
-      this.client,
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': subKey(id), ':prefix': MEMBERSHIP_PREFIX },
-        ConsistentRead: true,
-      },
-      membershipItemSchema,
-    );
-  }
-
-  private async removeMemberships(target: Subscriber): Promise<void> {
-    const wanted = new Set(activeDigests(target));
-    const existing = await this.memberships(target.id);
-    await Promise.all(
-      existing
-        .filter((m) => !wanted.has(m.digestId))
-        .map((m) =>
-          this.client.send(
-            new DeleteCommand({ TableName: this.table, Key: membershipKey(target.id, m.digestId) }),
-          ),
-        ),
-    );
-  }
-
-  private async addMemberships(target: Subscriber): Promise<void> {
-    const wanted = activeDigests(target);
-    if (wanted.length === 0) return;
-    const existing = new Map((await this.memberships(target.id)).map((m) => [m.digestId, m]));
-    await Promise.all(
-      wanted
-        .filter((digestId) => {
-          const item = existing.get(digestId);
-          return item === undefined || item.email !== target.email || item.name !== target.name;
-        })
-        .map((digestId) =>
-          this.client.send(new PutCommand({ TableName: this.table, Item: membershipItem(target, digestId) })),
-        ),
-    );
-  }
-
-  private async reconcile(subscriber: Subscriber): Promise<void> {
-    await this.removeMemberships(subscriber);
-    await this.addMemberships(subscriber);
   }
 }

@@ -3,23 +3,16 @@ import type { ContentConfig, DigestConfig } from '../content/config.ts';
 import { loadContent } from '../content/load-content.ts';
 import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
-import { BroadsheetError, type Problem } from '../errors.ts';
+import { BroadsheetError } from '../errors.ts';
 import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
 import type { IssueTemplate } from '../render/issue-template.ts';
 import { runSlot } from '../schedule/runs.ts';
-import { normaliseEmail } from '../subscribers/email.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
 import { takeDigestLock } from './digest-lock.ts';
-import { MAX_RECIPIENTS_PER_MESSAGE, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
-import {
-  emptyCounts,
-  type IssueRecord,
-  isFinal,
-  issueIdFor,
-  scheduledDateIn,
-  scheduledIssueId,
-} from './issue.ts';
+import { SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
+import { emptyCounts, isFinal, issueIdFor, scheduledDateIn, scheduledIssueId } from './issue.ts';
+import { type IssueOutcome, type IssueRequest, testAddresses } from './issue-request.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
   ArchivedIssue,
@@ -33,6 +26,11 @@ import type {
 } from './ports.ts';
 import { DEFAULT_LEASE_MS, resumeIssue } from './resume.ts';
 
+export {
+  type IssueOutcome,
+  type IssueRequest,
+  MAX_TEST_RECIPIENTS,
+} from './issue-request.ts';
 export { archivePagePath } from './issue-run.ts';
 
 /** Renders an issue's parts; MJML lives behind this, in the build-issue function only. */
@@ -93,44 +91,6 @@ export interface IssueBuilderDeps {
   staleAfterMs?: number;
 }
 
-export interface IssueRequest {
-  digestId: string;
-  trigger: 'schedule' | 'operator';
-  dryRun?: boolean;
-  /** Send only to these addresses, as a test issue. */
-  testRecipients?: readonly string[];
-  /** Make a new issue even if today's exists. */
-  force?: boolean;
-  /**
-   * The run a schedule fired for (EventBridge's `<aws.scheduler.scheduled-time>`): the issue is for
-   * that run, its id carries the run's local time. Without it, the issue is the day's (operator's).
-   */
-  scheduledTime?: Date;
-}
-
-export type IssueOutcome =
-  | { kind: 'invalid-content'; problems: Problem[] }
-  | { kind: 'unknown-digest'; digestId: string; known: string[] }
-  | { kind: 'invalid-request'; message: string }
-  | {
-      kind: 'dry-run';
-      issueId: string;
-      digestStatus: Digest['status'];
-      subject: string | null;
-      articleIds: string[];
-      recipients: number;
-    }
-  /** A new issue; `skipped` when there was nothing new. */
-  | { kind: 'created'; issue: IssueRecord }
-  /** The issue existed already (re-fired schedule, double click); `resumed` when this call finished it. */
-  | { kind: 'existing'; issue: IssueRecord; resumed: boolean }
-  /**
-   * Another issue of the digest is building or sending (one at a time); `resumed` when it had stalled
-   * and this call resumed it. `running` is null while that issue is being created.
-   */
-  | { kind: 'busy'; runningIssueId: string; running: IssueRecord | null; resumed: boolean };
-
-export const MAX_TEST_RECIPIENTS = MAX_RECIPIENTS_PER_MESSAGE;
 const MAX_VARIANTS = 100;
 
 /** Building the digest or rendering it failed for a reason a retry cannot fix. */
@@ -139,21 +99,6 @@ export class IssueBuildError extends BroadsheetError {
     super(message, options);
     this.name = 'IssueBuildError';
   }
-}
-
-function testAddresses(
-  input: readonly string[],
-): { ok: true; emails: string[] } | { ok: false; message: string } {
-  if (input.length === 0 || input.length > MAX_TEST_RECIPIENTS) {
-    return { ok: false, message: `testRecipients must hold 1 to ${MAX_TEST_RECIPIENTS} addresses` };
-  }
-  const emails = new Map<string, string>();
-  for (const raw of input) {
-    const result = normaliseEmail(raw);
-    if (!result.ok) return { ok: false, message: `testRecipients: ${result.message}` };
-    emails.set(result.email.toLowerCase(), result.email);
-  }
-  return { ok: true, emails: [...emails.values()] };
 }
 
 /**

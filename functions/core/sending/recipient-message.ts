@@ -1,0 +1,66 @@
+import type { OutgoingEmail } from '../ports.ts';
+import { personalise } from '../render/personalise.ts';
+import { listUnsubscribeHeaders } from '../subscribers/list-unsubscribe.ts';
+import type { DeliverDeps } from './deliver.ts';
+import type { Recipient, RecipientBatch } from './fan-out.ts';
+import type { IssueEmail } from './issue-email.ts';
+
+/** Whom one recipient's message goes to; `subscriberId` is `null` for a test address that is no subscriber. */
+export interface Addressee {
+  email: string;
+  name?: string;
+  subscriberId: string | null;
+}
+
+export type Resolved = { kind: 'send'; to: Addressee } | { kind: 'skip'; reason: string };
+
+export async function resolveRecipient(
+  recipient: Recipient,
+  digestId: string,
+  deps: DeliverDeps,
+): Promise<Resolved> {
+  if (recipient.kind === 'test') {
+    return { kind: 'send', to: { email: recipient.email, subscriberId: recipient.subscriberId ?? null } };
+  }
+  const subscriber = await deps.subscribers.get(recipient.subscriberId);
+  if (subscriber === undefined) return { kind: 'skip', reason: 'subscriber no longer exists' };
+  if (subscriber.status !== 'confirmed')
+    return { kind: 'skip', reason: `subscriber is ${subscriber.status}` };
+  if (!subscriber.digests.includes(digestId))
+    return { kind: 'skip', reason: 'no longer subscribed to the digest' };
+  return {
+    kind: 'send',
+    to: {
+      email: subscriber.email,
+      subscriberId: subscriber.id,
+      ...(subscriber.name === undefined ? {} : { name: subscriber.name }),
+    },
+  };
+}
+
+export function outgoingEmail(
+  batch: RecipientBatch,
+  email: IssueEmail,
+  to: Addressee,
+  deps: DeliverDeps,
+  test: boolean,
+) {
+  const links = deps.links(to.subscriberId, deps.clock.now(), batch.digestId);
+  const filled = personalise(email.template, {
+    email: to.email,
+    ...(to.name === undefined ? {} : { name: to.name }),
+    unsubscribeUrl: links.unsubscribeUrl,
+    preferencesUrl: links.preferencesUrl,
+  });
+  const outgoing: OutgoingEmail = {
+    from: email.from,
+    to: to.email,
+    ...(email.replyTo === null ? {} : { replyTo: email.replyTo }),
+    subject: filled.subject,
+    html: filled.html,
+    text: filled.text,
+    headers: listUnsubscribeHeaders(links.unsubscribeUrl, deps.unsubscribeMailbox),
+    tags: { issue: batch.issueId, digest: batch.digestId, ...(test ? { test: 'true' } : {}) },
+  };
+  return outgoing;
+}
