@@ -1,5 +1,5 @@
 import { escapeHtml as e } from '../../core/subscribers/html.ts';
-import type { DigestChoice, SubscriptionView } from '../../core/subscribers/use-cases.ts';
+import type { DigestChoice, SubscriptionView } from '../../core/subscribers/use-case-context.ts';
 
 /**
  * Server-rendered pages: they work without JavaScript, every value is escaped (`e`), and the one

@@ -1,64 +1,31 @@
-import type { Clock, Mailer, SendFailureKind, SubscriberEmails } from '../ports.ts';
+import type { SendFailureKind } from '../ports.ts';
 import { SendError } from '../ports.ts';
-import { maskEmail } from './email.ts';
 import {
-  chooseDigests,
   claimedConfirmation,
   claimedWelcome,
   confirmationExpiry,
   confirm as confirmTransition,
-  type LifecyclePolicy,
-  leaveDigest,
   newPendingSubscriber,
   releaseConfirmation,
   releaseWelcome,
   requestSubscription,
   type SubscribeRequest,
-  unsubscribe as unsubscribeTransition,
 } from './lifecycle.ts';
 import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
-import type { ConsentMethod, Subscriber, SubscriberStatus } from './model.ts';
+import type { Subscriber } from './model.ts';
 import type { SubscriberStore } from './ports.ts';
 import { type SignupWindow, signupCap, signupDecision, signupNetwork, signupWindow } from './signup-limit.ts';
-import { confirmLink, subscriberLinks, type TokenFailure, type TokenPurpose, verifyToken } from './tokens.ts';
-
-/** A digest subscribers can choose, as the content config describes it. */
-export interface DigestChoice {
-  id: string;
-  title: string;
-  description: string;
-}
-
-/** Everything a use case needs for one request; built by the HTTP app from its dependencies. */
-export interface SubscriberContext {
-  store: SubscriberStore;
-  mailer: Mailer;
-  emails: SubscriberEmails;
-  clock: Clock;
-  /** Token signing secret, already resolved. */
-  secret: string;
-  /** Where the HTTP API is reachable, for links in emails. */
-  publicBaseUrl: string;
-  /** From address of confirmation and welcome emails. */
-  sender: string;
-  /** `mailto:` target of the welcome email's List-Unsubscribe (the one issues use), if any. */
-  unsubscribeMailbox: string | null;
-  policy: LifecyclePolicy;
-  digests: readonly DigestChoice[];
-  newId: () => string;
-}
-
-type TokenRejected = { kind: 'token-rejected'; reason: TokenFailure };
-type NotFound = { kind: 'not-found' };
-export type MailDelivery = 'sent' | 'not-needed' | { failed: SendFailureKind; message: string };
-
-export function unknownDigests(
-  context: Pick<SubscriberContext, 'digests'>,
-  ids: readonly string[],
-): string[] {
-  const known = new Set(context.digests.map((d) => d.id));
-  return [...new Set(ids.filter((id) => !known.has(id)))];
-}
+import { confirmLink, subscriberLinks } from './tokens.ts';
+import {
+  type MailDelivery,
+  type NotFound,
+  type SubscriberContext,
+  type SubscriptionView,
+  type TokenRejected,
+  unknownDigests,
+  verify,
+  viewOf,
+} from './use-case-context.ts';
 
 function titlesOf(context: SubscriberContext, ids: readonly string[]): string[] {
   return ids.map((id) => context.digests.find((d) => d.id === id)?.title ?? id);
@@ -193,31 +160,6 @@ export async function subscribe(
   }
 }
 
-function verify(context: SubscriberContext, token: string, purpose: TokenPurpose) {
-  return verifyToken(context.secret, token, purpose, context.clock.now());
-}
-
-export interface SubscriptionView {
-  maskedEmail: string;
-  status: SubscriberStatus;
-  digests: Array<DigestChoice & { selected: boolean }>;
-  /** Fresh links for the page itself (preferences ↔ unsubscribe). */
-  preferencesUrl: string;
-  unsubscribeUrl: string;
-}
-
-function viewOf(context: SubscriberContext, subscriber: Subscriber): SubscriptionView {
-  const selected = new Set(subscriber.status === 'unsubscribed' ? [] : subscriber.digests);
-  const links = subscriberLinks(context.secret, context.publicBaseUrl, subscriber.id, context.clock.now());
-  return {
-    maskedEmail: maskEmail(subscriber.email),
-    status: subscriber.status,
-    digests: context.digests.map((d) => ({ ...d, selected: selected.has(d.id) })),
-    preferencesUrl: links.preferencesUrl,
-    unsubscribeUrl: links.unsubscribeUrl,
-  };
-}
-
 export type ConfirmOutcome =
   | { kind: 'confirmed'; newly: boolean; view: SubscriptionView; welcome: MailDelivery }
   /** Unsubscribed with nothing waiting for confirmation: the link was used up by an unsubscribe. */
@@ -255,96 +197,4 @@ export async function confirmSubscription(
     }
   }
   return { kind: 'confirmed', newly: before.status !== 'confirmed', view: viewOf(context, after), welcome };
-}
-
-export type ViewOutcome = { kind: 'ready'; view: SubscriptionView } | TokenRejected | NotFound;
-
-/** The digest an unsubscribe link is for (its title from the config, its id if the config lost it). */
-function scopeOf(context: SubscriberContext, digestId: string | undefined): DigestChoice | null {
-  if (digestId === undefined) return null;
-  return context.digests.find((d) => d.id === digestId) ?? { id: digestId, title: digestId, description: '' };
-}
-
-export type UnsubscribeViewOutcome =
-  | {
-      kind: 'ready';
-      view: SubscriptionView;
-      /** The digest the link leaves, when it is for one (an issue's link); null: every digest. */
-      scope: DigestChoice | null;
-    }
-  | TokenRejected
-  | NotFound;
-
-/** GET /unsubscribe: shows what a click would do and changes nothing (mail scanners prefetch links). */
-export async function viewForUnsubscribe(
-  context: SubscriberContext,
-  token: string,
-): Promise<UnsubscribeViewOutcome> {
-  const verified = verify(context, token, 'unsubscribe');
-  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
-  const subscriber = await context.store.get(verified.subscriberId);
-  if (subscriber === undefined) return { kind: 'not-found' };
-  return { kind: 'ready', view: viewOf(context, subscriber), scope: scopeOf(context, verified.digestId) };
-}
-
-export type UnsubscribeOutcome =
-  | { kind: 'unsubscribed'; view: SubscriptionView; changed: boolean; scope: DigestChoice | null }
-  | TokenRejected
-  | NotFound;
-
-/**
- * POST /unsubscribe (also RFC 8058 one-click): from the digest the link is for, or from every digest
- * when it is for none; idempotent.
- */
-export async function unsubscribe(context: SubscriberContext, token: string): Promise<UnsubscribeOutcome> {
-  const verified = verify(context, token, 'unsubscribe');
-  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
-  const now = context.clock.now();
-  const { digestId } = verified;
-  const updated = await context.store.update(verified.subscriberId, (current) =>
-    digestId === undefined ? unsubscribeTransition(current, now) : leaveDigest(current, digestId, now),
-  );
-  if (updated === undefined) return { kind: 'not-found' };
-  return {
-    kind: 'unsubscribed',
-    view: viewOf(context, updated.after),
-    changed: updated.changed,
-    scope: scopeOf(context, digestId),
-  };
-}
-
-export async function viewPreferences(context: SubscriberContext, token: string): Promise<ViewOutcome> {
-  const verified = verify(context, token, 'preferences');
-  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
-  const subscriber = await context.store.get(verified.subscriberId);
-  if (subscriber === undefined) return { kind: 'not-found' };
-  return { kind: 'ready', view: viewOf(context, subscriber) };
-}
-
-export type PreferencesOutcome =
-  | { kind: 'saved'; view: SubscriptionView; changed: boolean }
-  | { kind: 'unknown-digests'; unknown: string[] }
-  | { kind: 'suppressed'; view: SubscriptionView }
-  | TokenRejected
-  | NotFound;
-
-/** POST /preferences: the digests chosen replace the current ones; none chosen unsubscribes. */
-export async function updatePreferences(
-  context: SubscriberContext,
-  token: string,
-  digests: string[],
-  method: ConsentMethod,
-): Promise<PreferencesOutcome> {
-  const verified = verify(context, token, 'preferences');
-  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
-  const unknown = unknownDigests(context, digests);
-  if (unknown.length > 0) return { kind: 'unknown-digests', unknown };
-  const now = context.clock.now();
-  const updated = await context.store.update(verified.subscriberId, (current) =>
-    chooseDigests(current, digests, method, now),
-  );
-  if (updated === undefined) return { kind: 'not-found' };
-  if (updated.after.status === 'suppressed')
-    return { kind: 'suppressed', view: viewOf(context, updated.after) };
-  return { kind: 'saved', view: viewOf(context, updated.after), changed: updated.changed };
 }

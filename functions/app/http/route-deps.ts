@@ -1,0 +1,23 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MetricsSink } from '../../core/ports.ts';
+import type { SubscriberContext } from '../../core/subscribers/use-case-context.ts';
+import type { DigestCatalogue } from './digest-catalogue.ts';
+import type { HttpRequest } from './event.ts';
+import type { HttpResponse } from './responses.ts';
+
+/** Structured logging as powertools' Logger does it (a silent one in tests). */
+export type AppLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export type Route = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** What the route handlers share, built once by createHttpApiHandler. */
+export interface RouteDeps {
+  catalogue: DigestCatalogue;
+  /**
+   * `lenient`: unsubscribing must keep working when the content config is broken; the page then
+   * just cannot list digest titles.
+   */
+  context(lenient?: boolean): Promise<SubscriberContext>;
+  metrics: MetricsSink;
+  logger: AppLogger;
+}
