@@ -1,0 +1,131 @@
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  DomainName,
+  HttpApi,
+  HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { NagSuppressions } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import type { DeploySettings } from '../settings.ts';
+import type { BroadsheetFunction } from './broadsheet-function.ts';
+
+export const PUBLIC_ROUTES: { path: string; methods: HttpMethod[] }[] = [
+  { path: '/', methods: [HttpMethod.GET] },
+  { path: '/subscribe', methods: [HttpMethod.POST] },
+  { path: '/confirm', methods: [HttpMethod.GET] },
+  { path: '/unsubscribe', methods: [HttpMethod.GET, HttpMethod.POST] },
+  { path: '/preferences', methods: [HttpMethod.GET, HttpMethod.POST] },
+];
+export const OPERATOR_ROUTES: { path: string; methods: HttpMethod[] }[] = [
+  { path: '/issues', methods: [HttpMethod.GET, HttpMethod.POST] },
+  { path: '/issues/{issueId}', methods: [HttpMethod.GET] },
+  { path: '/issues/{issueId}/resume', methods: [HttpMethod.POST] },
+];
+
+export interface BroadsheetHttpApi {
+  api: HttpApi;
+  /** Set when the settings name both a domain and its certificate. */
+  customDomain: DomainName | undefined;
+  /** The custom domain's `https://` URL, or else the API's own endpoint. */
+  publicBaseUrl: string;
+}
+
+/** The HTTP API, without routes or stage yet, and its custom domain when the settings name one. */
+export function httpApi(scope: Construct, settings: DeploySettings): BroadsheetHttpApi {
+  const api = new HttpApi(scope, 'HttpApi', {
+    description: 'Broadsheet: public sign-up pages and operator routes',
+    createDefaultStage: false,
+  });
+  const customDomain =
+    settings.apiDomainName && settings.apiCertificateArn
+      ? new DomainName(scope, 'ApiDomain', {
+          domainName: settings.apiDomainName,
+          certificate: Certificate.fromCertificateArn(scope, 'ApiCertificate', settings.apiCertificateArn),
+        })
+      : undefined;
+  const publicBaseUrl = customDomain ? `https://${settings.apiDomainName}` : api.apiEndpoint;
+  return { api, customDomain, publicBaseUrl };
+}
+
+/** Public pages (and every other path) to http-api; the operator routes, behind IAM, to build-issue. */
+export function addHttpRoutes(
+  scope: Construct,
+  api: HttpApi,
+  httpApiFunction: BroadsheetFunction,
+  buildIssue: BroadsheetFunction,
+): void {
+  const publicIntegration = new HttpLambdaIntegration('PublicPages', httpApiFunction.function);
+  const publicRoutes = PUBLIC_ROUTES.flatMap((route) =>
+    api.addRoutes({ path: route.path, methods: route.methods, integration: publicIntegration }),
+  );
+  // Any other method or path reaches http-api too, which answers with its own 404/405 page instead
+  // of API Gateway's bare {"message":"Not Found"}; the IAM routes below are more specific and win.
+  publicRoutes.push(
+    new HttpRoute(scope, 'CatchAllRoute', {
+      httpApi: api,
+      routeKey: HttpRouteKey.DEFAULT,
+      integration: publicIntegration,
+    }),
+  );
+  for (const route of publicRoutes) {
+    NagSuppressions.addResourceSuppressions(route, [
+      {
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'Public sign-up, confirm, unsubscribe and preferences pages: anyone may call them; changes need a signed, expiring token',
+      },
+    ]);
+  }
+  const operatorIntegration = new HttpLambdaIntegration('OperatorIssues', buildIssue.function);
+  const authorizer = new HttpIamAuthorizer();
+  for (const route of OPERATOR_ROUTES) {
+    api.addRoutes({
+      path: route.path,
+      methods: route.methods,
+      integration: operatorIntegration,
+      authorizer,
+    });
+  }
+}
+
+/** The `$default` stage: throttled, with JSON access logs, mapped to the custom domain if any. */
+export function addApiStage(
+  scope: Construct,
+  api: HttpApi,
+  settings: DeploySettings,
+  customDomain: DomainName | undefined,
+): void {
+  const accessLogs = new LogGroup(scope, 'ApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+  new HttpStage(scope, 'DefaultStage', {
+    httpApi: api,
+    stageName: '$default',
+    autoDeploy: true,
+    throttle: { rateLimit: settings.apiThrottleRate, burstLimit: settings.apiThrottleBurst },
+    accessLogSettings: {
+      destination: new LogGroupLogDestination(accessLogs),
+      format: AccessLogFormat.custom(
+        JSON.stringify({
+          requestId: '$context.requestId',
+          time: '$context.requestTime',
+          ip: '$context.identity.sourceIp',
+          method: '$context.httpMethod',
+          route: '$context.routeKey',
+          status: '$context.status',
+          latencyMs: '$context.responseLatency',
+          bytes: '$context.responseLength',
+          integrationError: '$context.integrationErrorMessage',
+          caller: '$context.identity.caller',
+        }),
+      ),
+    },
+    ...(customDomain ? { domainMapping: { domainName: customDomain } } : {}),
+  });
+}
