@@ -1,6 +1,6 @@
 /**
  * Security headers of every public archive page (`/archive/*`): the CloudFront response-headers
- * policy sets them on AWS (infra/stacks/stateful-stack.ts) and the local server sets the same. Issue
+ * policy sets them on AWS (infra/constructs/archive-distribution.ts) and the local server sets the same. Issue
  * pages are email HTML, which needs inline styles and may show https images; nothing else may load,
  * no script may run, and no other site may frame a page.
  */
