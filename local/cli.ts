@@ -1,7 +1,16 @@
-import { type CliIo, type Command, EXIT_INVALID, EXIT_USAGE, processIo, UsageError } from './cli-kit.ts';
+import { readFile } from 'node:fs/promises';
+import {
+  type CliIo,
+  type Command,
+  EXIT_INVALID,
+  EXIT_USAGE,
+  helpText,
+  processIo,
+  UsageError,
+} from './cli-kit.ts';
 
 /** Each command lives in `local/commands/<name>.ts` and is loaded only when run. */
-const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
+export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = {
   check: () => import('./commands/check.ts'),
   subscribers: () => import('./commands/subscribers.ts'),
   build: () => import('./commands/build.ts'),
@@ -11,30 +20,47 @@ const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command }>>> = 
   schedules: () => import('./commands/schedules.ts'),
 };
 
-async function usage(io: CliIo): Promise<void> {
-  io.err('usage: broadsheet <command> [options]\n\ncommands:');
+async function usage(print: (line: string) => void): Promise<void> {
+  print('usage: broadsheet <command> [options]\n\ncommands:');
   for (const [name, load] of Object.entries(COMMANDS)) {
     const { command } = await load();
-    io.err(`  ${name.padEnd(12)} ${command.summary}`);
+    print(`  ${name.padEnd(12)} ${command.summary}`);
   }
-  io.err('\nRun `broadsheet <command> --help` for a command’s options.');
+  print('\nRun `broadsheet <command> --help` for a command’s flags and examples; `broadsheet --version`.');
+  print(
+    'Every command reaches the local stack at PORT (default 3000) with data in BROADSHEET_DATA_DIR (default .data).',
+  );
+}
+
+/** The version in package.json. */
+export async function version(): Promise<string> {
+  const text = await readFile(new URL('../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }
 
 export async function main(argv: string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    await usage(io);
-    return name === undefined ? EXIT_USAGE : 0;
+  if (name === '--help' || name === '-h' || name === 'help') {
+    await usage(io.out);
+    return 0;
+  }
+  if (name === '--version' || name === '-V') {
+    io.out(`broadsheet ${await version()}`);
+    return 0;
+  }
+  if (name === undefined) {
+    await usage(io.err);
+    return EXIT_USAGE;
   }
   const load = COMMANDS[name];
   if (!load) {
     io.err(`broadsheet: unknown command "${name}"`);
-    await usage(io);
+    await usage(io.err);
     return EXIT_USAGE;
   }
   const { command } = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${command.usage}`);
+    for (const line of helpText(command)) io.out(line);
     return 0;
   }
   try {
@@ -43,6 +69,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
     if (cause instanceof UsageError) {
       io.err(`broadsheet ${name}: ${cause.message}`);
       io.err(`usage: ${command.usage}`);
+      io.err(`Run \`broadsheet ${name} --help\` for every flag and examples.`);
       return EXIT_USAGE;
     }
     io.err(`broadsheet ${name}: ${(cause as Error).message}`);
