@@ -5,6 +5,7 @@ import { ConfigError } from '../functions/core/errors.ts';
 import { PROJECT_ROOT } from './bundling.ts';
 import { loadDigestSchedules } from './digest-schedules.ts';
 import { isOnDomain, readSettings } from './settings.ts';
+import { stackNames } from './stack-outputs.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
 import { StatelessStack } from './stacks/stateless-stack.ts';
 
@@ -37,12 +38,13 @@ export function addBroadsheet(app: App, options: { contentDir?: string } = {}): 
   }
 
   // Environment-agnostic: the account and region are the deploying credentials' (AWS_REGION, profile).
-  const stateful = new StatefulStack(app, `${settings.stackPrefix}Stateful`, {
+  const names = stackNames(settings.stackPrefix);
+  const stateful = new StatefulStack(app, names.stateful, {
     description: 'Broadsheet: tables, buckets, token secret, SES configuration set, archive distribution',
     settings,
     contentDir,
   });
-  const stateless = new StatelessStack(app, `${settings.stackPrefix}Stateless`, {
+  const stateless = new StatelessStack(app, names.stateless, {
     description: 'Broadsheet: functions, HTTP API, send queue, digest schedules, SES events, alarms',
     settings,
     stateful,

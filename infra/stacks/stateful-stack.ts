@@ -21,6 +21,7 @@ import { ARCHIVE_PREFIX, archiveDistribution } from '../constructs/archive-distr
 import { statefulBuckets } from '../constructs/buckets.ts';
 import { broadsheetTables } from '../constructs/tables.ts';
 import type { DeploySettings } from '../settings.ts';
+import { STATEFUL_OUTPUTS } from '../stack-outputs.ts';
 
 export { ARCHIVE_PREFIX } from '../constructs/archive-distribution.ts';
 
@@ -98,12 +99,30 @@ export class StatefulStack extends Stack {
     });
     if (settings.createSesIdentity) this.emailIdentity(settings);
 
-    new CfnOutput(this, 'ContentBucketName', {
+    this.cliOutputs();
+    new CfnOutput(this, 'ArchiveBaseUrl', { value: this.archiveBaseUrl });
+    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+  }
+
+  /** What `broadsheet … --stack NAME` reads (local/stack-outputs.ts), so no name is copied by hand. */
+  private cliOutputs(): void {
+    const tables = {
+      subscribersTable: this.tables.SUBSCRIBERS_TABLE,
+      issuesTable: this.tables.ISSUES_TABLE,
+      deliveriesTable: this.tables.DELIVERIES_TABLE,
+    };
+    for (const [key, table] of Object.entries(tables) as [keyof typeof tables, Table][]) {
+      new CfnOutput(this, STATEFUL_OUTPUTS[key], { value: table.tableName });
+    }
+    new CfnOutput(this, STATEFUL_OUTPUTS.contentBucket, {
       value: this.contentBucket.bucketName,
       description: 'Publish an article: aws s3 cp FILE s3://BUCKET/articles/',
     });
-    new CfnOutput(this, 'ArchiveBaseUrl', { value: this.archiveBaseUrl });
-    new CfnOutput(this, 'ConfigurationSetName', { value: this.configurationSet.configurationSetName });
+    new CfnOutput(this, STATEFUL_OUTPUTS.issuesBucket, { value: this.issuesBucket.bucketName });
+    new CfnOutput(this, STATEFUL_OUTPUTS.tokenSecretArn, {
+      value: this.tokenSecret.secretArn,
+      description: 'Keys the erasure hashes of broadsheet subscribers add, import and erase',
+    });
   }
 
   private emailIdentity(settings: DeploySettings): void {

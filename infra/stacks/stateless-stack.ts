@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -14,6 +14,7 @@ import { statelessFunctions, suppressGrantWildcards } from '../constructs/statel
 import type { DigestSchedule } from '../digest-schedules.ts';
 import type { FunctionName } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
+import { STATELESS_OUTPUTS } from '../stack-outputs.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
 export { BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM } from '../constructs/alarms.ts';
@@ -85,9 +86,13 @@ export class StatelessStack extends Stack {
 
     this.alarmTopic = addAlarms(this, { settings, functions: this.functions, queues });
 
-    new CfnOutput(this, 'ApiUrl', {
+    new CfnOutput(this, STATELESS_OUTPUTS.apiUrl, {
       value: publicBaseUrl,
-      description: 'PUBLIC_BASE_URL: sign-up page and operator routes',
+      description: 'PUBLIC_BASE_URL: sign-up page and operator routes (broadsheet send --stack NAME)',
+    });
+    new CfnOutput(this, STATELESS_OUTPUTS.region, {
+      value: Aws.REGION,
+      description: 'The region the CLI signs operator requests for',
     });
     new CfnOutput(this, 'SendQueueUrl', { value: this.sendQueue.queueUrl });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
