@@ -5,9 +5,11 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
 import { createTableInput, TABLES } from '../functions/adapters/dynamodb-tables.ts';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
+import { loadPageTemplates } from '../functions/adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { createHttpApiHandler } from '../functions/app/http-api.ts';
+import { createPageKit } from '../functions/render/page-kit.ts';
 import { MjmlSubscriberEmails } from '../functions/render/subscriber-emails.ts';
 import { startEmulators } from '../local/emulators.ts';
 import { createTableAndWait } from '../local/runtime/bootstrap.ts';
@@ -98,6 +100,7 @@ export default async function subscribeBench(): Promise<Record<string, unknown>>
         },
       },
       emails,
+      pages: createPageKit(loadPageTemplates()),
       content,
       clock: { now: () => new Date() },
       tokenSecret: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',

@@ -10,10 +10,19 @@ import {
 import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
+import type { PageKit, PageSite } from '../render/page-kit.ts';
 import { digestCatalogue } from './http/digest-catalogue.ts';
 import { parseHttpApiEvent } from './http/event.ts';
+import { messagePage } from './http/pages.ts';
 import { formatFor, problemResponse } from './http/problem-response.ts';
-import { errorBody, type HttpResponse, htmlResponse, jsonResponse, withoutBody } from './http/responses.ts';
+import {
+  bindPages,
+  errorBody,
+  type HttpResponse,
+  jsonResponse,
+  type Pages,
+  withoutBody,
+} from './http/responses.ts';
 import type { AppLogger, Route } from './http/route-deps.ts';
 import { signupRoutes } from './http/signup-routes.ts';
 import { unsubscribeAndPreferencesRoutes } from './http/unsubscribe-and-preferences-routes.ts';
@@ -38,8 +47,10 @@ export interface HttpApiDeps {
   store: SubscriberStore;
   mailer: Mailer;
   emails: SubscriberEmails;
-  /** Where the digest list (digests.yaml) comes from. */
+  /** Where the digest list (digests.yaml) and the brand (site.yaml) come from. */
   content: ContentSource;
+  /** The page templates (templates/pages/). */
+  pages: PageKit;
   clock: Clock;
   /** The secret itself, or how to fetch it (once per cold start: see adapters/token-secret.ts). */
   tokenSecret: string | (() => Promise<string>);
@@ -60,9 +71,16 @@ export interface HttpApiDeps {
    */
   metrics?: MetricsSink;
   newId?: () => string;
-  /** How long the digest list is reused before content config is read again; default 60 s. */
+  /** How long the digest list and brand are reused before content config is read again; default 60 s. */
   contentCacheSeconds?: number;
 }
+
+const UNBRANDED: PageSite = {
+  name: 'Subscriptions',
+  tagline: '',
+  footer: '',
+  accents: { light: '#1d1d1b', dark: '#ece7da' },
+};
 
 export type HttpApiHandler = (
   event: unknown,
@@ -118,6 +136,17 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     };
   }
 
+  /** Pages must render even when site.yaml is broken (unsubscribing must keep working): a plain brand then. */
+  async function pagesFor(): Promise<Pages> {
+    const site = await catalogue.site().catch((cause: unknown): PageSite => {
+      deps.logger.error('site.yaml unreadable; pages without the brand', {
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+      return UNBRANDED;
+    });
+    return bindPages(deps.pages, site);
+  }
+
   const routeDeps = { catalogue, context, metrics, logger: deps.logger };
   const signup = signupRoutes(routeDeps);
   const manage = unsubscribeAndPreferencesRoutes(routeDeps);
@@ -131,15 +160,17 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
 
   async function respond(event: unknown): Promise<HttpResponse> {
     const parsed = parseHttpApiEvent(event);
+    const pages = await pagesFor();
     if (!parsed.ok) return jsonResponse(400, errorBody('malformed_event', parsed.message));
     const request = parsed.request;
     const format = formatFor(request);
     const route = HTTP_API_ROUTES.find((r) => r.path === request.path);
     if (route === undefined)
-      return problemResponse(format, 404, 'not_found', 'There is no page at this address.');
+      return problemResponse(pages, format, 404, 'not_found', 'There is no page at this address.');
     const allowed: readonly string[] = route.methods;
     if (!allowed.includes(request.method)) {
       const response = problemResponse(
+        pages,
         format,
         405,
         'method_not_allowed',
@@ -149,9 +180,9 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     }
     const head = request.method === 'HEAD';
     // Link scanners send HEAD to every link in an email: a HEAD must never confirm an address.
-    if (head && route.path === '/confirm') return withoutBody(htmlResponse(200, ''));
+    if (head && route.path === '/confirm') return withoutBody(pages.respond(200, messagePage('Confirm', [])));
     try {
-      const response = await ROUTES[route.path](head ? { ...request, method: 'GET' } : request);
+      const response = await ROUTES[route.path](head ? { ...request, method: 'GET' } : request, pages);
       deps.logger.info('request', {
         method: request.method,
         path: request.path,
@@ -170,6 +201,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
             : String(cause),
       });
       return problemResponse(
+        pages,
         format,
         500,
         'internal_error',

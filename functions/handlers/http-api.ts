@@ -3,6 +3,7 @@ import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
+import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
@@ -13,6 +14,7 @@ import { type Config, loadConfig, need } from '../config.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../core/content/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { ContentSource, SubscriberEmails } from '../core/ports.ts';
+import { createPageKit } from '../render/page-kit.ts';
 
 function contentSource(config: Config): ContentSource {
   if (config.CONTENT_DIR !== undefined) return new FsContentSource(config.CONTENT_DIR);
@@ -67,6 +69,7 @@ export function composeHttpApi(
     mailer: new SesMailer(sesClient(config), { configurationSetName: config.SES_CONFIGURATION_SET }),
     emails: subscriberEmails(config, content),
     content,
+    pages: createPageKit(loadPageTemplates(config.TEMPLATES_DIR)),
     clock: { now: () => new Date() },
     tokenSecret: tokenSecretSource(config),
     publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),

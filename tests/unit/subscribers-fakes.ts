@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { loadPageTemplates } from '../../functions/adapters/fs-page-templates.ts';
 import { createHttpApiHandler, type HttpApiDeps } from '../../functions/app/http-api.ts';
 import type { Clock, ContentSource, Mailer, OutgoingEmail } from '../../functions/core/ports.ts';
 import { SendError, type SendFailureKind } from '../../functions/core/ports.ts';
@@ -14,6 +15,7 @@ import type {
   SubscriberStore,
   UpdateResult,
 } from '../../functions/core/subscribers/ports.ts';
+import { createPageKit } from '../../functions/render/page-kit.ts';
 
 /** An in-memory SubscriberStore with the same contract as the DynamoDB one, for unit tests of the core and app. */
 export class MemorySubscriberStore implements SubscriberStore {
@@ -156,8 +158,22 @@ export const DIGESTS_YAML = `digests:
     postalAddress: 1 Example Street, London
 `;
 
+export const SITE_YAML = `name: The Harbour Gazette
+tagline: News from the quay, weekly.
+publicBaseUrl: https://news.example.org
+accents: { light: "#0b5d7a", dark: "#7cc7e0" }
+sender: { name: The Harbour Gazette, address: hello@news.example.org }
+postalAddress: The Harbour Gazette, 2 Quay Street, Portsmouth PO1 2AB, United Kingdom
+footer: The Harbour Gazette · news from the quay.
+archive: { title: Harbour Gazette archive }
+`;
+
 export function memoryContent(
-  files: Record<string, string> = { 'themes.yaml': THEMES_YAML, 'digests.yaml': DIGESTS_YAML },
+  files: Record<string, string> = {
+    'themes.yaml': THEMES_YAML,
+    'digests.yaml': DIGESTS_YAML,
+    'site.yaml': SITE_YAML,
+  },
 ): ContentSource {
   return {
     listArticles: async () => [],
@@ -197,6 +213,7 @@ export function appHarness(overrides: Partial<HttpApiDeps> = {}): AppHarness {
     mailer,
     emails: new PlainSubscriberEmails(),
     content: memoryContent(),
+    pages: createPageKit(loadPageTemplates()),
     clock,
     tokenSecret: TEST_SECRET,
     publicBaseUrl: BASE_URL,

@@ -1,37 +1,47 @@
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../core/content/config.ts';
+import { parseSiteConfig, SITE_FILE, type SiteConfig } from '../../core/content/site.ts';
 import { ContentError } from '../../core/errors.ts';
 import type { Clock, ContentSource } from '../../core/ports.ts';
 import type { DigestChoice } from '../../core/subscribers/use-case-context.ts';
 
+/** The content config the HTTP API reads: the digests readers choose from and the brand (site.yaml). */
 export interface DigestCatalogue {
   digests(): Promise<DigestChoice[]>;
+  site(): Promise<SiteConfig>;
+}
+
+/** A value loaded at most once per `ttlSeconds`; a failed load is not kept. */
+function cached<T>(clock: Clock, ttlSeconds: number, load: () => Promise<T>): () => Promise<T> {
+  let entry: { loadedAt: number; value: Promise<T> } | undefined;
+  return () => {
+    const now = clock.now().getTime();
+    if (entry === undefined || now - entry.loadedAt >= ttlSeconds * 1000) {
+      const fresh = { loadedAt: now, value: load() };
+      entry = fresh;
+      fresh.value.catch(() => {
+        if (entry === fresh) entry = undefined;
+      });
+    }
+    return entry.value;
+  };
 }
 
 export function digestCatalogue(content: ContentSource, clock: Clock, ttlSeconds: number): DigestCatalogue {
-  let cached: { loadedAt: number; value: Promise<DigestChoice[]> } | undefined;
-  const load = async (): Promise<DigestChoice[]> => {
-    const [themes, digests] = await Promise.all([
+  const site = cached(clock, ttlSeconds, async () => {
+    const parsed = parseSiteConfig(await content.readConfigFile(SITE_FILE));
+    if (!parsed.ok) throw new ContentError(SITE_FILE, parsed.problems.map((p) => p.message).join('; '));
+    return parsed.value;
+  });
+  const digests = cached(clock, ttlSeconds, async () => {
+    const [themes, digestsText] = await Promise.all([
       content.readConfigFile(THEMES_FILE),
       content.readConfigFile(DIGESTS_FILE),
     ]);
-    const parsed = parseContentConfig(themes, digests);
+    const parsed = parseContentConfig(themes, digestsText);
     if (!parsed.ok) {
       throw new ContentError(DIGESTS_FILE, parsed.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
     }
     return parsed.value.digests.map((d) => ({ id: d.id, title: d.title, description: d.description }));
-  };
-  return {
-    digests() {
-      const now = clock.now().getTime();
-      if (cached === undefined || now - cached.loadedAt >= ttlSeconds * 1000) {
-        const value = load();
-        const entry = { loadedAt: now, value };
-        cached = entry;
-        value.catch(() => {
-          if (cached === entry) cached = undefined;
-        });
-      }
-      return cached.value;
-    },
-  };
+  });
+  return { digests, site };
 }

@@ -1,7 +1,7 @@
 import { parseMediaType } from './body.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
-import { errorBody, type HttpResponse, htmlResponse, jsonResponse } from './responses.ts';
+import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
 
 export type Format = 'json' | 'html';
 
@@ -13,6 +13,7 @@ export function formatFor(request: HttpRequest): Format {
 }
 
 export function problemResponse(
+  pages: Pages,
   format: Format,
   status: number,
   code: string,
@@ -21,7 +22,7 @@ export function problemResponse(
 ): HttpResponse {
   if (format === 'json') return jsonResponse(status, errorBody(code, message, details));
   const paragraphs = details.length > 0 ? [message, ...details] : [message];
-  return htmlResponse(
+  return pages.respond(
     status,
     messagePage(status >= 500 ? 'Something went wrong' : 'That did not work', paragraphs),
   );

@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { STYLESHEET } from './pages.ts';
+import type { PageKit, PageSite, RenderedPage } from '../../render/page-kit.ts';
+import type { PageCall } from './pages.ts';
 
 export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
   statusCode: number;
@@ -8,14 +8,18 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & {
   body: string;
 };
 
-const styleHash = createHash('sha256').update(STYLESHEET, 'utf8').digest('base64');
+function contentSecurityPolicy(page: RenderedPage | null): string {
+  const style = page === null ? "'none'" : `'${page.styleHash}'`;
+  const images = ["'self'", 'data:', ...(page?.imageOrigins ?? [])].join(' ');
+  return `default-src 'none'; style-src ${style}; img-src ${images}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+}
 
 /**
  * On every response. Pages carry tokens in their URLs, hence no-referrer and no caching; the only
- * inline content allowed is the one stylesheet, by hash, so no injected script or style can run.
+ * inline content a page may have is its one stylesheet, by hash, so no injected script or style can run.
  */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${styleHash}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
+  'content-security-policy': contentSecurityPolicy(null),
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
@@ -27,13 +31,30 @@ export const SECURITY_HEADERS: Record<string, string> = {
 
 export function htmlResponse(
   statusCode: number,
-  html: string,
+  page: RenderedPage,
   headers: Record<string, string> = {},
 ): HttpResponse {
   return {
     statusCode,
-    headers: { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8', ...headers },
-    body: html,
+    headers: {
+      ...SECURITY_HEADERS,
+      'content-security-policy': contentSecurityPolicy(page),
+      'content-type': 'text/html; charset=utf-8',
+      ...headers,
+    },
+    body: page.html,
+  };
+}
+
+/** The kit bound to one brand: what routes render pages with. */
+export interface Pages {
+  respond(statusCode: number, call: PageCall, headers?: Record<string, string>): HttpResponse;
+}
+
+export function bindPages(kit: PageKit, site: PageSite): Pages {
+  return {
+    respond: (statusCode, call, headers) =>
+      htmlResponse(statusCode, kit.render(site, call.page, call.view), headers),
   };
 }
 

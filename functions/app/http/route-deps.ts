@@ -3,12 +3,13 @@ import type { MetricsSink } from '../../core/ports.ts';
 import type { SubscriberContext } from '../../core/subscribers/use-case-context.ts';
 import type { DigestCatalogue } from './digest-catalogue.ts';
 import type { HttpRequest } from './event.ts';
-import type { HttpResponse } from './responses.ts';
+import type { HttpResponse, Pages } from './responses.ts';
 
 /** Structured logging as powertools' Logger does it (a silent one in tests). */
 export type AppLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
-export type Route = (request: HttpRequest) => Promise<HttpResponse>;
+/** `pages`: the page kit bound to the publication's brand for this request. */
+export type Route = (request: HttpRequest, pages: Pages) => Promise<HttpResponse>;
 
 /** What the route handlers share, built once by createHttpApiHandler. */
 export interface RouteDeps {

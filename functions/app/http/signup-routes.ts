@@ -8,7 +8,7 @@ import { bodyObject, digestList, parseWith } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { localHref, messagePage, signupPage } from './pages.ts';
 import { formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, htmlResponse, jsonResponse } from './responses.ts';
+import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
 import type { Route, RouteDeps } from './route-deps.ts';
 import { notFound, tokenFrom, tokenRejected, viewJson } from './token-links.ts';
 
@@ -44,24 +44,24 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
   subscribe: Route;
   confirm: Route;
 } {
-  async function signupRoute(request: HttpRequest): Promise<HttpResponse> {
+  async function signupRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
     const query = parseQuery(request.query);
-    if (!query.ok) return problemResponse(formatFor(request), 400, 'malformed_query', query.message);
+    if (!query.ok) return problemResponse(pages, formatFor(request), 400, 'malformed_query', query.message);
     const digests = await catalogue.digests();
     if (formatFor(request) === 'json') {
       return jsonResponse(200, {
         digests: digests.map((d) => ({ id: d.id, title: d.title, description: d.description })),
       });
     }
-    return htmlResponse(200, signupPage(digests));
+    return pages.respond(200, signupPage(digests));
   }
 
-  async function subscribeRoute(request: HttpRequest): Promise<HttpResponse> {
+  async function subscribeRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
     metrics.count('SubscribeRequests');
     const format = formatFor(request);
     const read = readBody(request);
     if (!read.ok)
-      return problemResponse(format, read.problem.status, read.problem.code, read.problem.message);
+      return problemResponse(pages, format, read.problem.status, read.problem.code, read.problem.message);
     const input = parseWith(subscribeSchema, bodyObject(read.body, ['digests']));
     const digests = await catalogue.digests();
     if (!input.ok) {
@@ -83,7 +83,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
         ...(single('name') !== undefined ? { name: single('name') } : {}),
         digests: chosen === undefined ? [] : Array.isArray(chosen) ? chosen : [chosen],
       };
-      return htmlResponse(400, signupPage(digests, values, details));
+      return pages.respond(400, signupPage(digests, values, details));
     }
     const method: ConsentMethod = format === 'json' ? 'api' : 'form';
     const outcome = await subscribe(await context(), {
@@ -103,7 +103,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
         }
         return format === 'json'
           ? jsonResponse(202, { status: 'accepted', message: SUBSCRIBE_ACCEPTED })
-          : htmlResponse(202, messagePage('Check your inbox', [SUBSCRIBE_ACCEPTED]));
+          : pages.respond(202, messagePage('Check your inbox', [SUBSCRIBE_ACCEPTED]));
       case 'unknown-digests': {
         const message = `Unknown digest${outcome.unknown.length > 1 ? 's' : ''}: ${outcome.unknown.join(', ')}.`;
         if (format === 'json')
@@ -111,7 +111,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
             400,
             errorBody('unknown_digest', message, [`known: ${digests.map((d) => d.id).join(', ')}`]),
           );
-        return htmlResponse(400, signupPage(digests, { email: input.value.email }, [message]));
+        return pages.respond(400, signupPage(digests, { email: input.value.email }, [message]));
       }
       case 'mail-unavailable': {
         logger.error('confirmation email could not be sent', {
@@ -119,6 +119,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
           detail: outcome.message,
         });
         const response = problemResponse(
+          pages,
           format,
           503,
           'try_again_later',
@@ -133,6 +134,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
         metrics.count('SignupsRateLimited');
         const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
         const response = problemResponse(
+          pages,
           format,
           429,
           'too_many_requests',
@@ -146,29 +148,29 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
     }
   }
 
-  async function confirmRoute(request: HttpRequest): Promise<HttpResponse> {
+  async function confirmRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
     const format = formatFor(request);
-    const token = tokenFrom(request);
+    const token = tokenFrom(request, pages);
     if (!token.ok) return token.response;
     const outcome = await confirmSubscription(await context(), token.token);
     switch (outcome.kind) {
       case 'token-rejected':
-        return tokenRejected(format, outcome.reason);
+        return tokenRejected(pages, format, outcome.reason);
       case 'not-found':
-        return notFound(format);
+        return notFound(pages, format);
       case 'suppressed': {
         const message =
           'We cannot send email to this address: earlier messages bounced or were reported as spam.';
         return format === 'json'
           ? jsonResponse(409, errorBody('suppressed', message))
-          : htmlResponse(409, messagePage('Subscription not possible', [message]));
+          : pages.respond(409, messagePage('Subscription not possible', [message]));
       }
       case 'nothing-to-confirm': {
         const message =
           'This link was already used, and the address has unsubscribed since. Sign up again to subscribe.';
         return format === 'json'
           ? jsonResponse(409, errorBody('nothing_to_confirm', message))
-          : htmlResponse(
+          : pages.respond(
               409,
               messagePage('Nothing to confirm', [message], [{ href: '/', text: 'Subscribe' }]),
             );
@@ -184,7 +186,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
         if (format === 'json')
           return jsonResponse(200, { status: 'confirmed', subscription: viewJson(outcome.view) });
         const titles = outcome.view.digests.filter((d) => d.selected).map((d) => d.title);
-        return htmlResponse(
+        return pages.respond(
           200,
           messagePage(
             outcome.newly ? 'You are subscribed' : 'Already confirmed',

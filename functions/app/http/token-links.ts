@@ -6,7 +6,7 @@ import { describeIssues } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
 import { type Format, formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, htmlResponse, jsonResponse } from './responses.ts';
+import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
 
 const tokenQuerySchema = z.strictObject({
   token: z.string({ error: 'The link has no token.' }).min(1, 'The link has no token.').max(1024),
@@ -21,39 +21,40 @@ const TOKEN_MESSAGES: Record<TokenFailure, { status: number; message: string }> 
 
 export function tokenFrom(
   request: HttpRequest,
+  pages: Pages,
 ): { ok: true; token: string } | { ok: false; response: HttpResponse } {
   const format = formatFor(request);
   const query = parseQuery(request.query);
   if (!query.ok)
-    return { ok: false, response: problemResponse(format, 400, 'malformed_query', query.message) };
+    return { ok: false, response: problemResponse(pages, format, 400, 'malformed_query', query.message) };
   const parsed = tokenQuerySchema.safeParse(query.fields);
   if (!parsed.success) {
     const details = describeIssues(parsed.error);
     return {
       ok: false,
-      response: problemResponse(format, 400, 'invalid_link', 'This link is not valid.', details),
+      response: problemResponse(pages, format, 400, 'invalid_link', 'This link is not valid.', details),
     };
   }
   return { ok: true, token: parsed.data.token };
 }
 
-export function tokenRejected(format: Format, reason: TokenFailure): HttpResponse {
+export function tokenRejected(pages: Pages, format: Format, reason: TokenFailure): HttpResponse {
   const { status, message } = TOKEN_MESSAGES[reason];
   const hint =
     reason === 'expired'
       ? 'Sign up again on the subscription page to get a new link, or use the link in a more recent email.'
       : 'If it was split over two lines in your email, copy both parts into the address bar.';
   if (format === 'json') return jsonResponse(status, errorBody(`token_${reason.replace('-', '_')}`, message));
-  return htmlResponse(
+  return pages.respond(
     status,
     messagePage('This link does not work', [message, hint], [{ href: '/', text: 'Subscribe' }]),
   );
 }
 
-export function notFound(format: Format): HttpResponse {
+export function notFound(pages: Pages, format: Format): HttpResponse {
   const message = 'There is no subscription for this link any more.';
   if (format === 'json') return jsonResponse(404, errorBody('not_found', message));
-  return htmlResponse(
+  return pages.respond(
     404,
     messagePage(
       'Nothing to see here',

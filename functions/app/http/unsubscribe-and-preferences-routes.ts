@@ -11,7 +11,7 @@ import { bodyObject, digestList, parseWith } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage, preferencesPage, unsubscribedPage, unsubscribePage } from './pages.ts';
 import { formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, htmlResponse, jsonResponse } from './responses.ts';
+import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
 import type { Route, RouteDeps } from './route-deps.ts';
 import { notFound, tokenFrom, tokenRejected, viewJson } from './token-links.ts';
 
@@ -30,26 +30,27 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
   unsubscribe: Route;
   preferences: Route;
 } {
-  async function unsubscribeRoute(request: HttpRequest): Promise<HttpResponse> {
+  async function unsubscribeRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
     const format = formatFor(request);
-    const token = tokenFrom(request);
+    const token = tokenFrom(request, pages);
     if (!token.ok) return token.response;
     const actionUrl = `/unsubscribe?token=${encodeURIComponent(token.token)}`;
     if (request.method === 'GET') {
       const outcome = await viewForUnsubscribe(await context(true), token.token);
-      if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
-      if (outcome.kind === 'not-found') return notFound(format);
+      if (outcome.kind === 'token-rejected') return tokenRejected(pages, format, outcome.reason);
+      if (outcome.kind === 'not-found') return notFound(pages, format);
       if (format === 'json')
         return jsonResponse(200, { ...viewJson(outcome.view), unsubscribeFrom: outcome.scope?.id ?? 'all' });
-      return htmlResponse(200, unsubscribePage(outcome.view, actionUrl, outcome.scope));
+      return pages.respond(200, unsubscribePage(outcome.view, actionUrl, outcome.scope));
     }
     const read = readBody(request);
     if (!read.ok)
-      return problemResponse(format, read.problem.status, read.problem.code, read.problem.message);
+      return problemResponse(pages, format, read.problem.status, read.problem.code, read.problem.message);
     const body = parseWith(unsubscribeBodySchema, bodyObject(read.body, []));
     if (!body.ok) {
       const details = body.details ?? [];
       return problemResponse(
+        pages,
         format,
         400,
         'invalid_request',
@@ -58,13 +59,13 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
       );
     }
     const outcome = await unsubscribe(await context(true), token.token);
-    if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
+    if (outcome.kind === 'token-rejected') return tokenRejected(pages, format, outcome.reason);
     if (outcome.kind === 'not-found') {
       // Nothing left to unsubscribe is still success for a one-click client.
       const message = 'This address is not subscribed to anything.';
       return format === 'json'
         ? jsonResponse(200, { status: 'unsubscribed', message })
-        : htmlResponse(200, messagePage('You are unsubscribed', [message]));
+        : pages.respond(200, messagePage('You are unsubscribed', [message]));
     }
     if (outcome.changed) metrics.count('Unsubscribes');
     if (format === 'json')
@@ -73,24 +74,24 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
         from: outcome.scope?.id ?? 'all',
         subscription: viewJson(outcome.view),
       });
-    return htmlResponse(200, unsubscribedPage(outcome.view, outcome.scope));
+    return pages.respond(200, unsubscribedPage(outcome.view, outcome.scope));
   }
 
-  async function preferencesRoute(request: HttpRequest): Promise<HttpResponse> {
+  async function preferencesRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
     const format = formatFor(request);
-    const token = tokenFrom(request);
+    const token = tokenFrom(request, pages);
     if (!token.ok) return token.response;
     const actionUrl = `/preferences?token=${encodeURIComponent(token.token)}`;
     if (request.method === 'GET') {
       const outcome = await viewPreferences(await context(), token.token);
-      if (outcome.kind === 'token-rejected') return tokenRejected(format, outcome.reason);
-      if (outcome.kind === 'not-found') return notFound(format);
+      if (outcome.kind === 'token-rejected') return tokenRejected(pages, format, outcome.reason);
+      if (outcome.kind === 'not-found') return notFound(pages, format);
       if (format === 'json') return jsonResponse(200, viewJson(outcome.view));
-      return htmlResponse(200, preferencesPage(outcome.view, actionUrl));
+      return pages.respond(200, preferencesPage(outcome.view, actionUrl));
     }
     const read = readBody(request);
     if (!read.ok)
-      return problemResponse(format, read.problem.status, read.problem.code, read.problem.message);
+      return problemResponse(pages, format, read.problem.status, read.problem.code, read.problem.message);
     const object = bodyObject(read.body, ['digests']);
     const parsed =
       read.body.kind === 'json'
@@ -98,17 +99,25 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
         : parseWith(preferencesFormSchema, object);
     if (!parsed.ok) {
       const details = parsed.details ?? [];
-      return problemResponse(format, 400, 'invalid_request', 'The preferences are not valid.', details);
+      return problemResponse(
+        pages,
+        format,
+        400,
+        'invalid_request',
+        'The preferences are not valid.',
+        details,
+      );
     }
     const method: ConsentMethod = read.body.kind === 'json' ? 'api' : 'form';
     const outcome = await updatePreferences(await context(), token.token, parsed.value.digests, method);
     switch (outcome.kind) {
       case 'token-rejected':
-        return tokenRejected(format, outcome.reason);
+        return tokenRejected(pages, format, outcome.reason);
       case 'not-found':
-        return notFound(format);
+        return notFound(pages, format);
       case 'unknown-digests':
         return problemResponse(
+          pages,
           format,
           400,
           'unknown_digest',
@@ -117,7 +126,7 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
       case 'suppressed':
         return format === 'json'
           ? jsonResponse(409, errorBody('suppressed', 'We no longer send email to this address.'))
-          : htmlResponse(409, preferencesPage(outcome.view, actionUrl));
+          : pages.respond(409, preferencesPage(outcome.view, actionUrl));
       case 'saved': {
         if (outcome.changed) metrics.count('PreferenceChanges');
         if (format === 'json')
@@ -126,7 +135,7 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
           outcome.view.status === 'unsubscribed'
             ? 'Saved. You receive no digests now.'
             : 'Saved. Your digests are updated.';
-        return htmlResponse(
+        return pages.respond(
           200,
           preferencesPage(outcome.view, actionUrl, { kind: 'saved', messages: [message] }),
         );

@@ -1,7 +1,9 @@
 import { Cron } from 'croner';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
-import type { Problem } from '../errors.ts';
+import { type ConfigResult, parseConfigFile } from './config-file.ts';
+import { emailAddress, headerSafe } from './fields.ts';
+
+export { type ConfigResult, parseConfigFile } from './config-file.ts';
 
 const id = z
   .string()
@@ -46,26 +48,6 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 
 export const visualThemeIds = ['light', 'dark'] as const;
 
-const emailAddress = z
-  .string()
-  .max(254)
-  .regex(
-    /^[^\s@<>()",;:\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$/,
-    'must be a plain email address',
-  );
-
-/** No line breaks or control characters: these values end up in mail headers. */
-const headerSafe = (max: number) =>
-  z
-    .string()
-    .trim()
-    .min(1)
-    .max(max)
-    .refine(
-      (value) => !/[\u0000-\u001F\u007F]/.test(value),
-      'must not contain line breaks or control characters',
-    );
-
 export const digestConfigSchema = z.strictObject({
   id,
   title: headerSafe(80),
@@ -89,47 +71,6 @@ export const digestsFileSchema = z.strictObject({ digests: z.array(digestConfigS
 export interface ContentConfig {
   themes: Theme[];
   digests: DigestConfig[];
-}
-
-export type ConfigResult<T> =
-  | { ok: true; value: T; problems: Problem[] }
-  | { ok: false; problems: Problem[] };
-
-function formatPath(root: string, path: PropertyKey[]): string {
-  let out = root;
-  for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;
-  return out;
-}
-
-/** Parses a YAML config file against a schema; every problem names the file and the path, e.g. `digests[1].schedule.cron`. */
-export function parseConfigFile<S extends z.ZodType>(
-  file: string,
-  text: string,
-  schema: S,
-): ConfigResult<z.infer<S>> {
-  let data: unknown;
-  try {
-    data = parseYaml(text, { prettyErrors: true });
-  } catch (cause) {
-    const where = cause instanceof YAMLParseError && cause.linePos ? ` (line ${cause.linePos[0].line})` : '';
-    const message = (cause as Error).message.split('\n')[0] ?? 'invalid YAML';
-    return {
-      ok: false,
-      problems: [{ file, severity: 'error', message: `not valid YAML${where}: ${message}` }],
-    };
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      problems: parsed.error.issues.map((issue) => {
-        const [root, ...rest] = issue.path;
-        const path = root === undefined ? '(file)' : formatPath(String(root), rest);
-        return { file, severity: 'error' as const, message: `${path}: ${issue.message}` };
-      }),
-    };
-  }
-  return { ok: true, value: parsed.data, problems: [] };
 }
 
 export const THEMES_FILE = 'themes.yaml';
