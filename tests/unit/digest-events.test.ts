@@ -27,6 +27,13 @@ describe('places', () => {
     expect(gazetteer.get('Hamburg')).toBe('Germany');
     expect(gazetteer.has('Nairobi')).toBe(true);
   });
+  it('does not take a word capitalised at a sentence start for a town', () => {
+    const learned = learnPlaces([
+      'Nationally, Kenya has confirmed 1,160 cases.',
+      'The figures were released nationally and in Kenya.',
+    ]);
+    expect(learned.has('Nationally')).toBe(false);
+  });
 });
 
 describe('events', () => {
@@ -34,6 +41,33 @@ describe('events', () => {
     const event = sentenceEvent(texts[0] as string, gazetteer, null);
     expect(event?.date?.sortKey).toBe('2024-03-04');
     expect(event?.place?.name).toBe('Sharm el-Sheikh');
+  });
+  it('places an event in "the county of X" but not where it was said or where a clause far away points', () => {
+    const places = learnPlaces([
+      'NAIROBI (Wire) — Leaders met.',
+      'Crowds gathered in Mombasa. Traders in Mombasa closed.',
+      'Help came from London, United Kingdom.',
+      'Fans gathered in East Africa and in East Africa again.',
+    ]);
+    const county = sentenceEvent(
+      'The ministry said on 18 July 2024 that confirmed cases in the coastal county of Mombasa had doubled.',
+      places,
+      null,
+    );
+    expect(county?.place?.name).toBe('Mombasa');
+    const said = sentenceEvent(
+      'The ministry said in Nairobi on 18 July 2024 that cases were confirmed.',
+      places,
+      null,
+    );
+    expect(said?.place ?? null).toBeNull();
+    const far = sentenceEvent(
+      "Britain's regulator on Thursday approved the first vaccine against the virus, the respiratory disease that has killed more than 600 people in East Africa since it was identified.",
+      places,
+      '2025-02-20',
+    );
+    expect(far?.date?.sortKey).toBe('2025-02-20');
+    expect(far?.place ?? null).toBeNull();
   });
   it('does not date an event by a deadline, baseline, target or pledge', () => {
     for (const text of [
@@ -75,6 +109,12 @@ describe('events', () => {
         { date: d('2024-04-09'), place: nairobi },
         { date: null, place: { name: 'Kenya', country: 'Kenya' } },
       ),
+    ).toBe(true);
+    // A country written by one of its other names still holds its towns.
+    const tanzania = { name: 'Tanzania', country: 'United Republic of Tanzania' };
+    const canberra = { name: 'Canberra', country: '' };
+    expect(
+      compatible({ date: d('2024-04-22'), place: tanzania }, { date: d('2024-04-22'), place: canberra }),
     ).toBe(true);
   });
 });

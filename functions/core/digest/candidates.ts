@@ -101,7 +101,12 @@ export function articleCandidates(
     (lead || oneSubject) && !roundUp
       ? [{ passages: [...passages], event: lead }]
       : byEvent(passages, entries);
-  const timeline = roundUp && found.filter((e) => e?.date).length >= TIMELINE_SHARE * passages.length;
+  // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
+  // an explainer with one list of dated examples has undated sections that are subjects of their own.
+  const dated = passages.filter((_, i) => entries[i]?.date);
+  const chronicle =
+    roundUp &&
+    (new Set(dated.map((p) => p.sectionIndex)).size > 1 || dated.length >= TIMELINE_SHARE * passages.length);
   return groups
     .map((g) => ({ ...g, passages: g.passages.filter((p) => score(p) >= CONTINUATION_THRESHOLD) }))
     .filter((g) => g.passages.some((p) => score(p) >= RELEVANCE_THRESHOLD))
@@ -110,7 +115,7 @@ export function articleCandidates(
       passages: g.passages,
       event: g.event,
       theme: dominantTheme(g.passages, themeScores).theme,
-      commentary: timeline && g.event === null,
+      commentary: chronicle && g.event === null,
       mentions: g.passages
         .map((p) => found[passages.indexOf(p)] ?? null)
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))

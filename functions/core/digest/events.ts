@@ -1,7 +1,7 @@
 import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
-import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
+import { COUNTRIES, type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import type { Passage } from './passages.ts';
-import { LEAD_PASSAGES } from './scoring.ts';
+import { LEAD_PASSAGES, VENUE_REACH } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
@@ -60,16 +60,20 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   return true;
 }
 
-function venueOf(clause: string, places: PlaceMention[], eventAt: number): PlaceMention | null {
+function venueOf(clause: string, places: PlaceMention[], anchors: readonly number[]): PlaceMention | null {
+  const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
+  const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(clause.slice(0, p.start));
+  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" neither.
   const venues = places.filter(
-    (p) => !ORIGIN_BEFORE.test(clause.slice(0, p.start)) && !SAID_AT.test(clause.slice(0, p.start)),
+    (p) =>
+      !SAID_AT.test(clause.slice(0, p.start)) &&
+      (isVenue(p) || !ORIGIN_BEFORE.test(clause.slice(0, p.start))),
   );
-  const preferred = venues.filter((p) => VENUE_BEFORE.test(clause.slice(0, p.start)) || p.start === 0);
-  const pool = preferred.length > 0 ? preferred : venues;
+  const near = venues.filter((p) => distance(p) <= VENUE_REACH);
+  const preferred = near.filter((p) => isVenue(p) || p.start === 0);
+  const pool = preferred.length > 0 ? preferred : near;
   let best: PlaceMention | null = null;
-  for (const place of pool) {
-    if (!best || Math.abs(place.start - eventAt) < Math.abs(best.start - eventAt)) best = place;
-  }
+  for (const place of pool) if (!best || distance(place) < distance(best)) best = place;
   return best;
 }
 
@@ -144,8 +148,8 @@ export function sentenceEvent(
     const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
     const date = clause.dates[0] ?? only ?? null;
     // Where it happened is said next to when it happened, else next to what happened.
-    const anchor = date && clause.dates.includes(date) ? date.start : word.index;
-    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchor);
+    const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
+    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
     if (date || place) {
       return {
         date: date
@@ -244,12 +248,16 @@ function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (a.name.startsWith(b.name) || b.name.startsWith(a.name)) return true;
   // A country holds its towns and those whose country is not known: "Hamburg" and "Germany" can be one
   // place, "Hamburg" and "Munich" cannot, nor can two countries.
-  const aCountry = a.name === a.country;
-  const bCountry = b.name === b.country;
+  const aCountry = isCountry(a);
+  const bCountry = isCountry(b);
   if (aCountry && bCountry) return false;
   if (aCountry) return b.country === a.country || b.country === '';
   if (bCountry) return a.country === b.country || a.country === '';
   return false;
+}
+
+function isCountry(place: NonNullable<Event['place']>): boolean {
+  return place.name === place.country || COUNTRIES.get(place.name) === place.country;
 }
 
 /** Could these be one event? Different dates or different places say no, whatever words they share. */

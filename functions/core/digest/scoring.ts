@@ -15,10 +15,12 @@ export const RELEVANCE_THRESHOLD = 3;
 /** …or at this lower score when it continues a passage of its article that is (same event or section). */
 export const CONTINUATION_THRESHOLD = 1.5;
 
-/** Events: the article's first passages carry its lead event. */
 /** A place named in more than this share of passages is the setting of every story, not where one happened. */
 export const MAX_PLACE_SHARE = 0.3;
+/** Events: the article's first passages carry its lead event. */
 export const LEAD_PASSAGES = 2;
+/** Where an event happened is said within this many characters of its date or its event word. */
+export const VENUE_REACH = 90;
 /** An article dating this many events that cannot be one is a round-up: each event is a story of its own. */
 export const ROUND_UP_EVENTS = 3;
 /** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */

@@ -35,7 +35,7 @@ function termCounts(candidate: Candidate): Vector {
  * articles only words two articles use can make them alike (`minArticles` 2); within one article every
  * word counts (`minArticles` 1).
  */
-function vectors(
+export function vectors(
   candidates: readonly Candidate[],
   minArticles: number,
   include: (c: Candidate) => boolean = () => true,
@@ -68,7 +68,7 @@ function vectors(
   });
 }
 
-function dot(a: Vector, b: Vector): number {
+export function dot(a: Vector, b: Vector): number {
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   let sum = 0;
   for (const [term, weight] of small) sum += weight * (large.get(term) ?? 0);
@@ -76,7 +76,7 @@ function dot(a: Vector, b: Vector): number {
 }
 
 /** The similarity two candidates need to be one story, or `Infinity` when they cannot be. */
-function thresholdFor(a: Candidate, b: Candidate): number {
+export function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;

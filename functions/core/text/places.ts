@@ -126,6 +126,17 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
     const demonym = new RegExp(`\\b${stemmed}(?:n|an|ian|ese|ish|i)\\b`, 'u').test(corpus);
     if (count >= 2 && !places.has(name)) places.set(name, demonym ? name : '');
   }
+  // A word the corpus also writes in lower case is a word, capitalised at a sentence start ("Nationally,").
+  const learnedWords = new Set(
+    [...places]
+      .filter(([name, country]) => country !== name && !COUNTRIES.has(name) && !name.includes(' '))
+      .map(([name]) => name.toLowerCase()),
+  );
+  const writtenLower = new Set<string>();
+  for (const [word] of corpus.matchAll(/(?<![\p{L}'’-])\p{Ll}[\p{L}'’-]*/gu))
+    if (learnedWords.has(word)) writtenLower.add(word);
+  for (const name of [...places.keys()])
+    if (!COUNTRIES.has(name) && writtenLower.has(name.toLowerCase())) places.delete(name);
   return places;
 }
 
