@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { issueIdSchema } from '../core/sending/issue.ts';
+import { issueIdSchema, issueModes } from '../core/sending/issue.ts';
 import {
   type IssueBuilderDeps,
   type IssueOutcome,
@@ -38,6 +38,10 @@ const scheduleEventSchema = z.strictObject({
 const postIssueSchema = z.strictObject({
   digestId: digestIdSchema,
   dryRun: z.boolean().optional(),
+  /** `next` (default): what earlier issues did not send; `all`: every article. */
+  mode: z.enum(issueModes).optional(),
+  /** A dry run answers with the digest itself (what `broadsheet preview` renders). */
+  includeDigest: z.boolean().optional(),
   testRecipients: z.array(z.string().max(320)).min(1).max(MAX_TEST_RECIPIENTS).optional(),
   force: z.boolean().optional(),
 });
@@ -137,7 +141,10 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     try {
       data = JSON.parse(text);
     } catch {
-      return problem(400, 'body must be JSON: { "digestId": "…", "dryRun"?, "testRecipients"?, "force"? }');
+      return problem(
+        400,
+        'body must be JSON: { "digestId": "…", "mode"?, "dryRun"?, "includeDigest"?, "testRecipients"?, "force"? }',
+      );
     }
     const parsed = postIssueSchema.safeParse(data);
     if (!parsed.success) {
@@ -152,13 +159,14 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
         digestId: body.digestId,
         trigger: 'operator',
         ...(body.dryRun === undefined ? {} : { dryRun: body.dryRun }),
+        ...(body.mode === undefined ? {} : { mode: body.mode }),
         ...(body.testRecipients === undefined ? {} : { testRecipients: body.testRecipients }),
         ...(body.force === undefined ? {} : { force: body.force }),
       },
       deps,
     );
     countNotStarted(outcome);
-    return outcomeResponse(outcome);
+    return outcomeResponse(outcome, { includeDigest: body.includeDigest === true });
   }
 
   async function postResume(rawId: string, event: HttpEvent): Promise<HttpResult> {

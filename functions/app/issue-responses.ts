@@ -3,7 +3,10 @@ import type { ResumeOutcome } from '../core/sending/resume.ts';
 import { type HttpResult, issueView, json, problem } from './operator-http.ts';
 
 /** What the operator routes answer for each outcome of the core use cases. */
-export function outcomeResponse(outcome: IssueOutcome): HttpResult {
+export function outcomeResponse(
+  outcome: IssueOutcome,
+  options: { includeDigest?: boolean } = {},
+): HttpResult {
   switch (outcome.kind) {
     case 'invalid-content':
       return problem(422, 'the content config is invalid', { problems: outcome.problems });
@@ -11,8 +14,10 @@ export function outcomeResponse(outcome: IssueOutcome): HttpResult {
       return problem(404, `unknown digest "${outcome.digestId}"`, { known: outcome.known });
     case 'invalid-request':
       return problem(400, outcome.message);
-    case 'dry-run':
-      return json(200, { dryRun: true, ...outcome, kind: undefined });
+    case 'dry-run': {
+      const { kind: _kind, digest, ...report } = outcome;
+      return json(200, { dryRun: true, ...report, ...(options.includeDigest ? { digest } : {}) });
+    }
     case 'created':
       return json(202, { created: true, issue: issueView(outcome.issue) });
     case 'existing':

@@ -66,6 +66,7 @@ export function issueView(issue: IssueRecord) {
     status: issue.status,
     test: issue.test,
     trigger: issue.trigger,
+    mode: issue.mode ?? 'next',
     subject: issue.subject,
     createdAt: issue.createdAt,
     updatedAt: issue.updatedAt,

@@ -10,6 +10,9 @@ import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts
 import { type Digest, digestSchema } from '../../functions/core/digest/model.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { writeRenderedIssue } from '../render-output.ts';
+import { writeDigestJson } from './build.ts';
+import { type ApiDeps, apiTarget, defaultApiDeps } from './operator-api.ts';
+import { nextIssues } from './preview-next.ts';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_WIDTHS = [375, 600] as const;
@@ -82,102 +85,125 @@ async function readDigestJson(file: string): Promise<Digest> {
   return parsed.data;
 }
 
-export const command: Command = {
-  summary: 'render issues to HTML, text and PNG screenshots (375 and 600 px) for a look',
-  usage:
-    'broadsheet preview [--digest ID] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--date YYYY-MM-DD] [--digest-json FILE] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
-  async run(argv, io) {
-    const { values } = parseFlags(argv, {
-      digest: { type: 'string' },
-      out: { type: 'string', default: 'out' },
-      content: { type: 'string', default: 'content' },
-      articles: { type: 'string' },
-      theme: { type: 'string' },
-      date: { type: 'string' },
-      'digest-json': { type: 'string' },
-      templates: { type: 'string', default: DEFAULT_TEMPLATES_DIR },
-      chromium: { type: 'string', default: DEFAULT_CHROMIUM },
-      'skip-screenshots': { type: 'boolean', default: false },
-    });
-    const theme = values.theme;
-    if (theme !== undefined && theme !== 'light' && theme !== 'dark') {
-      throw new UsageError(`--theme must be one of ${visualThemeIds.join(', ')}`);
+/** Renders the next issue of each digest (the stack's dry run), or every article (`--all`), or a digest file. */
+export async function runPreview(argv: string[], io: CliIo, deps: ApiDeps): Promise<number> {
+  const { values } = parseFlags(argv, {
+    digest: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    api: { type: 'string' },
+    token: { type: 'string' },
+    out: { type: 'string', default: 'out' },
+    content: { type: 'string', default: 'content' },
+    articles: { type: 'string' },
+    theme: { type: 'string' },
+    date: { type: 'string' },
+    'digest-json': { type: 'string' },
+    templates: { type: 'string', default: DEFAULT_TEMPLATES_DIR },
+    chromium: { type: 'string', default: DEFAULT_CHROMIUM },
+    'skip-screenshots': { type: 'boolean', default: false },
+  });
+  const theme = values.theme;
+  if (theme !== undefined && theme !== 'light' && theme !== 'dark') {
+    throw new UsageError(`--theme must be one of ${visualThemeIds.join(', ')}`);
+  }
+  const contentRoot = path.resolve(values.content);
+  const source = new FsContentSource(
+    contentRoot,
+    values.articles ? path.resolve(values.articles) : undefined,
+  );
+  const content = await loadContent(source);
+  if (!content.config) {
+    for (const p of content.problems.filter((problem) => problem.severity === 'error')) {
+      io.err(`${p.file}: ${p.message}`);
     }
-    const contentRoot = path.resolve(values.content);
-    const source = new FsContentSource(
-      contentRoot,
-      values.articles ? path.resolve(values.articles) : undefined,
+    return EXIT_INVALID;
+  }
+  const config = content.config;
+
+  const issueDate = values.date ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(issueDate) || Number.isNaN(Date.parse(issueDate))) {
+    throw new UsageError('--date must be a date like 2025-11-21');
+  }
+  if (values.date !== undefined && !values.all && !values['digest-json']) {
+    throw new UsageError('--date goes with --all: the next issue is the one the stack would send today');
+  }
+  if (values.digest !== undefined && !config.digests.some((d) => d.id === values.digest)) {
+    io.err(
+      `no digest "${values.digest}" in digests.yaml (known: ${config.digests.map((d) => d.id).join(', ')})`,
     );
-    const content = await loadContent(source);
-    if (!content.config) {
-      for (const p of content.problems.filter((problem) => problem.severity === 'error')) {
-        io.err(`${p.file}: ${p.message}`);
-      }
+    return EXIT_INVALID;
+  }
+
+  const chosen = config.digests.filter(
+    (digest) => values.digest === undefined || digest.id === values.digest,
+  );
+  let digests: Digest[];
+  if (values['digest-json']) {
+    digests = [await readDigestJson(path.resolve(values['digest-json']))];
+  } else if (values.all) {
+    const build = createDigestBuilder(content.articles, config.themes);
+    digests = chosen.map((digest) =>
+      build({ digest, issueDate, sentArticleIds: new Set(), includeAll: true }),
+    );
+  } else {
+    const next = await nextIssues(
+      chosen.map((d) => d.id),
+      await apiTarget(values),
+      deps,
+    );
+    if (next.kind === 'failed') {
+      io.err(`broadsheet preview: ${next.message}`);
       return EXIT_INVALID;
     }
-    const config = content.config;
+    for (const line of next.skipped) io.out(line);
+    digests = next.digests;
+  }
 
-    const issueDate = values.date ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(issueDate) || Number.isNaN(Date.parse(issueDate))) {
-      throw new UsageError('--date must be a date like 2025-11-21');
-    }
-    if (values.digest !== undefined && !config.digests.some((d) => d.id === values.digest)) {
+  const templates = await loadTemplateSet(path.resolve(values.templates));
+  const outRoot = path.resolve(values.out);
+  if (!values['skip-screenshots']) await ensureChromium(values.chromium, io);
+  const shots: Screenshot[] = [];
+  const reports: string[] = [];
+  for (const digest of digests) {
+    const configId = values['digest-json'] ? (values.digest ?? digest.digestId) : digest.digestId;
+    const digestConfig = config.digests.find((d) => d.id === configId);
+    if (!digestConfig) {
       io.err(
-        `no digest "${values.digest}" in digests.yaml (known: ${config.digests.map((d) => d.id).join(', ')})`,
+        `no digest "${configId}" in digests.yaml (known: ${config.digests.map((d) => d.id).join(', ')})`,
       );
       return EXIT_INVALID;
     }
-
-    let digests: Digest[];
-    if (values['digest-json']) {
-      digests = [await readDigestJson(path.resolve(values['digest-json']))];
-    } else {
-      const build = createDigestBuilder(content.articles, config.themes);
-      digests = config.digests
-        .filter((digest) => values.digest === undefined || digest.id === values.digest)
-        .map((digest) => build({ digest, issueDate, sentArticleIds: new Set(), includeAll: true }));
-    }
-
-    const templates = await loadTemplateSet(path.resolve(values.templates));
-    const outRoot = path.resolve(values.out);
-    if (!values['skip-screenshots']) await ensureChromium(values.chromium, io);
-    const shots: Screenshot[] = [];
-    const reports: string[] = [];
-    for (const digest of digests) {
-      const configId = values['digest-json'] ? (values.digest ?? digest.digestId) : digest.digestId;
-      const digestConfig = config.digests.find((d) => d.id === configId);
-      if (!digestConfig) {
-        io.err(
-          `no digest "${configId}" in digests.yaml (known: ${config.digests.map((d) => d.id).join(', ')})`,
-        );
-        return EXIT_INVALID;
+    const dir = path.join(outRoot, digest.digestId);
+    const meta = await writeRenderedIssue(
+      dir,
+      digest,
+      digestConfig,
+      templates,
+      theme ? { visualTheme: theme } : {},
+    );
+    await writeDigestJson(digest, digestConfig, dir);
+    const written = ['digest.json', 'email.html', 'email.txt', 'meta.json', 'archive.html'];
+    if (!values['skip-screenshots']) {
+      for (const width of SCREENSHOT_WIDTHS) {
+        shots.push({
+          htmlFile: path.join(dir, 'email.html'),
+          width,
+          file: path.join(dir, `email-${width}.png`),
+        });
+        written.push(`email-${width}.png`);
       }
-      const dir = path.join(outRoot, digest.digestId);
-      const meta = await writeRenderedIssue(
-        dir,
-        digest,
-        digestConfig,
-        templates,
-        theme ? { visualTheme: theme } : {},
-      );
-      const written = ['email.html', 'email.txt', 'meta.json', 'archive.html'];
-      if (!values['skip-screenshots']) {
-        for (const width of SCREENSHOT_WIDTHS) {
-          shots.push({
-            htmlFile: path.join(dir, 'email.html'),
-            width,
-            file: path.join(dir, `email-${width}.png`),
-          });
-          written.push(`email-${width}.png`);
-        }
-      }
-      reports.push(
-        `${digest.digestId}: "${meta.subject}" html ${meta.htmlBytes} B, text ${meta.textBytes} B`,
-      );
-      reports.push(`  ${dir}/{${written.join(',')}}`);
     }
-    if (shots.length > 0) await takeScreenshots(shots, values.chromium);
-    for (const line of reports) io.out(line);
-    return EXIT_OK;
-  },
+    reports.push(`${digest.digestId}: "${meta.subject}" html ${meta.htmlBytes} B, text ${meta.textBytes} B`);
+    reports.push(`  ${dir}/{${written.join(',')}}`);
+  }
+  if (shots.length > 0) await takeScreenshots(shots, values.chromium);
+  for (const line of reports) io.out(line);
+  return EXIT_OK;
+}
+
+export const command: Command = {
+  summary: 'render the next issue (or --all) to HTML, text and PNG screenshots (375 and 600 px)',
+  usage:
+    'broadsheet preview [--digest ID] [--all [--date YYYY-MM-DD]] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--digest-json FILE] [--api URL] [--token TOKEN] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
+  run: (argv, io) => runPreview(argv, io, defaultApiDeps()),
 };

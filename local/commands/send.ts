@@ -1,18 +1,22 @@
+import { createInterface } from 'node:readline/promises';
 import * as z from 'zod';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { followIssue, statusLine } from './issues.ts';
 import {
   type ApiDeps,
   ApiError,
+  type ApiTarget,
   apiTarget,
   callApi,
   defaultApiDeps,
   issueViewSchema,
 } from './operator-api.ts';
 
+const modeSchema = z.enum(['next', 'all']).default('next');
 const dryRunSchema = z.object({
   dryRun: z.literal(true),
   issueId: z.string(),
+  mode: modeSchema,
   digestStatus: z.enum(['ready', 'nothing-new', 'no-match']),
   subject: z.string().nullable(),
   articleIds: z.array(z.string()),
@@ -21,12 +25,39 @@ const dryRunSchema = z.object({
 const startedSchema = z.object({
   created: z.boolean(),
   resumed: z.boolean().optional(),
-  issue: issueViewSchema,
+  issue: issueViewSchema.extend({ mode: modeSchema }),
 });
 
-export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise<number> {
+/** Asks the operator to confirm, when there is a terminal to ask on. */
+export interface Confirmer {
+  interactive: boolean;
+  ask(question: string): Promise<boolean>;
+}
+
+export const terminalConfirmer = (): Confirmer => ({
+  interactive: process.stdin.isTTY === true,
+  async ask(question) {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await prompt.question(question)).trim());
+    } finally {
+      prompt.close();
+    }
+  },
+});
+
+const FELL_BACK = 'nothing new since the last issue: this test shows every article';
+
+export async function runSend(
+  argv: string[],
+  io: CliIo,
+  deps: ApiDeps,
+  confirmer: Confirmer = terminalConfirmer(),
+): Promise<number> {
   const { values } = parseFlags(argv, {
     digest: { type: 'string' },
+    all: { type: 'boolean', default: false },
+    yes: { type: 'boolean', default: false },
     'dry-run': { type: 'boolean', default: false },
     to: { type: 'string', multiple: true },
     force: { type: 'boolean', default: false },
@@ -40,18 +71,29 @@ export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise
     throw new UsageError('--force and --to cannot be combined (a test send is always new)');
   const timeoutSeconds = Number(values.timeout);
   if (!(timeoutSeconds > 0)) throw new UsageError('--timeout must be a number of seconds');
+  const mustConfirm = values.all && !values.to && !values['dry-run'] && !values.yes;
+  if (mustConfirm && !confirmer.interactive)
+    throw new UsageError(
+      '--all sends every article to every subscriber of the digest; stdin is not a terminal to confirm on, so pass --yes',
+    );
   const target = await apiTarget(values);
   const body = {
     digestId: values.digest,
+    ...(values.all ? { mode: 'all' } : {}),
     ...(values['dry-run'] ? { dryRun: true } : {}),
     ...(values.to ? { testRecipients: values.to } : {}),
     ...(values.force ? { force: true } : {}),
   };
   try {
+    if (mustConfirm && !(await confirmAll(target, deps, body, confirmer))) {
+      io.err('broadsheet send: not confirmed: nothing was sent');
+      return EXIT_INVALID;
+    }
     const { data } = await callApi(target, deps, 'POST', '/issues', body);
     if (values['dry-run']) {
       const report = dryRunSchema.parse(data);
       io.out(`dry run of ${report.issueId}: nothing was recorded or sent`);
+      if (values.to && !values.all && report.mode === 'all') io.out(FELL_BACK);
       if (report.digestStatus === 'nothing-new')
         io.out('nothing new since the last issue: it would be skipped');
       else if (report.digestStatus === 'no-match')
@@ -64,6 +106,7 @@ export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise
     const started = startedSchema.parse(data);
     const { issue } = started;
     io.out(issue.issueId);
+    if (issue.test && !values.all && issue.mode === 'all') io.out(FELL_BACK);
     if (!started.created) {
       io.out(
         started.resumed
@@ -92,9 +135,23 @@ export async function runSend(argv: string[], io: CliIo, deps: ApiDeps): Promise
   }
 }
 
+/** Says what `--all` would send (a dry run) and asks; true when the operator said yes. */
+async function confirmAll(
+  target: ApiTarget,
+  deps: ApiDeps,
+  body: Record<string, unknown>,
+  confirmer: Confirmer,
+): Promise<boolean> {
+  const { data } = await callApi(target, deps, 'POST', '/issues', { ...body, dryRun: true });
+  const report = dryRunSchema.parse(data);
+  return confirmer.ask(
+    `Send ${report.issueId} with every article (${report.articleIds.length}), whatever earlier issues sent, to ${report.recipients.toLocaleString('en')} subscriber(s)? [y/N] `,
+  );
+}
+
 export const command: Command = {
   summary: 'build and send an issue of a digest through the local stack, and follow it',
   usage:
-    'broadsheet send --digest ID [--dry-run] [--to EMAIL]... [--force] [--no-wait] [--timeout SECONDS] [--api URL] [--token TOKEN]',
+    'broadsheet send --digest ID [--all [--yes]] [--dry-run] [--to EMAIL]... [--force] [--no-wait] [--timeout SECONDS] [--api URL] [--token TOKEN]',
   run: (argv, io) => runSend(argv, io, defaultApiDeps()),
 };

@@ -40,12 +40,22 @@ describe('broadsheet preview', () => {
     expect(meta.htmlBytes).toBe(Buffer.byteLength(await readFile(path.join(dir, 'email.html'))));
   }, 60_000);
 
-  it('builds a digest from the content folder when no digest file is given', async () => {
+  it('with --all, builds every article of the content folder without a stack', async () => {
     const out = await mkdtemp(path.join(tmpdir(), 'broadsheet-preview-'));
     dirs.push(out);
     const { io, out: lines } = capture();
     const code = await main(
-      ['preview', '--digest', 'weekly-diplomacy', '--date', '2025-11-24', '--out', out, '--skip-screenshots'],
+      [
+        'preview',
+        '--digest',
+        'weekly-diplomacy',
+        '--all',
+        '--date',
+        '2025-11-24',
+        '--out',
+        out,
+        '--skip-screenshots',
+      ],
       io,
     );
     expect(code).toBe(0);
@@ -53,6 +63,24 @@ describe('broadsheet preview', () => {
     const text = await readFile(path.join(out, 'weekly-diplomacy', 'email.txt'), 'utf8');
     expect(text).toContain('SUMMITS & SANCTIONS WEEKLY\n');
     expect(text).toContain('Monday, 24 November 2025');
+  });
+
+  it('previews the next issue through the stack, and says so when it cannot reach one', async () => {
+    const { io, err } = capture();
+    const code = await main(
+      ['preview', '--digest', 'weekly-diplomacy', '--api', 'http://127.0.0.1:9', '--skip-screenshots'],
+      io,
+    );
+    expect(code).toBe(1);
+    expect(err.join('\n')).toMatch(
+      /cannot reach http:\/\/127\.0\.0\.1:9.*preview --all builds every article/,
+    );
+  });
+
+  it("takes --date only with --all (the next issue is today's)", async () => {
+    const { io, err } = capture();
+    expect(await main(['preview', '--date', '2025-11-24', '--skip-screenshots'], io)).toBe(2);
+    expect(err.join('\n')).toMatch(/--date goes with --all/);
   });
 
   it('rejects an unknown visual theme as bad usage', async () => {

@@ -11,7 +11,15 @@ import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
 import { takeDigestLock } from './digest-lock.ts';
 import { SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
-import { emptyCounts, isFinal, issueIdFor, scheduledDateIn, scheduledIssueId } from './issue.ts';
+import {
+  emptyCounts,
+  type IssueMode,
+  isFinal,
+  issueIdFor,
+  scheduledDateIn,
+  scheduledIssueId,
+} from './issue.ts';
+import { issueDigest } from './issue-digest.ts';
 import { type IssueOutcome, type IssueRequest, testAddresses } from './issue-request.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
@@ -131,20 +139,19 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   const plainId = run
     ? scheduledIssueId(digestConfig.id, run.slot)
     : issueIdFor(digestConfig.id, scheduledDate);
-  const makeDigest = async () =>
-    deps.buildDigest({
-      articles: content.articles,
-      config,
-      digestConfig,
-      issueDate: scheduledDate,
-      sentArticleIds: await deps.history.sentArticleIds(digestConfig.id),
-    });
+  const mode = request.mode ?? 'next';
+  const makeDigest = () =>
+    issueDigest(
+      { mode, test },
+      { articles: content.articles, config, digestConfig, issueDate: scheduledDate },
+      deps,
+    );
 
   const metrics = deps.metrics ?? noMetrics;
   const byDigest = { digestId: digestConfig.id };
   if (request.dryRun) {
     metrics.count('DryRuns', 1, byDigest);
-    const digest = await makeDigest();
+    const { digest, mode: madeAs } = await makeDigest();
     const issueId = plainId;
     if (digest.status === 'ready') {
       await deps.renderer.email(
@@ -157,20 +164,23 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     return {
       kind: 'dry-run',
       issueId,
+      mode: madeAs,
       digestStatus: digest.status,
       subject: digest.status === 'ready' ? digest.subject : null,
       articleIds: digest.articleIds,
       recipients,
+      digest,
     };
   }
 
-  const record = (issueId: string): StoredIssue => ({
+  const record = (issueId: string, madeAs: IssueMode = mode): StoredIssue => ({
     issueId,
     digestId: digestConfig.id,
     scheduledDate,
     status: 'building',
     test,
     trigger: request.trigger,
+    mode: madeAs,
     createdAt: now.toISOString(),
     updatedAt: now.toISOString(),
     subject: null,
@@ -181,15 +191,24 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     progress: { pagesEnqueued: 0, cursor: null, leaseUntil: now.getTime() + leaseMs },
   });
 
-  const context = { digestConfig, makeDigest, testEmails, leaseMs, metrics };
+  const context = {
+    digestConfig,
+    makeDigest: async () => (await makeDigest()).digest,
+    testEmails,
+    leaseMs,
+    metrics,
+  };
   if (test) {
-    // Test issues go to the operator's addresses only and are no one's history: no lock.
+    // Test issues go to the operator's addresses only and are no one's history: no lock. Made before
+    // the record, which keeps the mode it fell back to.
+    const made = await makeDigest();
+    const testContext = { ...context, makeDigest: async () => made.digest };
     for (let n = 1; n <= MAX_VARIANTS; n++) {
-      const candidate = record(issueIdFor(digestConfig.id, scheduledDate, { kind: 'test', n }));
+      const candidate = record(issueIdFor(digestConfig.id, scheduledDate, { kind: 'test', n }), made.mode);
       if (!(await deps.issues.create(candidate))) continue;
       metrics.count('TestSends', 1, byDigest);
       metrics.count('IssuesStarted', 1, byDigest);
-      return { kind: 'created', issue: await runBuilder(candidate, context, deps) };
+      return { kind: 'created', issue: await runBuilder(candidate, testContext, deps) };
     }
     return { kind: 'invalid-request', message: `too many test issues of ${digestConfig.id} today` };
   }
@@ -202,7 +221,9 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     if (other.issueId !== holderId && !isFinal(other.status)) await resumeIssue(other.issueId, deps);
   }
   const baseId = plainId;
-  if (!request.force) {
+  // An issue of every article is asked for on purpose: it is a new issue even when today's exists.
+  const fresh = request.force === true || mode === 'all';
+  if (!fresh) {
     const existing = await deps.issues.get(baseId);
     if (existing !== null) {
       // A re-fired schedule or a double click: the issue that exists, resumed if it has stalled.
@@ -212,7 +233,9 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
       return { kind: 'existing', issue: withoutProgress(latest ?? existing), resumed };
     }
   }
-  const issueId = request.force ? await freeVariant(digestConfig.id, scheduledDate, deps) : baseId;
+  const issueId = fresh
+    ? await freeId(baseId, request.force === true, digestConfig.id, scheduledDate, deps)
+    : baseId;
   if (issueId === null)
     return { kind: 'invalid-request', message: `too many issues of ${digestConfig.id} today` };
   const lock = await takeDigestLock(digestConfig.id, issueId, deps);
@@ -235,6 +258,18 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   }
   metrics.count('IssuesStarted', 1, byDigest);
   return { kind: 'created', issue: await runBuilder(candidate, context, deps) };
+}
+
+/** The plain id when no issue has it (and not forced), else the first free forced id. */
+async function freeId(
+  baseId: string,
+  force: boolean,
+  digestId: string,
+  scheduledDate: string,
+  deps: IssueBuilderDeps,
+): Promise<string | null> {
+  if (!force && (await deps.issues.get(baseId)) === null) return baseId;
+  return freeVariant(digestId, scheduledDate, deps);
 }
 
 /** The first forced id of the day (`…-2`, `…-3`, …) no issue has; `null` after too many. */

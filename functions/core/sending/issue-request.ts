@@ -2,13 +2,15 @@ import type { Digest } from '../digest/model.ts';
 import type { Problem } from '../errors.ts';
 import { normaliseEmail } from '../subscribers/email.ts';
 import { MAX_RECIPIENTS_PER_MESSAGE } from './fan-out.ts';
-import type { IssueRecord } from './issue.ts';
+import type { IssueMode, IssueRecord } from './issue.ts';
 
 /** What build-issue is asked (`startIssue` in issue-builder.ts). */
 export interface IssueRequest {
   digestId: string;
   trigger: 'schedule' | 'operator';
   dryRun?: boolean;
+  /** `next` (default): what earlier issues did not send; `all`: every article (see issue-digest.ts). */
+  mode?: IssueMode;
   /** Send only to these addresses, as a test issue. */
   testRecipients?: readonly string[];
   /** Make a new issue even if today's exists. */
@@ -27,10 +29,13 @@ export type IssueOutcome =
   | {
       kind: 'dry-run';
       issueId: string;
+      /** What the issue would be made of (a test of a digest with nothing new shows `all`). */
+      mode: IssueMode;
       digestStatus: Digest['status'];
       subject: string | null;
       articleIds: string[];
       recipients: number;
+      digest: Digest;
     }
   /** A new issue; `skipped` when there was nothing new. */
   | { kind: 'created'; issue: IssueRecord }

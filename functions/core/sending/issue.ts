@@ -17,6 +17,13 @@ const transitions: Record<IssueStatus, readonly IssueStatus[]> = {
   skipped: [],
 };
 
+/**
+ * Which articles an issue is made of: `next` leaves out what the digest's earlier issues sent (the
+ * issue a schedule sends); `all` takes every article, whatever was sent (a relaunch, new readers).
+ */
+export const issueModes = ['next', 'all'] as const;
+export type IssueMode = (typeof issueModes)[number];
+
 export function canTransition(from: IssueStatus, to: IssueStatus): boolean {
   return transitions[from].includes(to);
 }
@@ -74,6 +81,8 @@ export const issueRecordSchema = z.object({
   /** Sent only to the operator's test addresses; never in the archive or the digest's history. */
   test: z.boolean(),
   trigger: z.enum(['schedule', 'operator']),
+  /** What the issue was made of (absent on issues from before modes: `next`). */
+  mode: z.enum(issueModes).optional(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
   subject: z.string().nullable(),

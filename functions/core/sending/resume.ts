@@ -1,6 +1,7 @@
 import { loadContent } from '../content/load-content.ts';
 import { type IssueRecord, isFinal } from './issue.ts';
 import type { IssueBuilderDeps } from './issue-builder.ts';
+import { issueDigest } from './issue-digest.ts';
 import { issueEmailFor } from './issue-email.ts';
 import {
   archivePagePath,
@@ -178,15 +179,13 @@ async function builderContext(
     leaseMs,
     metrics: { count: (name, value, dimensions) => deps.metrics?.count(name, value, dimensions) },
     makeDigest: async () => {
-      const sent = new Set(await deps.history.sentArticleIds(digestConfig.id));
-      if (options.excludeOwnArticles) for (const id of issue.articleIds) sent.delete(id);
-      return deps.buildDigest({
-        articles: content.articles,
-        config,
-        digestConfig,
-        issueDate: issue.scheduledDate,
-        sentArticleIds: sent,
-      });
+      const made = await issueDigest(
+        { mode: issue.mode ?? 'next', test: issue.test },
+        { articles: content.articles, config, digestConfig, issueDate: issue.scheduledDate },
+        deps,
+        options.excludeOwnArticles ? issue.articleIds : [],
+      );
+      return made.digest;
     },
   };
 }
