@@ -46,7 +46,7 @@ export const MIN_POSTING = 20;
 /** Candidates dated the same day are compared with this many next to them. */
 export const DAY_NEIGHBOURS = 8;
 /** Candidate pairs come from each candidate's most telling features. */
-export const CANDIDATE_FEATURES = 12;
+export const CANDIDATE_FEATURES = 20;
 /** …of which two must share this many to be compared. */
 export const SHARED_FEATURES = 2;
 

@@ -101,7 +101,7 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       const between = next ? text.slice(mention.end, next.start) : '';
       const country = next ? COUNTRIES.get(next.name) : undefined;
       if (country && between === ', ' && isPlaceLike(mention.name) && !COUNTRIES.has(mention.name)) {
-        places.set(mention.name, country);
+        places.set(/^[\p{Lu}\s'’-]+$/u.test(mention.name) ? titleCase(mention.name) : mention.name, country);
       }
       // "Calderwick City Council", "Mombasa County": a place names its own institutions.
       const institution =
