@@ -70,9 +70,10 @@ function creditLine(ids: readonly string[], sources: ReadonlyMap<string, Source>
   const credits = groups.map(({ id, source, copies }) => {
     if (!source) return cleanText(id);
     const author = source.author ? ` (${cleanText(source.author)})` : '';
+    const outlet = source.outlet ? `, ${cleanText(source.outlet)}` : '';
     const n = links.number(source);
     const similar = copies.length > 0 ? ` and ${similarLabel(copies.length)}` : '';
-    return `${cleanText(source.title)}${author}${n === null ? '' : ` [${n}]`}${similar}`;
+    return `${cleanText(source.title)}${author}${outlet}${n === null ? '' : ` [${n}]`}${similar}`;
   });
   if (moreSources > 0) credits.push(`and ${moreSourcesLabel(moreSources)} in the web edition`);
   return credits.join('; ');

@@ -11,6 +11,8 @@ export interface Body {
   views: number | null;
   date: string | null;
   url: string | null;
+  /** The outlet (Markdown front matter `source`). */
+  outlet?: string;
   tags: string[];
   sections: Section[];
 }

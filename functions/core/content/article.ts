@@ -27,6 +27,8 @@ export const articleSchema = z.object({
   date: z.iso.date().nullable(),
   /** http(s) address of the original, when the article names one. */
   url: z.url({ protocol: /^https?$/ }).nullable(),
+  /** The outlet that published it (front matter `source`), credited in emails. */
+  outlet: z.string().min(1).optional(),
   tags: z.array(z.string().min(1)),
   sections: z.array(sectionSchema).min(1),
   words: z.number().int().positive(),

@@ -79,6 +79,7 @@ export function parseArticle(
     views: body.views,
     date: body.date,
     url: body.url,
+    ...(body.outlet === undefined ? {} : { outlet: body.outlet }),
     tags: body.tags,
     sections: body.sections,
     words,

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import type { Block, Section } from './article.ts';
 import { type Body, collapse, LIST_ITEM } from './article-text.ts';
 
-const KNOWN_FRONT_MATTER = new Set(['title', 'author', 'date', 'tags', 'url']);
+const KNOWN_FRONT_MATTER = new Set(['title', 'author', 'date', 'tags', 'url', 'source']);
 
 /** Titles and bylines are one line of text, whatever escapes the YAML held. */
 const oneLine = z
@@ -26,6 +26,8 @@ const frontMatterSchema = z.object({
     ])
     .optional(),
   url: z.url({ protocol: /^https?$/ }).optional(),
+  /** The outlet that published the article (feeds write it), credited in emails. */
+  source: oneLine.optional(),
 });
 type FrontMatter = z.infer<typeof frontMatterSchema>;
 
@@ -112,6 +114,7 @@ export function parseMarkdown(
     views: null,
     date: frontMatter.date ?? null,
     url: frontMatter.url ?? null,
+    ...(frontMatter.source === undefined ? {} : { outlet: frontMatter.source }),
     tags: frontMatter.tags ?? [],
     sections,
   };

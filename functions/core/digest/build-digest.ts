@@ -99,6 +99,7 @@ function source(article: Article, copies: ReadonlyMap<string, string>): Source {
     title: article.title,
     author: article.author,
     url: article.url,
+    ...(article.outlet === undefined ? {} : { outlet: article.outlet }),
     file: article.file,
     copyOf: copies.get(article.id) ?? null,
   };

@@ -12,6 +12,8 @@ export const sourceSchema = z.object({
   author: z.string().nullable(),
   /** http(s) link to the original, when the article names one. */
   url: z.url({ protocol: /^https?$/ }).nullable(),
+  /** The outlet that published it (a feed's `name`), credited beside the title. */
+  outlet: z.string().min(1).optional(),
   file: z.string().min(1),
   /**
    * Id of the source this one is a near-identical copy of (syndicated wire copy), credited with it as
