@@ -93,6 +93,8 @@ export const localEnvSchema = z.object({
   BROADSHEET_DATA_DIR: z.string().default('.data'),
   BROADSHEET_CONTENT_DIR: z.string().default('content'),
   BROADSHEET_CHROMIUM: z.string().default('/usr/bin/chromium'),
+  /** The `cdk deploy --outputs-file` JSON that `broadsheet … --stack NAME` reads first. */
+  BROADSHEET_CDK_OUTPUTS: z.string().default('cdk-outputs.json'),
 });
 export type LocalConfig = z.infer<typeof localEnvSchema>;
 

@@ -1,3 +1,5 @@
+import { loadLocalConfig } from '../functions/config.ts';
+
 /**
  * Where the one-machine stack (`npm start`) listens and what it names things, so the CLI commands
  * reach it without flags. The emulators take the three ports after the HTTP port (local/stack.ts).
@@ -14,6 +16,11 @@ export const LOCAL_QUEUE = 'broadsheet-send';
 
 export const LOCAL_BUCKETS = { issues: 'broadsheet-issues', content: 'broadsheet-content' } as const;
 
-export const LOCAL_ENDPOINTS = {
-  dynamodb: `http://127.0.0.1:${LOCAL_PORTS.dynamodb}`,
-} as const;
+/**
+ * Where the CLI finds the local stack: its HTTP API at PORT and DynamoDB at PORT+1, as local/stack.ts
+ * places them, so every command follows the same PORT.
+ */
+export function localStack(env: Record<string, string | undefined> = process.env) {
+  const { PORT } = loadLocalConfig(env);
+  return { apiUrl: `http://127.0.0.1:${PORT}`, dynamodb: `http://127.0.0.1:${PORT + 1}` };
+}

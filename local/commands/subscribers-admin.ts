@@ -68,7 +68,7 @@ function describe(s: Subscriber): string[] {
 export async function show(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, COMMON_FLAGS, true);
   const email = emailArgument('show', positionals);
-  const { store, where } = storeFrom(values);
+  const { store, where } = await storeFrom(values);
   const found = await store.findByEmail(email).catch((cause: unknown) => {
     throw explain(cause, where);
   });
@@ -88,7 +88,7 @@ export async function setDigestsCommand(argv: string[], io: CliIo): Promise<numb
     io.err(`${problem}${digests.length === 0 ? ' (to stop all mail: subscribers unsubscribe EMAIL)' : ''}`);
     return EXIT_INVALID;
   }
-  const { store, where } = storeFrom(values);
+  const { store, where } = await storeFrom(values);
   try {
     const found = await store.findByEmail(email);
     if (found === undefined) return notFound(io, email);
@@ -122,7 +122,7 @@ export async function setDigestsCommand(argv: string[], io: CliIo): Promise<numb
 export async function unsubscribeCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(argv, COMMON_FLAGS, true);
   const email = emailArgument('unsubscribe', positionals);
-  const { store, where } = storeFrom(values);
+  const { store, where } = await storeFrom(values);
   try {
     const found = await store.findByEmail(email);
     if (found === undefined) return notFound(io, email);
@@ -145,7 +145,7 @@ export async function unsuppress(argv: string[], io: CliIo): Promise<number> {
     true,
   );
   const email = emailArgument('unsuppress', positionals);
-  const { store, where } = storeFrom(values);
+  const { store, where } = await storeFrom(values);
   try {
     const found = await store.findByEmail(email);
     if (found === undefined) {

@@ -44,7 +44,7 @@ export async function dedupe(argv: string[], io: CliIo): Promise<number> {
   );
   if (positionals.length > 0)
     throw new UsageError(`dedupe takes no arguments, not "${positionals.join(' ')}"`);
-  const { store, maintenance, where } = storeFrom(values);
+  const { store, maintenance, where } = await storeFrom(values);
   const dryRun = values['dry-run'] === true;
   const json = values.json === true;
   const text: CliIo = json ? { out: () => {}, err: io.err } : io;

@@ -48,8 +48,8 @@ export async function erase(argv: string[], io: CliIo): Promise<number> {
   if (values.aws && (values['issues-table'] === undefined || values['deliveries-table'] === undefined)) {
     throw new UsageError('--aws needs --issues-table NAME and --deliveries-table NAME (the delivery ledger)');
   }
-  const context = storeFrom(values);
-  const secret = await tokenSecret(values, context.config.AWS_REGION);
+  const context = await storeFrom(values);
+  const secret = await tokenSecret(values, context);
   if (secret === undefined) {
     throw new UsageError(
       'the token secret keys the hash an erasure keeps and was not found: pass --secret-file FILE or --secret-arn ARN (or start the local stack once)',
@@ -57,8 +57,8 @@ export async function erase(argv: string[], io: CliIo): Promise<number> {
   }
   const deliveries = new DynamoDeliveryErasure(
     context.client,
-    values['issues-table'] ?? LOCAL_TABLES.issues,
-    values['deliveries-table'] ?? LOCAL_TABLES.deliveries,
+    values['issues-table'] ?? context.stack?.tables.issues ?? LOCAL_TABLES.issues,
+    values['deliveries-table'] ?? context.stack?.tables.deliveries ?? LOCAL_TABLES.deliveries,
   );
   try {
     const outcome = await eraseAddress(

@@ -13,6 +13,7 @@ import {
   knownDigests,
   printJson,
   SECRET_FLAGS,
+  type StoreContext,
   storeFrom,
 } from './subscribers-kit.ts';
 
@@ -68,7 +69,7 @@ export async function importCsv(argv: string[], io: CliIo): Promise<number> {
     for (const skipped of plan.skipped) io.out(`${file}:${skipped.line}: skipped, ${skipped.message}`);
   }
 
-  const context = storeFrom(values);
+  const context = await storeFrom(values);
   const outcome: Outcome = { imported: 0, known: [], erased: [] };
   const started = Date.now();
   let lastProgress = started;
@@ -118,7 +119,7 @@ export async function importCsv(argv: string[], io: CliIo): Promise<number> {
 async function importChunk(
   rows: ImportRow[],
   input: {
-    context: ReturnType<typeof storeFrom>;
+    context: StoreContext;
     guard: ErasureGuard;
     dryRun: boolean;
     now: Date;

@@ -12,11 +12,13 @@ import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/c
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { ErasureGuard } from '../../functions/core/subscribers/erasure.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../functions/core/subscribers/model.ts';
-import { type CliIo, UsageError } from '../cli-kit.ts';
-import { LOCAL_ENDPOINTS, LOCAL_TABLES } from '../defaults.ts';
+import { type CliIo, type FlagHelp, UsageError } from '../cli-kit.ts';
+import { LOCAL_TABLES, localStack } from '../defaults.ts';
+import { type DeployedStack, defaultStackLookup, resolveStack, type StackLookup } from '../stack-outputs.ts';
 
 /** What every `broadsheet subscribers` subcommand shares: flags, the store, digests, output. */
 export const COMMON_FLAGS = {
+  stack: { type: 'string' },
   endpoint: { type: 'string' },
   table: { type: 'string' },
   region: { type: 'string' },
@@ -31,7 +33,29 @@ export const SECRET_FLAGS = {
   'secret-arn': { type: 'string' },
 } as const;
 
+export const COMMON_FLAG_HELP: readonly FlagHelp[] = [
+  {
+    flag: '--stack NAME',
+    help: 'a deployed Broadsheet (e.g. Broadsheet): its tables, region and token secret from cdk-outputs.json, else CloudFormation',
+  },
+  { flag: '--endpoint URL', help: 'DynamoDB endpoint (default the local stack, http://127.0.0.1:$PORT+1)' },
+  { flag: '--table NAME', help: `subscribers table (default ${LOCAL_TABLES.subscribers})` },
+  { flag: '--region REGION', help: 'AWS region (with --aws; --stack knows its own)' },
+  {
+    flag: '--aws',
+    help: 'DynamoDB on AWS with the credential chain, not the local emulator (needs --table)',
+  },
+  { flag: '--content DIR', help: 'content folder whose digests.yaml names the digests (default content)' },
+  { flag: '--json', help: 'print JSON instead of text' },
+];
+
+export const SECRET_FLAG_HELP: readonly FlagHelp[] = [
+  { flag: '--secret-file FILE', help: 'the token secret (default <BROADSHEET_DATA_DIR>/token-secret)' },
+  { flag: '--secret-arn ARN', help: 'the token secret in Secrets Manager (--stack knows it)' },
+];
+
 export interface CommonValues {
+  stack?: string | undefined;
   endpoint?: string | undefined;
   table?: string | undefined;
   region?: string | undefined;
@@ -40,13 +64,30 @@ export interface CommonValues {
   json?: boolean | undefined;
 }
 
-export function storeFrom(values: CommonValues) {
+/** The deployment `--stack NAME` names, if any. */
+async function deployedStack(values: CommonValues, lookup: StackLookup | undefined) {
+  if (values.stack === undefined) return undefined;
+  if (values.table !== undefined || values.aws) {
+    throw new UsageError('--stack names the tables and means AWS: drop --table and --aws');
+  }
+  return resolveStack(values.stack, lookup ?? defaultStackLookup(loadLocalConfig().BROADSHEET_CDK_OUTPUTS));
+}
+
+/**
+ * The subscriber store the flags name: the local stack's (DynamoDB at PORT+1), a table on AWS
+ * (`--aws --table`), or a deployment's (`--stack NAME`, which also names the ledger tables and secret).
+ */
+export async function storeFrom(values: CommonValues, lookup?: StackLookup) {
   if (values.aws && values.table === undefined) throw new UsageError('--aws needs --table NAME');
+  const stack: DeployedStack | undefined = await deployedStack(values, lookup);
+  const onAws = values.aws || stack !== undefined;
+  const endpoint = values.endpoint ?? (onAws ? undefined : localStack().dynamodb);
+  const region = values.region ?? stack?.region;
   const env = {
-    BROADSHEET_STAGE: values.aws ? 'aws' : 'local',
-    ...(values.region !== undefined ? { AWS_REGION: values.region } : {}),
-    ...(values.aws ? {} : { ENDPOINT_DYNAMODB: values.endpoint ?? LOCAL_ENDPOINTS.dynamodb }),
-    SUBSCRIBERS_TABLE: values.table ?? LOCAL_TABLES.subscribers,
+    BROADSHEET_STAGE: onAws ? 'aws' : 'local',
+    ...(region !== undefined ? { AWS_REGION: region } : {}),
+    ...(endpoint !== undefined ? { ENDPOINT_DYNAMODB: endpoint } : {}),
+    SUBSCRIBERS_TABLE: values.table ?? stack?.tables.subscribers ?? LOCAL_TABLES.subscribers,
   };
   const config = loadConfig(env);
   const table = need(config, 'SUBSCRIBERS_TABLE');
@@ -55,13 +96,16 @@ export function storeFrom(values: CommonValues) {
   return {
     client,
     config,
+    stack,
     store,
     maintenance: new DynamoSubscriberMaintenance(client, table),
     bulk: new DynamoSubscriberBulk(client, table, store),
     erased: new DynamoErasedAddresses(client, table),
-    where: `table ${table}${config.ENDPOINT_DYNAMODB ? ` at ${config.ENDPOINT_DYNAMODB}` : ''}`,
+    where: `table ${table}${config.ENDPOINT_DYNAMODB ? ` at ${config.ENDPOINT_DYNAMODB}` : ''}${stack ? ` of stack ${stack.name}` : ''}`,
   };
 }
+
+export type StoreContext = Awaited<ReturnType<typeof storeFrom>>;
 
 /** Turns "table missing" and "nothing listening" into what the operator should do. */
 export function explain(cause: unknown, where: string): Error {
@@ -124,31 +168,24 @@ export function emailArgument(subcommand: string, positionals: string[]): string
   return email.email;
 }
 
-export function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) =>
-    r
-      .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-}
-
 export function printJson(io: CliIo, value: unknown): void {
   io.out(JSON.stringify(value, null, 2));
 }
 
 /**
- * The token secret that keys erasure hashes: `--secret-arn` (Secrets Manager, for a deployed stack),
- * else `--secret-file`, else the local stack's `<BROADSHEET_DATA_DIR>/token-secret`. `undefined` when
- * there is none (a fresh local checkout).
+ * The token secret that keys erasure hashes: `--secret-arn` (Secrets Manager, for a deployed stack;
+ * `--stack` names it), else `--secret-file`, else the local stack's `<BROADSHEET_DATA_DIR>/token-secret`.
+ * `undefined` when there is none (a fresh local checkout).
  */
 export async function tokenSecret(
   values: { 'secret-file'?: string | undefined; 'secret-arn'?: string | undefined },
-  region: string,
+  context: Pick<StoreContext, 'config' | 'stack'>,
 ): Promise<string | undefined> {
-  const arn = values['secret-arn'];
-  if (arn !== undefined) return tokenSecretSource({ TOKEN_SECRET_ARN: arn, AWS_REGION: region })();
+  const arn =
+    values['secret-arn'] ?? (values['secret-file'] === undefined ? context.stack?.tokenSecretArn : undefined);
+  if (arn !== undefined) {
+    return tokenSecretSource({ TOKEN_SECRET_ARN: arn, AWS_REGION: context.config.AWS_REGION })();
+  }
   const file = values['secret-file'] ?? path.join(loadLocalConfig().BROADSHEET_DATA_DIR, 'token-secret');
   try {
     const secret = (await readFile(file, 'utf8')).trim();
@@ -165,13 +202,13 @@ export async function tokenSecret(
  * needs the secret; with none erased, no secret is needed.
  */
 export async function erasureGuard(
-  context: ReturnType<typeof storeFrom>,
+  context: StoreContext,
   values: { 'secret-file'?: string | undefined; 'secret-arn'?: string | undefined },
   io: CliIo,
 ): Promise<ErasureGuard> {
   const erased = await context.erased.list();
   if (erased.length === 0) return new ErasureGuard([], undefined);
-  const secret = await tokenSecret(values, context.config.AWS_REGION);
+  const secret = await tokenSecret(values, context);
   if (secret === undefined) {
     throw new Error(
       `${erased.length} erased address(es) are kept as hashes keyed with the token secret, which was not found: pass --secret-file FILE or --secret-arn ARN`,

@@ -5,13 +5,24 @@ import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
 import { exportHeader, exportRow } from '../../functions/core/subscribers/import.ts';
 import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
 import { type Subscriber, subscriberNameSchema } from '../../functions/core/subscribers/model.ts';
-import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
-import { LOCAL_ENDPOINTS, LOCAL_TABLES } from '../defaults.ts';
+import {
+  type CliIo,
+  type Command,
+  EXIT_INVALID,
+  EXIT_OK,
+  type FlagHelp,
+  parseFlags,
+  table,
+  tableTime,
+  UsageError,
+} from '../cli-kit.ts';
+import { LOCAL_TABLES } from '../defaults.ts';
 import { setDigestsCommand, show, unsubscribeCommand, unsuppress } from './subscribers-admin.ts';
 import { dedupe } from './subscribers-dedupe.ts';
 import { erase } from './subscribers-erase.ts';
 import { importCsv } from './subscribers-import.ts';
 import {
+  COMMON_FLAG_HELP,
   COMMON_FLAGS,
   emailArgument,
   erasureGuard,
@@ -20,21 +31,21 @@ import {
   knownDigests,
   parseStatus,
   printJson,
+  SECRET_FLAG_HELP,
   SECRET_FLAGS,
   storeFrom,
-  table,
 } from './subscribers-kit.ts';
 
-const USAGE = `broadsheet subscribers <add|show|set|unsubscribe|erase|list|export|import|unsuppress|dedupe> [options]
+const USAGE = `broadsheet subscribers <subcommand> [flags]
 
   add EMAIL --digests ID[,ID…] [--name NAME] (--consent-source TEXT | --confirmed)
   show EMAIL                   the subscriber: status, digests, consent, suppression, dates
   set EMAIL --digests ID[,ID…] replace a confirmed (or pending) subscriber's digests
   unsubscribe EMAIL            no more mail; the subscriber can sign up again
-  erase EMAIL [--yes]          GDPR erasure: profile and memberships deleted, links stop working,
+  erase EMAIL --yes            GDPR erasure: profile and memberships deleted, links stop working,
                                delivery-ledger rows anonymised; a keyed hash of the address is kept
                                so add and import refuse it
-  list [--status pending|confirmed|unsubscribed|suppressed] [--digest ID] [--limit N]
+  list [--status STATUS] [--digest ID] [--limit N]
   export [--status STATUS] [--digest ID] [--out FILE]
   import FILE.csv [--confirmed] [--dry-run]
   unsuppress EMAIL [--force]   lift a soft-bounce or operator suppression (--force: also a hard bounce
@@ -42,12 +53,37 @@ const USAGE = `broadsheet subscribers <add|show|set|unsubscribe|erase|list|expor
   dedupe [--dry-run]           merge subscribers whose addresses differ only in case (keeps the one
                                confirmed first, with every digest; suppressed if any was)
 
-  Digest lists: ids separated by "," or ";" (--digests a,b or "a;b"; in a CSV "a;b" or "a,b" quoted).
-  Every subcommand: [--json] [--endpoint URL] [--table NAME] [--region REGION] [--aws] [--content DIR]
-  add, import, erase: [--secret-file FILE | --secret-arn ARN] (the token secret that keys erasure
-  hashes; default <BROADSHEET_DATA_DIR>/token-secret). erase: [--issues-table NAME] [--deliveries-table NAME]
-  Defaults reach the local stack of \`npm start\`: ${LOCAL_ENDPOINTS.dynamodb}, table ${LOCAL_TABLES.subscribers}.
-  --aws uses the AWS credentials of the environment instead of the local emulator (then --table is needed).`;
+  Digest lists: ids separated by "," or ";" (--digests a,b or "a;b"; in a CSV "a;b" or "a,b" quoted).`;
+
+const FLAGS: readonly FlagHelp[] = [
+  ...COMMON_FLAG_HELP,
+  { flag: '--digests ID[,ID…]', help: 'add, set: the digests subscribed to' },
+  { flag: '--name NAME', help: 'add: the name used in greetings' },
+  { flag: '--consent-source TEXT', help: 'add: where consent came from (kept with the subscriber)' },
+  { flag: '--confirmed', help: 'add, import: the operator vouches for consent; no confirmation email' },
+  { flag: '--status STATUS', help: 'list, export: pending, confirmed, unsubscribed or suppressed' },
+  { flag: '--digest ID', help: 'list, export: subscribers of one digest' },
+  { flag: '--limit N', help: 'list: at most N subscribers' },
+  { flag: '--out FILE', help: 'export: write the CSV (or --json) there instead of stdout' },
+  { flag: '--dry-run', help: 'import, dedupe: say what would change, change nothing' },
+  { flag: '--force', help: 'unsuppress: also a hard bounce or rejection' },
+  { flag: '--yes', help: 'erase: confirm; it cannot be undone' },
+  ...SECRET_FLAG_HELP,
+  { flag: '--issues-table NAME', help: `erase: issues table of the ledger (default ${LOCAL_TABLES.issues})` },
+  {
+    flag: '--deliveries-table NAME',
+    help: `erase: deliveries table of the ledger (default ${LOCAL_TABLES.deliveries})`,
+  },
+];
+
+const EXAMPLES = [
+  'broadsheet subscribers add ada@example.com --digests weekly-diplomacy --consent-source "signup sheet, 3 May"',
+  'broadsheet subscribers list --status confirmed --digest weekly-diplomacy',
+  'broadsheet subscribers export --out subscribers.csv',
+  'broadsheet subscribers import people.csv --dry-run',
+  'broadsheet subscribers show ada@example.com --stack Broadsheet',
+  'broadsheet subscribers erase ada@example.com --yes --stack Broadsheet',
+];
 
 async function add(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseFlags(
@@ -81,7 +117,7 @@ async function add(argv: string[], io: CliIo): Promise<number> {
     io.err(`--name: ${name.error.issues[0]?.message ?? 'invalid'}`);
     return EXIT_INVALID;
   }
-  const context = storeFrom(values);
+  const context = await storeFrom(values);
   try {
     const erasedAt = (await erasureGuard(context, values, io)).erasedAt(email);
     if (erasedAt !== undefined) {
@@ -133,7 +169,7 @@ async function selected(
       throw new UsageError(`--digest: unknown digest ${digest}; known: ${known.join(', ')}`);
     }
   }
-  const { store, where } = storeFrom(values);
+  const { store, where } = await storeFrom(values);
   const found: Subscriber[] = [];
   try {
     for await (const subscriber of everySubscriber(store, status)) {
@@ -161,7 +197,7 @@ async function list(argv: string[], io: CliIo): Promise<number> {
   }
   const rows = [
     ['ID', 'STATUS', 'CREATED', 'DIGESTS', 'EMAIL'],
-    ...found.map((s) => [s.id, s.status, s.createdAt.slice(0, 10), s.digests.join(',') || '-', s.email]),
+    ...found.map((s) => [s.id, s.status, tableTime(s.createdAt), s.digests.join(',') || '-', s.email]),
   ];
   if (found.length > 0) for (const line of table(rows)) io.out(line);
   io.out(`${found.length} subscriber${found.length === 1 ? '' : 's'}${filter}`);
@@ -188,6 +224,8 @@ async function exportCsv(argv: string[], io: CliIo): Promise<number> {
 export const command: Command = {
   summary: 'add, show, set, unsubscribe, erase, list, export, import, unsuppress or dedupe subscribers',
   usage: USAGE,
+  flags: FLAGS,
+  examples: EXAMPLES,
   async run(argv, io) {
     const [subcommand, ...rest] = argv;
     switch (subcommand) {
