@@ -22,7 +22,7 @@ const PLAN =
   /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
 /** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
 const VENUE_BEFORE =
-  /\b(?:(?:in|at|near|outside|inside)\s+(?:the\s+)?|(?:city|county|town|province|state|region|district|village|capital|port|island)\s+of\s+)$/i;
+  /\b(?:(?:in|at|near|outside|inside)\s+(?:the\s+)?|(?:city|county|town|province|state|region|district|village|capital|port|island|plains?|streets?|shores?|outskirts|centre|center|heart|banks?|suburbs?|coast)\s+of\s+)$/i;
 /** "said in Nairobi": where something was said, not where it happened. */
 const SAID_AT =
   /\b(?:said|says|told|announced|reported|speaking|briefed|wrote)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+)?$/i;
@@ -196,10 +196,10 @@ export function passageEvent(
   if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
     return {
       date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
-      place: place ?? event?.place ?? null,
+      place: event?.place ?? place,
     };
   }
-  if (place && event?.date && (!event.place || filedOn)) return { date: event.date, place };
+  if (place && event?.date && !event.place) return { date: event.date, place };
   return event;
 }
 
@@ -269,6 +269,16 @@ export function compatible(a: Event | null, b: Event | null): boolean {
 /** Certainly one event: the same date and the same place. */
 export function sameEvent(a: Event | null, b: Event | null): boolean {
   return a?.date != null && b?.date != null && a.place !== null && b.place !== null && compatible(a, b);
+}
+
+/** Dated to the same day (and not in different places): likely one event, whatever theme each leans to. */
+export function sameDay(a: Event | null, b: Event | null): boolean {
+  return (
+    a?.date?.precision === 'day' &&
+    b?.date?.precision === 'day' &&
+    a.date.sortKey === b.date.sortKey &&
+    compatible(a, b)
+  );
 }
 
 /** The article's lead event: the first dated event of its first passages. */

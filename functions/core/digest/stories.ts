@@ -1,11 +1,12 @@
 import type { Candidate } from './candidates.ts';
-import { compatible, type Event, sameEvent } from './events.ts';
+import { compatible, type Event, sameDay, sameEvent } from './events.ts';
 import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
   MERGE_SIMILARITY,
   NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
+  SAME_DAY_SIMILARITY,
   SAME_EVENT_SIMILARITY,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
@@ -84,7 +85,7 @@ export function thresholdFor(a: Candidate, b: Candidate): number {
   // one story, on different themes different stories; two articles leaning to different themes need more
   // in common.
   if (a.articleId === b.articleId) return a.theme === b.theme ? 0 : Number.POSITIVE_INFINITY;
-  if (a.theme !== b.theme) return OTHER_THEME_SIMILARITY;
+  if (a.theme !== b.theme) return sameDay(a.event, b.event) ? SAME_DAY_SIMILARITY : OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
 }
@@ -154,9 +155,10 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
             .get(versions) ??
           0);
     // Groups that lean to different themes need as much in common as candidates that do, unless the
-    // pair that brings them together is one event.
+    // pair that brings them together is one event or one day.
     const needed =
       threshold === SAME_EVENT_SIMILARITY ||
+      threshold === SAME_DAY_SIMILARITY ||
       leaning(themes[a] as Map<string, number>) === leaning(themes[b] as Map<string, number>)
         ? threshold
         : Math.max(threshold, OTHER_THEME_SIMILARITY);
