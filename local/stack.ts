@@ -14,6 +14,7 @@ import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
 import { describeScheduleResult, type LocalSchedule, scheduleDigests } from './runtime/scheduler.ts';
 import { persistentSecret } from './runtime/secrets.ts';
+import { deliveryEvent } from './runtime/ses-delivery-events.ts';
 import { type SqsLambda, type SqsPoller, startSqsPoller } from './runtime/sqs-poller.ts';
 
 export interface LocalStackOptions {
@@ -133,6 +134,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const buildIssue = buildIssueModule.handler;
     const sendBatch = ((await import('../functions/handlers/send-batch.ts')) as HandlerModule<SqsLambda>)
       .handler;
+    const sesEvents = ((await import('../functions/handlers/ses-events.ts')) as HandlerModule<ScheduleLambda>)
+      .handler;
+    // What SES would publish once an email is delivered: here, once it is in the local inbox.
+    inbox.onSaved = (email) => {
+      const event = deliveryEvent(email, new Date());
+      if (event !== null)
+        void sesEvents(event, lambdaContext('ses-events')).catch((error: unknown) =>
+          log(`ses-events: ${(error as Error).message}`),
+        );
+    };
 
     app.ready({
       httpApi,

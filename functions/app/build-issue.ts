@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import type { IssueRecord } from '../core/sending/issue.ts';
 import { issueIdSchema, issueModes } from '../core/sending/issue.ts';
 import {
   type IssueBuilderDeps,
@@ -10,6 +11,8 @@ import type { DeliveryLedger } from '../core/sending/ports.ts';
 import { reconcileIssue } from '../core/sending/reconcile.ts';
 import { resumeIssue, resumeStalledIssues } from '../core/sending/resume.ts';
 import { digestIdSchema } from '../core/subscribers/model.ts';
+import type { EngagementCounters } from '../core/tracking/engagement.ts';
+import { engagementReport } from '../core/tracking/report.ts';
 import { outcomeResponse, resumeResponse } from './issue-responses.ts';
 import {
   authorised,
@@ -78,6 +81,8 @@ export interface BuildIssueDeps extends IssueBuilderDeps {
   ledger: Pick<DeliveryLedger, 'get' | 'markUnknown' | 'tallies' | 'recordTally'>;
   /** OPERATOR_TOKEN: when set, operator routes need `Authorization: Bearer <token>` (local; IAM on AWS). */
   operatorToken: string | null;
+  /** The issues' numbers (opens, clicks, deliveries…); `GET /issues/{id}` shows them when given. */
+  engagement?: Pick<EngagementCounters, 'read'>;
 }
 
 /**
@@ -211,6 +216,19 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     return json(200, { issues: issues.map(issueView) });
   }
 
+  async function issueEngagement(record: IssueRecord, engagement: Pick<EngagementCounters, 'read'>) {
+    const [numbers, email] = await Promise.all([
+      engagement.read(record.issueId),
+      deps.archive.loadEmail(record.issueId),
+    ]);
+    return engagementReport({
+      engagement: numbers,
+      sent: record.counts.sent,
+      tracking: email?.tracking,
+      links: email?.links ?? [],
+    });
+  }
+
   async function getIssue(issueId: string): Promise<HttpResult> {
     if (!issueIdSchema.safeParse(issueId).success) return problem(404, 'no such issue');
     const stored = await deps.issues.get(issueId);
@@ -226,6 +244,7 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
     return json(200, {
       issue: issueView(record),
       attention: { unknown: attention.unknown.slice(0, 100), rejected: attention.rejected.slice(0, 100) },
+      ...(deps.engagement ? { engagement: await issueEngagement(record, deps.engagement) } : {}),
     });
   }
 

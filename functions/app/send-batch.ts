@@ -10,6 +10,8 @@ import { perSenderRate, TokenBucket } from '../core/sending/rate-limit.ts';
 import { defaultRetryPolicy, type RetryPolicy } from '../core/sending/retry.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import { type SubscriberLinks, subscriberLinks } from '../core/subscribers/tokens.ts';
+import type { LinkTracker } from '../core/tracking/recipient-links.ts';
+import { trackingKey, trackingUrls } from '../core/tracking/tokens.ts';
 
 /** The part of an SQS event the handler reads; everything else Lambda sends is ignored. */
 const sqsEventSchema = z.object({
@@ -141,8 +143,12 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
 
   type SqsRecord = z.infer<typeof sqsEventSchema>['Records'][number];
 
+  let tracker: (LinkTracker & { secret: string }) | undefined;
+
   async function deliver(records: SqsRecord[], context?: InvocationContext): Promise<SqsBatchResponse> {
     secret = await deps.tokenSecret();
+    if (tracker?.secret !== secret)
+      tracker = { secret, key: trackingKey(secret), urls: trackingUrls(deps.publicBaseUrl) };
     const quota = await deps.accountLimits.sendQuota();
     bucket.setRate(perSenderRate(quota.maxSendRate, deps.rateCap, deps.maxConcurrency));
     const remaining = context?.getRemainingTimeInMillis() ?? 15 * 60_000;
@@ -167,7 +173,7 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     try {
       results = await deliverBatches(
         work.map((w) => w.batch),
-        { ...deliverDeps, inFlight },
+        { ...deliverDeps, inFlight, tracker },
         { deadlineMs },
       );
     } catch (error) {

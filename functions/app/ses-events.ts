@@ -8,6 +8,7 @@ import {
   suppress as suppressTransition,
 } from '../core/subscribers/lifecycle.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
+import { countSesEvent, issueOfMail, type SesEngagement, sesMailSchema } from './ses-engagement.ts';
 
 /**
  * SES delivery events in: SNS-wrapped notifications (configuration-set event publishing or identity
@@ -26,6 +27,8 @@ export interface SesEventsDeps {
    * MessageBounces, IgnoredSesEvents. None when not given.
    */
   metrics?: MetricsSink;
+  /** The issues' numbers: deliveries, bounces and complaints of the issue the event's email was. */
+  engagement?: SesEngagement;
 }
 
 export interface SesEventsSummary {
@@ -72,7 +75,7 @@ const deliverySchema = z.object({
 const notificationSchema = z.object({
   eventType: z.string().optional(),
   notificationType: z.string().optional(),
-  mail: z.object({ messageId: z.string().optional() }).optional(),
+  mail: sesMailSchema.optional(),
   bounce: bounceSchema.optional(),
   complaint: complaintSchema.optional(),
   delivery: deliverySchema.optional(),
@@ -127,6 +130,26 @@ function parseTime(value: string | undefined, fallback: Date): Date {
 }
 
 export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
+  async function countNotification(notification: Notification, kind: string, now: Date): Promise<void> {
+    const { bounce, complaint, delivery } = notification;
+    if (kind === 'Delivery' && delivery)
+      await countForIssue(notification, 'delivery', delivery.recipients, parseTime(delivery.timestamp, now));
+    if (kind === 'Bounce' && bounce)
+      await countForIssue(
+        notification,
+        'bounce',
+        bounce.bouncedRecipients.map((r) => r.emailAddress),
+        parseTime(bounce.timestamp, now),
+      );
+    if (kind === 'Complaint' && complaint && complaint.complaintFeedbackType !== 'not-spam')
+      await countForIssue(
+        notification,
+        'complaint',
+        complaint.complainedRecipients.map((r) => r.emailAddress),
+        parseTime(complaint.timestamp, now),
+      );
+  }
+
   const { store, logger } = deps;
   const metrics = deps.metrics ?? noMetrics;
 
@@ -207,9 +230,26 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     }
   }
 
+  /** Adds the event to its issue's numbers, when it names an issue and the address is a subscriber's. */
+  async function countForIssue(
+    notification: Notification,
+    kind: 'delivery' | 'bounce' | 'complaint',
+    addresses: readonly string[],
+    at: Date,
+  ): Promise<void> {
+    const issueId = issueOfMail(notification.mail);
+    if (deps.engagement === undefined || issueId === null) return;
+    for (const address of addresses) {
+      const subscriber = await subscriberFor(address);
+      if (subscriber !== undefined)
+        await countSesEvent(deps.engagement, { issueId, subscriberId: subscriber.id, kind, at });
+    }
+  }
+
   async function handle(notification: Notification, summary: SesEventsSummary): Promise<void> {
     const now = deps.clock.now();
     const kind = kindOf(notification);
+    await countNotification(notification, kind, now);
     if (kind === 'Bounce' && notification.bounce !== undefined) {
       const bounce = notification.bounce;
       const at = parseTime(bounce.timestamp, now);

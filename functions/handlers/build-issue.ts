@@ -3,6 +3,7 @@ import { s3Client } from '../adapters/clients/s3.ts';
 import { sqsClient } from '../adapters/clients/sqs.ts';
 import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbDigestLocks } from '../adapters/dynamodb-digest-locks.ts';
+import { DynamoDbEngagement } from '../adapters/dynamodb-engagement.ts';
 import { DynamoDbEnqueuedPages } from '../adapters/dynamodb-enqueued-pages.ts';
 import { DynamoDbIssueHistory } from '../adapters/dynamodb-issue-history.ts';
 import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
@@ -50,6 +51,7 @@ const deps: BuildIssueDeps = {
   metrics: observability.metrics,
   archiveBaseUrl,
   operatorToken: config.OPERATOR_TOKEN ?? null,
+  engagement: new DynamoDbEngagement(db, { issues: issuesTable, deliveries: deliveriesTable }),
 };
 
 export const handler = instrumented(createBuildIssueHandler(deps), observability);

@@ -61,6 +61,10 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   const environments: Record<FunctionName, Record<string, string>> = {
     httpApi: {
       SUBSCRIBERS_TABLE: subscribers.tableName,
+      // Click and open tracking: the issue's links (bucket), flags (deliveries) and counters (issues).
+      ISSUES_TABLE: issues.tableName,
+      DELIVERIES_TABLE: deliveries.tableName,
+      ISSUES_BUCKET: stateful.issuesBucket.bucketName,
       CONTENT_BUCKET: stateful.contentBucket.bucketName,
       PUBLIC_BASE_URL: publicBaseUrl,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
@@ -92,6 +96,8 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
     },
     sesEvents: {
       SUBSCRIBERS_TABLE: subscribers.tableName,
+      ISSUES_TABLE: issues.tableName,
+      DELIVERIES_TABLE: deliveries.tableName,
     },
   };
 
@@ -112,6 +118,9 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   stateful.contentBucket.grantRead(httpApi.role);
   stateful.tokenSecret.grantRead(httpApi.role);
   httpApi.role.addToPrincipalPolicy(sesSendStatement(sesIdentityArn, configurationSetArn));
+  issues.grantReadWriteData(httpApi.role);
+  deliveries.grantReadWriteData(httpApi.role);
+  stateful.issuesBucket.grantRead(httpApi.role);
 
   issues.grantReadWriteData(buildIssue.role);
   subscribers.grantReadData(buildIssue.role);
@@ -131,6 +140,9 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   sendBatch.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] }));
 
   subscribers.grantReadWriteData(sesEvents.role);
+  // Deliveries, bounces and complaints in the issues' numbers.
+  issues.grantReadWriteData(sesEvents.role);
+  deliveries.grantReadWriteData(sesEvents.role);
 
   sendBatch.function.addEventSource(
     new SqsEventSource(sendQueue, {

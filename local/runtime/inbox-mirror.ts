@@ -26,6 +26,8 @@ export class InboxMirror {
   private fd: number | undefined;
   private original: Pick<SesStoreModule, 'saveEmail' | 'clearStore'> | undefined;
   private readonly onError: (error: unknown) => void;
+  /** Told of each email the emulator stores (after it is on disk): the local "delivery". */
+  public onSaved: ((email: unknown) => void) | undefined;
 
   public constructor(file: string, onError: (error: unknown) => void = () => undefined) {
     this.file = file;
@@ -85,6 +87,7 @@ export class InboxMirror {
     store.saveEmail = (email: unknown) => {
       original.saveEmail(email);
       this.append(`${JSON.stringify(email)}\n`);
+      this.onSaved?.(email);
     };
     store.clearStore = () => {
       original.clearStore();

@@ -112,6 +112,7 @@ describe('delivering one queue message', () => {
     expect(first?.headers).toEqual({
       'List-Unsubscribe': `<https://x.test/unsubscribe?token=sub1-${DIGEST}>, <mailto:unsubscribe@example.com?subject=unsubscribe>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+      'X-Broadsheet-Issue': ISSUE,
     });
     expect(first?.tags).toEqual({ issue: ISSUE, digest: DIGEST });
     expect(first?.from).toBe(email.from);

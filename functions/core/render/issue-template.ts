@@ -40,6 +40,17 @@ export function slot(name: SlotName): string {
   return `${SLOT_OPEN}${name}${SLOT_CLOSE}`;
 }
 
+/**
+ * Tracked links (see core/tracking/links.ts): link `i` of the issue is the slot `L<i>`, filled per
+ * recipient with the link's tracked URL (or the plain one); the open pixel is the slot `O`, filled
+ * with a whole `<img>` element or nothing.
+ */
+export function linkSlot(index: number): string {
+  return `${SLOT_OPEN}L${index}${SLOT_CLOSE}`;
+}
+export const PIXEL_NAME = 'O';
+export const OPEN_PIXEL_SLOT = `${SLOT_OPEN}${PIXEL_NAME}${SLOT_CLOSE}`;
+
 const SLOT_MARKS = /[\uE000\uE001]/g;
 
 /** Removes slot marks from text that must never hold a slot (article text, config values). */

@@ -1,6 +1,7 @@
 import { RenderError } from './errors.ts';
 import {
   type IssueTemplate,
+  PIXEL_NAME,
   SLOT_CLOSE,
   SLOT_OPEN,
   type SlotName,
@@ -24,10 +25,15 @@ export interface PersonalisedEmail {
 
 export type SlotValues = Partial<Record<SlotName, string>>;
 
+/** Link `i` of the issue (slot `L<i>`), or the open pixel (slot `O`): see issue-template.ts. */
+type LinkRef = number;
+const PIXEL: LinkRef = -1;
+const LINK_SLOT = /^L(0|[1-9][0-9]{0,4})$/;
+
 /** A string cut at its slots: `literals[0] slot[0] literals[1] … slot[n-1] literals[n]`. */
 interface CutText {
   literals: string[];
-  slots: SlotName[];
+  slots: (SlotName | LinkRef)[];
 }
 
 interface CutTemplate {
@@ -44,7 +50,7 @@ function isSlotName(name: string): name is SlotName {
 
 function cut(where: string, source: string): CutText {
   const literals: string[] = [];
-  const slots: SlotName[] = [];
+  const slots: (SlotName | LinkRef)[] = [];
   let from = 0;
   for (;;) {
     const open = source.indexOf(SLOT_OPEN, from);
@@ -55,11 +61,13 @@ function cut(where: string, source: string): CutText {
     if (open === -1) break;
     const close = source.indexOf(SLOT_CLOSE, open + 1);
     const name = close === -1 ? '' : source.slice(open + 1, close);
-    if (!isSlotName(name)) {
+    const link = LINK_SLOT.exec(name);
+    const ref = link ? Number(link[1]) : name === PIXEL_NAME ? PIXEL : null;
+    if (ref === null && !isSlotName(name)) {
       throw new RenderError(`${where}: malformed or unknown slot at offset ${open}`);
     }
     literals.push(source.slice(from, open));
-    slots.push(name);
+    slots.push(ref ?? (name as SlotName));
     from = close + 1;
   }
   literals.push(source.slice(from));
@@ -76,7 +84,16 @@ function compactString(literal: string): string {
 
 /** The slots a rendered text uses, in order; throws `RenderError` on a malformed or unknown slot. */
 export function slotsIn(where: string, text: string): SlotName[] {
-  return cut(where, text).slots;
+  return cut(where, text).slots.filter((name): name is SlotName => typeof name === 'string');
+}
+
+/** The highest link slot a template uses, plus one (0 when it has no tracked links). */
+export function linkSlotCount(template: IssueTemplate): number {
+  const cutOne = cutTemplate(template);
+  let count = 0;
+  for (const ref of [...cutOne.html.slots, ...cutOne.text.slots])
+    if (typeof ref === 'number' && ref >= count) count = ref + 1;
+  return count;
 }
 
 const cutCache = new WeakMap<IssueTemplate, CutTemplate>();
@@ -161,12 +178,26 @@ function escapeValues(values: SlotValues): EscapedValues {
   return escaped;
 }
 
-function join(where: string, text: CutText, values: Partial<Record<SlotName, string>>): string {
+/** Per-recipient values of the link slots and the open pixel, already right for the part. */
+interface PartLinks {
+  links: readonly string[];
+  pixel: string;
+}
+
+const NO_LINKS: PartLinks = { links: [], pixel: '' };
+
+function join(
+  where: string,
+  text: CutText,
+  values: Partial<Record<SlotName, string>>,
+  links: PartLinks,
+): string {
   const { literals, slots } = text;
   let out = literals[0] ?? '';
   for (let i = 0; i < slots.length; i += 1) {
     const name = slots[i] ?? 'email';
-    const value = values[name];
+    const value =
+      typeof name === 'number' ? (name === PIXEL ? links.pixel : links.links[name]) : values[name];
     if (value === undefined) throw new RenderError(`${where}: no value for slot ${name}`);
     out += value + (literals[i + 1] ?? '');
   }
@@ -174,17 +205,41 @@ function join(where: string, text: CutText, values: Partial<Record<SlotName, str
 }
 
 /**
+ * The URLs of an issue's tracked links for one recipient (tracked or plain, by index) and its open
+ * pixel's URL. They are trusted: made by core/tracking or checked when the issue was built, so they
+ * are not checked again per recipient (that would cost more than the fill).
+ */
+export interface LinkValues {
+  links: readonly string[];
+  open: string | null;
+}
+
+function htmlLinks(values: LinkValues): PartLinks {
+  return {
+    links: values.links.map(escapeHtml),
+    pixel:
+      values.open === null
+        ? ''
+        : `<img src="${escapeHtml(values.open)}" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0">`,
+  };
+}
+
+/**
  * Fills every slot of a rendered template: HTML-escaped in the HTML part, one clean line in the text
  * part, header-safe in the subject. URL slots must hold http(s) URLs. Throws `RenderError` when a slot
  * the template uses has no value.
  */
-export function fillSlots(template: IssueTemplate, values: SlotValues): PersonalisedEmail {
+export function fillSlots(
+  template: IssueTemplate,
+  values: SlotValues,
+  links?: LinkValues,
+): PersonalisedEmail {
   const cutOne = cutTemplate(template);
   const escaped = escapeValues(values);
   return {
-    subject: headerSafe(join('subject', cutOne.subject, escaped.header)),
-    html: join('html', cutOne.html, escaped.html),
-    text: join('text', cutOne.text, escaped.text),
+    subject: headerSafe(join('subject', cutOne.subject, escaped.header, NO_LINKS)),
+    html: join('html', cutOne.html, escaped.html, links ? htmlLinks(links) : NO_LINKS),
+    text: join('text', cutOne.text, escaped.text, links ? { links: links.links, pixel: '' } : NO_LINKS),
   };
 }
 
@@ -201,6 +256,10 @@ export function recipientSlotValues(recipient: Recipient): SlotValues {
 }
 
 /** One recipient's copy of an issue: a substitution, microseconds per call; MJML never runs here. */
-export function personalise(template: IssueTemplate, recipient: Recipient): PersonalisedEmail {
-  return fillSlots(template, recipientSlotValues(recipient));
+export function personalise(
+  template: IssueTemplate,
+  recipient: Recipient,
+  links?: LinkValues,
+): PersonalisedEmail {
+  return fillSlots(template, recipientSlotValues(recipient), links);
 }

@@ -1,5 +1,6 @@
 import type { Clock, Mailer, MetricsSink, SendError } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
+import type { LinkTracker } from '../tracking/recipient-links.ts';
 import { deliverOne, type RecipientResult } from './deliver-recipient.ts';
 import { type RecipientBatch, recipientKey } from './fan-out.ts';
 import type { IssueEmail } from './issue-email.ts';
@@ -42,6 +43,8 @@ export interface DeliverDeps {
   links(subscriberId: string | null, now: Date, digestId: string): RecipientLinks;
   /** `mailto:` target of List-Unsubscribe, if any. */
   unsubscribeMailbox: string | null;
+  /** Makes the tracked URLs of an issue's links; without it, links stay plain. */
+  tracker?: LinkTracker | undefined;
   clock: Clock;
   sleep(ms: number): Promise<void>;
   /** In [0, 1): the jitter of backoffs. */

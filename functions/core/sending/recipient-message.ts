@@ -1,6 +1,8 @@
 import type { OutgoingEmail } from '../ports.ts';
 import { personalise } from '../render/personalise.ts';
 import { listUnsubscribeHeaders } from '../subscribers/list-unsubscribe.ts';
+import { ISSUE_HEADER } from '../tracking/engagement.ts';
+import { recipientLinkValues } from '../tracking/recipient-links.ts';
 import type { DeliverDeps } from './deliver.ts';
 import type { Recipient, RecipientBatch } from './fan-out.ts';
 import type { IssueEmail } from './issue-email.ts';
@@ -45,13 +47,22 @@ export function outgoingEmail(
   deps: DeliverDeps,
   test: boolean,
 ) {
-  const links = deps.links(to.subscriberId, deps.clock.now(), batch.digestId);
-  const filled = personalise(email.template, {
-    email: to.email,
-    ...(to.name === undefined ? {} : { name: to.name }),
-    unsubscribeUrl: links.unsubscribeUrl,
-    preferencesUrl: links.preferencesUrl,
-  });
+  const now = deps.clock.now();
+  const links = deps.links(to.subscriberId, now, batch.digestId);
+  const filled = personalise(
+    email.template,
+    {
+      email: to.email,
+      ...(to.name === undefined ? {} : { name: to.name }),
+      unsubscribeUrl: links.unsubscribeUrl,
+      preferencesUrl: links.preferencesUrl,
+    },
+    recipientLinkValues(
+      email,
+      { issueId: batch.issueId, subscriberId: to.subscriberId, test, sentAt: now },
+      deps.tracker,
+    ),
+  );
   const outgoing: OutgoingEmail = {
     from: email.from,
     to: to.email,
@@ -59,7 +70,10 @@ export function outgoingEmail(
     subject: filled.subject,
     html: filled.html,
     text: filled.text,
-    headers: listUnsubscribeHeaders(links.unsubscribeUrl, deps.unsubscribeMailbox),
+    headers: {
+      ...listUnsubscribeHeaders(links.unsubscribeUrl, deps.unsubscribeMailbox),
+      [ISSUE_HEADER]: batch.issueId,
+    },
     tags: { issue: batch.issueId, digest: batch.digestId, ...(test ? { test: 'true' } : {}) },
   };
   return outgoing;

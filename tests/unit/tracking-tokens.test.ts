@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { judgeRequest } from '../../functions/core/tracking/prefetch.ts';
+import {
+  recipientTracking,
+  trackingKey,
+  trackingUrls,
+  verifyTrackingToken,
+} from '../../functions/core/tracking/tokens.ts';
+
+const key = trackingKey('a-token-secret-of-at-least-32-characters!');
+const urls = trackingUrls('https://news.example/');
+const reader = {
+  issueId: 'weekly-diplomacy-2026-12-07T0700',
+  subscriberId: 'abcdefghijklmnopqrstuvwxyz',
+  sentAt: new Date('2026-12-07T07:00:05Z'),
+  linkCount: 3,
+  opens: true,
+};
+
+function tokenOf(url: string, base: string): string {
+  return url.slice(base.length).replace(/\.gif$/, '');
+}
+
+describe('tracking tokens', () => {
+  it('makes one URL per link and a pixel, each verifying to its own index', () => {
+    const tracked = recipientTracking(key, urls, reader);
+    expect(tracked.links).toHaveLength(3);
+    tracked.links.forEach((url, index) => {
+      expect(url.startsWith('https://news.example/r/weekly-diplomacy-2026-12-07T0700.')).toBe(true);
+      expect(verifyTrackingToken(key, tokenOf(url, urls.clickBase), 'click')).toEqual({
+        issueId: reader.issueId,
+        subscriberId: reader.subscriberId,
+        sentAt: reader.sentAt,
+        link: index,
+      });
+    });
+    expect(tracked.open).toMatch(/^https:\/\/news\.example\/o\/.+\.o\.[A-Za-z0-9_-]{12}\.gif$/);
+    expect(verifyTrackingToken(key, tokenOf(tracked.open ?? '', urls.openBase), 'open')?.link).toBeNull();
+  });
+
+  it('carries no email address and differs per reader', () => {
+    const a = recipientTracking(key, urls, reader).links[0] ?? '';
+    const b = recipientTracking(key, urls, { ...reader, subscriberId: 'bbcdefghijklmnopqrstuvwxyz' })
+      .links[0];
+    expect(a).not.toContain('@');
+    expect(a.slice(-12)).not.toBe(b?.slice(-12));
+  });
+
+  it('refuses a token whose index, issue, reader, time or tag was altered, or of the other kind', () => {
+    const token = tokenOf(recipientTracking(key, urls, reader).links[1] ?? '', urls.clickBase);
+    const [issue, subscriber, sent, index, tag] = token.split('.');
+    const altered = [
+      [issue, subscriber, sent, '2', tag],
+      [`${issue}x`, subscriber, sent, index, tag],
+      [issue, 'bbcdefghijklmnopqrstuvwxyz', sent, index, tag],
+      [issue, subscriber, `${sent}1`, index, tag],
+      [issue, subscriber, sent, index, `${tag?.slice(0, 11)}${tag?.endsWith('A') ? 'B' : 'A'}`],
+      [issue, subscriber, sent, index],
+    ].map((parts) => parts.join('.'));
+    for (const forged of altered) expect(verifyTrackingToken(key, forged, 'click')).toBeNull();
+    expect(verifyTrackingToken(key, token, 'open')).toBeNull();
+    expect(
+      verifyTrackingToken(trackingKey('another-secret-of-at-least-32-characters'), token, 'click'),
+    ).toBeNull();
+    expect(verifyTrackingToken(key, `${token}/../evil`, 'click')).toBeNull();
+  });
+
+  it('leaves the pixel out when opens are not tracked', () => {
+    expect(recipientTracking(key, urls, { ...reader, opens: false }).open).toBeNull();
+  });
+});
+
+describe('prefetch rule', () => {
+  const sentAt = new Date('2026-12-07T07:00:00Z');
+  const later = new Date('2026-12-07T07:05:00Z');
+  const browser =
+    'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
+  it('counts a browser GET some time after sending', () => {
+    expect(
+      judgeRequest({ method: 'GET', userAgent: browser, kind: 'click', now: later, sentAt }, 10),
+    ).toEqual({
+      prefetch: false,
+    });
+  });
+
+  it('does not count HEAD, a missing or a scanner user agent, or a click seconds after sending', () => {
+    const base = { userAgent: browser, kind: 'click' as const, now: later, sentAt };
+    expect(judgeRequest({ ...base, method: 'HEAD' }, 10).prefetch).toBe(true);
+    expect(judgeRequest({ ...base, method: 'GET', userAgent: undefined }, 10).prefetch).toBe(true);
+    for (const agent of [
+      'Barracuda Sentinel (EE)',
+      'Mozilla/5.0 (compatible; BingPreview/1.0b)',
+      'python-requests/2.32',
+      'curl/8.5.0',
+    ])
+      expect(judgeRequest({ ...base, method: 'GET', userAgent: agent }, 10).prefetch).toBe(true);
+    const soon = new Date(sentAt.getTime() + 3_000);
+    expect(judgeRequest({ ...base, method: 'GET', now: soon }, 10)).toEqual({
+      prefetch: true,
+      reason: 'clicked 3 s after sending',
+    });
+  });
+
+  it("counts Gmail's image proxy as an open, and an early open", () => {
+    const proxy = 'Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)';
+    const soon = new Date(sentAt.getTime() + 2_000);
+    expect(
+      judgeRequest({ method: 'GET', userAgent: proxy, kind: 'open', now: soon, sentAt }, 10).prefetch,
+    ).toBe(false);
+  });
+});
