@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type CliIo, EXIT_INVALID, EXIT_OK, type FlagHelp, parseFlags, UsageError } from '../cli-kit.ts';
+import { type CliIo, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { followIssue, statusLine } from './issues.ts';
 import { API_FLAGS, type ApiDeps, ApiError, apiTarget, callApi, issueViewSchema } from './operator-api.ts';
 
@@ -18,14 +18,6 @@ const resumedSchema = z.union([
   }),
   z.object({ resumed: z.literal(false), message: z.string(), issue: issueViewSchema }),
 ]);
-
-export const RESUME_FLAG_HELP: readonly FlagHelp[] = [
-  {
-    flag: '--senders-stopped',
-    help: 'resume: no sender is running, so claims are judged at once (not after their lease)',
-  },
-  { flag: '--no-wait', help: 'resume: do not follow the issue afterwards' },
-];
 
 const number = (n: number) => n.toLocaleString('en');
 
