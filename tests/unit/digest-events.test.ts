@@ -27,6 +27,14 @@ describe('places', () => {
     expect(gazetteer.get('Hamburg')).toBe('Germany');
     expect(gazetteer.has('Nairobi')).toBe(true);
   });
+  it('learns a town from an apposition that says what it is, not from a possessive', () => {
+    const learned = learnPlaces([
+      'The mayor signed an agreement with Bergen op Zoom, a city of 70,000 people.',
+      'They met in the Markiezenhof, the city’s historic palace.',
+    ]);
+    expect(learned.has('Bergen op Zoom')).toBe(true);
+    expect(learned.has('Markiezenhof')).toBe(false);
+  });
   it('does not take a word capitalised at a sentence start for a town', () => {
     const learned = learnPlaces([
       'Nationally, Kenya has confirmed 1,160 cases.',

@@ -83,6 +83,9 @@ function titleCase(name: string): string {
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
 export type Gazetteer = ReadonlyMap<string, string>;
 
+const PLACE_APPOSITION =
+  /^,\s(?:a|the)\s(?:[\p{L}-]+\s){0,2}(?:city|town|village|port|municipality|suburb|district|county|province|region|island|capital)\b(?!['’])/u;
+
 /** Learns places from texts: countries, "Town, Country", "in Town" (seen twice), datelines "TOWN —". */
 export function learnPlaces(texts: Iterable<string>): Gazetteer {
   const places = new Map<string, string>(COUNTRIES);
@@ -103,6 +106,13 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       if (country && between === ', ' && isPlaceLike(mention.name) && !COUNTRIES.has(mention.name)) {
         places.set(/^[\p{Lu}\s'’-]+$/u.test(mention.name) ? titleCase(mention.name) : mention.name, country);
       }
+      // "Bergen op Zoom, a city of 70,000": an apposition says what a place is.
+      if (
+        isPlaceLike(mention.name) &&
+        !COUNTRIES.has(mention.name) &&
+        PLACE_APPOSITION.test(text.slice(mention.end, mention.end + 40))
+      )
+        places.set(mention.name, places.get(mention.name) ?? '');
       // "Calderwick City Council", "Mombasa County": a place names its own institutions.
       const institution =
         /^(.+?) (?:City Council|City Hall|Town Council|Town Hall|County Council|County)$/.exec(mention.name);
