@@ -8,7 +8,7 @@ import type { FetchRequest, FetchResult, HttpFetcher } from '../core/feeds/ports
 
 export interface HttpFetcherOptions {
   userAgent: string;
-  /** Whole request (connect, redirects, body) must finish within this. */
+  /** Each request of a redirect chain (connect, headers, body) must finish within this. */
   timeoutMs: number;
   /** Decompressed body larger than this is refused. */
   maxBytes: number;
@@ -68,12 +68,11 @@ export class NodeHttpFetcher implements HttpFetcher {
   public constructor(private readonly options: HttpFetcherOptions) {}
 
   public async fetch(request: FetchRequest): Promise<FetchResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    const timeouts = { fired: false };
     try {
-      return await this.follow(request, controller.signal);
+      return await this.follow(request, timeouts);
     } catch (cause) {
-      if (controller.signal.aborted)
+      if (timeouts.fired)
         return { kind: 'failed', reason: `no complete answer within ${this.options.timeoutMs} ms (timeout)` };
       if (cause instanceof FetchFailure)
         return {
@@ -83,51 +82,76 @@ export class NodeHttpFetcher implements HttpFetcher {
         };
       const error = cause as NodeJS.ErrnoException;
       return { kind: 'failed', reason: error.code ? `${error.code}: ${error.message}` : error.message };
+    }
+  }
+
+  /** One request and its body within the time limit; the wait for the host's turn does not count. */
+  private async hop<T>(timeouts: { fired: boolean }, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      timeouts.fired = true;
+      controller.abort();
+    }, this.options.timeoutMs);
+    try {
+      return await run(controller.signal);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private async follow(request: FetchRequest, signal: AbortSignal): Promise<FetchResult> {
+  private async follow(request: FetchRequest, timeouts: { fired: boolean }): Promise<FetchResult> {
     let url = new URL(request.url);
     for (let hop = 0; ; hop++) {
       if (url.protocol !== 'http:' && url.protocol !== 'https:')
         throw new FetchFailure(`${url.protocol} URLs are not fetched (http and https only)`);
       this.refuseNonPublicLiteral(url);
       await request.beforeRequest?.(url);
-      const response = await this.get(url, request, hop === 0, signal);
-      const status = response.statusCode ?? 0;
-      if (status >= 300 && status < 400 && status !== 304) {
-        response.resume();
-        const location = response.headers.location;
-        if (!location) throw new FetchFailure(`${status} without a Location`, status);
-        if (hop >= this.options.maxRedirects)
-          throw new FetchFailure(`more than ${this.options.maxRedirects} redirects (last to ${location})`);
-        url = new URL(location, url);
-        continue;
-      }
-      if (status === 304) {
-        response.resume();
-        return { kind: 'not-modified', url: url.href };
-      }
-      if (status < 200 || status >= 300) {
-        response.resume();
-        throw new FetchFailure(`HTTP ${status} from ${url.href}`, status);
-      }
-      const body = await this.read(response, url);
-      const header = (name: string) => {
-        const value = response.headers[name];
-        return typeof value === 'string' && value !== '' ? value : null;
-      };
-      return {
-        kind: 'ok',
-        url: url.href,
-        contentType: header('content-type'),
-        body,
-        etag: header('etag'),
-        lastModified: header('last-modified'),
-      };
+      const current = url;
+      const answer = await this.hop(timeouts, (signal) => this.exchange(current, request, hop === 0, signal));
+      if (answer.kind !== 'redirect') return answer;
+      if (hop >= this.options.maxRedirects)
+        throw new FetchFailure(
+          `more than ${this.options.maxRedirects} redirects (last to ${answer.location})`,
+        );
+      url = new URL(answer.location, url);
     }
+  }
+
+  private async exchange(
+    url: URL,
+    request: FetchRequest,
+    first: boolean,
+    signal: AbortSignal,
+  ): Promise<FetchResult | { kind: 'redirect'; location: string }> {
+    const response = await this.get(url, request, first, signal);
+    const status = response.statusCode ?? 0;
+    if (status >= 300 && status < 400 && status !== 304) {
+      response.resume();
+      const location = response.headers.location;
+      if (!location) throw new FetchFailure(`${status} without a Location`, status);
+      return { kind: 'redirect', location };
+    }
+    if (status === 304) {
+      response.resume();
+      return { kind: 'not-modified', url: url.href };
+    }
+    if (status < 200 || status >= 300) {
+      response.resume();
+      throw new FetchFailure(`HTTP ${status} from ${url.href}`, status);
+    }
+    const body = await this.read(response, url);
+    const header = (name: string) => {
+      const value = response.headers[name];
+      return typeof value === 'string' && value !== '' ? value : null;
+    };
+    return {
+      kind: 'ok',
+      url: url.href,
+      contentType: header('content-type'),
+      body,
+      etag: header('etag'),
+      lastModified: header('last-modified'),
+    };
   }
 
   /** An address written in the URL is connected to without a lookup, so it is checked here. */

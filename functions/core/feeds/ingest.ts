@@ -1,7 +1,7 @@
 import { articleFile, cleanByline } from './article-file.ts';
 import { decodeBody } from './charset.ts';
 import type { Crawler } from './crawler.ts';
-import { dedupeKeys } from './dedupe.ts';
+import { canonicalUrl, dedupeKeys } from './dedupe.ts';
 import { type FeedEntry, parseFeedText } from './entries.ts';
 import { filterEntry } from './filter.ts';
 import { htmlToMarkdown, htmlToPlainText, wordCount } from './html-text.ts';
@@ -82,10 +82,6 @@ async function articleBody(
       author: entry.author ?? article.byline,
     };
   }
-  if (page.kind === 'disallowed' && fromFeed.markdown !== '') {
-    ctx.report.problems.push(`${page.reason}: used the feed's excerpt`);
-    return fromFeed;
-  }
   ctx.report.problems.push(page.reason);
   return null;
 }
@@ -120,7 +116,7 @@ async function ingestEntry(ctx: RunContext, entry: FeedEntry): Promise<void> {
       title: body.title === null ? null : htmlToPlainText(body.title),
       author: cleanByline(body.author),
       published: entry.published,
-      url: body.url,
+      url: body.url === null ? null : canonicalUrl(body.url),
       tags: entry.tags,
       markdown: body.markdown,
       primaryKey: allKeys.find((k) => k.startsWith('url:')) ?? allKeys[0] ?? '',
