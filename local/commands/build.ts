@@ -107,6 +107,21 @@ export const command: Command = {
   summary: 'build each digest from the articles into OUT/<digest>/digest.json',
   usage:
     'broadsheet build [--content DIR] [--articles DIR] [--digest ID] [--out DIR] [--all] [--history FILE] [--date YYYY-MM-DD] | broadsheet build --schema',
+  flags: [
+    { flag: '--content DIR', help: 'content folder with themes.yaml and digests.yaml (default content)' },
+    { flag: '--articles DIR', help: 'articles folder (default DIR/articles of --content)' },
+    { flag: '--digest ID', help: 'build only this digest (default every digest)' },
+    { flag: '--out DIR', help: `output folder, one subfolder per digest (default ${DEFAULT_OUT_DIR})` },
+    { flag: '--all', help: 'include every article, even those an earlier issue sent' },
+    { flag: '--history FILE', help: 'JSON of article ids already sent, per digest (left out of the build)' },
+    { flag: '--date YYYY-MM-DD', help: "the issue's date (default today in the digest's time zone)" },
+    { flag: '--schema', help: 'print the JSON Schema of digest.json and exit' },
+  ],
+  examples: [
+    'broadsheet build',
+    'broadsheet build --digest weekly-diplomacy --date 2026-05-04 --out out',
+    'broadsheet build --schema > digest.schema.json',
+  ],
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       content: { type: 'string', default: DEFAULT_CONTENT_DIR },

@@ -10,6 +10,15 @@ export const DEFAULT_CONTENT_DIR = 'content';
 export const command: Command = {
   summary: 'validate content config and every article',
   usage: 'broadsheet check [--content DIR] [--articles DIR] [--json]',
+  flags: [
+    {
+      flag: '--content DIR',
+      help: `content folder with themes.yaml and digests.yaml (default ${DEFAULT_CONTENT_DIR})`,
+    },
+    { flag: '--articles DIR', help: 'articles folder (default DIR/articles of --content)' },
+    { flag: '--json', help: 'print the articles and problems as JSON' },
+  ],
+  examples: ['broadsheet check', 'broadsheet check --content content --json'],
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       content: { type: 'string', default: DEFAULT_CONTENT_DIR },

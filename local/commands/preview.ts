@@ -11,7 +11,7 @@ import { type Digest, digestSchema } from '../../functions/core/digest/model.ts'
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { writeRenderedIssue } from '../render-output.ts';
 import { writeDigestJson } from './build.ts';
-import { type ApiDeps, apiTarget, defaultApiDeps } from './operator-api.ts';
+import { API_FLAG_HELP, API_FLAGS, type ApiDeps, apiTarget, defaultApiDeps } from './operator-api.ts';
 import { nextIssues } from './preview-next.ts';
 
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
@@ -90,8 +90,7 @@ export async function runPreview(argv: string[], io: CliIo, deps: ApiDeps): Prom
   const { values } = parseFlags(argv, {
     digest: { type: 'string' },
     all: { type: 'boolean', default: false },
-    api: { type: 'string' },
-    token: { type: 'string' },
+    ...API_FLAGS,
     out: { type: 'string', default: 'out' },
     content: { type: 'string', default: 'content' },
     articles: { type: 'string' },
@@ -204,6 +203,25 @@ export async function runPreview(argv: string[], io: CliIo, deps: ApiDeps): Prom
 export const command: Command = {
   summary: 'render the next issue (or --all) to HTML, text and PNG screenshots (375 and 600 px)',
   usage:
-    'broadsheet preview [--digest ID] [--all [--date YYYY-MM-DD]] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--digest-json FILE] [--api URL] [--token TOKEN] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
+    'broadsheet preview [--digest ID] [--all [--date YYYY-MM-DD]] [--out DIR] [--content DIR] [--articles DIR] [--theme light|dark] [--digest-json FILE] [--api URL | --stack NAME] [--token TOKEN] [--templates DIR] [--chromium PATH] [--skip-screenshots]',
+  flags: [
+    { flag: '--digest ID', help: 'only this digest (default every digest)' },
+    { flag: '--all', help: 'every article from --content, not the next issue the stack would send' },
+    { flag: '--date YYYY-MM-DD', help: "with --all: the issue's date (default today)" },
+    { flag: '--out DIR', help: 'output folder, one subfolder per digest (default out)' },
+    { flag: '--content DIR', help: 'content folder with themes.yaml and digests.yaml (default content)' },
+    { flag: '--articles DIR', help: 'articles folder (default DIR/articles of --content)' },
+    { flag: '--theme light|dark', help: "visual theme (default the digest's)" },
+    { flag: '--digest-json FILE', help: 'render this digest.json (from broadsheet build) instead' },
+    { flag: '--templates DIR', help: 'email templates folder (default templates)' },
+    { flag: '--chromium PATH', help: `Chromium for the screenshots (default ${DEFAULT_CHROMIUM})` },
+    { flag: '--skip-screenshots', help: 'write HTML and text only' },
+    ...API_FLAG_HELP,
+  ],
+  examples: [
+    'broadsheet preview --digest weekly-diplomacy',
+    'broadsheet preview --all --date 2026-05-04 --theme dark',
+    'broadsheet preview --digest-json out/weekly-diplomacy/digest.json --skip-screenshots',
+  ],
   run: (argv, io) => runPreview(argv, io, defaultApiDeps()),
 };

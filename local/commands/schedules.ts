@@ -31,8 +31,14 @@ function printText(reports: readonly DigestScheduleReport[], operatorZone: strin
 
 export const command: Command = {
   summary: "list each digest's cron, time zone and next runs (digest's zone and yours)",
-  usage:
-    'broadsheet schedules [--content DIR] [--json] [--tz ZONE] [--from DATETIME]   (e.g. broadsheet schedules --tz America/New_York)',
+  usage: 'broadsheet schedules [--content DIR] [--json] [--tz ZONE] [--from DATETIME]',
+  flags: [
+    { flag: '--content DIR', help: `content folder with digests.yaml (default ${DEFAULT_CONTENT_DIR})` },
+    { flag: '--json', help: 'print the schedules as JSON' },
+    { flag: '--tz ZONE', help: "your IANA time zone for the second column (default this machine's)" },
+    { flag: '--from DATETIME', help: 'list the runs after this instant (default now)' },
+  ],
+  examples: ['broadsheet schedules', 'broadsheet schedules --tz America/New_York --from 2026-05-01T00:00Z'],
   async run(argv, io) {
     const { values } = parseFlags(argv, {
       content: { type: 'string', default: DEFAULT_CONTENT_DIR },

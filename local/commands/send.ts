@@ -3,6 +3,8 @@ import * as z from 'zod';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { followIssue, statusLine } from './issues.ts';
 import {
+  API_FLAG_HELP,
+  API_FLAGS,
   type ApiDeps,
   ApiError,
   type ApiTarget,
@@ -61,10 +63,9 @@ export async function runSend(
     'dry-run': { type: 'boolean', default: false },
     to: { type: 'string', multiple: true },
     force: { type: 'boolean', default: false },
-    api: { type: 'string' },
-    token: { type: 'string' },
     'no-wait': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
+    ...API_FLAGS,
   });
   if (values.digest === undefined) throw new UsageError('--digest ID is required');
   if (values.force && values.to)
@@ -150,8 +151,25 @@ async function confirmAll(
 }
 
 export const command: Command = {
-  summary: 'build and send an issue of a digest through the local stack, and follow it',
+  summary: 'build and send an issue of a digest through the local or a deployed stack, and follow it',
   usage:
-    'broadsheet send --digest ID [--all [--yes]] [--dry-run] [--to EMAIL]... [--force] [--no-wait] [--timeout SECONDS] [--api URL] [--token TOKEN]',
+    'broadsheet send --digest ID [--all [--yes]] [--dry-run] [--to EMAIL]... [--force] [--no-wait] [--timeout SECONDS] [--api URL | --stack NAME] [--token TOKEN]',
+  flags: [
+    { flag: '--digest ID', help: 'the digest to send (required)' },
+    { flag: '--all', help: 'every article, not only what earlier issues did not send (asks first)' },
+    { flag: '--yes', help: 'with --all: no question (needed off a terminal)' },
+    { flag: '--dry-run', help: 'say what would be sent and to how many; record and send nothing' },
+    { flag: '--to EMAIL', help: 'a test issue to this address only (repeat for more)' },
+    { flag: '--force', help: 'another issue today even if one exists' },
+    { flag: '--no-wait', help: 'start the issue and return without following it' },
+    { flag: '--timeout SECONDS', help: 'stop following after this long (default 900)' },
+    ...API_FLAG_HELP,
+  ],
+  examples: [
+    'broadsheet send --digest weekly-diplomacy --dry-run',
+    'broadsheet send --digest weekly-diplomacy --to me@example.com',
+    'broadsheet send --digest weekly-diplomacy',
+    'broadsheet send --stack Broadsheet --digest weekly-diplomacy',
+  ],
   run: (argv, io) => runSend(argv, io, defaultApiDeps()),
 };
