@@ -9,6 +9,7 @@ import { loadPageTemplates } from '../functions/adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { createHttpApiHandler } from '../functions/app/http-api.ts';
+import { parseSiteConfig, SITE_FILE, type SiteConfig } from '../functions/core/content/site.ts';
 import { createPageKit } from '../functions/render/page-kit.ts';
 import { MjmlSubscriberEmails } from '../functions/render/subscriber-emails.ts';
 import { startEmulators } from '../local/emulators.ts';
@@ -68,6 +69,12 @@ function event(method: string, path: string, body?: string, query = '') {
   };
 }
 
+function parseSite(text: string): SiteConfig {
+  const parsed = parseSiteConfig(text);
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return parsed.value;
+}
+
 export default async function subscribeBench(): Promise<Record<string, unknown>> {
   const emulators = await startEmulators();
   const common = {
@@ -84,7 +91,7 @@ export default async function subscribeBench(): Promise<Record<string, unknown>>
     const content = new FsContentSource('content');
     const emails = new MjmlSubscriberEmails({
       templates: await loadTemplateSet(),
-      postalAddress: 'Broadsheet, 1 Example Street, London',
+      site: parseSite(await content.readConfigFile(SITE_FILE)),
     });
     const sent: string[] = [];
     const mailer = new SesMailer(ses);
@@ -99,13 +106,12 @@ export default async function subscribeBench(): Promise<Record<string, unknown>>
           return mailer.send(email);
         },
       },
-      emails,
+      emails: () => emails,
       pages: createPageKit(loadPageTemplates()),
       content,
       clock: { now: () => new Date() },
       tokenSecret: 'bench-secret-0123456789-abcdefghijklmnopqrstuvwxyz',
       publicBaseUrl: 'http://127.0.0.1:3000',
-      systemSender: 'Broadsheet <hello@broadsheet.example>',
       confirmTokenTtlHours: 72,
       resendCooldownMinutes: 15,
       logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),

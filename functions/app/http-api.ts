@@ -1,4 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { SITE_FILE, type SiteConfig } from '../core/content/site.ts';
+import { ContentError } from '../core/errors.ts';
 import {
   type Clock,
   type ContentSource,
@@ -7,6 +9,7 @@ import {
   noMetrics,
   type SubscriberEmails,
 } from '../core/ports.ts';
+import { fromAddress } from '../core/sending/issue-email.ts';
 import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
@@ -24,7 +27,9 @@ import {
   withoutBody,
 } from './http/responses.ts';
 import type { AppLogger, Route } from './http/route-deps.ts';
+import { type HttpApiPath, matchRoute, seesHead } from './http/routes.ts';
 import { signupRoutes } from './http/signup-routes.ts';
+import { type TrackingDeps, trackingRoutes } from './http/tracking-routes.ts';
 import { unsubscribeAndPreferencesRoutes } from './http/unsubscribe-and-preferences-routes.ts';
 
 export type { AppLogger } from './http/route-deps.ts';
@@ -34,19 +39,13 @@ export type { AppLogger } from './http/route-deps.ts';
  * confirm, unsubscribe (with RFC 8058 one-click) and preferences. Pages for browsers (no JavaScript
  * needed), JSON for API clients: a JSON body or `Accept: application/json` gets JSON back.
  */
-export const HTTP_API_ROUTES = [
-  { path: '/', methods: ['GET', 'HEAD'] },
-  { path: '/subscribe', methods: ['POST'] },
-  { path: '/confirm', methods: ['GET', 'HEAD'] },
-  { path: '/unsubscribe', methods: ['GET', 'HEAD', 'POST'] },
-  { path: '/preferences', methods: ['GET', 'HEAD', 'POST'] },
-] as const;
-export type HttpApiPath = (typeof HTTP_API_ROUTES)[number]['path'];
+export { HTTP_API_ROUTES, type HttpApiPath } from './http/routes.ts';
 
 export interface HttpApiDeps {
   store: SubscriberStore;
   mailer: Mailer;
-  emails: SubscriberEmails;
+  /** The confirmation and welcome emails in the publication's brand (site.yaml). */
+  emails(site: SiteConfig): SubscriberEmails;
   /** Where the digest list (digests.yaml) and the brand (site.yaml) come from. */
   content: ContentSource;
   /** The page templates (templates/pages/). */
@@ -56,8 +55,6 @@ export interface HttpApiDeps {
   tokenSecret: string | (() => Promise<string>);
   /** Base URL of this API as subscribers reach it; links in emails start with it. */
   publicBaseUrl: string;
-  /** From address of confirmation and welcome emails. */
-  systemSender: string;
   /** `mailto:` target of the welcome email's List-Unsubscribe (the issues' `UNSUBSCRIBE_MAILBOX`). */
   unsubscribeMailbox?: string | undefined;
   confirmTokenTtlHours: number;
@@ -73,6 +70,8 @@ export interface HttpApiDeps {
   newId?: () => string;
   /** How long the digest list and brand are reused before content config is read again; default 60 s. */
   contentCacheSeconds?: number;
+  /** Click and open tracking (`/r/…`, `/o/…`); without it those links answer 404. */
+  tracking?: Pick<TrackingDeps, 'engagement' | 'loadEmail' | 'scanWindowSeconds'>;
 }
 
 const UNBRANDED: PageSite = {
@@ -80,6 +79,12 @@ const UNBRANDED: PageSite = {
   tagline: '',
   footer: '',
   accents: { light: '#1d1d1b', dark: '#ece7da' },
+};
+
+/** Where site.yaml is broken, unsubscribing goes on; sending an email cannot. */
+const NO_EMAILS: SubscriberEmails = {
+  confirmation: () => Promise.reject(new ContentError(SITE_FILE, 'unreadable: no emails until it is fixed')),
+  welcome: () => Promise.reject(new ContentError(SITE_FILE, 'unreadable: no emails until it is fixed')),
 };
 
 export type HttpApiHandler = (
@@ -116,15 +121,16 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
           return [];
         })
       : catalogue.digests();
-    const [resolvedSecret, digests] = await Promise.all([resolveSecret(), digestList]);
+    const siteConfig = lenient ? catalogue.site().catch(() => null) : catalogue.site();
+    const [resolvedSecret, digests, site] = await Promise.all([resolveSecret(), digestList, siteConfig]);
     return {
       store: deps.store,
       mailer: deps.mailer,
-      emails: deps.emails,
+      emails: site === null ? NO_EMAILS : deps.emails(site),
       clock: deps.clock,
       secret: resolvedSecret,
       publicBaseUrl: deps.publicBaseUrl,
-      sender: deps.systemSender,
+      sender: site === null ? '' : fromAddress(site.sender),
       unsubscribeMailbox: deps.unsubscribeMailbox ?? null,
       policy: {
         confirmTokenTtlHours: deps.confirmTokenTtlHours,
@@ -150,12 +156,25 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   const routeDeps = { catalogue, context, metrics, logger: deps.logger };
   const signup = signupRoutes(routeDeps);
   const manage = unsubscribeAndPreferencesRoutes(routeDeps);
+  const tracking = deps.tracking
+    ? trackingRoutes({
+        ...deps.tracking,
+        secret: resolveSecret,
+        clock: deps.clock,
+        logger: deps.logger,
+        metrics,
+      })
+    : null;
+  const untracked: Route = async (_request, pages) =>
+    pages.respond(404, messagePage('This link does not work', ['Links are not tracked here.']));
   const ROUTES: Record<HttpApiPath, Route> = {
     '/': signup.signup,
     '/subscribe': signup.subscribe,
     '/confirm': signup.confirm,
     '/unsubscribe': manage.unsubscribe,
     '/preferences': manage.preferences,
+    '/r/{token}': tracking?.click ?? untracked,
+    '/o/{token}': tracking?.open ?? untracked,
   };
 
   async function respond(event: unknown): Promise<HttpResponse> {
@@ -164,7 +183,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     if (!parsed.ok) return jsonResponse(400, errorBody('malformed_event', parsed.message));
     const request = parsed.request;
     const format = formatFor(request);
-    const route = HTTP_API_ROUTES.find((r) => r.path === request.path);
+    const route = matchRoute(request.path);
     if (route === undefined)
       return problemResponse(pages, format, 404, 'not_found', 'There is no page at this address.');
     const allowed: readonly string[] = route.methods;
@@ -182,7 +201,8 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     // Link scanners send HEAD to every link in an email: a HEAD must never confirm an address.
     if (head && route.path === '/confirm') return withoutBody(pages.respond(200, messagePage('Confirm', [])));
     try {
-      const response = await ROUTES[route.path](head ? { ...request, method: 'GET' } : request, pages);
+      const asGet = head && !seesHead(route);
+      const response = await ROUTES[route.path](asGet ? { ...request, method: 'GET' } : request, pages);
       deps.logger.info('request', {
         method: request.method,
         path: request.path,

@@ -1,19 +1,22 @@
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
+import { DynamoDbEngagement } from '../adapters/dynamodb-engagement.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
+import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { tokenSecretSource } from '../adapters/token-secret.ts';
 import { createHttpApiHandler, type HttpApiDeps } from '../app/http-api.ts';
 import { type Config, loadConfig, need } from '../config.ts';
-import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../core/content/config.ts';
+import type { SiteConfig } from '../core/content/site.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { ContentSource, SubscriberEmails } from '../core/ports.ts';
+import { DEFAULT_SCAN_WINDOW_SECONDS } from '../core/tracking/prefetch.ts';
 import { createPageKit } from '../render/page-kit.ts';
 
 function contentSource(config: Config): ContentSource {
@@ -24,38 +27,33 @@ function contentSource(config: Config): ContentSource {
 }
 
 /**
- * The MJML confirmation and welcome emails, built on first use: the templates come from
- * TEMPLATES_DIR (copied into the bundle) and the footer's postal address from the content config.
+ * The MJML confirmation and welcome emails in a brand, built on first use: the templates come from
+ * TEMPLATES_DIR (copied into the bundle). One set per brand (site.yaml as last read), rendered once.
  */
-function subscriberEmails(config: Config, content: ContentSource): SubscriberEmails {
-  let ready: Promise<SubscriberEmails> | undefined;
-  const emails = (): Promise<SubscriberEmails> => {
-    if (ready === undefined) {
-      const pending = (async () => {
-        // MJML loads on the first email, not at cold start: the public pages never need it.
-        const [{ MjmlSubscriberEmails }, templates, themes, digests] = await Promise.all([
-          import('../render/subscriber-emails.ts'),
-          loadTemplateSet(config.TEMPLATES_DIR),
-          content.readConfigFile(THEMES_FILE),
-          content.readConfigFile(DIGESTS_FILE),
-        ]);
-        const parsed = parseContentConfig(themes, digests);
-        const postalAddress = parsed.ok ? parsed.value.digests[0]?.postalAddress : undefined;
-        if (postalAddress === undefined)
-          throw new ConfigError('content config has no digest with a postal address');
-        return new MjmlSubscriberEmails({ templates, postalAddress });
-      })();
-      ready = pending;
-      pending.catch(() => {
-        if (ready === pending) ready = undefined;
-      });
-    }
-    return ready;
+function subscriberEmails(config: Config): (site: SiteConfig) => SubscriberEmails {
+  let current: { key: string; emails: Promise<SubscriberEmails> } | undefined;
+  const emailsFor = (site: SiteConfig): Promise<SubscriberEmails> => {
+    const key = JSON.stringify(site);
+    if (current?.key === key) return current.emails;
+    const emails = (async () => {
+      // MJML loads on the first email, not at cold start: the public pages never need it.
+      const [{ MjmlSubscriberEmails }, templates] = await Promise.all([
+        import('../render/subscriber-emails.ts'),
+        loadTemplateSet(config.TEMPLATES_DIR),
+      ]);
+      return new MjmlSubscriberEmails({ templates, site });
+    })();
+    const entry = { key, emails };
+    current = entry;
+    emails.catch(() => {
+      if (current === entry) current = undefined;
+    });
+    return emails;
   };
-  return {
-    confirmation: async (input) => (await emails()).confirmation(input),
-    welcome: async (input) => (await emails()).welcome(input),
-  };
+  return (site) => ({
+    confirmation: async (input) => (await emailsFor(site)).confirmation(input),
+    welcome: async (input) => (await emailsFor(site)).welcome(input),
+  });
 }
 
 /** The http-api function's dependencies from its environment (also used by the local runtime). */
@@ -67,19 +65,36 @@ export function composeHttpApi(
   return {
     store: new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE')),
     mailer: new SesMailer(sesClient(config), { configurationSetName: config.SES_CONFIGURATION_SET }),
-    emails: subscriberEmails(config, content),
+    emails: subscriberEmails(config),
     content,
     pages: createPageKit(loadPageTemplates(config.TEMPLATES_DIR)),
     clock: { now: () => new Date() },
     tokenSecret: tokenSecretSource(config),
     publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),
-    systemSender: need(config, 'SYSTEM_SENDER'),
     unsubscribeMailbox: config.UNSUBSCRIBE_MAILBOX,
     confirmTokenTtlHours: config.CONFIRM_TOKEN_TTL_HOURS,
     resendCooldownMinutes: config.SUBSCRIBE_RESEND_COOLDOWN_MINUTES,
     signupsPerNetworkPerHour: config.SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR,
     logger: observability.logger,
     metrics: observability.metrics,
+    ...trackingDeps(config),
+  };
+}
+
+/** Click and open tracking needs the issues' links (bucket), flags (deliveries) and counters (issues). */
+function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking'> {
+  const { ISSUES_TABLE, DELIVERIES_TABLE, ISSUES_BUCKET } = config;
+  if (ISSUES_TABLE === undefined || DELIVERIES_TABLE === undefined || ISSUES_BUCKET === undefined) return {};
+  const archive = new S3IssueArchive(s3Client(config), ISSUES_BUCKET);
+  return {
+    tracking: {
+      engagement: new DynamoDbEngagement(dynamoDocumentClient(config), {
+        issues: ISSUES_TABLE,
+        deliveries: DELIVERIES_TABLE,
+      }),
+      loadEmail: (issueId) => archive.loadEmail(issueId),
+      scanWindowSeconds: DEFAULT_SCAN_WINDOW_SECONDS,
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SiteConfig } from '../core/content/site.ts';
 import type { RenderedEmail, SubscriberEmails } from '../core/ports.ts';
 import type { IssueTemplate } from '../core/render/issue-template.ts';
 import { slot } from '../core/render/issue-template.ts';
@@ -10,10 +11,8 @@ import { subscriberEmailView } from './view-model.ts';
 
 export interface MjmlSubscriberEmailsOptions {
   templates: TemplateSet;
-  /** Postal address printed in the footer, as anti-spam law asks. */
-  postalAddress: string;
-  /** Name the emails speak as; default "Broadsheet". */
-  brandName?: string;
+  /** The brand: the name the emails speak as, the footer's postal address, the accent colours. */
+  site: Pick<SiteConfig, 'name' | 'postalAddress' | 'accents'>;
   visualTheme?: VisualThemeId;
   /** Time zone in which the confirmation link's expiry is shown; default UTC. */
   timeZone?: string;
@@ -86,7 +85,7 @@ export class MjmlSubscriberEmails implements SubscriberEmails {
 
   public constructor(options: MjmlSubscriberEmailsOptions) {
     this.options = options;
-    this.brand = headerSafe(cleanText(options.brandName ?? 'Broadsheet')) || 'Broadsheet';
+    this.brand = headerSafe(cleanText(options.site.name));
     this.expiryFormat = new Intl.DateTimeFormat('en-GB', {
       weekday: 'long',
       day: 'numeric',
@@ -111,14 +110,15 @@ export class MjmlSubscriberEmails implements SubscriberEmails {
   }
 
   private async render(kind: Kind): Promise<IssueTemplate> {
-    const { templates, postalAddress } = this.options;
+    const { templates, site } = this.options;
     const subject = WORDING[kind].subject(this.brand);
     const preheader = WORDING[kind].preheader;
     const view = subscriberEmailView({
       templates,
       visualTheme: this.options.visualTheme ?? 'light',
       brandName: this.brand,
-      postalAddress,
+      postalAddress: site.postalAddress,
+      accents: site.accents,
       subject,
       preheader,
     });
@@ -126,7 +126,7 @@ export class MjmlSubscriberEmails implements SubscriberEmails {
       subject,
       preheader,
       html: await renderLayout(templates, kind, view),
-      text: plainText(kind, this.brand, cleanText(postalAddress)),
+      text: plainText(kind, this.brand, cleanText(site.postalAddress)),
     };
   }
 

@@ -39,6 +39,8 @@ export interface SourceView {
   title: Html;
   author: Html | null;
   url: Html | null;
+  /** The outlet that published it: "Title (Author), Outlet". */
+  outlet: Html | null;
 }
 
 export interface CreditView extends SourceView {
@@ -96,13 +98,20 @@ export interface DigestView {
 /** Keeps inbox previews from running on into the email's first lines. */
 const PREHEADER_FILLER = trusted('&#847;&zwnj;&nbsp;'.repeat(40));
 
-export function themeView(templates: TemplateSet, id: VisualThemeId): ThemeView {
+/** Accent colours of the brand per visual theme (site.yaml), replacing the themes' own. */
+export type Accents = Readonly<Partial<Record<VisualThemeId, string>>>;
+
+const withAccent = (palette: Palette, accent: string | undefined): Palette =>
+  accent === undefined ? palette : { ...palette, accent };
+
+export function themeView(templates: TemplateSet, id: VisualThemeId, accents: Accents = {}): ThemeView {
   const theme = templates.visualThemes[id];
-  const darkPalette = theme.colorScheme === 'light' ? templates.visualThemes.dark.palette : null;
+  const darkPalette =
+    theme.colorScheme === 'light' ? withAccent(templates.visualThemes.dark.palette, accents.dark) : null;
   return {
     colorScheme: theme.colorScheme,
     supportedColorSchemes: darkPalette ? 'light dark' : theme.colorScheme,
-    palette: theme.palette,
+    palette: withAccent(theme.palette, accents[id]),
     darkPalette,
     fonts: { body: trusted(theme.fonts.body), heading: trusted(theme.fonts.heading) },
   };
@@ -118,11 +127,12 @@ export function recipientSlots(): RecipientView {
 }
 
 function sourceView(source: Source | undefined, id: string): SourceView {
-  if (!source) return { title: html(id), author: null, url: null };
+  if (!source) return { title: html(id), author: null, url: null, outlet: null };
   return {
     title: html(source.title),
     author: source.author ? html(source.author) : null,
     url: href(source.url),
+    outlet: source.outlet ? html(source.outlet) : null,
   };
 }
 
@@ -188,7 +198,7 @@ export function digestView(options: DigestViewOptions): DigestView {
   };
   return {
     lang: 'en',
-    theme: themeView(templates, options.visualTheme ?? digestConfig.visualTheme),
+    theme: themeView(templates, options.visualTheme ?? digestConfig.visualTheme, digestConfig.accents),
     documentTitle: html(digest.subject),
     preheader: digest.preheader.trim() === '' ? null : html(digest.preheader),
     preheaderFiller: PREHEADER_FILLER,
@@ -257,12 +267,13 @@ export function subscriberEmailView(input: {
   visualTheme: VisualThemeId;
   brandName: string;
   postalAddress: string;
+  accents: Accents;
   subject: string;
   preheader: string;
 }): SubscriberEmailView {
   return {
     lang: 'en',
-    theme: themeView(input.templates, input.visualTheme),
+    theme: themeView(input.templates, input.visualTheme, input.accents),
     documentTitle: html(input.subject),
     preheader: html(input.preheader),
     preheaderFiller: PREHEADER_FILLER,

@@ -11,6 +11,7 @@ import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { issueEmailSchema } from '../../functions/core/sending/issue-email.ts';
 import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import { RecordingMetrics } from '../unit/metrics-fakes.ts';
+import { digestConfig } from '../unit/render-support.ts';
 import {
   ARCHIVE_BASE_URL,
   buildIssueDeps,
@@ -142,7 +143,8 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     const email = issueEmailSchema.parse(
       JSON.parse((await s3Text(`issues/${DIGEST}-2026-11-23/email.json`)) ?? ''),
     );
-    expect(email.from).toBe('"Broadsheet Weekly" <weekly@broadsheet.example>');
+    const { sender } = await digestConfig(DIGEST);
+    expect(email.from).toBe(`"${sender.name}" <${sender.address}>`);
     expect(email.template.html).toContain(`${ARCHIVE_BASE_URL}/issues/${DIGEST}-2026-11-23.html`);
     expect(await s3Text(`issues/${DIGEST}-2026-11-23/digest.json`)).toContain(
       '"digestId": "weekly-diplomacy"',

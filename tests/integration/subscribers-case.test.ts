@@ -72,7 +72,6 @@ describe('one person, one address: case variants through every entry point', () 
       CONTENT_DIR: 'content',
       PUBLIC_BASE_URL: 'http://127.0.0.1:3000',
       TOKEN_SECRET: 'case-secret-0123456789-abcdefghijklmnopqrstu',
-      SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
     });

@@ -7,6 +7,7 @@ import { createHttpApiHandler, type HttpApiHandler } from '../../functions/app/h
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { loadConfig } from '../../functions/config.ts';
 import { signToken, subscriberLinks } from '../../functions/core/subscribers/tokens.ts';
+import { siteConfig } from '../unit/render-support.ts';
 import { FORM, httpEvent, JSON_TYPE, ManualClock, tokenFrom } from '../unit/subscribers-fakes.ts';
 import { mailTo, type StoredEmail, type SubscriberWorld, startSubscriberWorld } from './subscribers-setup.ts';
 
@@ -30,7 +31,6 @@ beforeAll(async () => {
     CONTENT_DIR: 'content',
     PUBLIC_BASE_URL: BASE_URL,
     TOKEN_SECRET: SECRET,
-    SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
     UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -95,7 +95,9 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
 
     expect((await subscribe(email, ['weekly-diplomacy'])).status).toBe(202);
     const [confirmation] = await mailTo(world, email);
-    expect(confirmation?.from).toBe('Broadsheet <hello@broadsheet.example>');
+    const site = await siteConfig();
+    expect(confirmation?.from).toBe(`${site.name} <${site.sender.address}>`);
+    expect(confirmation?.subject).toBe(`Confirm your subscription to ${site.name}`);
     expect(confirmation?.subject).toContain('Confirm');
     expect(confirmation?.body.html).toContain(`${BASE_URL}/confirm?token=`);
     expect(await confirmedIds('weekly-diplomacy')).toEqual([]);

@@ -40,7 +40,7 @@ describe('broadsheet schedules', () => {
       '              Mon 2026-12-28 07:00 GMT+0  Mon 2026-12-28 02:00 GMT-5',
       '              Mon 2027-01-04 07:00 GMT+0  Mon 2027-01-04 02:00 GMT-5',
     ]);
-    expect(out).toContain('everything  "The Complete Broadsheet"');
+    expect(out).toContain('everything  "The Complete Ledger"');
     expect(out).toContain('              Fri 2026-12-11 16:30 GMT+1  Fri 2026-12-11 10:30 GMT-5');
   });
 

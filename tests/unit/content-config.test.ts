@@ -56,7 +56,7 @@ describe('content config', () => {
   });
 
   it('a sender name with a line break is refused (it would become a mail header)', () => {
-    const broken = digests.replace('name: Broadsheet Weekly', 'name: "Weekly\\r\\nBcc: victim@example.com"');
+    const broken = digests.replace('name: Ledger Weekly', 'name: "Weekly\\r\\nBcc: victim@example.com"');
     expect(parseContentConfig(themes, broken).problems).toContainEqual(
       expect.objectContaining({
         message: expect.stringContaining('digests[0].sender.name: must not contain line breaks'),

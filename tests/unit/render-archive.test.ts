@@ -24,7 +24,7 @@ const ENTRIES: ArchiveEntry[] = [
   {
     issueId: 'everything-2025-11-21',
     digestId: 'everything',
-    title: 'The Complete Broadsheet',
+    title: 'The Complete Ledger',
     subject: 'Sanctions <script>alert(1)</script> & "quotes" \u0007 {{x}}',
     issueDate: '2025-11-21',
     url: 'https://broadsheet.example/archive/everything/2025-11-21.html?a=1&b=2',
@@ -46,7 +46,7 @@ describe('the web edition of an issue', () => {
     expect(hrefs).toContain(LINKS.indexUrl);
     const text = texts.join(' ');
     expect(text).not.toMatch(/unsubscribe|preferences|you get this email/i);
-    expect(text).toContain('This is the web edition of The Complete Broadsheet.');
+    expect(text).toContain('This is the web edition of The Complete Ledger.');
     expect(text).toContain('Helsinki summit: Trump appears to side with Putin over U.S. intelligence');
     await expect(showSlots(html)).toMatchFileSnapshot('./__snapshots__/render-archive.everything.html.snap');
   });

@@ -30,7 +30,7 @@ describe('renderIssue on the sample digest', () => {
     );
     await expect(showSlots(template.text)).toMatchFileSnapshot('./__snapshots__/render-issue.everything.txt');
     expect(template.subject).toBe(
-      'The Complete Broadsheet: Helsinki, Hamburg and the sanctions that followed',
+      'The Complete Ledger: Helsinki, Hamburg and the sanctions that followed',
     );
     expect(template.preheader).toBe(
       'Eight stories from four sources: the summits, the investigations, CAATSA and NATO’s worries.',

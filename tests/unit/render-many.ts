@@ -50,7 +50,7 @@ export function manySourcesDigest({ stories, sources, sections = 4 }: ManyOption
   return {
     schemaVersion: 1,
     digestId: 'everything',
-    title: 'The Complete Broadsheet',
+    title: 'The Complete Ledger',
     description: 'Every theme, every source.',
     issueDate: '2025-11-21',
     status: 'ready',

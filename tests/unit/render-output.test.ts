@@ -25,7 +25,7 @@ describe('writeRenderedIssue', () => {
     const archive = await readFile(path.join(dir, 'archive.html'), 'utf8');
     expect(JSON.parse(await readFile(path.join(dir, 'meta.json'), 'utf8'))).toEqual(meta);
     expect(meta).toEqual({
-      subject: 'The Complete Broadsheet: Helsinki, Hamburg and the sanctions that followed',
+      subject: 'The Complete Ledger: Helsinki, Hamburg and the sanctions that followed',
       preheader:
         'Eight stories from four sources: the summits, the investigations, CAATSA and NATO’s worries.',
       htmlBytes: Buffer.byteLength(html),

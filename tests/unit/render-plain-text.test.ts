@@ -36,9 +36,7 @@ describe('the plain-text part', () => {
 
   it('reads as a newsletter: title, date, sections, headlines with summaries, sources', async () => {
     const body = await text();
-    expect(
-      body.startsWith('THE COMPLETE BROADSHEET\n=======================\nFriday, 21 November 2025'),
-    ).toBe(true);
+    expect(body.startsWith('THE COMPLETE LEDGER\n===================\nFriday, 21 November 2025')).toBe(true);
     expect(body).toContain('\nHello Sam Reader,\n');
     expect(body).toContain('\nSUMMITS & MEETINGS\n==================\n');
     expect(body).toContain(
@@ -74,11 +72,12 @@ describe('the plain-text part', () => {
   it('ends with why the reader gets it, preferences and unsubscribe links and the postal address', async () => {
     const body = await text();
     const footer = body.slice(body.lastIndexOf('-'.repeat(TEXT_WIDTH)));
-    expect(footer).toContain('You get this email because you subscribed to The Complete Broadsheet.');
+    expect(footer).toContain(`You get this email because you subscribed to ${(await sampleDigest()).title}.`);
     expect(footer).toContain(`Subscribed address: ${READER.email}`);
     expect(footer).toContain(`Manage your preferences: ${READER.preferencesUrl}`);
     expect(footer).toContain(`Unsubscribe: ${READER.unsubscribeUrl}`);
-    expect(footer).toContain('Broadsheet, 1 Example Street, London EC1A 1AA');
+    const config = await digestConfig('everything');
+    expect(footer).toContain(`${config.sender.name} · ${config.postalAddress}`.slice(0, 60));
     expect(body).toContain(`View in your browser: ${ARCHIVE_URL}`);
   });
 });

@@ -2,30 +2,30 @@ import mjml2html from 'mjml';
 import { describe, expect, it, vi } from 'vitest';
 import { RenderError } from '../../functions/core/render/errors.ts';
 import { MjmlSubscriberEmails } from '../../functions/render/subscriber-emails.ts';
-import { parseHtml, templates } from './render-support.ts';
+import { digestConfig, parseHtml, siteConfig, templates } from './render-support.ts';
 
 vi.mock('mjml', async (importOriginal) => {
   const real = await importOriginal<{ default: typeof import('mjml') }>();
   return { default: vi.fn(real.default) };
 });
 
+const site = await siteConfig();
+const everything = (await digestConfig('everything')).title;
+
 async function emails() {
-  return new MjmlSubscriberEmails({
-    templates: await templates(),
-    postalAddress: 'Broadsheet, 1 Example Street, London EC1A 1AA, United Kingdom',
-  });
+  return new MjmlSubscriberEmails({ templates: await templates(), site });
 }
 
 const CONFIRM = {
   email: 'new@example.com',
-  digestTitles: ['Summits & Sanctions Weekly', 'The Complete Broadsheet'],
+  digestTitles: ['Summits & Sanctions Weekly', everything],
   confirmUrl: 'https://broadsheet.example/confirm?token=t1&digests=a,b',
   expiresAt: new Date('2025-11-24T09:30:00Z'),
 };
 
 const WELCOME = {
   email: 'new@example.com',
-  digestTitles: ['The Complete Broadsheet'],
+  digestTitles: [everything],
   preferencesUrl: 'https://broadsheet.example/preferences?token=p1',
   unsubscribeUrl: 'https://broadsheet.example/unsubscribe?token=u1',
 };
@@ -38,10 +38,12 @@ function links(html: string): string[] {
 describe('MjmlSubscriberEmails', () => {
   it('confirmation: the confirm link, its expiry, the digests and the address', async () => {
     const email = await (await emails()).confirmation(CONFIRM);
-    expect(email.subject).toBe('Confirm your subscription to Broadsheet');
+    expect(email.subject).toBe(`Confirm your subscription to ${site.name}`);
     expect(links(email.html).filter((href) => href === CONFIRM.confirmUrl)).toHaveLength(2);
     const text = parseHtml(email.html).texts.join(' ');
-    expect(text).toContain('Summits & Sanctions Weekly and The Complete Broadsheet');
+    expect(text).toContain(`Summits & Sanctions Weekly and ${everything}`);
+    expect(text).toContain(`${site.name} · ${site.postalAddress}`);
+    expect(email.html).toContain(site.accents.light);
     expect(text).toContain('new@example.com');
     expect(text).toContain('Monday, 24 November 2025 at 09:30 UTC');
     expect(email.text).toContain(`Confirm your subscription:\n${CONFIRM.confirmUrl}\n`);
@@ -51,15 +53,13 @@ describe('MjmlSubscriberEmails', () => {
 
   it('welcome: preferences and one-click unsubscribe links', async () => {
     const email = await (await emails()).welcome(WELCOME);
-    expect(email.subject).toBe('Welcome to Broadsheet');
+    expect(email.subject).toBe(`Welcome to ${site.name}`);
     expect(links(email.html)).toEqual(
       expect.arrayContaining([WELCOME.preferencesUrl, WELCOME.unsubscribeUrl]),
     );
     expect(email.text).toContain(`${WELCOME.preferencesUrl}\n`);
     expect(email.text).toContain(`Unsubscribe with one click:\n${WELCOME.unsubscribeUrl}\n`);
-    expect(parseHtml(email.html).texts.join(' ')).toContain(
-      'The Complete Broadsheet will now come to new@example.com',
-    );
+    expect(parseHtml(email.html).texts.join(' ')).toContain(`${everything} will now come to new@example.com`);
   });
 
   it('renders each layout with MJML once, then only fills slots', async () => {

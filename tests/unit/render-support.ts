@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type DefaultTreeAdapterTypes, parse } from 'parse5';
 import { loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import { type DigestConfig, parseContentConfig } from '../../functions/core/content/config.ts';
+import { parseSiteConfig, type SiteConfig } from '../../functions/core/content/site.ts';
 import { type Digest, digestSchema } from '../../functions/core/digest/model.ts';
 import type { TemplateSet } from '../../functions/render/template-set.ts';
 
@@ -19,11 +20,21 @@ export async function sampleDigest(): Promise<Digest> {
   return digestSchema.parse(JSON.parse(await readFile(url, 'utf8')));
 }
 
+const CONTENT_ROOT = new URL('../../content/', import.meta.url);
+
+/** The shipped sample publication's brand (content/site.yaml): tests read its name, never spell it. */
+export async function siteConfig(): Promise<SiteConfig> {
+  const parsed = parseSiteConfig(await readFile(new URL('site.yaml', CONTENT_ROOT), 'utf8'));
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return parsed.value;
+}
+
 export async function digestConfigs(): Promise<DigestConfig[]> {
-  const root = new URL('../../content/', import.meta.url);
+  const root = CONTENT_ROOT;
   const parsed = parseContentConfig(
     await readFile(new URL('themes.yaml', root), 'utf8'),
     await readFile(new URL('digests.yaml', root), 'utf8'),
+    await readFile(new URL('site.yaml', root), 'utf8'),
   );
   if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
   return parsed.value.digests;

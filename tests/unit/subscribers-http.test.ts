@@ -213,7 +213,7 @@ describe('POST /subscribe', () => {
     });
     const [mail] = app.mailer.sent;
     expect(mail?.to).toBe('Ann@example.org');
-    expect(mail?.from).toBe('Broadsheet <hello@news.example.org>');
+    expect(mail?.from).toBe('"The Harbour Gazette" <hello@news.example.org>');
     expect(mail?.text).toContain('https://news.example.org/confirm?token=');
     expect(mail?.text).toContain('The Weekly <Edition>, The Monthly');
   });
@@ -531,8 +531,8 @@ describe('GET /confirm', () => {
     await call(app, 'GET', '/confirm', { query: `token=${token}` });
     await call(app, 'GET', '/confirm', { query: `token=${token}` });
     expect(app.mailer.sent.map((m) => m.subject)).toEqual([
-      'Confirm your subscription to Broadsheet',
-      'Welcome to Broadsheet',
+      'Confirm your subscription to The Harbour Gazette',
+      'Welcome to The Harbour Gazette',
     ]);
   });
 

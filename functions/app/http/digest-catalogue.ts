@@ -33,11 +33,13 @@ export function digestCatalogue(content: ContentSource, clock: Clock, ttlSeconds
     return parsed.value;
   });
   const digests = cached(clock, ttlSeconds, async () => {
-    const [themes, digestsText] = await Promise.all([
+    const [themes, digestsText, siteText] = await Promise.all([
       content.readConfigFile(THEMES_FILE),
       content.readConfigFile(DIGESTS_FILE),
+      // Digests that name their own sender and postal address need no site.yaml.
+      content.readConfigFile(SITE_FILE).catch(() => null),
     ]);
-    const parsed = parseContentConfig(themes, digestsText);
+    const parsed = parseContentConfig(themes, digestsText, siteText);
     if (!parsed.ok) {
       throw new ContentError(DIGESTS_FILE, parsed.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
     }

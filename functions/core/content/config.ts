@@ -1,7 +1,9 @@
 import { Cron } from 'croner';
 import * as z from 'zod';
+import { trackingConfigSchema } from '../tracking/links.ts';
 import { type ConfigResult, parseConfigFile } from './config-file.ts';
-import { emailAddress, headerSafe } from './fields.ts';
+import { headerSafe, hexColour, type Sender, senderSchema } from './fields.ts';
+import { parseSiteConfig, type SiteConfig } from './site.ts';
 
 export { type ConfigResult, parseConfigFile } from './config-file.ts';
 
@@ -60,28 +62,50 @@ export const digestConfigSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9-]+$/)
     .default('digest'),
-  sender: z.strictObject({ name: headerSafe(64), address: emailAddress, replyTo: emailAddress.optional() }),
-  /** Postal address line printed in every email's footer, as anti-spam law asks. */
-  postalAddress: headerSafe(200),
+  /** Overrides site.yaml's sender for this digest's issues. */
+  sender: senderSchema.optional(),
+  /** Postal address line printed in every email's footer, as anti-spam law asks; default site.yaml's. */
+  postalAddress: headerSafe(200).optional(),
+  /** Overrides site.yaml's accent colour (of the digest's visual theme) in its emails. */
+  accent: hexColour.optional(),
+  /** What its issues track: `{ clicks: true, opens: false }` unless said otherwise (docs/analytics.md). */
+  tracking: trackingConfigSchema.optional(),
 });
-export type DigestConfig = z.infer<typeof digestConfigSchema>;
+/** A digest with site.yaml's defaults filled in. */
+export type DigestConfig = Omit<z.infer<typeof digestConfigSchema>, 'sender' | 'postalAddress'> & {
+  sender: Sender;
+  postalAddress: string;
+  /** Accent colour per visual theme: site.yaml's, the digest's own `accent` for its theme. */
+  accents?: Partial<Record<(typeof visualThemeIds)[number], string>>;
+};
 
 export const digestsFileSchema = z.strictObject({ digests: z.array(digestConfigSchema).min(1) });
 
 export interface ContentConfig {
   themes: Theme[];
   digests: DigestConfig[];
+  /** The brand (site.yaml); null where the content has none (the engine needs none, pages and emails do). */
+  site: SiteConfig | null;
 }
 
 export const THEMES_FILE = 'themes.yaml';
 export const DIGESTS_FILE = 'digests.yaml';
 
-/** Parses both config files and checks that they agree (unique ids, digests name existing themes). */
-export function parseContentConfig(themesText: string, digestsText: string): ConfigResult<ContentConfig> {
+/**
+ * Parses the config files and checks that they agree (unique ids, digests name existing themes); a
+ * digest without its own sender or postal address takes site.yaml's.
+ */
+export function parseContentConfig(
+  themesText: string,
+  digestsText: string,
+  siteText: string | null = null,
+): ConfigResult<ContentConfig> {
   const themes = parseConfigFile(THEMES_FILE, themesText, themesFileSchema);
   const digests = parseConfigFile(DIGESTS_FILE, digestsText, digestsFileSchema);
-  const problems = [...themes.problems, ...digests.problems];
-  if (!themes.ok || !digests.ok) return { ok: false, problems };
+  const site = siteText === null ? null : parseSiteConfig(siteText);
+  const problems = [...themes.problems, ...digests.problems, ...(site?.problems ?? [])];
+  if (!themes.ok || !digests.ok || site?.ok === false) return { ok: false, problems };
+  const brand = site?.ok ? site.value : null;
 
   const themeIds = new Set<string>();
   themes.value.themes.forEach((theme, index) => {
@@ -114,6 +138,25 @@ export function parseContentConfig(themesText: string, digestsText: string): Con
       }
     });
   });
+  const resolved = digests.value.digests.flatMap((digest, index): DigestConfig[] => {
+    const sender = digest.sender ?? brand?.sender;
+    const postalAddress = digest.postalAddress ?? brand?.postalAddress;
+    for (const [field, value] of [
+      ['sender', sender],
+      ['postalAddress', postalAddress],
+    ] as const) {
+      if (value === undefined) {
+        problems.push({
+          file: DIGESTS_FILE,
+          severity: 'error',
+          message: `digests[${index}].${field}: required here when site.yaml gives none`,
+        });
+      }
+    }
+    if (sender === undefined || postalAddress === undefined) return [];
+    const accents = { ...brand?.accents, ...(digest.accent ? { [digest.visualTheme]: digest.accent } : {}) };
+    return [{ ...digest, sender, postalAddress, accents }];
+  });
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
-  return { ok: true, value: { themes: themes.value.themes, digests: digests.value.digests }, problems };
+  return { ok: true, value: { themes: themes.value.themes, digests: resolved, site: brand }, problems };
 }

@@ -4,6 +4,7 @@ import type { Article } from './article.ts';
 import { type ContentConfig, DIGESTS_FILE, parseContentConfig, THEMES_FILE } from './config.ts';
 import { createTitleDeriver } from './derive-title.ts';
 import { parseArticle } from './parse-article.ts';
+import { SITE_FILE } from './site.ts';
 
 export interface LoadedContent {
   /** `null` when a config file is invalid; its problems say why. */
@@ -26,9 +27,13 @@ export async function loadContent(source: ContentSource): Promise<LoadedContent>
   const problems: Problem[] = [];
   const themesText = await readConfig(source, THEMES_FILE, problems);
   const digestsText = await readConfig(source, DIGESTS_FILE, problems);
+  const siteProblems: Problem[] = [];
+  const siteText = await readConfig(source, SITE_FILE, siteProblems);
+  // Without site.yaml digests still build (the engine needs no brand); pages and emails refuse.
+  problems.push(...siteProblems.map((p) => ({ ...p, severity: 'warning' as const })));
   let config: ContentConfig | null = null;
   if (themesText !== null && digestsText !== null) {
-    const parsed = parseContentConfig(themesText, digestsText);
+    const parsed = parseContentConfig(themesText, digestsText, siteText);
     problems.push(...parsed.problems);
     if (parsed.ok) config = parsed.value;
   }

@@ -38,8 +38,3 @@ export type SiteConfig = z.infer<typeof siteSchema>;
 export function parseSiteConfig(text: string): ConfigResult<SiteConfig> {
   return parseConfigFile(SITE_FILE, text, siteSchema);
 }
-
-/** `"Name" <address>` for a From header; the name is header-safe by the schema. */
-export function fromHeader(sender: { name: string; address: string }): string {
-  return `"${sender.name.replace(/["\\]/g, '\\$&')}" <${sender.address}>`;
-}

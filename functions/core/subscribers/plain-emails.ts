@@ -8,7 +8,7 @@ import { escapeHtml } from './html.ts';
 export class PlainSubscriberEmails implements SubscriberEmails {
   private readonly brand: string;
 
-  public constructor(brand = 'Broadsheet') {
+  public constructor(brand: string) {
     this.brand = brand.replace(/[\u0000-\u001F\u007F]/g, ' ');
   }
 
