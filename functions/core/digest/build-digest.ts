@@ -38,6 +38,8 @@ function slug(text: string): string {
   return base || 'story';
 }
 
+const DAY_MS = 86_400_000;
+
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
 function headlineOf(
   story: ThemedStory,
@@ -58,8 +60,18 @@ function headlineOf(
     const about = contentStems(article.title).some((s) => distinctive.has(s));
     return (only.mentions.length < LOOK_BACK_EVENTS || named) && about ? usableTitle(article) : null;
   };
+  // The report published on the day (or the day after) says best what happened; later pieces look back.
+  const onTheDay = (id: string) => {
+    const published = analysis.articles.get(id)?.date;
+    const day = event?.date?.precision === 'day' ? event.date.sortKey : null;
+    return published && day ? Math.abs(Date.parse(published) - Date.parse(day)) <= DAY_MS : false;
+  };
+  const byReport = [
+    ...story.creditOrder.filter(onTheDay),
+    ...story.creditOrder.filter((id) => !onTheDay(id)),
+  ];
   return storyHeadline({
-    titles: story.creditOrder.map(titleFor),
+    titles: byReport.map(titleFor),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
     headings: [...new Set(story.group.passages.map((p) => usableHeading(p.heading)))].filter(
       (h): h is string =>

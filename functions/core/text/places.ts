@@ -83,6 +83,9 @@ function titleCase(name: string): string {
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
 export type Gazetteer = ReadonlyMap<string, string>;
 
+/** "in X", "the district of X": what comes next is where something is. */
+const IN_PLACE_BEFORE =
+  /(?:\bin|\b(?:city|town|village|district|county|province|region|suburbs?|outskirts)\s+of)\s$/;
 const PLACE_APPOSITION =
   /^,\s(?:a|the)\s(?:[\p{L}-]+\s){0,2}(?:city|town|village|port|municipality|suburb|district|county|province|region|island|capital)\b(?!['’])/u;
 
@@ -121,7 +124,7 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       }
       const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
       if (
-        /\bin\s$/.test(text.slice(Math.max(0, mention.start - 3), mention.start)) &&
+        IN_PLACE_BEFORE.test(text.slice(Math.max(0, mention.start - 20), mention.start)) &&
         isPlaceLike(mention.name) &&
         !possessive
       ) {
