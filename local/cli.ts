@@ -18,6 +18,8 @@ export const COMMANDS: Readonly<Record<string, () => Promise<{ command: Command 
   send: () => import('./commands/send.ts'),
   issues: () => import('./commands/issues.ts'),
   schedules: () => import('./commands/schedules.ts'),
+  ingest: () => import('./commands/ingest.ts'),
+  sources: () => import('./commands/sources.ts'),
 };
 
 async function usage(print: (line: string) => void): Promise<void> {

@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
+import { DynamoDbFeedStateStore } from '../../functions/adapters/dynamodb-feed-state.ts';
+import { loadConfig } from '../../functions/config.ts';
+import { LOCAL_TABLES, localStack } from '../defaults.ts';
+import { DEFAULT_CONTENT_DIR } from './check.ts';
+
+/** Flags `broadsheet ingest` and `broadsheet sources` share: where content and feed state are. */
+export const FEED_FLAGS = {
+  content: { type: 'string', default: DEFAULT_CONTENT_DIR },
+  endpoint: { type: 'string' },
+  table: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+/** The feed state of the running local stack (`npm start`), or of `--endpoint`/`--table`. */
+export function feedStateStore(values: { endpoint?: string | undefined; table?: string | undefined }) {
+  const config = loadConfig({
+    BROADSHEET_STAGE: 'local',
+    ENDPOINT_DYNAMODB: values.endpoint ?? localStack().dynamodb,
+  });
+  const table = values.table ?? LOCAL_TABLES.issues;
+  return {
+    store: new DynamoDbFeedStateStore(dynamoDocumentClient(config), table),
+    where: `table ${table} at ${config.ENDPOINT_DYNAMODB}`,
+  };
+}
+
+/** Turns "nothing listening" and "no table" into what the operator should do. */
+export function explainStore(cause: unknown, where: string): Error {
+  const error = cause instanceof Error ? cause : new Error(String(cause));
+  if (error.name === 'ResourceNotFoundException' || /ECONNREFUSED|connect/i.test(error.message))
+    return new Error(
+      `cannot use ${where}: ${error.message}. Is \`npm start\` running (or --endpoint right)?`,
+      {
+        cause,
+      },
+    );
+  return error;
+}
+
+export function contentDir(values: { content?: string | undefined }): string {
+  return path.resolve(values.content ?? DEFAULT_CONTENT_DIR);
+}
