@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { STATEFUL_OUTPUTS, STATELESS_OUTPUTS } from '../../infra/stack-outputs.ts';
+import { main } from '../../local/cli.ts';
 import { runResume } from '../../local/commands/issues-resume.ts';
 import { type ApiDeps, apiTarget, callApi, type IssueView } from '../../local/commands/operator-api.ts';
 import { resolveStack, type StackLookup } from '../../local/stack-outputs.ts';
@@ -37,15 +38,28 @@ const issue: IssueView = {
   progress: { finished: 2, total: 2, percent: 100 },
 };
 
+const DRY_RUN = {
+  dryRun: true,
+  issueId: ISSUE_ID,
+  mode: 'next',
+  digestStatus: 'ready',
+  subject: 'The week in diplomacy',
+  articleIds: ['a', 'b'],
+  recipients: 1200,
+};
+
 let verifier: Verifier;
 let dir: string;
 
 beforeAll(async () => {
-  verifier = await startVerifier({ [KEY]: SECRET }, (request) =>
-    request.method === 'POST'
-      ? { status: 200, body: { resumed: false, message: `${ISSUE_ID} is sent: nothing to resume`, issue } }
-      : { status: 200, body: { issues: [issue] } },
-  );
+  verifier = await startVerifier({ [KEY]: SECRET }, (request) => {
+    if (request.method === 'GET') return { status: 200, body: { issues: [issue] } };
+    if (request.path === '/issues') return { status: 200, body: DRY_RUN };
+    return {
+      status: 200,
+      body: { resumed: false, message: `${ISSUE_ID} is sent: nothing to resume`, issue },
+    };
+  });
   dir = await mkdtemp(path.join(tmpdir(), 'broadsheet-deployed-'));
   // The local stack's operator token: it must never be sent to a deployed API.
   await writeFile(path.join(dir, 'operator-token'), 'local-operator-token\n');
@@ -283,5 +297,28 @@ describe('--stack NAME', () => {
     expect(run.code).toBe(0);
     expect(verifier.seen[0]).toMatchObject({ region: 'ap-southeast-2', path: `/issues/${ISSUE_ID}/resume` });
     expect(verifier.seen[0]?.headers.authorization).not.toContain('local-operator-token');
+  });
+
+  it('broadsheet send --stack NAME --dry-run: a signed POST /issues to the deployed API', async () => {
+    const file = path.join(dir, 'send-outputs.json');
+    await writeFile(
+      file,
+      JSON.stringify({ TestStateful: OUTPUTS.stateful, TestStateless: OUTPUTS.stateless(verifier.url) }),
+    );
+    vi.stubEnv('BROADSHEET_CDK_OUTPUTS', file);
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(['send', '--stack', 'Test', '--digest', 'weekly-diplomacy', '--dry-run'], {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+    });
+    expect(err).toEqual([]);
+    expect(code).toBe(0);
+    expect(out).toContain('recipients: 1,200');
+    expect(verifier.seen[0]).toMatchObject({ method: 'POST', path: '/issues', region: 'ap-southeast-2' });
+    expect(JSON.parse(verifier.seen[0]?.body ?? '{}')).toEqual({
+      digestId: 'weekly-diplomacy',
+      dryRun: true,
+    });
   });
 });
