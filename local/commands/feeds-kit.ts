@@ -2,6 +2,7 @@ import path from 'node:path';
 import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbFeedStateStore } from '../../functions/adapters/dynamodb-feed-state.ts';
 import { loadConfig } from '../../functions/config.ts';
+import type { FlagHelp } from '../cli-kit.ts';
 import { LOCAL_TABLES, localStack } from '../defaults.ts';
 import { DEFAULT_CONTENT_DIR } from './check.ts';
 
@@ -12,6 +13,16 @@ export const FEED_FLAGS = {
   table: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
+
+export const FEED_FLAG_HELP: readonly FlagHelp[] = [
+  { flag: '--content DIR', help: `content folder with sources.yaml (default ${DEFAULT_CONTENT_DIR})` },
+  {
+    flag: '--endpoint URL',
+    help: 'DynamoDB of the feed state (default the local stack, http://127.0.0.1:$PORT+1)',
+  },
+  { flag: '--table NAME', help: `table of the feed state (default ${LOCAL_TABLES.issues})` },
+  { flag: '--json', help: 'print JSON instead of text' },
+];
 
 /** The feed state of the running local stack (`npm start`), or of `--endpoint`/`--table`. */
 export function feedStateStore(values: { endpoint?: string | undefined; table?: string | undefined }) {

@@ -6,7 +6,7 @@ import { createIngestHandler } from '../../functions/app/ingest.ts';
 import type { SourceReport } from '../../functions/core/feeds/ingest.ts';
 import { DEFAULT_HOST_INTERVAL_MS } from '../../functions/core/feeds/politeness.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
-import { contentDir, explainStore, FEED_FLAGS, feedStateStore } from './feeds-kit.ts';
+import { contentDir, explainStore, FEED_FLAG_HELP, FEED_FLAGS, feedStateStore } from './feeds-kit.ts';
 
 function describe(report: SourceReport): string {
   const counts = `${report.written.length} new, ${report.known} known, ${report.filtered} filtered${report.deferred > 0 ? `, ${report.deferred} left for the next run` : ''}`;
@@ -26,6 +26,12 @@ export const command: Command = {
   summary: 'fetch the feeds of content/sources.yaml once and write their new articles',
   usage:
     'broadsheet ingest [--source ID] [--content DIR] [--endpoint URL] [--table NAME] [--json]   (feed state in the running `npm start`)',
+  flags: [{ flag: '--source ID', help: 'fetch only this feed of sources.yaml' }, ...FEED_FLAG_HELP],
+  examples: [
+    'broadsheet ingest',
+    'broadsheet ingest --source gazette --json',
+    'broadsheet ingest --content my-content',
+  ],
   async run(argv, io) {
     const { values } = parseFlags(argv, { ...FEED_FLAGS, source: { type: 'string' } });
     const root = contentDir(values);

@@ -3,7 +3,7 @@ import { readSources } from '../../functions/app/ingest.ts';
 import { emptyFeedState, type FeedState } from '../../functions/core/feeds/ports.ts';
 import type { FeedSource } from '../../functions/core/feeds/sources.ts';
 import { type CliIo, type Command, EXIT_OK, parseFlags } from '../cli-kit.ts';
-import { contentDir, explainStore, FEED_FLAGS, feedStateStore } from './feeds-kit.ts';
+import { contentDir, explainStore, FEED_FLAG_HELP, FEED_FLAGS, feedStateStore } from './feeds-kit.ts';
 
 function print(rows: readonly { source: FeedSource; state: FeedState }[], io: CliIo): void {
   for (const [index, { source, state }] of rows.entries()) {
@@ -30,6 +30,8 @@ function print(rows: readonly { source: FeedSource; state: FeedState }[], io: Cl
 export const command: Command = {
   summary: "list the feeds of sources.yaml with each one's last fetch, status, new entries and last error",
   usage: 'broadsheet sources [--content DIR] [--endpoint URL] [--table NAME] [--json]',
+  flags: FEED_FLAG_HELP,
+  examples: ['broadsheet sources', 'broadsheet sources --json'],
   async run(argv, io) {
     const { values } = parseFlags(argv, FEED_FLAGS);
     const file = await readSources(new FsContentSource(contentDir(values)));
