@@ -9,6 +9,8 @@ export const trackingConfigSchema = z
 export type TrackingConfig = z.infer<typeof trackingConfigSchema>;
 
 export const NO_TRACKING: TrackingConfig = { clicks: false, opens: false };
+/** What a digest tracks when digests.yaml does not say. */
+export const DEFAULT_TRACKING: TrackingConfig = { clicks: true, opens: false };
 
 /** A link of an issue, by index: where the redirect goes, and what it belongs to (for the numbers). */
 export const trackedLinkSchema = z.object({
