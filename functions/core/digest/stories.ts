@@ -85,6 +85,9 @@ export function thresholdFor(a: Candidate, b: Candidate): number {
   // one story, on different themes different stories; two articles leaning to different themes need more
   // in common.
   if (a.articleId === b.articleId) return a.theme === b.theme ? 0 : Number.POSITIVE_INFINITY;
+  // An undated piece that leans to another theme than a dated report is about its subject, not that event.
+  if (a.theme !== b.theme && Boolean(a.event?.date) !== Boolean(b.event?.date))
+    return Number.POSITIVE_INFINITY;
   if (a.theme !== b.theme) return sameDay(a.event, b.event) ? SAME_DAY_SIMILARITY : OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
