@@ -32,22 +32,22 @@ export interface Command {
   summary: string;
   usage: string;
   /** Every flag the command takes (`--help` lists them; `-h, --help` is added). */
-  flags?: readonly FlagHelp[];
+  flags: readonly FlagHelp[];
   /** Whole command lines, each runnable as written. */
-  examples?: readonly string[];
+  examples: readonly string[];
   run(argv: string[], io: CliIo): Promise<number>;
 }
 
 /** What `broadsheet <name> --help` prints, the same layout for every command. */
 export function helpText(command: Command): string[] {
-  const flags = [...(command.flags ?? []), { flag: '-h, --help', help: 'show this help' }];
+  const flags = [...command.flags, { flag: '-h, --help', help: 'show this help' }];
   const width = Math.min(28, Math.max(...flags.map((f) => f.flag.length)));
   const lines = [`usage: ${command.usage}`, '', command.summary, '', 'flags:'];
   for (const { flag, help } of flags) {
     if (flag.length > width) lines.push(`  ${flag}`, `  ${' '.repeat(width)}  ${help}`);
     else lines.push(`  ${flag.padEnd(width)}  ${help}`);
   }
-  if (command.examples && command.examples.length > 0) {
+  if (command.examples.length > 0) {
     lines.push('', 'examples:', ...command.examples.map((example) => `  ${example}`));
   }
   lines.push('', EXIT_CODES_HELP);
