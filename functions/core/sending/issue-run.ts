@@ -2,6 +2,7 @@ import type { DigestConfig } from '../content/config.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
 import type { MetricsSink } from '../ports.ts';
+import { DEFAULT_TRACKING, trackTemplate } from '../tracking/links.ts';
 import { planBatches, type Recipient, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
 import { type IssueRecord, isComplete } from './issue.ts';
 import type { IssueBuilderDeps } from './issue-builder.ts';
@@ -85,8 +86,10 @@ async function build(
       return 'skipped';
     }
     pageUrl = archiveUrl(deps.archiveBaseUrl, archivePagePath(issue.issueId));
-    const template = await deps.renderer.email(digest, digestConfig, pageUrl);
-    email = issueEmailFor(template, digestConfig, { test: issue.test });
+    const rendered = await deps.renderer.email(digest, digestConfig, pageUrl);
+    const config = digestConfig.tracking ?? DEFAULT_TRACKING;
+    const { template, links } = trackTemplate(rendered, digest, config);
+    email = issueEmailFor(template, digestConfig, { test: issue.test, tracking: { config, links } });
     page = await deps.renderer.archivePage(digest, digestConfig);
   } catch (error) {
     if (!(error instanceof BroadsheetError)) throw error;
