@@ -115,7 +115,7 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
     const welcome = mails[1];
     const listUnsubscribe = header(welcome, 'List-Unsubscribe') ?? '';
     expect(listUnsubscribe).toMatch(
-      /^<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@broadsheet\.example\?subject=unsubscribe>$/,
+      /^<http:\/\/127\.0\.0\.1:3000\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@broadsheet\.example\?subject=unsubscribe%20[\w-]+\.[\w-]+>$/,
     );
     expect(header(welcome, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
 

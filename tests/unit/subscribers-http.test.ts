@@ -509,7 +509,7 @@ describe('GET /confirm', () => {
     expect(welcome?.subject).toContain('Welcome');
     // As issues carry them: the https one-click link first, then the unsubscribe mailbox.
     expect(welcome?.headers?.['List-Unsubscribe']).toMatch(
-      /^<https:\/\/news\.example\.org\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe>$/,
+      /^<https:\/\/news\.example\.org\/unsubscribe\?token=[^>]+>, <mailto:unsubscribe@news\.example\.org\?subject=unsubscribe%20[\w-]+\.[\w-]+>$/,
     );
     expect(welcome?.headers?.['List-Unsubscribe-Post']).toBe('List-Unsubscribe=One-Click');
     expect(welcome?.text).toContain('/preferences?token=');

@@ -1,5 +1,7 @@
 import { chooseDigests, leaveDigest, unsubscribe as unsubscribeTransition } from './lifecycle.ts';
-import type { ConsentMethod } from './model.ts';
+import type { ConsentMethod, Subscriber } from './model.ts';
+import type { SubscriberStore } from './ports.ts';
+import { verifyToken } from './tokens.ts';
 import {
   type DigestChoice,
   type NotFound,
@@ -46,24 +48,39 @@ export type UnsubscribeOutcome =
   | TokenRejected
   | NotFound;
 
+export type TokenUnsubscribeOutcome =
+  | { kind: 'unsubscribed'; subscriber: Subscriber; changed: boolean; digestId: string | undefined }
+  | TokenRejected
+  | NotFound;
+
 /**
- * POST /unsubscribe (also RFC 8058 one-click): from the digest the link is for, or from every digest
- * when it is for none; idempotent.
+ * What an unsubscribe token does, however it arrives (the link, one-click, mail to the unsubscribe
+ * mailbox): leaves the digest the token is for, or every digest when it is for none; idempotent.
  */
-export async function unsubscribe(context: SubscriberContext, token: string): Promise<UnsubscribeOutcome> {
-  const verified = verify(context, token, 'unsubscribe');
-  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
+export async function unsubscribeWithToken(
+  context: Pick<SubscriberContext, 'clock' | 'secret'> & { store: Pick<SubscriberStore, 'update'> },
+  token: string,
+): Promise<TokenUnsubscribeOutcome> {
   const now = context.clock.now();
+  const verified = verifyToken(context.secret, token, 'unsubscribe', now);
+  if (!verified.ok) return { kind: 'token-rejected', reason: verified.reason };
   const { digestId } = verified;
   const updated = await context.store.update(verified.subscriberId, (current) =>
     digestId === undefined ? unsubscribeTransition(current, now) : leaveDigest(current, digestId, now),
   );
   if (updated === undefined) return { kind: 'not-found' };
+  return { kind: 'unsubscribed', subscriber: updated.after, changed: updated.changed, digestId };
+}
+
+/** POST /unsubscribe (also RFC 8058 one-click). */
+export async function unsubscribe(context: SubscriberContext, token: string): Promise<UnsubscribeOutcome> {
+  const outcome = await unsubscribeWithToken(context, token);
+  if (outcome.kind !== 'unsubscribed') return outcome;
   return {
     kind: 'unsubscribed',
-    view: viewOf(context, updated.after),
-    changed: updated.changed,
-    scope: scopeOf(context, digestId),
+    view: viewOf(context, outcome.subscriber),
+    changed: outcome.changed,
+    scope: scopeOf(context, outcome.digestId),
   };
 }
 
