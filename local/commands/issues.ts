@@ -1,7 +1,19 @@
 import * as z from 'zod';
-import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
+import { engagementReportSchema, reportLines } from '../../functions/core/tracking/report.ts';
+import {
+  type CliIo,
+  type Command,
+  EXIT_INVALID,
+  EXIT_OK,
+  parseFlags,
+  table,
+  tableTime,
+  UsageError,
+} from '../cli-kit.ts';
 import { runResume } from './issues-resume.ts';
 import {
+  API_FLAG_HELP,
+  API_FLAGS,
   type ApiDeps,
   ApiError,
   type ApiTarget,
@@ -12,6 +24,7 @@ import {
   type IssueView,
   issueViewSchema,
 } from './operator-api.ts';
+import { knownDigests } from './subscribers-kit.ts';
 
 const number = (n: number) => n.toLocaleString('en');
 
@@ -59,6 +72,14 @@ export function attentionLines(issue: IssueView, data: unknown): string[] {
   return lines;
 }
 
+const engagementSchema = z.object({ engagement: engagementReportSchema.optional() });
+
+/** The issue's numbers (delivered, opens, clicks per story…), when the API reports them. */
+export function engagementLines(data: unknown): string[] {
+  const engagement = engagementSchema.safeParse(data).data?.engagement;
+  return engagement ? reportLines(engagement) : [];
+}
+
 export function statusLine(issue: IssueView): string {
   return `${issue.issueId}  ${issue.status}${issue.test ? ' (test)' : ''}  ${countsLine(issue)}${issue.reason ? `  — ${issue.reason}` : ''}`;
 }
@@ -99,8 +120,26 @@ export async function followIssue(
   }
 }
 
-function pad(text: string, width: number): string {
-  return text.length >= width ? text : text + ' '.repeat(width - text.length);
+/** A digest filter must name a digest of the content config: a typo is not "no issues". */
+async function checkDigest(digest: string | undefined, contentDir: string): Promise<void> {
+  if (digest === undefined) return;
+  const known = await knownDigests(contentDir);
+  if (!known.includes(digest)) {
+    throw new UsageError(
+      `--digest: no digest "${digest}" in ${contentDir}/digests.yaml; known: ${known.join(', ')}`,
+    );
+  }
+}
+
+function issueTable(issues: IssueView[]): string[] {
+  const rows = issues.map((issue) => [
+    issue.issueId,
+    issue.status + (issue.test ? '*' : ''),
+    `${number(issue.counts.sent)}/${number(issue.counts.recipients)}${issue.counts.unknown > 0 ? ` (${number(issue.counts.unknown)} unknown)` : ''}`,
+    tableTime(issue.createdAt),
+    issue.subject ?? issue.reason ?? '',
+  ]);
+  return table([['ISSUE', 'STATUS', 'SENT', 'CREATED', 'SUBJECT'], ...rows]);
 }
 
 export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promise<number> {
@@ -110,15 +149,16 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
     {
       digest: { type: 'string' },
       limit: { type: 'string', default: '20' },
-      api: { type: 'string' },
-      token: { type: 'string' },
+      content: { type: 'string', default: 'content' },
       json: { type: 'boolean', default: false },
+      ...API_FLAGS,
     },
     true,
   );
   if (positionals.length > 1) throw new UsageError('give at most one issue id');
   const limit = Number(values.limit);
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be 1 to 100');
+  await checkDigest(values.digest, values.content);
   const target = await apiTarget(values);
   try {
     const [issueId] = positionals;
@@ -133,10 +173,9 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
         ...(deps.terminal ? {} : { timeoutMs: 0 }),
       });
       if (issue.subject) io.out(`subject: ${issue.subject}`);
-      if (issue.counts.unknown > 0 || issue.counts.rejected > 0) {
-        const { data } = await callApi(target, deps, 'GET', `/issues/${encodeURIComponent(issueId)}`);
-        for (const line of attentionLines(issue, data)) io.out(line);
-      }
+      const { data } = await callApi(target, deps, 'GET', `/issues/${encodeURIComponent(issueId)}`);
+      for (const line of attentionLines(issue, data)) io.out(line);
+      for (const line of engagementLines(data)) io.out(line);
       return issue.status === 'failed' ? EXIT_INVALID : EXIT_OK;
     }
     const query = new URLSearchParams({
@@ -150,15 +189,10 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
     }
     const issues = z.object({ issues: z.array(issueViewSchema) }).parse(data).issues;
     if (issues.length === 0) {
-      io.out('no issues yet');
+      io.out(values.digest ? `no issues of ${values.digest} yet` : 'no issues yet');
       return EXIT_OK;
     }
-    const idWidth = Math.max(...issues.map((i) => i.issueId.length));
-    for (const issue of issues) {
-      io.out(
-        `${pad(issue.issueId, idWidth)}  ${pad(issue.status + (issue.test ? '*' : ''), 9)}  ${pad(`${number(issue.counts.sent)}/${number(issue.counts.recipients)}${issue.counts.unknown > 0 ? ` (${number(issue.counts.unknown)} unknown)` : ''}`, 15)}  ${issue.subject ?? issue.reason ?? ''}`,
-      );
-    }
+    for (const line of issueTable(issues)) io.out(line);
     if (issues.some((i) => i.test)) io.out('* test issue');
     return EXIT_OK;
   } catch (error) {
@@ -171,9 +205,29 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
 }
 
 export const command: Command = {
-  summary: 'list recent issues, follow one issue’s sending, or resume a stalled one (local stack)',
+  summary:
+    'list recent issues, follow one issue’s sending, or resume a stalled one (local or deployed stack)',
   usage:
-    'broadsheet issues [ISSUE_ID] [--digest ID] [--limit N] [--json] [--api URL] [--token TOKEN]\n' +
-    '       broadsheet issues resume ISSUE_ID [--senders-stopped] [--no-wait] [--json] [--api URL] [--token TOKEN]',
+    'broadsheet issues [ISSUE_ID] [--digest ID] [--limit N] [--json] [--api URL | --stack NAME] [--token TOKEN]\n' +
+    '       broadsheet issues resume ISSUE_ID [--senders-stopped] [--no-wait] [--json] [--api URL | --stack NAME]',
+  flags: [
+    { flag: '--digest ID', help: 'only issues of this digest (one of content/digests.yaml)' },
+    { flag: '--limit N', help: 'at most N issues, newest first (1 to 100, default 20)' },
+    { flag: '--content DIR', help: 'content folder whose digests.yaml names the digests (default content)' },
+    { flag: '--json', help: 'print the API’s JSON instead of a table' },
+    {
+      flag: '--senders-stopped',
+      help: 'resume: no sender is running, so claims are judged at once (not after their lease)',
+    },
+    { flag: '--no-wait', help: 'resume: do not follow the issue afterwards' },
+    ...API_FLAG_HELP,
+  ],
+  examples: [
+    'broadsheet issues',
+    'broadsheet issues --digest weekly-diplomacy --limit 5',
+    'broadsheet issues weekly-diplomacy-2026-05-04T0700',
+    'broadsheet issues resume weekly-diplomacy-2026-05-04T0700 --senders-stopped',
+    'broadsheet issues --stack Broadsheet',
+  ],
   run: (argv, io) => runIssues(argv, io, defaultApiDeps()),
 };
