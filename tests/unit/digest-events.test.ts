@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compatible, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { compatible, labelEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
 import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
 
@@ -124,6 +125,21 @@ describe('events', () => {
     expect(
       compatible({ date: d('2024-04-22'), place: tanzania }, { date: d('2024-04-22'), place: canberra }),
     ).toBe(true);
+  });
+});
+
+describe('list entries', () => {
+  it('take their event from a label naming where and when, and only from such a label', () => {
+    const places = learnPlaces(['Leaders met in Pretoria and later in Pretoria again.']);
+    const item = (text: string) =>
+      ({ key: 'a#1', kind: 'item', text, sentences: [text], sectionIndex: 0 }) as unknown as Passage;
+    const labelled = labelEvent(
+      item('Pretoria, South Africa (2023): the indictment, served in court.'),
+      places,
+    );
+    expect(labelled?.date?.sortKey).toBe('2023');
+    expect(labelled?.place?.name).toBe('Pretoria');
+    expect(labelEvent(item('The indictment: 148 pages long.'), places)).toBeNull();
   });
 });
 

@@ -1,7 +1,15 @@
 import type { Article } from '../content/article.ts';
 import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
-import { compatible, datelinePlace, type Event, leadEvent, passageEvent, sentenceEvent } from './events.ts';
+import {
+  compatible,
+  datelinePlace,
+  type Event,
+  labelEvent,
+  leadEvent,
+  passageEvent,
+  sentenceEvent,
+} from './events.ts';
 import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {
@@ -100,7 +108,7 @@ export function articleCandidates(
   const groups =
     (lead || oneSubject) && !roundUp
       ? [{ passages: [...passages], event: lead }]
-      : byEvent(passages, entries);
+      : byEvent(passages, entries, gazetteer);
   // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
   // an explainer with one list of dated examples has undated sections that are subjects of their own.
   const dated = passages.filter((_, i) => entries[i]?.date);
@@ -128,6 +136,7 @@ export function articleCandidates(
 function byEvent(
   passages: readonly Passage[],
   found: readonly (Event | null)[],
+  gazetteer: Gazetteer,
 ): { passages: Passage[]; event: Event | null }[] {
   const groups: { passages: Passage[]; event: Event | null }[] = [];
   let sectionIndex = -1;
@@ -141,8 +150,12 @@ function byEvent(
     // A round-up's lead is its first entry, not its subject: only the section's entry carries on.
     const event = eventOf(mine?.date ? mine : null, sectionEvent);
     if (mine?.date) sectionEvent = event;
+    // Each labelled entry of a list is an entry of its own, even when two share a year and a place.
+    const labelled = labelEvent(passage, gazetteer) !== null;
     const home = event
-      ? groups.find((g) => sameCandidate(g.event, event))
+      ? labelled
+        ? undefined
+        : groups.find((g) => sameCandidate(g.event, event))
       : groups.find((g) => g.event === null && g.passages[0]?.sectionIndex === passage.sectionIndex);
     if (home) {
       home.passages.push(passage);

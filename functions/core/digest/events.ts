@@ -208,7 +208,25 @@ const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." */
 const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
 
+/** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */
+const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
+
+/** The event a list entry's label names (both a place and a date), or `null`. */
+export function labelEvent(passage: Passage, gazetteer: Gazetteer): Event | null {
+  if (passage.kind !== 'item') return null;
+  const label = ENTRY_LABEL.exec(passage.text)?.[1];
+  const date = label ? findDates(label)[0] : undefined;
+  const place = label && date ? placesIn(label, gazetteer)[0] : undefined;
+  if (!date || !place) return null;
+  return {
+    date: { when: date.when, sortKey: date.sortKey, precision: date.precision },
+    place: { name: place.name, country: place.country },
+  };
+}
+
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
+  const labelled = labelEvent(passage, gazetteer);
+  if (labelled) return labelled;
   const entry = DATED_ENTRY.exec(passage.text);
   const entryDate = entry?.[1] ? findDates(entry[1])[0] : undefined;
   if (entry?.[2] && entryDate && entryDate.precision !== 'year') {
