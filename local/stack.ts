@@ -5,14 +5,21 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
+import type { IngestSummary } from '../functions/app/ingest.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
+import { INGEST_SCHEDULE } from '../functions/core/feeds/schedule.ts';
 import type { StalledSummary } from '../functions/core/sending/resume.ts';
 import { startEmulators } from './emulators.ts';
 import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
 import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
-import { describeScheduleResult, type LocalSchedule, scheduleDigests } from './runtime/scheduler.ts';
+import {
+  describeScheduleResult,
+  type LocalSchedule,
+  scheduleDigests,
+  scheduleIngest,
+} from './runtime/scheduler.ts';
 import { persistentSecret } from './runtime/secrets.ts';
 import { deliveryEvent } from './runtime/ses-delivery-events.ts';
 import { type SqsLambda, type SqsPoller, startSqsPoller } from './runtime/sqs-poller.ts';
@@ -43,6 +50,8 @@ export interface LocalStack {
   schedules: LocalSchedule[];
   /** Invokes build-issue the way a digest's schedule does (for the run at `scheduledTime`, if given). */
   runSchedule(digestId: string, scheduledTime?: Date): Promise<unknown>;
+  /** Invokes the ingest function as its hourly schedule does (or for one source): feeds → content/articles. */
+  runIngest(sourceId?: string): Promise<IngestSummary>;
   /** What the start-up resume of stalled issues did. */
   resumed: StalledSummary;
   /** Resolves when the send queue is drained. */
@@ -134,6 +143,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const buildIssue = buildIssueModule.handler;
     const sendBatch = ((await import('../functions/handlers/send-batch.ts')) as HandlerModule<SqsLambda>)
       .handler;
+    const ingest = (
+      (await import('../functions/handlers/ingest.ts')) as HandlerModule<
+        (event: unknown, context: Context) => Promise<IngestSummary>
+      >
+    ).handler;
     const sesEvents = ((await import('../functions/handlers/ses-events.ts')) as HandlerModule<ScheduleLambda>)
       .handler;
     // What SES would publish once an email is delivered: here, once it is in the local inbox.
@@ -188,8 +202,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         lambdaContext('build-issue'),
       );
 
+    // The hourly ingest schedule passes `{}`; `runIngest('id')` is `broadsheet ingest --source id`.
+    const runIngest = (sourceId?: string) =>
+      ingest(sourceId === undefined ? {} : { sourceId }, lambdaContext('ingest'));
+
     let schedules: LocalSchedule[] = [];
     if (options.schedules !== false) {
+      const ingestSchedule = scheduleIngest(
+        INGEST_SCHEDULE,
+        async () => {
+          const summary = await runIngest();
+          log(
+            `ingest: ${summary.written} new articles from ${summary.sources.length} feeds, ${summary.failed} failed`,
+          );
+        },
+        (error) => log(`ingest: ${(error as Error).message}`),
+      );
+      stops.push(async () => ingestSchedule.stop());
       const content = await loadContent(new FsContentSource(path.resolve(options.contentDir)));
       schedules = scheduleDigests(
         content.config?.digests ?? [],
@@ -217,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       env,
       schedules,
       runSchedule,
+      runIngest,
       resumed,
       idle: () => poller.idle(),
       stop: stopAll,

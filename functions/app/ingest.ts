@@ -15,7 +15,7 @@ import { type Clock, type ContentSource, type MetricsSink, noMetrics } from '../
 
 /** A source that failed this many runs in a row counts in `FeedsFailingRepeatedly` (alarmed on AWS). */
 export const REPEATED_FAILURES = 3;
-/** Time kept back from the Lambda's budget to save state and answer. */
+/** Time kept back from the Lambda's budget to save state and answer (at most a fifth of it). */
 const SAFETY_MARGIN_MS = 30_000;
 
 /** The schedule passes `{}`; `broadsheet ingest --source ID` passes the one source to fetch. */
@@ -84,9 +84,9 @@ export function createIngestHandler(deps: IngestDeps): IngestHandler {
     if (!parsedEvent.success) throw new ContentError('event', z.prettifyError(parsedEvent.error));
     const file = await readSources(deps.content);
     const sources = pick(file, parsedEvent.data.sourceId);
-    const budget = context?.getRemainingTimeInMillis
-      ? context.getRemainingTimeInMillis() - SAFETY_MARGIN_MS
-      : deps.defaultBudgetMs;
+    const remaining = context?.getRemainingTimeInMillis?.() ?? null;
+    const budget =
+      remaining === null ? deps.defaultBudgetMs : remaining - Math.min(SAFETY_MARGIN_MS, remaining / 5);
     const crawler = new Crawler({
       fetcher: deps.fetcher(userAgent(file)),
       sleep: deps.sleep ?? realSleep,

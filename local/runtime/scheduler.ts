@@ -58,3 +58,27 @@ export function describeScheduleResult(result: unknown): string {
   if (typeof r.reason === 'string') words.push(`(${r.reason})`);
   return words.join(', ');
 }
+
+/**
+ * The ingest schedule (EventBridge Scheduler on AWS): feeds fetched on `schedule`, one run at a time
+ * (a run still going when the next is due makes that one skip).
+ */
+export function scheduleIngest(
+  schedule: { cron: string; timezone: string },
+  fire: () => Promise<void>,
+  onError: (error: unknown) => void,
+): { next: Date | null; stop(): void } {
+  const job = new Cron(schedule.cron, { timezone: schedule.timezone, protect: true }, async () => {
+    try {
+      await fire();
+    } catch (error) {
+      onError(error);
+    }
+  });
+  return {
+    get next() {
+      return job.nextRun();
+    },
+    stop: () => job.stop(),
+  };
+}
