@@ -111,7 +111,9 @@ export async function resolveStack(name: string, lookup: StackLookup): Promise<D
     outputs = await Promise.all([
       fromCloudFormation(client, names.stateful),
       fromCloudFormation(client, names.stateless),
-    ]);
+    ]).catch((cause: Error) => {
+      throw new Error(`${cause.message} (nor does ${lookup.outputsFile} list both stacks)`, { cause });
+    });
   }
   const [stateful = {}, stateless = {}] = outputs;
   const of = (key: string) => need(stateful, names.stateful, key, source);
