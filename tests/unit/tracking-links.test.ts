@@ -74,16 +74,14 @@ describe('engagement counts', () => {
 
   it('counts a first click as unique, for its link and its hour; a repeat only as a click', () => {
     expect(incrementsFor(click, { known: true, first: true, firstForLink: true })).toEqual({
-      clicks: 1,
       uniqueClicks: 1,
       'link:2': 1,
       'clickHour:2': 1,
     });
     expect(incrementsFor(click, { known: true, first: false, firstForLink: true })).toEqual({
-      clicks: 1,
       'link:2': 1,
     });
-    expect(incrementsFor(click, { known: true, first: false, firstForLink: false })).toEqual({ clicks: 1 });
+    expect(incrementsFor(click, { known: true, first: false, firstForLink: false })).toEqual({});
     expect(incrementsFor(click, { known: false })).toEqual({});
   });
 
@@ -94,7 +92,6 @@ describe('engagement counts', () => {
       at: new Date(Date.parse('2026-12-07T07:00:00Z') + CHART_HOURS * 3_600_000),
     };
     expect(incrementsFor(late, { known: true, first: true, firstForLink: false })).toEqual({
-      opens: 1,
       uniqueOpens: 1,
     });
     const delivery = { ...click, kind: 'delivery' as const };
@@ -104,7 +101,7 @@ describe('engagement counts', () => {
     expect(incrementsFor(delivery, { known: true, first: false, firstForLink: false })).toEqual({});
   });
 
-  it('writes counters only for recipients the ledger knows', async () => {
+  it('adds the click itself at once, and the firsts only for recipients the ledger knows', async () => {
     const added: unknown[] = [];
     const counters = {
       add: async (_: string, inc: unknown) => void added.push(inc),
@@ -117,12 +114,12 @@ describe('engagement counts', () => {
       click,
     );
     expect(unknown).toBe('unknown-recipient');
-    expect(added).toEqual([]);
+    expect(added).toEqual([{ clicks: 1 }]);
     const first = await recordEngagement(
       { ledger: { flag: async () => ({ known: true, first: true, firstForLink: true }) }, counters },
       click,
     );
     expect(first).toBe('counted-first');
-    expect(added).toHaveLength(1);
+    expect(added.slice(1)).toEqual([{ clicks: 1 }, { uniqueClicks: 1, 'link:2': 1, 'clickHour:2': 1 }]);
   });
 });

@@ -16,7 +16,10 @@ export interface IssueEngagement {
   delivered: number;
   bounced: number;
   complained: number;
-  /** Every counted open and click (a reader may open or click many times). */
+  /**
+   * Every counted open and click with a valid token (a reader may open or click many times; a reader
+   * erased since, or whose ledger record expired, still adds here but to nothing else).
+   */
   opens: number;
   clicks: number;
   /** Recipients who opened / clicked at least once. */
@@ -88,12 +91,17 @@ const UNIQUE_COUNTER: Record<EngagementKind, keyof IssueEngagement> = {
   unsubscribe: 'unsubscribed',
 };
 
-/** The counters one event adds, given what the ledger said. */
+/** What every counted open or click adds, first or not: written alongside the ledger flag. */
+function everyTime(event: EngagementEvent): Increments {
+  if (event.kind === 'open') return { opens: 1 };
+  if (event.kind === 'click') return { clicks: 1 };
+  return {};
+}
+
+/** The counters an event adds once the ledger said whether it is the recipient's first. */
 export function incrementsFor(event: EngagementEvent, flags: FlagResult): Increments {
   if (!flags.known) return {};
   const increments: Increments = {};
-  if (event.kind === 'open') increments.opens = 1;
-  if (event.kind === 'click') increments.clicks = 1;
   if (event.kind === 'click' && flags.firstForLink && event.link !== undefined)
     increments[`link:${event.link}`] = 1;
   if (flags.first) {
@@ -113,12 +121,19 @@ function hoursSinceSend(event: EngagementEvent): number | null {
 
 export type RecordOutcome = 'counted-first' | 'counted-again' | 'unknown-recipient';
 
-/** Records one event: the ledger flag first (it decides uniqueness), then the issue's counters. */
+/**
+ * Records one event: the ledger flag (it decides what is a first) and the every-time counter at once,
+ * then the firsts. A repeat click is two writes side by side, not one after the other.
+ */
 export async function recordEngagement(
   deps: { ledger: EngagementLedger; counters: EngagementCounters },
   event: EngagementEvent,
 ): Promise<RecordOutcome> {
-  const flags = await deps.ledger.flag(event);
+  const always = everyTime(event);
+  const [flags] = await Promise.all([
+    deps.ledger.flag(event),
+    Object.keys(always).length > 0 ? deps.counters.add(event.issueId, always) : undefined,
+  ]);
   if (!flags.known) return 'unknown-recipient';
   const increments = incrementsFor(event, flags);
   if (Object.keys(increments).length > 0) await deps.counters.add(event.issueId, increments);
