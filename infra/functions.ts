@@ -21,7 +21,7 @@ export function nodeOptionsOf(spec: FunctionSpec): string {
   return ['--enable-source-maps', ...(spec.nodeOptions ?? [])].join(' ');
 }
 
-export type FunctionName = 'httpApi' | 'buildIssue' | 'sendBatch' | 'sesEvents';
+export type FunctionName = 'httpApi' | 'buildIssue' | 'sendBatch' | 'sesEvents' | 'inboundUnsubscribe';
 
 /** send-batch may wait on the rate limiter and back off on throttling; the queue's visibility timeout follows it. */
 export const SEND_BATCH_TIMEOUT_SECONDS = 180;
@@ -60,6 +60,15 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/handlers/ses-events.ts',
     serviceName: 'ses-events',
     description: 'SES bounce, complaint and delivery events: suppresses bounced and complaining subscribers',
+    memorySize: 256,
+    timeoutSeconds: 30,
+    copyTemplates: false,
+  },
+  inboundUnsubscribe: {
+    entry: 'functions/handlers/inbound-unsubscribe.ts',
+    serviceName: 'inbound-unsubscribe',
+    description:
+      'Mail to the List-Unsubscribe mailto: address (SES receipt rule): unsubscribes by its signed token',
     memorySize: 256,
     timeoutSeconds: 30,
     copyTemplates: false,

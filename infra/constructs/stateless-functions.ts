@@ -99,6 +99,11 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       ISSUES_TABLE: issues.tableName,
       DELIVERIES_TABLE: deliveries.tableName,
     },
+    inboundUnsubscribe: {
+      SUBSCRIBERS_TABLE: subscribers.tableName,
+      TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+      UNSUBSCRIBE_MAILBOX: settings.unsubscribeMailbox,
+    },
   };
 
   const functions = Object.fromEntries(
@@ -111,7 +116,7 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       }),
     ]),
   ) as BroadsheetFunctions;
-  const { httpApi, buildIssue, sendBatch, sesEvents } = functions;
+  const { httpApi, buildIssue, sendBatch, sesEvents, inboundUnsubscribe } = functions;
 
   // Grants: each function gets exactly what its variables point at.
   subscribers.grantReadWriteData(httpApi.role);
@@ -143,6 +148,21 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   // Deliveries, bounces and complaints in the issues' numbers.
   issues.grantReadWriteData(sesEvents.role);
   deliveries.grantReadWriteData(sesEvents.role);
+
+  // Unsubscribing reads a subscriber and rewrites its items (profile, address, memberships): no index, no scan.
+  inboundUnsubscribe.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ],
+      resources: [subscribers.tableArn],
+    }),
+  );
+  stateful.tokenSecret.grantRead(inboundUnsubscribe.role);
 
   sendBatch.function.addEventSource(
     new SqsEventSource(sendQueue, {

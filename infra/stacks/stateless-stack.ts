@@ -2,6 +2,7 @@ import { Aws, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { ReceiptRuleSet } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -9,6 +10,7 @@ import { addAlarms } from '../constructs/alarms.ts';
 import type { BroadsheetFunction } from '../constructs/broadsheet-function.ts';
 import { addDigestScheduling } from '../constructs/digest-scheduling.ts';
 import { addApiStage, addHttpRoutes, httpApi } from '../constructs/http-api.ts';
+import { addInboundMail } from '../constructs/inbound-mail.ts';
 import { statelessQueues } from '../constructs/send-queues.ts';
 import { statelessFunctions, suppressGrantWildcards } from '../constructs/stateless-functions.ts';
 import type { DigestSchedule } from '../digest-schedules.ts';
@@ -38,6 +40,7 @@ export class StatelessStack extends Stack {
   public readonly api: HttpApi;
   public readonly sendQueue: Queue;
   public readonly alarmTopic: Topic;
+  public readonly inboundMail: ReceiptRuleSet;
 
   public constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -55,7 +58,7 @@ export class StatelessStack extends Stack {
       sendQueue: this.sendQueue,
       publicBaseUrl,
     });
-    const { buildIssue, sesEvents } = this.functions;
+    const { buildIssue, sesEvents, inboundUnsubscribe } = this.functions;
 
     addHttpRoutes(this, this.api, this.functions.httpApi, buildIssue);
     addApiStage(this, this.api, settings, customDomain);
@@ -82,6 +85,11 @@ export class StatelessStack extends Stack {
           deadLetterQueue: queues.sesEventsDlq,
         }),
       ],
+    });
+
+    this.inboundMail = addInboundMail(this, {
+      mailbox: settings.unsubscribeMailbox,
+      inboundUnsubscribe: inboundUnsubscribe.function,
     });
 
     this.alarmTopic = addAlarms(this, { settings, functions: this.functions, queues });
