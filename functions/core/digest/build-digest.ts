@@ -52,19 +52,20 @@ function headlineOf(
   // and a report that looks back at other events may be titled for all of them unless it names the place.
   const place = event?.place?.name.toLowerCase();
   const distinctive = distinctiveStems(story, analysis);
+  // The report published on the day (or the day after) says best what happened; later pieces look back.
+  const onTheDay = (id: string) => {
+    const published = analysis.articles.get(id)?.date;
+    const day = event?.date?.precision === 'day' ? event.date.sortKey : null;
+    return published && day ? Math.abs(Date.parse(published) - Date.parse(day)) <= DAY_MS : false;
+  };
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
     if (!only || more.length > 0 || !article) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
     const about = contentStems(article.title).some((s) => distinctive.has(s));
-    return (only.mentions.length < LOOK_BACK_EVENTS || named) && about ? usableTitle(article) : null;
-  };
-  // The report published on the day (or the day after) says best what happened; later pieces look back.
-  const onTheDay = (id: string) => {
-    const published = analysis.articles.get(id)?.date;
-    const day = event?.date?.precision === 'day' ? event.date.sortKey : null;
-    return published && day ? Math.abs(Date.parse(published) - Date.parse(day)) <= DAY_MS : false;
+    const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
+    return !lookingBack && about ? usableTitle(article) : null;
   };
   const byReport = [
     ...story.creditOrder.filter(onTheDay),

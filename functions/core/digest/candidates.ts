@@ -15,6 +15,7 @@ import { dominantTheme } from './relevance.ts';
 import {
   CONTINUATION_THRESHOLD,
   RELEVANCE_THRESHOLD,
+  REPORT_DELAY_DAYS,
   ROUND_UP_EVENTS,
   SINGLE_SUBJECT_SHARE,
   TIMELINE_SHARE,
@@ -37,6 +38,8 @@ export interface Candidate {
   mentions: Event[];
   /** The key of the candidate's first passage: a stable order. */
   key: string;
+  /** When its article was published: it cannot tell of anything later. */
+  published: string | null;
 }
 
 function eventOf(own: Event | null, inherited: Event | null): Event | null {
@@ -71,6 +74,13 @@ function titleEvent(article: Article, gazetteer: Gazetteer): Event | null {
   return article.titleDerived ? null : sentenceEvent(article.title, gazetteer, article.date);
 }
 
+/** The article opens on an event of the day it was published (or the day before). */
+function reportsTheDay(article: Article, opening: Event | null): boolean {
+  if (!article.date || opening?.date?.precision !== 'day') return false;
+  const days = (Date.parse(article.date) - Date.parse(opening.date.sortKey)) / 86_400_000;
+  return days >= 0 && days <= REPORT_DELAY_DAYS;
+}
+
 /** An article that dates several events that cannot be one: a timeline, a season review. */
 function isRoundUp(events: readonly (Event | null)[], passages: readonly Passage[]): boolean {
   const distinct: Event[] = [];
@@ -96,7 +106,8 @@ export function articleCandidates(
     leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
   const score = (p: Passage) => Math.max(0, ...(themeScores.get(p.key)?.values() ?? []));
   // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
-  const roundUp = isRoundUp(found, passages);
+  // A report of the day tells its event first and looks back after: whatever it dates, it is no round-up.
+  const roundUp = !reportsTheDay(article, found[0] ?? null) && isRoundUp(found, passages);
   // A report tells one event, whatever others it mentions; a round-up or an explainer with no event of its
   // own is split by the events it dates, and by section where it dates none.
   const entries = found.map((e, i) =>
@@ -129,6 +140,7 @@ export function articleCandidates(
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
         .filter((e, i, all) => all.findIndex((o) => compatible(o, e)) === i),
       key: g.passages[0]?.key ?? '',
+      published: article.date,
     }));
 }
 

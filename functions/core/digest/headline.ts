@@ -1,4 +1,5 @@
 import type { Article } from '../content/article.ts';
+import { findDates } from '../text/dates.ts';
 import { STOPWORDS } from '../text/words.ts';
 import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
@@ -119,7 +120,7 @@ function eventPhrase(sentences: readonly string[], place: string): string | null
   for (const sentence of sentences) {
     for (const match of sentence.matchAll(NAMED_EVENT)) {
       const phrase = (match[1] ?? '').trim();
-      if (NOT_A_NAME.test(phrase) || !/^[\p{Lu}\d]/u.test(phrase)) continue;
+      if (NOT_A_NAME.test(phrase) || !/^[\p{Lu}\d]/u.test(phrase) || findDates(phrase).length > 0) continue;
       counts.set(phrase, (counts.get(phrase) ?? 0) + 1 + (phrase.includes(place) ? 1 : 0));
     }
   }

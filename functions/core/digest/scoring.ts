@@ -23,6 +23,8 @@ export const LEAD_PASSAGES = 2;
 export const VENUE_REACH = 90;
 /** An article dating this many events that cannot be one is a round-up: each event is a story of its own. */
 export const ROUND_UP_EVENTS = 3;
+/** …unless it opens on an event at most this many days before it was published: a report that looks back. */
+export const REPORT_DELAY_DAYS = 2;
 /** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */
 export const TIMELINE_SHARE = 0.4;
 /** An undated article that says this share of what it says about one theme is about one subject: one candidate. */

@@ -77,8 +77,14 @@ export function dot(a: Vector, b: Vector): number {
 }
 
 /** The similarity two candidates need to be one story, or `Infinity` when they cannot be. */
+/** An article cannot tell of an event after the day it was published. */
+function before(event: Event | null, published: string | null): boolean {
+  return !event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length);
+}
+
 export function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
+  if (!before(a.event, b.published) || !before(b.event, a.published)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
   // Without a shared event, what two candidates are about decides: an article's sections on one theme are
@@ -145,7 +151,10 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     const mb = members[b] as number[];
     const ea = events[a] as Event[];
     const eb = events[b] as Event[];
-    const fits = ea.every((x) => eb.every((y) => compatible(x, y)));
+    const fits =
+      ea.every((x) => eb.every((y) => compatible(x, y))) &&
+      ea.every((x) => mb.every((k) => before(x, candidates[k]?.published ?? null))) &&
+      eb.every((y) => ma.every((k) => before(y, candidates[k]?.published ?? null)));
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
     // Two groups meet again through many pairs: their average is worked out once per pair of versions.
     const versions = `${a}:${ma.length}:${b}:${mb.length}`;
