@@ -177,6 +177,8 @@ afterAll(async () => {
 
 describe('the bundled handlers, with the environment the stack gives them', () => {
   let issueId = '';
+  /** The sent issue as the SES emulator stored it, headers included. */
+  let listUnsubscribe = '';
 
   it('serves the sign-up page', async () => {
     const page = httpResultSchema.parse(await invoke('httpApi', httpEvent('GET', '/')));
@@ -250,6 +252,7 @@ describe('the bundled handlers, with the environment the stack gives them', () =
     expect(sent).toHaveLength(1);
     expect(sent[0]?.destination.to).toEqual([READER]);
     expect(JSON.stringify(sent[0])).toContain('List-Unsubscribe');
+    listUnsubscribe = JSON.stringify(sent[0]);
   });
 
   it('reports the issue sent to the operator route', async () => {
@@ -267,6 +270,25 @@ describe('the bundled handlers, with the environment the stack gives them', () =
       })
       .parse(JSON.parse(response.body ?? '{}'));
     expect(issue).toMatchObject({ issueId, status: 'sent', counts: { sent: 1 } });
+  });
+
+  it('unsubscribes the reader by mail to the List-Unsubscribe mailto:, as the SES receipt rule hands it over', async () => {
+    const mailto = /<mailto:([^?>]+)\?subject=([^>]+)>/.exec(listUnsubscribe);
+    expect(mailto?.[1]).toBe('unsubscribe@broadsheet.example');
+    const event = JSON.parse(
+      await readFile(path.join(PROJECT_ROOT, 'tests/fixtures/events/ses-receipt-unsubscribe.json'), 'utf8'),
+    );
+    const mail = event.Records[0].ses.mail;
+    mail.source = READER;
+    mail.commonHeaders.subject = decodeURIComponent(mailto?.[2] ?? '');
+    expect(await invoke('inboundUnsubscribe', event)).toEqual({ unsubscribed: 1, rejected: 0, ignored: 0 });
+    const dynamo = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: emulators.endpoints.dynamodb,
+      credentials,
+    });
+    const items = (await dynamo.send(new ScanCommand({ TableName: 'subscribers' }))).Items ?? [];
+    expect(items.map((item) => item.status?.S)).toContain('unsubscribed');
   });
 
   it('suppresses the reader on a permanent bounce delivered by the EventBridge rule', async () => {
