@@ -65,9 +65,10 @@ export class DynamoDbFeedStateStore implements FeedStateStore {
     );
   }
 
-  public async anySeen(keys: readonly string[]): Promise<boolean> {
-    const items = await this.batchGet(keys.map((key) => ({ pk: keyPk(key), sk: KEY_SK })));
-    return items.length > 0;
+  public async seen(keys: readonly string[]): Promise<ReadonlySet<string>> {
+    const unique = [...new Set(keys)];
+    const items = await this.batchGet(unique.map((key) => ({ pk: keyPk(key), sk: KEY_SK })));
+    return new Set(items.map((item) => String(item.key)));
   }
 
   public async claim(keys: readonly string[], record: { sourceId: string; file: string }): Promise<boolean> {

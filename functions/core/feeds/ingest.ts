@@ -86,14 +86,18 @@ async function articleBody(
   return null;
 }
 
-async function ingestEntry(ctx: RunContext, entry: FeedEntry): Promise<void> {
+async function ingestEntry(
+  ctx: RunContext,
+  entry: FeedEntry,
+  seenBefore: ReadonlySet<string>,
+): Promise<void> {
   const { source, store } = ctx;
   const keys = dedupeKeys(source.id, entry);
   if (keys.length === 0) {
     ctx.report.problems.push(`an entry "${entry.title ?? '(untitled)'}" has neither a link nor an id`);
     return;
   }
-  if (await store.anySeen(keys)) {
+  if (keys.some((key) => seenBefore.has(key))) {
     ctx.report.known++;
     return;
   }
@@ -105,7 +109,7 @@ async function ingestEntry(ctx: RunContext, entry: FeedEntry): Promise<void> {
   const body = await articleBody(ctx, entry);
   if (body === null) return;
   const allKeys = [...new Set([...keys, ...dedupeKeys(source.id, { guid: null, url: body.url })])];
-  if (allKeys.length > keys.length && (await store.anySeen(allKeys.slice(keys.length)))) {
+  if (allKeys.length > keys.length && (await store.seen(allKeys.slice(keys.length))).size > 0) {
     ctx.report.known++;
     return;
   }
@@ -185,9 +189,11 @@ export async function ingestSource(
     const parsed = parseFeedText(decodeBody(fetched.body, fetched.contentType).text, fetched.url);
     if (!parsed.ok) return fail(parsed.reason);
     const ctx: RunContext = { ...deps, source, deadline, report };
-    for (const entry of parsed.entries.slice(0, MAX_ENTRIES_PER_FEED)) {
+    const entries = parsed.entries.slice(0, MAX_ENTRIES_PER_FEED);
+    const seenBefore = await deps.store.seen(entries.flatMap((entry) => dedupeKeys(source.id, entry)));
+    for (const entry of entries) {
       try {
-        await ingestEntry(ctx, entry);
+        await ingestEntry(ctx, entry, seenBefore);
       } catch (cause) {
         report.problems.push(`${entry.url ?? entry.guid}: ${(cause as Error).message}`);
       }

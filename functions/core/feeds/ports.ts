@@ -67,8 +67,8 @@ export function emptyFeedState(sourceId: string): FeedState {
 export interface FeedStateStore {
   states(sourceIds: readonly string[]): Promise<Map<string, FeedState>>;
   saveState(state: FeedState): Promise<void>;
-  /** Whether any of the keys belongs to an article taken before. */
-  anySeen(keys: readonly string[]): Promise<boolean>;
+  /** Those of the keys that belong to articles taken before (one call for a whole feed). */
+  seen(keys: readonly string[]): Promise<ReadonlySet<string>>;
   /** Takes the keys for one article; false (and nothing taken) when another run or feed took one first. */
   claim(keys: readonly string[], record: { sourceId: string; file: string }): Promise<boolean>;
   /** Gives keys back (the article could not be written). */
