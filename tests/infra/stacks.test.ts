@@ -9,6 +9,7 @@ import { envSchema } from '../../functions/config.ts';
 import { toEventBridgeCron } from '../../functions/core/schedule/eventbridge-cron.ts';
 import { PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA } from '../../infra/bundling.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, nodeOptionsOf } from '../../infra/functions.ts';
+import { STATEFUL_OUTPUTS, STATELESS_OUTPUTS, stackNames } from '../../infra/stack-outputs.ts';
 import {
   OPERATOR_ROUTES,
   PUBLIC_ROUTES,
@@ -686,6 +687,39 @@ describe('alarms', () => {
         ]),
       },
     });
+  });
+});
+
+describe('the outputs `broadsheet … --stack NAME` reads', () => {
+  const outputs = (template: Template) =>
+    z.record(z.string(), z.object({ Value: z.unknown() })).parse(template.findOutputs('*'));
+
+  it('names the stacks as the CLI expects them', () => {
+    expect(s.stateful.stackName).toBe(stackNames('Broadsheet').stateful);
+    expect(s.stateless.stackName).toBe(stackNames('Broadsheet').stateless);
+  });
+
+  it('outputs the three table names, both bucket names and the token secret from the stateful stack', () => {
+    const found = outputs(s.statefulTemplate);
+    const t = s.statefulTemplate;
+    const expected: [string, string, string][] = [
+      [STATEFUL_OUTPUTS.subscribersTable, 'AWS::DynamoDB::Table', 'SubscribersTable'],
+      [STATEFUL_OUTPUTS.issuesTable, 'AWS::DynamoDB::Table', 'IssuesTable'],
+      [STATEFUL_OUTPUTS.deliveriesTable, 'AWS::DynamoDB::Table', 'DeliveriesTable'],
+      [STATEFUL_OUTPUTS.contentBucket, 'AWS::S3::Bucket', 'ContentBucket'],
+      [STATEFUL_OUTPUTS.issuesBucket, 'AWS::S3::Bucket', 'IssuesBucket'],
+      [STATEFUL_OUTPUTS.tokenSecretArn, 'AWS::SecretsManager::Secret', 'TokenSigningSecret'],
+    ];
+    for (const [output, type, construct] of expected) {
+      expect(found[output]?.Value, output).toEqual({ Ref: logicalId(t, type, construct) });
+    }
+  });
+
+  it('outputs the API URL and the region from the stateless stack', () => {
+    const found = outputs(s.statelessTemplate);
+    const apiId = logicalId(s.statelessTemplate, 'AWS::ApiGatewayV2::Api', 'HttpApi');
+    expect(JSON.stringify(found[STATELESS_OUTPUTS.apiUrl]?.Value)).toContain(apiId);
+    expect(found[STATELESS_OUTPUTS.region]?.Value).toEqual({ Ref: 'AWS::Region' });
   });
 });
 
