@@ -55,7 +55,7 @@ export const envSchema = z.object({
 
   /** From address of confirmation and welcome emails, e.g. `Broadsheet <hello@example.com>`. */
   SYSTEM_SENDER: optionalString,
-  /** Mailbox for `List-Unsubscribe: <mailto:…>`. */
+  /** Mailbox for `List-Unsubscribe: <mailto:…>`; inbound-unsubscribe reads mail to it (SES receipt rule). */
   UNSUBSCRIBE_MAILBOX: optionalString,
   SES_CONFIGURATION_SET: optionalString,
   /** Cap on sends per second, below the account's SES rate. */
