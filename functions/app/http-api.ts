@@ -153,9 +153,6 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     return bindPages(deps.pages, site);
   }
 
-  const routeDeps = { catalogue, context, metrics, logger: deps.logger };
-  const signup = signupRoutes(routeDeps);
-  const manage = unsubscribeAndPreferencesRoutes(routeDeps);
   const tracking = deps.tracking
     ? trackingRoutes({
         ...deps.tracking,
@@ -165,6 +162,15 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         metrics,
       })
     : null;
+  const routeDeps = {
+    catalogue,
+    context,
+    metrics,
+    logger: deps.logger,
+    ...(tracking ? { unsubscribedBy: tracking.unsubscribed } : {}),
+  };
+  const signup = signupRoutes(routeDeps);
+  const manage = unsubscribeAndPreferencesRoutes(routeDeps);
   const untracked: Route = async (_request, pages) =>
     pages.respond(404, messagePage('This link does not work', ['Links are not tracked here.']));
   const ROUTES: Record<HttpApiPath, Route> = {

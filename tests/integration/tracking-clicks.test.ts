@@ -5,6 +5,7 @@ import { createBuildIssueHandler, type HttpResult } from '../../functions/app/bu
 import { createHttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
+import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';
 import { CapturingMailer, httpEvent, memoryContent, silentLogger } from '../unit/subscribers-fakes.ts';
 import {
@@ -58,9 +59,7 @@ beforeAll(async () => {
   api = createHttpApiHandler({
     store: world.subscribers,
     mailer: new CapturingMailer(),
-    emails: () => {
-      throw new Error('no emails here');
-    },
+    emails: (site) => new PlainSubscriberEmails(site.name),
     content: memoryContent(),
     pages: createPageKit(loadPageTemplates()),
     clock,
@@ -139,6 +138,24 @@ describe('click tracking through the HTTP API (dynalite, fauxqs, SES emulator)',
     }
   });
 
+  it("counts a one-click unsubscribe through the issue's link for that issue, once", async () => {
+    const [email] = await sesStore(world);
+    const listUnsubscribe = email?.headers?.find((h) => h.name === 'List-Unsubscribe')?.value ?? '';
+    const url = new URL(/^<([^>]+)>/.exec(listUnsubscribe)?.[1] ?? '');
+    expect(url.searchParams.get('issue')).toBe(ISSUE);
+    for (let i = 0; i < 2; i++) {
+      const response = await api(
+        httpEvent('POST', url.pathname, {
+          query: url.search.slice(1),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: 'List-Unsubscribe=One-Click',
+        }),
+      );
+      expect(response.statusCode).toBe(200);
+    }
+    expect((await engagement.read(ISSUE)).unsubscribed).toBe(1);
+  });
+
   it('reports the numbers on the operator route', async () => {
     const build = createBuildIssueHandler(
       buildIssueDeps(world, { clock, log: memoryLog(), renderer, engagement }),
@@ -152,6 +169,7 @@ describe('click tracking through the HTTP API (dynalite, fauxqs, SES emulator)',
     expect(body.engagement).toMatchObject({
       sent: 1,
       uniqueClicks: 1,
+      unsubscribed: 1,
       clicks: 2,
       tracking: { clicks: true, opens: false },
       links: [

@@ -107,10 +107,12 @@ describe('delivering one queue message', () => {
     expect(result).toMatchObject({ kind: 'done', counted: true, tally: { sent: 3 } });
     expect(sentTo(w.mailer)).toEqual(['reader0@example.com', 'reader1@example.com', 'reader2@example.com']);
     const first = w.mailer.sent.find((e) => e.to === 'reader1@example.com');
-    expect(first?.html).toContain(`https://x.test/unsubscribe?token=sub1-${DIGEST}`);
-    expect(first?.text).toBe(`Unsubscribe: https://x.test/unsubscribe?token=sub1-${DIGEST}`);
+    // The unsubscribe link names the issue it came in (its numbers count the unsubscribe).
+    const unsubscribeUrl = `https://x.test/unsubscribe?token=sub1-${DIGEST}&issue=${ISSUE}`;
+    expect(first?.html).toContain(unsubscribeUrl.replace('&', '&amp;'));
+    expect(first?.text).toBe(`Unsubscribe: ${unsubscribeUrl}`);
     expect(first?.headers).toEqual({
-      'List-Unsubscribe': `<https://x.test/unsubscribe?token=sub1-${DIGEST}>, <mailto:unsubscribe@example.com?subject=unsubscribe>`,
+      'List-Unsubscribe': `<${unsubscribeUrl}>, <mailto:unsubscribe@example.com?subject=unsubscribe>`,
       'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
       'X-Broadsheet-Issue': ISSUE,
     });

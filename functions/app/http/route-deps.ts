@@ -21,4 +21,6 @@ export interface RouteDeps {
   context(lenient?: boolean): Promise<SubscriberContext>;
   metrics: MetricsSink;
   logger: AppLogger;
+  /** Counts an unsubscribe in the numbers of the issue whose link it came through. */
+  unsubscribedBy?(issueId: string, token: string): Promise<void>;
 }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { issueIdSchema } from '../../core/sending/issue.ts';
 import type { TokenFailure } from '../../core/subscribers/tokens.ts';
 import type { SubscriptionView } from '../../core/subscribers/use-case-context.ts';
 import { parseQuery } from './body.ts';
@@ -10,6 +11,8 @@ import { errorBody, type HttpResponse, jsonResponse, type Pages } from './respon
 
 const tokenQuerySchema = z.strictObject({
   token: z.string({ error: 'The link has no token.' }).min(1, 'The link has no token.').max(1024),
+  /** The issue whose unsubscribe link this is (its numbers count the unsubscribe); unsigned, see docs/analytics.md. */
+  issue: issueIdSchema.optional(),
 });
 
 const TOKEN_MESSAGES: Record<TokenFailure, { status: number; message: string }> = {
@@ -22,7 +25,7 @@ const TOKEN_MESSAGES: Record<TokenFailure, { status: number; message: string }> 
 export function tokenFrom(
   request: HttpRequest,
   pages: Pages,
-): { ok: true; token: string } | { ok: false; response: HttpResponse } {
+): { ok: true; token: string; issue?: string } | { ok: false; response: HttpResponse } {
   const format = formatFor(request);
   const query = parseQuery(request.query);
   if (!query.ok)
@@ -35,7 +38,8 @@ export function tokenFrom(
       response: problemResponse(pages, format, 400, 'invalid_link', 'This link is not valid.', details),
     };
   }
-  return { ok: true, token: parsed.data.token };
+  const { token, issue } = parsed.data;
+  return { ok: true, token, ...(issue === undefined ? {} : { issue }) };
 }
 
 export function tokenRejected(pages: Pages, format: Format, reason: TokenFailure): HttpResponse {

@@ -1,5 +1,6 @@
 import type { Clock, MetricsSink } from '../../core/ports.ts';
 import type { IssueEmail } from '../../core/sending/issue-email.ts';
+import { verifyToken } from '../../core/subscribers/tokens.ts';
 import {
   type EngagementCounters,
   type EngagementLedger,
@@ -130,5 +131,25 @@ export function trackingRoutes(deps: TrackingDeps) {
     };
   }
 
-  return { click, open };
+  /**
+   * An unsubscribe through an issue's link, counted for that issue once per recipient. The issue comes
+   * unsigned in the link's query, but only an issue the recipient was sent (a ledger record) counts.
+   */
+  async function unsubscribed(issueId: string, unsubscribeToken: string): Promise<void> {
+    const verified = verifyToken(await deps.secret(), unsubscribeToken, 'unsubscribe', deps.clock.now());
+    if (!verified.ok) return;
+    try {
+      await recordEngagement(
+        { ledger: deps.engagement, counters: deps.engagement },
+        { issueId, recipientKey: `s:${verified.subscriberId}`, kind: 'unsubscribe', at: deps.clock.now() },
+      );
+    } catch (cause) {
+      deps.logger.error('unsubscribe not counted', {
+        issueId,
+        error: cause instanceof Error ? cause.message : String(cause),
+      });
+    }
+  }
+
+  return { click, open, unsubscribed };
 }

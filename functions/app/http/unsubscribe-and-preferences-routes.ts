@@ -26,7 +26,7 @@ const preferencesFormSchema = z.strictObject({
 const preferencesJsonSchema = z.strictObject({ digests: digestList });
 
 /** GET and POST /unsubscribe (with RFC 8058 one-click), GET and POST /preferences. */
-export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps): {
+export function unsubscribeAndPreferencesRoutes({ context, metrics, unsubscribedBy }: RouteDeps): {
   unsubscribe: Route;
   preferences: Route;
 } {
@@ -68,6 +68,8 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics }: RouteDeps)
         : pages.respond(200, messagePage('You are unsubscribed', [message]));
     }
     if (outcome.changed) metrics.count('Unsubscribes');
+    if (outcome.changed && token.issue !== undefined && unsubscribedBy)
+      await unsubscribedBy(token.issue, token.token);
     if (format === 'json')
       return jsonResponse(200, {
         status: 'unsubscribed',

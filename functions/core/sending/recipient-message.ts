@@ -3,7 +3,7 @@ import { personalise } from '../render/personalise.ts';
 import { listUnsubscribeHeaders } from '../subscribers/list-unsubscribe.ts';
 import { ISSUE_HEADER } from '../tracking/engagement.ts';
 import { recipientLinkValues } from '../tracking/recipient-links.ts';
-import type { DeliverDeps } from './deliver.ts';
+import type { DeliverDeps, RecipientLinks } from './deliver.ts';
 import type { Recipient, RecipientBatch } from './fan-out.ts';
 import type { IssueEmail } from './issue-email.ts';
 
@@ -40,6 +40,12 @@ export async function resolveRecipient(
   };
 }
 
+/** A subscriber's unsubscribe link names the issue it came in, so the issue's numbers can count it. */
+function issueScoped(links: RecipientLinks, issueId: string, to: Addressee, test: boolean): RecipientLinks {
+  if (to.subscriberId === null || test) return links;
+  return { ...links, unsubscribeUrl: `${links.unsubscribeUrl}&issue=${encodeURIComponent(issueId)}` };
+}
+
 export function outgoingEmail(
   batch: RecipientBatch,
   email: IssueEmail,
@@ -48,7 +54,7 @@ export function outgoingEmail(
   test: boolean,
 ) {
   const now = deps.clock.now();
-  const links = deps.links(to.subscriberId, now, batch.digestId);
+  const links = issueScoped(deps.links(to.subscriberId, now, batch.digestId), batch.issueId, to, test);
   const filled = personalise(
     email.template,
     {
