@@ -6,6 +6,7 @@ import { createHttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
 import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
+import { recipientTracking, trackingKey, trackingUrls } from '../../functions/core/tracking/tokens.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';
 import { CapturingMailer, httpEvent, memoryContent, silentLogger } from '../unit/subscribers-fakes.ts';
 import {
@@ -136,6 +137,34 @@ describe('click tracking through the HTTP API (dynalite, fauxqs, SES emulator)',
       expect(response.status, forged).toBe(404);
       expect(response.location).toBeUndefined();
     }
+  });
+
+  it('answers the open pixel with a GIF and counts one unique open; HEAD counts nothing', async () => {
+    const subscriber = await world.subscribers.findByEmail('reader@example.com');
+    const { open } = recipientTracking(trackingKey(TOKEN_SECRET), trackingUrls(PUBLIC_BASE_URL), {
+      issueId: ISSUE,
+      subscriberId: subscriber?.id ?? '',
+      sentAt: new Date('2026-11-23T07:00:00Z'),
+      linkCount: 0,
+      opens: true,
+    });
+    expect((await get(open ?? '', 'HEAD')).status).toBe(200);
+    const pixel = await api(
+      httpEvent('GET', new URL(open ?? '').pathname, { headers: { 'user-agent': BROWSER } }),
+    );
+    expect(pixel).toMatchObject({
+      statusCode: 200,
+      isBase64Encoded: true,
+      headers: { 'content-type': 'image/gif' },
+    });
+    expect(
+      Buffer.from(pixel.body ?? '', 'base64')
+        .subarray(0, 6)
+        .toString(),
+    ).toBe('GIF89a');
+    await get(open ?? '');
+    expect(await engagement.read(ISSUE)).toMatchObject({ opens: 2, uniqueOpens: 1 });
+    expect((await get((open ?? '').replace('.o.', '.0.'))).status).toBe(404);
   });
 
   it("counts a one-click unsubscribe through the issue's link for that issue, once", async () => {
