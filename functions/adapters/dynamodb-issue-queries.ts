@@ -67,6 +67,9 @@ const archivedSchema = z.object({
   subject: z.string(),
   issueDate: z.string(),
   url: z.string(),
+  summary: z.string().optional(),
+  headlines: z.array(z.string()).optional(),
+  sentAt: z.string().optional(),
 });
 
 /** Every archived issue, newest first. */

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ContentError } from '../core/errors.ts';
 import type { PageTemplates } from '../render/page-kit.ts';
-import { DEFAULT_TEMPLATES_DIR } from './fs-templates.ts';
+import { DEFAULT_TEMPLATES_DIR } from './templates-dir.ts';
 
 const PAGE_FILE = /^([a-z0-9][a-z0-9-]*)\.hbs$/;
 

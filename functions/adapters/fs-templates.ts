@@ -1,6 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ContentError } from '../core/errors.ts';
 import {
   requiredLayouts,
@@ -10,9 +9,10 @@ import {
   visualThemeIds,
   visualThemeSchema,
 } from '../render/template-set.ts';
+import { loadPageTemplates } from './fs-page-templates.ts';
+import { DEFAULT_TEMPLATES_DIR } from './templates-dir.ts';
 
-/** `templates/` at the root of the repository (or next to a bundle that copies it there). */
-export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../../templates/', import.meta.url));
+export { DEFAULT_TEMPLATES_DIR };
 
 const TEMPLATE_FILE = /^([a-z0-9][a-z0-9-]*)\.mjml$/;
 
@@ -57,5 +57,5 @@ export async function loadTemplateSet(dir: string = DEFAULT_TEMPLATES_DIR): Prom
   const themesDir = path.join(dir, 'visual-themes');
   const [light, dark] = await Promise.all(visualThemeIds.map((id) => readVisualTheme(themesDir, id)));
   if (!light || !dark) throw new ContentError(themesDir, 'visual themes light and dark are required');
-  return { layouts, partials, visualThemes: { light, dark } };
+  return { layouts, partials, visualThemes: { light, dark }, pages: loadPageTemplates(dir) };
 }

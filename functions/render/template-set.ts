@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { visualThemeIds } from '../core/content/config.ts';
+import type { PageTemplates } from './page-kit.ts';
 
 const hexColour = z
   .string()
@@ -51,6 +52,8 @@ export interface TemplateSet {
   layouts: Readonly<Record<string, string>>;
   partials: Readonly<Record<string, string>>;
   visualThemes: Readonly<Record<VisualThemeId, VisualTheme>>;
+  /** The web pages' templates (`templates/pages/`): the archive's index pages are made of them. */
+  pages: PageTemplates;
 }
 
 export { visualThemeIds };

@@ -242,6 +242,7 @@ describe('content from the content bucket', () => {
       world.s3.send(new PutObjectCommand({ Bucket: bucket, Key, Body }));
     await put('themes.yaml', await readFile(path.join(root, 'themes.yaml')));
     await put('digests.yaml', await readFile(path.join(root, 'digests.yaml')));
+    await put('site.yaml', await readFile(path.join(root, 'site.yaml')));
     for (const name of await readdir(path.join(root, 'articles'))) {
       await put(`articles/${name}`, await readFile(path.join(root, 'articles', name)));
     }

@@ -437,8 +437,18 @@ export const compactRenderer: IssueRenderer = {
     text: `${digest.title}\nPreferences: ${slot('preferencesUrl')}\nUnsubscribe: ${slot('unsubscribeUrl')}\n`,
   }),
   archivePage: async (digest) => `<html><body>${digest.title}</body></html>`,
-  archiveIndex: (entries) => `<ol>${entries.map((e) => `<li>${e.issueId}</li>`).join('')}</ol>`,
-  feed: (entries) => `<feed>${entries.map((e) => `<entry>${e.issueId}</entry>`).join('')}</feed>`,
+  archiveFiles: (entries) => [
+    {
+      path: 'index.html',
+      body: `<ol>${entries.map((e) => `<li>${e.issueId}</li>`).join('')}</ol>`,
+      contentType: 'text/html',
+    },
+    {
+      path: 'feed.xml',
+      body: `<feed>${entries.map((e) => `<entry>${e.issueId}</entry>`).join('')}</feed>`,
+      contentType: 'application/atom+xml',
+    },
+  ],
 };
 
 export function buildIssueDeps(

@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.ts';
 import type { ContentConfig, DigestConfig } from '../content/config.ts';
 import { loadContent } from '../content/load-content.ts';
+import { SITE_FILE, type SiteConfig } from '../content/site.ts';
 import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
@@ -41,12 +42,19 @@ export {
 } from './issue-request.ts';
 export { archivePagePath } from './issue-run.ts';
 
+/** A public file of the archive, at `<archive>/<path>`. */
+export interface PublicFile {
+  path: string;
+  body: string;
+  contentType: string;
+}
+
 /** Renders an issue's parts; MJML lives behind this, in the build-issue function only. */
 export interface IssueRenderer {
   email(digest: Digest, digestConfig: DigestConfig, archiveUrl: string): Promise<IssueTemplate>;
   archivePage(digest: Digest, digestConfig: DigestConfig): Promise<string>;
-  archiveIndex(entries: readonly ArchivedIssue[]): string;
-  feed(entries: readonly ArchivedIssue[]): string;
+  /** The archive's index pages and Atom feeds (all issues, and each digest's), in the brand. */
+  archiveFiles(entries: readonly ArchivedIssue[], site: SiteConfig): PublicFile[];
 }
 
 export interface DigestInput {
@@ -122,6 +130,11 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     return { kind: 'invalid-content', problems: content.problems.filter((p) => p.severity === 'error') };
   }
   const config = content.config;
+  const site = config.site;
+  if (site === null) {
+    const message = 'missing or unreadable: an issue needs the publication (name, sender, archive title)';
+    return { kind: 'invalid-content', problems: [{ file: SITE_FILE, severity: 'error', message }] };
+  }
   const digestConfig = config.digests.find((d) => d.id === request.digestId);
   if (!digestConfig) {
     return { kind: 'unknown-digest', digestId: request.digestId, known: config.digests.map((d) => d.id) };
@@ -193,6 +206,7 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
 
   const context = {
     digestConfig,
+    site,
     makeDigest: async () => (await makeDigest()).digest,
     testEmails,
     leaseMs,

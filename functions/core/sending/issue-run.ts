@@ -1,4 +1,5 @@
 import type { DigestConfig } from '../content/config.ts';
+import type { SiteConfig } from '../content/site.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
 import type { MetricsSink } from '../ports.ts';
@@ -12,6 +13,8 @@ import type { EnqueuedPage, StoredIssue } from './ports.ts';
 /** What a builder needs to carry one issue on: the digest's config and how to make its digest. */
 export interface BuildContext {
   digestConfig: DigestConfig;
+  /** The brand (site.yaml): the archive's pages and feeds are in it. */
+  site: SiteConfig;
   makeDigest: () => Promise<Digest>;
   /** The operator's test addresses; `null` when resuming a test issue (its recorded page has them). */
   testEmails: string[] | null;
@@ -110,18 +113,14 @@ async function build(
       subject: email.template.subject,
       issueDate: digest.issueDate,
       url: pageUrl,
+      summary: digest.preheader,
+      headlines: digest.sections.flatMap((section) => section.stories.map((story) => story.headline)),
+      sentAt: deps.clock.now().toISOString(),
     });
     const entries = await deps.issues.listArchived();
-    await deps.archive.putPublic(
-      'index.html',
-      deps.renderer.archiveIndex(entries),
-      'text/html; charset=utf-8',
-    );
-    await deps.archive.putPublic(
-      'feed.xml',
-      deps.renderer.feed(entries),
-      'application/atom+xml; charset=utf-8',
-    );
+    for (const file of deps.renderer.archiveFiles(entries, context.site)) {
+      await deps.archive.putPublic(file.path, file.body, file.contentType);
+    }
   }
   const moved = await deps.issues.transition(issue.issueId, 'building', 'sending', {
     subject: email.template.subject,

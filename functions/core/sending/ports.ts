@@ -30,6 +30,12 @@ export interface ArchivedIssue {
   issueDate: string;
   /** The issue's archive page. */
   url: string;
+  /** The preheader (records from before it was kept have none). */
+  summary?: string | undefined;
+  /** Its stories' headlines, in order. */
+  headlines?: string[] | undefined;
+  /** When it went out: the instant it moved to sending (ISO 8601). */
+  sentAt?: string | undefined;
 }
 
 /** Issue records (DynamoDB `issues` table on AWS). Conditional single-item writes only. */

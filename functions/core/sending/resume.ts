@@ -173,8 +173,10 @@ async function builderContext(
   if (config === null) return 'the content config is invalid (run broadsheet check)';
   const digestConfig = config.digests.find((d) => d.id === issue.digestId);
   if (!digestConfig) return `digest "${issue.digestId}" is no longer in digests.yaml`;
+  if (config.site === null) return 'site.yaml is missing or unreadable';
   return {
     digestConfig,
+    site: config.site,
     testEmails: null,
     leaseMs,
     metrics: { count: (name, value, dimensions) => deps.metrics?.count(name, value, dimensions) },
