@@ -134,3 +134,12 @@ describe('derived titles: the subject of the first statement', () => {
     expect(calls).toBe(1);
   });
 });
+
+describe('many taggers in one process', () => {
+  it('each tags correctly: the model is not re-escaped by every new wink-nlp instance', () => {
+    for (let i = 0; i < 25; i++) {
+      const words = createTagger()('The council met in Geneva.');
+      expect(words.map((w) => w.pos)).toContain('VERB');
+    }
+  });
+});

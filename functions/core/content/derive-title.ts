@@ -1,4 +1,8 @@
 import model from 'wink-eng-lite-web-model';
+import cerTransformers from 'wink-eng-lite-web-model/dist/cer-transformers.js';
+import cerMetaModel from 'wink-eng-lite-web-model/dist/languages/cur/models/eng-cer-meta-model.json' with {
+  type: 'json',
+};
 import winkNLP, { type WinkMethods } from 'wink-nlp';
 import { splitSentences } from '../text/sentences.ts';
 import type { Section } from './article.ts';
@@ -22,11 +26,22 @@ export interface TaggedWord {
 export type Tagger = (sentence: string) => TaggedWord[];
 export type TitleDeriver = (sections: readonly Section[]) => string;
 
+/**
+ * The model as wink-nlp expects it, with its custom-entity meta model read afresh: the package's own loader
+ * stringifies a module-level copy in place, so a second instance in one process would get it re-escaped.
+ */
+function freshModel(): typeof model {
+  return {
+    ...model,
+    metaCER: () => ({ machines: JSON.stringify(cerMetaModel), transformers: cerTransformers }),
+  };
+}
+
 /** Part-of-speech tags from wink-nlp; the model is loaded on the first call, once per tagger. */
 export function createTagger(): Tagger {
   let nlp: WinkMethods | undefined;
   return (sentence) => {
-    nlp ??= winkNLP(model, ['pos']);
+    nlp ??= winkNLP(freshModel(), ['pos']);
     const its = nlp.its;
     const tokens = nlp.readDoc(sentence).tokens();
     const words: TaggedWord[] = [];
