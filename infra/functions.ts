@@ -21,7 +21,13 @@ export function nodeOptionsOf(spec: FunctionSpec): string {
   return ['--enable-source-maps', ...(spec.nodeOptions ?? [])].join(' ');
 }
 
-export type FunctionName = 'httpApi' | 'buildIssue' | 'sendBatch' | 'sesEvents' | 'inboundUnsubscribe';
+export type FunctionName =
+  | 'httpApi'
+  | 'buildIssue'
+  | 'sendBatch'
+  | 'sesEvents'
+  | 'inboundUnsubscribe'
+  | 'ingest';
 
 /** send-batch may wait on the rate limiter and back off on throttling; the queue's visibility timeout follows it. */
 export const SEND_BATCH_TIMEOUT_SECONDS = 180;
@@ -71,6 +77,16 @@ export const FUNCTIONS: Record<FunctionName, FunctionSpec> = {
       'Mail to the List-Unsubscribe mailto: address (SES receipt rule): unsubscribes by its signed token',
     memorySize: 256,
     timeoutSeconds: 30,
+    copyTemplates: false,
+  },
+  ingest: {
+    entry: 'functions/handlers/ingest.ts',
+    serviceName: 'ingest',
+    description:
+      'Hourly: fetches the feeds of sources.yaml and writes their new articles to the content bucket',
+    // Readability on a server-side DOM is CPU-bound per page; more memory is more CPU.
+    memorySize: 1024,
+    timeoutSeconds: 600,
     copyTemplates: false,
   },
 };

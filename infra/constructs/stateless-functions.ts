@@ -8,6 +8,7 @@ import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { StatefulStack } from '../stacks/stateful-stack.ts';
 import { BroadsheetFunction } from './broadsheet-function.ts';
+import { grantFeedIngest } from './feed-ingest.ts';
 import { SEND_BATCH_SIZE } from './send-queues.ts';
 
 export type BroadsheetFunctions = Record<FunctionName, BroadsheetFunction>;
@@ -104,6 +105,10 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
       UNSUBSCRIBE_MAILBOX: settings.unsubscribeMailbox,
     },
+    ingest: {
+      CONTENT_BUCKET: stateful.contentBucket.bucketName,
+      ISSUES_TABLE: issues.tableName,
+    },
   };
 
   const functions = Object.fromEntries(
@@ -116,7 +121,7 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       }),
     ]),
   ) as BroadsheetFunctions;
-  const { httpApi, buildIssue, sendBatch, sesEvents, inboundUnsubscribe } = functions;
+  const { httpApi, buildIssue, sendBatch, sesEvents, inboundUnsubscribe, ingest } = functions;
 
   // Grants: each function gets exactly what its variables point at.
   subscribers.grantReadWriteData(httpApi.role);
@@ -163,6 +168,8 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
     }),
   );
   stateful.tokenSecret.grantRead(inboundUnsubscribe.role);
+
+  grantFeedIngest(ingest, { contentBucket: stateful.contentBucket, issues });
 
   sendBatch.function.addEventSource(
     new SqsEventSource(sendQueue, {

@@ -9,6 +9,7 @@ import type { Construct } from 'constructs';
 import { addAlarms } from '../constructs/alarms.ts';
 import type { BroadsheetFunction } from '../constructs/broadsheet-function.ts';
 import { addDigestScheduling } from '../constructs/digest-scheduling.ts';
+import { addIngestAlarm, addIngestSchedule } from '../constructs/feed-ingest.ts';
 import { addApiStage, addHttpRoutes, httpApi } from '../constructs/http-api.ts';
 import { addInboundMail } from '../constructs/inbound-mail.ts';
 import { statelessQueues } from '../constructs/send-queues.ts';
@@ -58,7 +59,7 @@ export class StatelessStack extends Stack {
       sendQueue: this.sendQueue,
       publicBaseUrl,
     });
-    const { buildIssue, sesEvents, inboundUnsubscribe } = this.functions;
+    const { buildIssue, sesEvents, inboundUnsubscribe, ingest } = this.functions;
 
     addHttpRoutes(this, this.api, this.functions.httpApi, buildIssue);
     addApiStage(this, this.api, settings, customDomain);
@@ -92,7 +93,10 @@ export class StatelessStack extends Stack {
       inboundUnsubscribe: inboundUnsubscribe.function,
     });
 
+    addIngestSchedule(this, ingest.function, queues.scheduleDlq);
+
     this.alarmTopic = addAlarms(this, { settings, functions: this.functions, queues });
+    addIngestAlarm(this, this.alarmTopic);
 
     new CfnOutput(this, STATELESS_OUTPUTS.apiUrl, {
       value: publicBaseUrl,

@@ -110,7 +110,8 @@ describe('digest schedules', () => {
 
   it('has one schedule per digest in content/digests.yaml, in its time zone, invoking build-issue with its id', () => {
     const schedules = resourcesOf(s.statelessTemplate, 'AWS::Scheduler::Schedule');
-    expect(schedules).toHaveLength(digestsYaml.digests.length + 1);
+    // Besides the digests': the recovery sweep and the hourly ingest (tests/infra/feed-ingest.test.ts).
+    expect(schedules).toHaveLength(digestsYaml.digests.length + 2);
     for (const digest of digestsYaml.digests) {
       const converted = toEventBridgeCron(digest.schedule.cron);
       expect(converted.ok).toBe(true);
@@ -602,9 +603,9 @@ describe('least privilege', () => {
     }
   });
 
-  it('lets only build-issue write to the issues bucket', () => {
+  it('lets only build-issue write to the issues bucket (and ingest under articles/ of the content bucket)', () => {
     for (const name of FUNCTION_NAMES) {
-      expect(allowedActions(name).has('s3:PutObject'), name).toBe(name === 'buildIssue');
+      expect(allowedActions(name).has('s3:PutObject'), name).toBe(name === 'buildIssue' || name === 'ingest');
     }
   });
 
