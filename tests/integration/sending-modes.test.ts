@@ -200,7 +200,9 @@ describe('send what you mean', () => {
       },
     });
     expect(code).toBe(1);
-    expect(questions[0]).toMatch(/with every article \(\d+\), whatever earlier issues sent, to 5 subscriber/);
+    expect(questions[0]).toMatch(
+      /^Send weekly-diplomacy-2026-11-23-2 with every article \(\d+\), whatever earlier issues sent, to 5 subscriber/,
+    );
     expect(io.errLines).toEqual(['broadsheet send: not confirmed: nothing was sent']);
     expect(await sesStore(world)).toEqual([]);
   });

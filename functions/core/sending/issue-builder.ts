@@ -165,7 +165,11 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   if (request.dryRun) {
     metrics.count('DryRuns', 1, byDigest);
     const { digest, mode: madeAs } = await makeDigest();
-    const issueId = plainId;
+    // The id the issue would get: a forced issue or one of every article is a new one.
+    const fresh = !test && (request.force === true || mode === 'all');
+    const issueId = fresh
+      ? ((await freeId(plainId, request.force === true, digestConfig.id, scheduledDate, deps)) ?? plainId)
+      : plainId;
     if (digest.status === 'ready') {
       await deps.renderer.email(
         digest,
