@@ -7,6 +7,7 @@ import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import type { IngestSummary } from '../functions/app/ingest.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
+import { parseSiteConfig, SITE_FILE } from '../functions/core/content/site.ts';
 import { INGEST_SCHEDULE } from '../functions/core/feeds/schedule.ts';
 import type { StalledSummary } from '../functions/core/sending/resume.ts';
 import { startEmulators } from './emulators.ts';
@@ -132,6 +133,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       queueUrl,
       appUrl,
       contentDir: path.resolve(options.contentDir),
+      unsubscribeMailbox: await unsubscribeMailbox(path.resolve(options.contentDir)),
       tokenSecret: await persistentSecret(dataDir, 'token-secret'),
       operatorToken,
     });
@@ -273,6 +275,7 @@ function lambdaEnvironment(input: {
   contentDir: string;
   tokenSecret: string;
   operatorToken: string;
+  unsubscribeMailbox: string;
 }): Record<string, string> {
   return {
     BROADSHEET_STAGE: 'local',
@@ -298,11 +301,21 @@ function lambdaEnvironment(input: {
     ARCHIVE_BASE_URL: `${input.appUrl}/archive`,
     TOKEN_SECRET: input.tokenSecret,
     OPERATOR_TOKEN: input.operatorToken,
-    SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
-    UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
+    UNSUBSCRIBE_MAILBOX: input.unsubscribeMailbox,
     // The send-batch workers share this process and so one token bucket: one container's worth.
     SEND_MAX_CONCURRENCY: '1',
   };
+}
+
+/**
+ * `unsubscribe@` the domain of the publication's sender (site.yaml), as a deployment's default is
+ * `unsubscribe@<sesDomain>`; `localhost` while the content has no readable site.yaml.
+ */
+async function unsubscribeMailbox(contentDir: string): Promise<string> {
+  const text = await new FsContentSource(contentDir).readConfigFile(SITE_FILE).catch(() => null);
+  const site = text === null ? null : parseSiteConfig(text);
+  const domain = site?.ok ? site.value.sender.address.split('@')[1] : undefined;
+  return `unsubscribe@${domain ?? 'localhost'}`;
 }
 
 /** Earlier versions kept the issues bucket in `s3/issues`; the S3 mirror keeps a folder per bucket. */

@@ -79,7 +79,7 @@ export class AppServer {
         'retry-after': String(STARTING_RETRY_AFTER_SECONDS),
       });
       response.end(
-        JSON.stringify({ error: 'starting', message: 'Broadsheet is starting; try again shortly.' }),
+        JSON.stringify({ error: 'starting', message: 'The service is starting; try again shortly.' }),
       );
       return;
     }
