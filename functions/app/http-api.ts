@@ -14,6 +14,7 @@ import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
 import type { PageKit, PageSite } from '../render/page-kit.ts';
+import { type AdminDeps, adminRoutes } from './http/admin-routes.ts';
 import { digestCatalogue } from './http/digest-catalogue.ts';
 import { parseHttpApiEvent } from './http/event.ts';
 import { messagePage } from './http/pages.ts';
@@ -72,6 +73,8 @@ export interface HttpApiDeps {
   contentCacheSeconds?: number;
   /** Click and open tracking (`/r/…`, `/o/…`); without it those links answer 404. */
   tracking?: Pick<TrackingDeps, 'engagement' | 'loadEmail' | 'scanWindowSeconds'>;
+  /** The operator console (`/admin`); without it those pages answer 404. */
+  admin?: Omit<AdminDeps, 'secret' | 'clock' | 'attempts'>;
 }
 
 const UNBRANDED: PageSite = {
@@ -173,6 +176,11 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   const manage = unsubscribeAndPreferencesRoutes(routeDeps);
   const untracked: Route = async (_request, pages) =>
     pages.respond(404, messagePage('This link does not work', ['Links are not tracked here.']));
+  const admin = deps.admin
+    ? adminRoutes({ ...deps.admin, secret: resolveSecret, clock: deps.clock, attempts: deps.store })
+    : null;
+  const noConsole: Route = async (_request, pages) =>
+    pages.respond(404, messagePage('No console here', ['The operator console is not configured.']));
   const ROUTES: Record<HttpApiPath, Route> = {
     '/': signup.signup,
     '/subscribe': signup.subscribe,
@@ -181,6 +189,10 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     '/preferences': manage.preferences,
     '/r/{token}': tracking?.click ?? untracked,
     '/o/{token}': tracking?.open ?? untracked,
+    '/admin': admin?.issues ?? noConsole,
+    '/admin/sign-in': admin?.signIn ?? noConsole,
+    '/admin/sign-out': admin?.signOut ?? noConsole,
+    '/admin/issues/{issueId}': admin?.issue ?? noConsole,
   };
 
   async function respond(event: unknown): Promise<HttpResponse> {

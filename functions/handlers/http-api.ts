@@ -1,7 +1,9 @@
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
+import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDbEngagement } from '../adapters/dynamodb-engagement.ts';
+import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
@@ -81,19 +83,28 @@ export function composeHttpApi(
   };
 }
 
-/** Click and open tracking needs the issues' links (bucket), flags (deliveries) and counters (issues). */
-function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking'> {
+/**
+ * Click and open tracking and the operator console need the issues' links (bucket), flags and tallies
+ * (deliveries) and records and counters (issues). The console signs in with OPERATOR_TOKEN.
+ */
+function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   const { ISSUES_TABLE, DELIVERIES_TABLE, ISSUES_BUCKET } = config;
   if (ISSUES_TABLE === undefined || DELIVERIES_TABLE === undefined || ISSUES_BUCKET === undefined) return {};
+  const db = dynamoDocumentClient(config);
   const archive = new S3IssueArchive(s3Client(config), ISSUES_BUCKET);
+  const engagement = new DynamoDbEngagement(db, { issues: ISSUES_TABLE, deliveries: DELIVERIES_TABLE });
+  const loadEmail = (issueId: string) => archive.loadEmail(issueId);
+  const ledger = new DynamoDbDeliveryLedger(db, DELIVERIES_TABLE);
+  const publicBaseUrl = need(config, 'PUBLIC_BASE_URL');
   return {
-    tracking: {
-      engagement: new DynamoDbEngagement(dynamoDocumentClient(config), {
-        issues: ISSUES_TABLE,
-        deliveries: DELIVERIES_TABLE,
-      }),
-      loadEmail: (issueId) => archive.loadEmail(issueId),
-      scanWindowSeconds: DEFAULT_SCAN_WINDOW_SECONDS,
+    tracking: { engagement, loadEmail, scanWindowSeconds: DEFAULT_SCAN_WINDOW_SECONDS },
+    admin: {
+      operatorToken: () => Promise.resolve(config.OPERATOR_TOKEN ?? null),
+      issues: new DynamoDbIssueStore(db, ISSUES_TABLE),
+      engagement,
+      loadEmail,
+      tallies: (issueId) => ledger.tallies(issueId),
+      archiveBaseUrl: config.ARCHIVE_BASE_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/archive`,
     },
   };
 }

@@ -10,6 +10,8 @@ export const httpApiEventSchema = z.object({
   rawPath: z.string().min(1).max(2048),
   rawQueryString: z.string().max(8192).default(''),
   headers: z.record(z.string(), z.string()).default({}),
+  /** Payload 2.0 carries cookies apart from the headers. */
+  cookies: z.array(z.string()).default([]),
   requestContext: z.object({
     requestId: z.string().default(''),
     http: z.object({
@@ -29,6 +31,8 @@ export interface HttpRequest {
   query: string;
   /** Names lower-cased. */
   headers: Record<string, string>;
+  /** `name=value` strings: the event's `cookies`, and a `Cookie` header if any. */
+  cookies: string[];
   body: string | undefined;
   isBase64Encoded: boolean;
   sourceIp: string | undefined;
@@ -51,6 +55,7 @@ export function parseHttpApiEvent(event: unknown): ParsedEvent {
       path,
       query: data.rawQueryString,
       headers,
+      cookies: [...data.cookies, ...(headers.cookie === undefined ? [] : [headers.cookie])],
       body: data.body,
       isBase64Encoded: data.isBase64Encoded,
       sourceIp: data.requestContext.http.sourceIp,

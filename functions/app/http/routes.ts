@@ -12,6 +12,10 @@ export const HTTP_API_ROUTES = [
   { path: '/preferences', methods: ['GET', 'HEAD', 'POST'] },
   { path: '/r/{token}', methods: ['GET', 'HEAD'], seesHead: true },
   { path: '/o/{token}', methods: ['GET', 'HEAD'], seesHead: true },
+  { path: '/admin', methods: ['GET', 'HEAD'] },
+  { path: '/admin/sign-in', methods: ['GET', 'HEAD', 'POST'] },
+  { path: '/admin/sign-out', methods: ['POST'] },
+  { path: '/admin/issues/{issueId}', methods: ['GET', 'HEAD'] },
 ] as const;
 export type HttpApiRoute = (typeof HTTP_API_ROUTES)[number];
 export type HttpApiPath = HttpApiRoute['path'];

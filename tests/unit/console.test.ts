@@ -1,0 +1,226 @@
+import { describe, expect, it } from 'vitest';
+import { barChart, hourChart } from '../../functions/core/console/charts.ts';
+import {
+  checkCsrf,
+  consoleKey,
+  csrfToken,
+  newNonce,
+  parseCookies,
+  signSession,
+  verifySession,
+} from '../../functions/core/console/session.ts';
+import { slot } from '../../functions/core/render/issue-template.ts';
+import { emptyCounts, type IssueRecord } from '../../functions/core/sending/issue.ts';
+import { emptyEngagement } from '../../functions/core/tracking/engagement.ts';
+import { appHarness, httpEvent } from './subscribers-fakes.ts';
+
+const SECRET = 'test-secret-0123456789abcdefghijklmnopqrstuvwxyz';
+const OPERATOR = 'operator-token-for-tests';
+
+describe('console sessions and CSRF', () => {
+  const key = consoleKey(SECRET, OPERATOR);
+  const now = new Date('2026-12-07T10:00:00Z');
+  const session = { nonce: newNonce(), expiresAt: new Date('2026-12-07T18:00:00Z') };
+
+  it('accepts its own session until it expires, nothing altered, nothing signed with another operator token', () => {
+    const value = signSession(key, session);
+    expect(verifySession(key, value, now)).toEqual(session);
+    expect(verifySession(key, value, new Date('2026-12-07T18:00:01Z'))).toBeNull();
+    expect(
+      verifySession(
+        key,
+        value.replace(/\.(\d+)\./, (_, n: string) => `.${Number(n) + 3600}.`),
+        now,
+      ),
+    ).toBeNull();
+    expect(verifySession(consoleKey(SECRET, 'a-new-operator-token'), value, now)).toBeNull();
+    expect(verifySession(key, undefined, now)).toBeNull();
+  });
+
+  it('binds a CSRF token to its nonce', () => {
+    expect(checkCsrf(key, session.nonce, csrfToken(key, session.nonce))).toBe(true);
+    expect(checkCsrf(key, newNonce(), csrfToken(key, session.nonce))).toBe(false);
+    expect(checkCsrf(key, session.nonce, undefined)).toBe(false);
+  });
+
+  it('reads cookies from payload 2.0 cookies and a Cookie header', () => {
+    expect(parseCookies(['a=1', 'b=2; c=3']).get('c')).toBe('3');
+  });
+});
+
+describe('console charts', () => {
+  it('scales bars to the largest value and keeps zero bars empty', () => {
+    const chart = barChart([
+      { label: 'A', value: 4 },
+      { label: 'B', value: 0 },
+      { label: 'C', value: 2 },
+    ]);
+    expect(chart.bars.map((b) => b.width)).toEqual([540, 0, 270]);
+    expect(chart.height).toBe(3 * 34);
+  });
+
+  it('draws cumulative lines over 72 hours', () => {
+    const chart = hourChart([{ name: 'clicked', perHour: [1, 0, 2] }]);
+    expect(chart.yMax).toBe(3);
+    expect(chart.series[0]?.total).toBe(3);
+    expect(chart.series[0]?.points.split(' ')).toHaveLength(73);
+    expect(chart.xTicks.map((t) => t.label)).toEqual(['0 h', '12 h', '24 h', '36 h', '48 h', '60 h', '72 h']);
+  });
+});
+
+const ISSUE: IssueRecord = {
+  issueId: 'weekly-diplomacy-2026-12-07',
+  digestId: 'weekly-diplomacy',
+  scheduledDate: '2026-12-07',
+  status: 'sent',
+  test: false,
+  trigger: 'operator',
+  createdAt: '2026-12-07T07:00:00.000Z',
+  updatedAt: '2026-12-07T07:01:00.000Z',
+  subject: 'Summits & <sanctions>',
+  articleIds: [],
+  counts: { ...emptyCounts, recipients: 1, batches: 1, batchesDone: 1, sent: 1 },
+  enqueueComplete: true,
+  reason: null,
+};
+
+function consoleApp() {
+  return appHarness({
+    tokenSecret: SECRET,
+    admin: {
+      operatorToken: async () => OPERATOR,
+      issues: {
+        listRecent: async () => [ISSUE],
+        get: async (id) =>
+          id === ISSUE.issueId
+            ? { ...ISSUE, progress: { pagesEnqueued: 1, cursor: null, leaseUntil: 0 } }
+            : null,
+      },
+      engagement: {
+        read: async () => ({
+          ...emptyEngagement(),
+          delivered: 1,
+          uniqueClicks: 1,
+          clicks: 1,
+          linkClicks: [1],
+        }),
+        readMany: async (ids) => new Map(ids.map((id) => [id, { ...emptyEngagement(), delivered: 1 }])),
+      },
+      loadEmail: async () => ({
+        v: 1,
+        template: { subject: 's', preheader: '', html: '<p>x</p>', text: `Read: ${slot('email')}\n` },
+        from: 'a@b.example',
+        replyTo: null,
+        tracking: { clicks: true, opens: false },
+        links: [{ url: 'https://news.example/a', story: 'A story', section: 'World' }],
+      }),
+      tallies: async () => [],
+      archiveBaseUrl: 'https://news.example/archive',
+    },
+  });
+}
+
+type Response = { statusCode?: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string };
+
+function cookiesOf(response: Response): string[] {
+  return (response.cookies ?? []).map((c) => c.split(';')[0] ?? '');
+}
+
+async function signInForm(app: ReturnType<typeof consoleApp>) {
+  const page = (await app.handler(httpEvent('GET', '/admin/sign-in'))) as Response;
+  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+  return { csrf, cookie: cookiesOf(page).join('; ') };
+}
+
+function post(path: string, body: string, cookie: string, sourceIp = '203.0.113.7') {
+  return httpEvent('POST', path, {
+    headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+    body,
+    sourceIp,
+  });
+}
+
+describe('the operator console (/admin)', () => {
+  it('sends every console page to sign-in without a session', async () => {
+    const app = consoleApp();
+    for (const path of ['/admin', `/admin/issues/${ISSUE.issueId}`]) {
+      const response = (await app.handler(httpEvent('GET', path))) as Response;
+      expect(response.statusCode, path).toBe(303);
+      expect(response.headers?.location).toBe('/admin/sign-in');
+    }
+  });
+
+  it('signs in with the operator token: a HttpOnly, Secure, SameSite=Strict session cookie with an expiry', async () => {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const response = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    expect(response.statusCode).toBe(303);
+    const session = response.cookies?.find((c) => c.startsWith('broadsheet_admin='));
+    expect(session).toMatch(/; Max-Age=28800; HttpOnly; Secure; SameSite=Strict$/);
+    const issues = (await app.handler(
+      httpEvent('GET', '/admin', { headers: { cookie: session?.split(';')[0] ?? '' } }),
+    )) as Response;
+    expect(issues.statusCode).toBe(200);
+    expect(issues.body).toContain('Summits &amp; &lt;sanctions&gt;');
+    expect(issues.body).toContain(`/admin/issues/${ISSUE.issueId}`);
+    const issue = (await app.handler(
+      httpEvent('GET', `/admin/issues/${ISSUE.issueId}`, {
+        headers: { cookie: session?.split(';')[0] ?? '' },
+      }),
+    )) as Response;
+    expect(issue.statusCode).toBe(200);
+    expect(issue.body).toContain('<svg role="img"');
+    expect(issue.body).toContain('Read: ⟨email⟩');
+  });
+
+  it('refuses a form without its CSRF token with 403', async () => {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const response = (await app.handler(
+      post('/admin/sign-in', `token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    expect(response.statusCode).toBe(403);
+  });
+
+  it('answers 429 after ten wrong tokens from one network, even to the right one', async () => {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = (await app.handler(
+        post('/admin/sign-in', `csrf=${form.csrf}&token=wrong-${i}`, form.cookie),
+      )) as Response;
+      statuses.push(response.statusCode ?? 0);
+    }
+    expect(statuses.slice(0, 9).every((s) => s === 401)).toBe(true);
+    expect(statuses[9]).toBe(429);
+    const right = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    expect(right.statusCode).toBe(429);
+    expect(right.headers?.['retry-after']).toMatch(/^\d+$/);
+    const elsewhere = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie, '198.51.100.9'),
+    )) as Response;
+    expect(elsewhere.statusCode).toBe(303);
+  });
+
+  it('signs out with the CSRF token, deleting the cookie', async () => {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const signedIn = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    const session = cookiesOf(signedIn).find((c) => c.startsWith('broadsheet_admin=')) ?? '';
+    const page = (await app.handler(
+      httpEvent('GET', '/admin', { headers: { cookie: session } }),
+    )) as Response;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+    expect(((await app.handler(post('/admin/sign-out', '', session))) as Response).statusCode).toBe(403);
+    const out = (await app.handler(post('/admin/sign-out', `csrf=${csrf}`, session))) as Response;
+    expect(out.statusCode).toBe(303);
+    expect(out.cookies?.[0]).toMatch(/^broadsheet_admin=; Path=\/; Max-Age=0/);
+  });
+});
