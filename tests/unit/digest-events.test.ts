@@ -119,6 +119,15 @@ describe('events', () => {
         { date: null, place: { name: 'Kenya', country: 'Kenya' } },
       ),
     ).toBe(true);
+    // "Kingston upon Hull" is "Hull"; a dateline's capitals keep the particle lower case.
+    const kingston = { name: 'Kingston upon Hull', country: '' };
+    const hull = { name: 'Hull', country: '' };
+    expect(
+      compatible({ date: d('2026-04-23'), place: kingston }, { date: d('2026-04-23'), place: hull }),
+    ).toBe(true);
+    expect(
+      learnPlaces(['KINGSTON UPON HULL, 23 April 2026 (Wire) — Dockers signed.']).has('Kingston upon Hull'),
+    ).toBe(true);
     // A country written by one of its other names still holds its towns.
     const tanzania = { name: 'Tanzania', country: 'United Republic of Tanzania' };
     const canberra = { name: 'Canberra', country: '' };

@@ -264,6 +264,10 @@ function datesAgree(a: Event['date'], b: Event['date']): boolean {
 function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (!a || !b) return true;
   if (a.name.startsWith(b.name) || b.name.startsWith(a.name)) return true;
+  // "Kingston upon Hull" is "Hull", "Bergen op Zoom" is "Zoom": a particle joins a name to the place.
+  const [long, short] = a.name.length > b.name.length ? [a.name, b.name] : [b.name, a.name];
+  if (new RegExp(`\\s(?:upon|on|op|am|an|sur|de|del|di)\\s${escapeRegExp(short)}$`, 'i').test(long))
+    return true;
   // A country holds its towns and those whose country is not known: "Hamburg" and "Germany" can be one
   // place, "Hamburg" and "Munich" cannot, nor can two countries.
   const aCountry = isCountry(a);
@@ -272,6 +276,10 @@ function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (aCountry) return b.country === a.country || b.country === '';
   if (bCountry) return a.country === b.country || a.country === '';
   return false;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isCountry(place: NonNullable<Event['place']>): boolean {

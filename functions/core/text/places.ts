@@ -77,7 +77,8 @@ function titleCase(name: string): string {
   return name
     .toLowerCase()
     .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
-    .replace(/^(['’])S-/, '$1s-');
+    .replace(/^(['’])S-/, '$1s-')
+    .replace(new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi'), (p) => p.toLowerCase());
 }
 
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
