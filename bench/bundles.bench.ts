@@ -47,7 +47,6 @@ const FAKE_LAMBDA_ENV: Record<string, string> = {
   PUBLIC_BASE_URL: 'https://bench.example',
   ARCHIVE_BASE_URL: 'https://bench.example/archive',
   TOKEN_SECRET: 'bench-token-secret-bench-token-secret',
-  SYSTEM_SENDER: 'Broadsheet <hello@broadsheet.example>',
   UNSUBSCRIBE_MAILBOX: 'unsubscribe@broadsheet.example',
   SES_CONFIGURATION_SET: 'bench',
   SEND_MAX_CONCURRENCY: '2',

@@ -43,7 +43,8 @@ export type ColdBuild = z.infer<typeof coldBuildSchema>;
 
 export async function loadContentConfig(contentDir: string): Promise<ContentConfig> {
   const file = (name: string) => readFile(path.join(contentDir, name), 'utf8');
-  const parsed = parseContentConfig(await file('themes.yaml'), await file('digests.yaml'));
+  const site = await file('site.yaml').catch(() => null);
+  const parsed = parseContentConfig(await file('themes.yaml'), await file('digests.yaml'), site);
   if (!parsed.ok)
     throw new Error(`${contentDir}: ${parsed.problems.map((p) => `${p.file}: ${p.message}`).join('; ')}`);
   return parsed.value;

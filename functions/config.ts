@@ -53,8 +53,6 @@ export const envSchema = z.object({
   /** Bearer secret for `POST /issues` when not behind IAM (local). */
   OPERATOR_TOKEN: optionalString,
 
-  /** From address of confirmation and welcome emails, e.g. `Broadsheet <hello@example.com>`. */
-  SYSTEM_SENDER: optionalString,
   /** Mailbox for `List-Unsubscribe: <mailto:…>`; inbound-unsubscribe reads mail to it (SES receipt rule). */
   UNSUBSCRIBE_MAILBOX: optionalString,
   SES_CONFIGURATION_SET: optionalString,

@@ -3,7 +3,7 @@ import { type App, Aspects } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '../functions/core/errors.ts';
 import { PROJECT_ROOT } from './bundling.ts';
-import { loadDigestSchedules } from './digest-schedules.ts';
+import { loadDigestSchedules, loadSite } from './digest-schedules.ts';
 import { isOnDomain, readSettings } from './settings.ts';
 import { stackNames } from './stack-outputs.ts';
 import { StatefulStack } from './stacks/stateful-stack.ts';
@@ -22,9 +22,10 @@ export function addBroadsheet(app: App, options: { contentDir?: string } = {}): 
   const settings = readSettings((key) => app.node.tryGetContext(key));
   const contentDir = options.contentDir ?? path.join(PROJECT_ROOT, 'content');
   const schedules = loadDigestSchedules(contentDir);
+  const site = loadSite(contentDir);
 
   const senders = [
-    ['systemSender', settings.systemSender],
+    ['site.yaml sender', site.sender.address],
     ['unsubscribeMailbox', settings.unsubscribeMailbox],
     ...schedules.map((s) => [`digest ${s.digestId} sender`, s.digest.sender.address]),
   ];

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   DIGESTS_FILE,
@@ -6,6 +6,7 @@ import {
   parseContentConfig,
   THEMES_FILE,
 } from '../functions/core/content/config.ts';
+import { parseSiteConfig, SITE_FILE, type SiteConfig } from '../functions/core/content/site.ts';
 import { ContentError } from '../functions/core/errors.ts';
 import { eventBridgeSchedule } from '../functions/core/schedule/eventbridge-cron.ts';
 
@@ -26,7 +27,8 @@ export interface DigestSchedule {
  */
 export function loadDigestSchedules(contentDir: string): DigestSchedule[] {
   const read = (file: string) => readFileSync(path.join(contentDir, file), 'utf8');
-  const parsed = parseContentConfig(read(THEMES_FILE), read(DIGESTS_FILE));
+  const site = existsSync(path.join(contentDir, SITE_FILE)) ? read(SITE_FILE) : null;
+  const parsed = parseContentConfig(read(THEMES_FILE), read(DIGESTS_FILE), site);
   if (!parsed.ok) {
     const first = parsed.problems.find((problem) => problem.severity === 'error') ?? parsed.problems[0];
     throw new ContentError(
@@ -50,4 +52,12 @@ export function loadDigestSchedules(contentDir: string): DigestSchedule[] {
       digest,
     };
   });
+}
+
+/** The publication (site.yaml) of a content folder; a problem stops the synth with its field. */
+export function loadSite(contentDir: string): SiteConfig {
+  const parsed = parseSiteConfig(readFileSync(path.join(contentDir, SITE_FILE), 'utf8'));
+  if (!parsed.ok)
+    throw new ContentError(SITE_FILE, parsed.problems.map((problem) => problem.message).join('; '));
+  return parsed.value;
 }

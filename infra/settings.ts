@@ -46,8 +46,6 @@ export const settingsSchema = z
         .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
         .optional(),
     ),
-    /** From address of confirmation and welcome emails; defaults to `Broadsheet <hello@<sesDomain>>`. */
-    systemSender: optionalText,
     /** Mailbox in `List-Unsubscribe: <mailto:…>`; defaults to `unsubscribe@<sesDomain>`. */
     unsubscribeMailbox: optionalText.pipe(plainEmail.optional()),
     /** Email address subscribed to the alarm topic (confirm the subscription mail once). */
@@ -75,7 +73,6 @@ export const settingsSchema = z
   });
 
 export type DeploySettings = z.infer<typeof settingsSchema> & {
-  systemSender: string;
   unsubscribeMailbox: string;
 };
 
@@ -98,7 +95,6 @@ export function readSettings(context: (key: string) => unknown): DeploySettings 
   const settings = parsed.data;
   return {
     ...settings,
-    systemSender: settings.systemSender ?? `Broadsheet <hello@${settings.sesDomain}>`,
     unsubscribeMailbox: settings.unsubscribeMailbox ?? `unsubscribe@${settings.sesDomain}`,
   };
 }

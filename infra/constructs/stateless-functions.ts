@@ -69,7 +69,6 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       CONTENT_BUCKET: stateful.contentBucket.bucketName,
       PUBLIC_BASE_URL: publicBaseUrl,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
-      SYSTEM_SENDER: settings.systemSender,
       UNSUBSCRIBE_MAILBOX: settings.unsubscribeMailbox,
       SES_CONFIGURATION_SET: configurationSetName,
     },

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
+import { SITE_FILE } from '../../functions/core/content/site.ts';
 import { isTimeZone } from '../../functions/core/schedule/runs.ts';
 import { type DigestScheduleReport, scheduleReport } from '../../functions/core/schedule/schedule-report.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
@@ -60,7 +61,7 @@ export const command: Command = {
       );
       return EXIT_INVALID;
     }
-    const parsed = parseContentConfig(themes, digests);
+    const parsed = parseContentConfig(themes, digests, await read(SITE_FILE));
     if (!parsed.ok) {
       for (const p of parsed.problems) io.err(`${p.file}: ${p.message}`);
       return EXIT_INVALID;

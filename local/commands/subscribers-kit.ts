@@ -9,6 +9,7 @@ import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { tokenSecretSource } from '../../functions/adapters/token-secret.ts';
 import { loadConfig, loadLocalConfig, need } from '../../functions/config.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
+import { SITE_FILE } from '../../functions/core/content/site.ts';
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { ErasureGuard } from '../../functions/core/subscribers/erasure.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../functions/core/subscribers/model.ts';
@@ -126,11 +127,12 @@ export function explain(cause: unknown, where: string): Error {
 export async function knownDigests(contentDir: string | undefined): Promise<string[]> {
   const dir = contentDir ?? 'content';
   const source = new FsContentSource(path.resolve(dir));
-  const [themes, digests] = await Promise.all([
+  const [themes, digests, site] = await Promise.all([
     source.readConfigFile(THEMES_FILE),
     source.readConfigFile(DIGESTS_FILE),
+    source.readConfigFile(SITE_FILE).catch(() => null),
   ]);
-  const parsed = parseContentConfig(themes, digests);
+  const parsed = parseContentConfig(themes, digests, site);
   if (!parsed.ok) {
     throw new Error(
       `content config in ${dir} is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,

@@ -7,10 +7,9 @@ import { addressDomain, isOnDomain, readSettings } from '../../infra/settings.ts
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
 
 describe('readSettings', () => {
-  it('derives the system sender and unsubscribe mailbox from the SES domain', () => {
+  it('derives the unsubscribe mailbox from the SES domain', () => {
     const settings = readSettings(context({ sesDomain: 'News.Example.COM' }));
     expect(settings.sesDomain).toBe('news.example.com');
-    expect(settings.systemSender).toBe('Broadsheet <hello@news.example.com>');
     expect(settings.unsubscribeMailbox).toBe('unsubscribe@news.example.com');
     expect(settings.sendMaxConcurrency).toBe(2);
     expect(settings.createSesIdentity).toBe(true);
@@ -77,5 +76,14 @@ describe('sender domains', () => {
   it('stops the synth when a digest sends from outside the SES domain', () => {
     const app = new App({ context: { sesDomain: 'elsewhere.example', 'aws:cdk:bundling-stacks': [] } });
     expect(() => addBroadsheet(app)).toThrow(/weekly@broadsheet\.example/);
+  });
+
+  it('stops the synth when the publication (site.yaml) sends from outside the SES domain', () => {
+    const app = new App({ context: { sesDomain: 'broadsheet.example', 'aws:cdk:bundling-stacks': [] } });
+    expect(() =>
+      addBroadsheet(app, { contentDir: 'tests/fixtures/publications/northfield-courier' }),
+    ).toThrow(
+      /site\.yaml sender is news@courier\.example; digest town-hall sender is townhall@courier\.example/,
+    );
   });
 });
