@@ -14,6 +14,7 @@ import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {
   CONTINUATION_THRESHOLD,
+  EXPLAINER_SECTIONS,
   RELEVANCE_THRESHOLD,
   REPORT_DELAY_DAYS,
   ROUND_UP_EVENTS,
@@ -117,7 +118,7 @@ export function articleCandidates(
   // An article that says most of what it says about one theme is about one thing, dated or not.
   const oneSubject = !roundUp && dominantTheme(relevant, themeScores).share >= SINGLE_SUBJECT_SHARE;
   const groups =
-    (lead || oneSubject) && !roundUp
+    (lead || oneSubject || shortUndated(passages, found)) && !roundUp
       ? [{ passages: [...passages], event: lead }]
       : byEvent(passages, entries, gazetteer);
   // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
@@ -142,6 +143,13 @@ export function articleCandidates(
       key: g.passages[0]?.key ?? '',
       published: article.date,
     }));
+}
+
+/** A short piece that dates nothing, under a few subheadings, is one report; an explainer has many sections. */
+function shortUndated(passages: readonly Passage[], found: readonly (Event | null)[]): boolean {
+  return (
+    found.every((e) => !e?.date) && new Set(passages.map((p) => p.sectionIndex)).size < EXPLAINER_SECTIONS
+  );
 }
 
 /** A round-up: each dated passage opens its event; the undated ones join the event before them in their section, or their section. */
