@@ -5,6 +5,7 @@ import { loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import { emptyIssueHistory, JsonIssueHistory } from '../../functions/adapters/json-issue-history.ts';
 import { DIGESTS_FILE, type DigestConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
+import type { SiteConfig } from '../../functions/core/content/site.ts';
 import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestJsonSchema } from '../../functions/core/digest/model.ts';
 import type { TemplateSet } from '../../functions/render/template-set.ts';
@@ -15,8 +16,13 @@ import { DEFAULT_CONTENT_DIR } from './check.ts';
 export const DEFAULT_OUT_DIR = 'out';
 export const DIGEST_FILE = 'digest.json';
 
-/** One step run for every digest built, given the digest, its config and its output folder. */
-export type AfterDigest = (digest: Digest, config: DigestConfig, dir: string) => Promise<void>;
+/** One step run for every digest built, given the digest, its config, its output folder and the brand. */
+export type AfterDigest = (
+  digest: Digest,
+  config: DigestConfig,
+  dir: string,
+  site?: SiteConfig | null,
+) => Promise<void>;
 
 export const writeDigestJson: AfterDigest = async (digest, _config, dir) => {
   await writeFile(path.join(dir, DIGEST_FILE), `${JSON.stringify(digest, null, 2)}\n`, 'utf8');
@@ -25,10 +31,11 @@ export const writeDigestJson: AfterDigest = async (digest, _config, dir) => {
 let templates: Promise<TemplateSet> | undefined;
 
 /** email.html (filled for a sample reader), email.txt, meta.json and archive.html beside digest.json. */
-export const writeEmail: AfterDigest = async (digest, config, dir) => {
+export const writeEmail: AfterDigest = async (digest, config, dir, site) => {
   if (digest.status !== 'ready') return;
   templates ??= loadTemplateSet();
-  await writeRenderedIssue(dir, digest, config, await templates);
+  // Links point where site.yaml says the publication lives.
+  await writeRenderedIssue(dir, digest, config, await templates, site ? { baseUrl: site.publicBaseUrl } : {});
 };
 
 /** What `build` writes for each digest, in order. */
@@ -95,7 +102,7 @@ export async function runBuild(options: BuildOptions, io: CliIo): Promise<number
     });
     const dir = path.join(options.outDir, digest.digestId);
     await mkdir(dir, { recursive: true });
-    for (const step of options.steps ?? AFTER_DIGEST) await step(digest, digestConfig, dir);
+    for (const step of options.steps ?? AFTER_DIGEST) await step(digest, digestConfig, dir, config.site);
     io.out(
       `${digest.digestId}  ${digest.status}  ${digest.counts.stories} stories  ${digest.counts.sources} sources  "${digest.subject}"  → ${path.join(dir, DIGEST_FILE)}`,
     );

@@ -173,13 +173,10 @@ export async function runPreview(argv: string[], io: CliIo, deps: ApiDeps): Prom
       return EXIT_INVALID;
     }
     const dir = path.join(outRoot, digest.digestId);
-    const meta = await writeRenderedIssue(
-      dir,
-      digest,
-      digestConfig,
-      templates,
-      theme ? { visualTheme: theme } : {},
-    );
+    const meta = await writeRenderedIssue(dir, digest, digestConfig, templates, {
+      ...(theme ? { visualTheme: theme } : {}),
+      ...(config.site ? { baseUrl: config.site.publicBaseUrl } : {}),
+    });
     await writeDigestJson(digest, digestConfig, dir);
     const written = ['digest.json', 'email.html', 'email.txt', 'meta.json', 'archive.html'];
     if (!values['skip-screenshots']) {
