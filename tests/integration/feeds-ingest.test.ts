@@ -18,7 +18,7 @@ import {
   startFeedServer,
 } from './feeds-harness.ts';
 
-const TIMEOUT_MS = 800;
+const TIMEOUT_MS = 1_500;
 const MAX_BYTES = 200 * 1024;
 const HOST_INTERVAL_MS = 40;
 
