@@ -116,16 +116,14 @@ function serve(): void {
     res.writeHead(200, { 'content-type': 'text/html' }).end(iconv.encode(html, 'windows-1252'));
   });
   routes.set('/courier/private/diary', (_req, res) =>
-    res
-      .writeHead(200, { 'content-type': 'text/html' })
-      .end(
-        page({
-          title: 'Diary',
-          author: 'X',
-          canonical: `${base}/courier/private/diary`,
-          body: `<p>${longText('tide')}</p>`,
-        }),
-      ),
+    res.writeHead(200, { 'content-type': 'text/html' }).end(
+      page({
+        title: 'Diary',
+        author: 'X',
+        canonical: `${base}/courier/private/diary`,
+        body: `<p>${longText('tide')}</p>`,
+      }),
+    ),
   );
   // Syndication: the wire carries the gazette's ferry story (tracking parameters differ) and one of its own.
   routes.set('/wire/feed.xml', (_req, res) =>
