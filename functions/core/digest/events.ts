@@ -8,6 +8,8 @@ export interface Event {
   /** `inferred`: read from "on Tuesday" or "18 April" against the publication date, not written out. */
   date: (Pick<DateMention, 'when' | 'sortKey' | 'precision'> & { inferred?: boolean }) | null;
   place: Pick<PlaceMention, 'name' | 'country'> | null;
+  /** The place was said as where it happened ("in Leeds", "the county of Mombasa"), not only named nearby. */
+  venue?: boolean;
 }
 
 /** Words that say something happened (or is a happening): held, signed, summit, vote… */
@@ -60,7 +62,11 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   return true;
 }
 
-function venueOf(clause: string, places: PlaceMention[], anchors: readonly number[]): PlaceMention | null {
+function venueOf(
+  clause: string,
+  places: PlaceMention[],
+  anchors: readonly number[],
+): (PlaceMention & { venue: boolean }) | null {
   const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
   const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(clause.slice(0, p.start));
   // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" neither.
@@ -74,7 +80,7 @@ function venueOf(clause: string, places: PlaceMention[], anchors: readonly numbe
   const pool = preferred.length > 0 ? preferred : near;
   let best: PlaceMention | null = null;
   for (const place of pool) if (!best || distance(place) < distance(best)) best = place;
-  return best;
+  return best ? { ...best, venue: isVenue(best) } : null;
 }
 
 const DAY_MONTH =
@@ -156,6 +162,7 @@ export function sentenceEvent(
           ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date.inferred }
           : null,
         place: place ? { name: place.name, country: place.country } : null,
+        ...(place?.venue ? { venue: true } : {}),
       };
     }
   }
@@ -196,10 +203,11 @@ export function passageEvent(
   if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
     return {
       date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
-      place: event?.place ?? place,
+      place: event?.venue ? event.place : (place ?? event?.place ?? null),
     };
   }
-  if (place && event?.date && !event.place) return { date: event.date, place };
+  // The dateline says where, unless the report itself says where it happened ("in Leeds").
+  if (place && event?.date && !event.venue) return { date: event.date, place };
   return event;
 }
 
