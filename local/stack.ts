@@ -49,6 +49,8 @@ export interface LocalStack {
   /** The environment the handlers were started with (what Lambda would get). */
   env: Record<string, string>;
   schedules: LocalSchedule[];
+  /** The hourly ingest schedule (null with `schedules: false`). */
+  ingestSchedule: { next: Date | null } | null;
   /** Invokes build-issue the way a digest's schedule does (for the run at `scheduledTime`, if given). */
   runSchedule(digestId: string, scheduledTime?: Date): Promise<unknown>;
   /** Invokes the ingest function as its hourly schedule does (or for one source): feeds → content/articles. */
@@ -209,8 +211,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ingest(sourceId === undefined ? {} : { sourceId }, lambdaContext('ingest'));
 
     let schedules: LocalSchedule[] = [];
+    let ingestSchedule: LocalStack['ingestSchedule'] = null;
     if (options.schedules !== false) {
-      const ingestSchedule = scheduleIngest(
+      const ingestJob = scheduleIngest(
         INGEST_SCHEDULE,
         async () => {
           const summary = await runIngest();
@@ -220,7 +223,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         },
         (error) => log(`ingest: ${(error as Error).message}`),
       );
-      stops.push(async () => ingestSchedule.stop());
+      stops.push(async () => ingestJob.stop());
+      ingestSchedule = ingestJob;
       const content = await loadContent(new FsContentSource(path.resolve(options.contentDir)));
       schedules = scheduleDigests(
         content.config?.digests ?? [],
@@ -249,6 +253,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       schedules,
       runSchedule,
       runIngest,
+      ingestSchedule,
       resumed,
       idle: () => poller.idle(),
       stop: stopAll,

@@ -75,6 +75,11 @@ async function main(): Promise<void> {
   for (const schedule of stack.schedules) {
     log(`  Schedule        ${schedule.digestId.padEnd(18)} next ${schedule.next?.toISOString() ?? 'never'}`);
   }
+  if (stack.ingestSchedule) {
+    log(
+      `  Feeds ingest    ${'hourly'.padEnd(18)} next ${stack.ingestSchedule.next?.toISOString() ?? 'never'} (${path.join(local.BROADSHEET_CONTENT_DIR, 'sources.yaml')})`,
+    );
+  }
   log('');
   if (values['no-demo'] !== true) {
     await runDemo(stack, log).catch((error: unknown) => log(`demo failed: ${(error as Error).message}`));
