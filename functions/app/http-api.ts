@@ -14,6 +14,7 @@ import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
 import type { PageKit, PageSite } from '../render/page-kit.ts';
+import { adminPeopleRoutes } from './http/admin-people.ts';
 import { type AdminDeps, adminRoutes } from './http/admin-routes.ts';
 import { digestCatalogue } from './http/digest-catalogue.ts';
 import { parseHttpApiEvent } from './http/event.ts';
@@ -179,6 +180,16 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   const admin = deps.admin
     ? adminRoutes({ ...deps.admin, secret: resolveSecret, clock: deps.clock, attempts: deps.store })
     : null;
+  const people = deps.admin
+    ? adminPeopleRoutes({
+        operatorToken: deps.admin.operatorToken,
+        secret: resolveSecret,
+        clock: deps.clock,
+        attempts: deps.store,
+        content: deps.content,
+        store: deps.store,
+      })
+    : null;
   const noConsole: Route = async (_request, pages) =>
     pages.respond(404, messagePage('No console here', ['The operator console is not configured.']));
   const ROUTES: Record<HttpApiPath, Route> = {
@@ -193,6 +204,8 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     '/admin/sign-in': admin?.signIn ?? noConsole,
     '/admin/sign-out': admin?.signOut ?? noConsole,
     '/admin/issues/{issueId}': admin?.issue ?? noConsole,
+    '/admin/digests': people?.digests ?? noConsole,
+    '/admin/subscribers': people?.subscribers ?? noConsole,
   };
 
   async function respond(event: unknown): Promise<HttpResponse> {

@@ -186,4 +186,15 @@ describe('the operator console and click tracking, in Chromium', () => {
     );
     await shots('04-issue-clicked');
   });
+
+  it('shows the digests with their next runs and finds the demo reader', async () => {
+    await page.goto(`${stack.urls.app}/admin/digests`);
+    expect(await page.locator('h1').textContent()).toBe('Digests');
+    await shots('05-digests');
+    await page.goto(`${stack.urls.app}/admin/subscribers`);
+    await page.getByLabel('Email address').fill(DEMO_ADDRESS.toUpperCase());
+    await page.getByRole('button', { name: 'Find' }).click();
+    expect(await page.locator('h2').first().textContent()).toBe(DEMO_ADDRESS);
+    await shots('06-subscriber');
+  });
 });

@@ -224,3 +224,68 @@ describe('the operator console (/admin)', () => {
     expect(out.cookies?.[0]).toMatch(/^broadsheet_admin=; Path=\/; Max-Age=0/);
   });
 });
+
+describe('console digests and subscribers', () => {
+  async function signedIn() {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const signed = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    const session = cookiesOf(signed).find((c) => c.startsWith('broadsheet_admin=')) ?? '';
+    const get = async (pathAndQuery: string) => {
+      const [pathname = '', query = ''] = pathAndQuery.split('?');
+      return (await app.handler(
+        httpEvent('GET', pathname, { query, headers: { cookie: session } }),
+      )) as Response;
+    };
+    const page = await get('/admin/digests');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+    return { app, session, csrf, get, page };
+  }
+
+  it("lists each digest's schedule with its next runs and tracking", async () => {
+    const { page } = await signedIn();
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('The Weekly &lt;Edition&gt;');
+    expect(page.body).toContain('0 7 * * 1');
+    expect(page.body).toMatch(/\d{4}-\d{2}-\d{2} 07:00/);
+    expect(page.body).toContain('clicks on, opens off');
+  });
+
+  it('finds a subscriber ignoring case, changes its digests and unsubscribes it after a confirmation', async () => {
+    const { app, session, csrf, get } = await signedIn();
+    await app.handler(
+      httpEvent('POST', '/subscribe', {
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'Ada@Example.org', digests: ['weekly'] }),
+      }),
+    );
+    const found = await get('/admin/subscribers?email=ADA%40example.ORG');
+    expect(found.body).toContain('Ada@example.org');
+    expect(found.body).toContain('History');
+    const id = /name="id" value="([a-z2-7]{26})"/.exec(found.body ?? '')?.[1] ?? '';
+    expect(
+      (
+        (await app.handler(
+          post('/admin/subscribers', `id=${id}&action=set-digests&digest-monthly=on`, session),
+        )) as Response
+      ).statusCode,
+    ).toBe(403);
+    const set = (await app.handler(
+      post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=set-digests&digest-monthly=on`, session),
+    )) as Response;
+    expect(set.statusCode).toBe(303);
+    const subscriber = await app.store.get(id);
+    expect(subscriber?.digests).toEqual(['monthly']);
+    const ask = (await app.handler(
+      post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=unsubscribe`, session),
+    )) as Response;
+    expect(ask.body).toContain('Yes, unsubscribe');
+    expect((await app.store.get(id))?.status).not.toBe('unsubscribed');
+    await app.handler(
+      post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=unsubscribe&confirm=yes`, session),
+    );
+    expect((await app.store.get(id))?.status).toBe('unsubscribed');
+  });
+});

@@ -1,0 +1,138 @@
+import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../core/content/config.ts';
+import { SITE_FILE } from '../../core/content/site.ts';
+import type { ContentSource } from '../../core/ports.ts';
+import { upcomingRuns, wallClock } from '../../core/schedule/runs.ts';
+import { setDigests, setDigestsRefusal } from '../../core/subscribers/admin.ts';
+import { normaliseEmail } from '../../core/subscribers/email.ts';
+import { unsubscribe } from '../../core/subscribers/lifecycle.ts';
+import type { Subscriber } from '../../core/subscribers/model.ts';
+import type { SubscriberStore } from '../../core/subscribers/ports.ts';
+import { DEFAULT_TRACKING } from '../../core/tracking/links.ts';
+import { type AdminAuthDeps, adminAuth, formFields, redirect } from './admin-auth.ts';
+import { parseQuery } from './body.ts';
+import type { HttpRequest } from './event.ts';
+import { messagePage } from './pages.ts';
+import type { HttpResponse, Pages } from './responses.ts';
+
+export interface AdminPeopleDeps extends AdminAuthDeps {
+  content: ContentSource;
+  store: Pick<SubscriberStore, 'findByEmail' | 'get' | 'update'>;
+}
+
+async function digestConfigs(content: ContentSource) {
+  const [themes, digests, site] = await Promise.all([
+    content.readConfigFile(THEMES_FILE),
+    content.readConfigFile(DIGESTS_FILE),
+    content.readConfigFile(SITE_FILE).catch(() => null),
+  ]);
+  const parsed = parseContentConfig(themes, digests, site);
+  return parsed.ok
+    ? { digests: parsed.value.digests, problems: [] }
+    : { digests: [], problems: parsed.problems };
+}
+
+function subscriberView(subscriber: Subscriber, known: readonly { id: string; title: string }[]) {
+  return {
+    id: subscriber.id,
+    email: subscriber.email,
+    name: subscriber.name ?? '',
+    status: subscriber.status,
+    digests: known.map((d) => ({ ...d, checked: subscriber.digests.includes(d.id) })),
+    consent: subscriber.consent,
+    suppression: subscriber.suppression ?? null,
+    history: [
+      ['signed up', subscriber.createdAt],
+      ['consent asked', subscriber.consent.requestedAt],
+      ['confirmed', subscriber.confirmedAt],
+      ['soft bounces since', subscriber.firstSoftBounceAt],
+      ['unsubscribed', subscriber.unsubscribedAt],
+      ['suppressed', subscriber.suppression?.at],
+      ['last change', subscriber.updatedAt],
+    ]
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([what, at]) => ({ what, at: at.slice(0, 16).replace('T', ' ') }))
+      .sort((a, b) => a.at.localeCompare(b.at)),
+    refusal: setDigestsRefusal(subscriber) ?? null,
+    canUnsubscribe: subscriber.status === 'confirmed' || subscriber.status === 'pending',
+  };
+}
+
+/** Console pages: Digests (schedules and next runs) and Subscribers (search, digests, unsubscribe). */
+export function adminPeopleRoutes(deps: AdminPeopleDeps) {
+  const auth = adminAuth(deps);
+
+  async function digests(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
+    const authed = await auth.require(request, pages);
+    if (!authed.ok) return authed.response;
+    const now = deps.clock.now();
+    const { digests: configs, problems } = await digestConfigs(deps.content);
+    const rows = configs.map((d) => ({
+      id: d.id,
+      title: d.title,
+      cron: d.schedule.cron,
+      timezone: d.schedule.timezone,
+      next: upcomingRuns(d.schedule, now, 3).map((run) => wallClock(run, d.schedule.timezone)),
+      tracking: d.tracking ?? DEFAULT_TRACKING,
+    }));
+    return pages.respond(200, {
+      page: 'admin/digests',
+      view: {
+        title: 'Digests',
+        rows,
+        problems: problems.map((p) => `${p.file}: ${p.message}`),
+        csrf: authed.csrf,
+      },
+    });
+  }
+
+  async function subscribers(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
+    const form = request.method === 'POST' ? formFields(request) : null;
+    const authed = await auth.require(request, pages, form);
+    if (!authed.ok) return authed.response;
+    const known = (await digestConfigs(deps.content)).digests.map((d) => ({ id: d.id, title: d.title }));
+    const page = (view: Record<string, unknown>, status = 200) =>
+      pages.respond(status, {
+        page: 'admin/subscribers',
+        view: { title: 'Subscribers', csrf: authed.csrf, ...view },
+      });
+    if (request.method !== 'POST') {
+      const query = parseQuery(request.query);
+      const wanted = query.ok ? query.fields.email : undefined;
+      const email = typeof wanted === 'string' ? wanted.trim() : '';
+      if (email === '') return page({ query: '', subscriber: null, searched: false });
+      const normalised = normaliseEmail(email);
+      const found = normalised.ok ? await deps.store.findByEmail(normalised.email) : undefined;
+      return page({ query: email, subscriber: found ? subscriberView(found, known) : null, searched: true });
+    }
+    const subscriber = form?.id ? await deps.store.get(form.id) : undefined;
+    if (subscriber === undefined)
+      return pages.respond(
+        404,
+        messagePage('No such subscriber', [], [{ href: '/admin/subscribers', text: 'Subscribers' }]),
+      );
+    const back = `/admin/subscribers?email=${encodeURIComponent(subscriber.email)}`;
+    const now = deps.clock.now();
+    if (form?.action === 'set-digests') {
+      const chosen = known.map((d) => d.id).filter((id) => form[`digest-${id}`] === 'on');
+      await deps.store.update(subscriber.id, (current) => setDigests(current, chosen, now));
+      return redirect(back);
+    }
+    if (form?.action === 'unsubscribe' && form.confirm !== 'yes')
+      return page({
+        query: subscriber.email,
+        subscriber: subscriberView(subscriber, known),
+        searched: true,
+        confirmUnsubscribe: true,
+      });
+    if (form?.action === 'unsubscribe') {
+      await deps.store.update(subscriber.id, (current) => unsubscribe(current, now));
+      return redirect(back);
+    }
+    return page(
+      { query: subscriber.email, subscriber: subscriberView(subscriber, known), searched: true },
+      400,
+    );
+  }
+
+  return { digests, subscribers };
+}
