@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
+import { parseSources, SOURCES_FILE } from '../../functions/core/feeds/sources.ts';
 import { eventBridgeProblems } from '../../functions/core/schedule/schedule-report.ts';
 import { type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
 import { unmatchedThemeProblem, unmatchedThemes } from '../theme-coverage.ts';
@@ -8,7 +9,7 @@ import { unmatchedThemeProblem, unmatchedThemes } from '../theme-coverage.ts';
 export const DEFAULT_CONTENT_DIR = 'content';
 
 export const command: Command = {
-  summary: 'validate content config and every article',
+  summary: 'validate content config (sources.yaml too) and every article',
   usage: 'broadsheet check [--content DIR] [--articles DIR] [--json]',
   flags: [
     {
@@ -29,6 +30,8 @@ export const command: Command = {
     const source = new FsContentSource(root, values.articles ? path.resolve(values.articles) : undefined);
     const { config, articles, problems } = await loadContent(source);
     if (config) problems.push(...eventBridgeProblems(config.digests));
+    const sourcesText = await source.readConfigFile(SOURCES_FILE).catch(() => null);
+    if (sourcesText !== null) problems.push(...parseSources(sourcesText).problems);
     const unmatched = config ? unmatchedThemes(articles, config) : [];
     problems.push(...unmatched.map((theme) => unmatchedThemeProblem(theme, articles.length)));
     if (values.json) {
