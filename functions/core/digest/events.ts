@@ -141,14 +141,18 @@ export function sentenceEvent(
   sentence: string,
   gazetteer: Gazetteer,
   publishedOn: string | null,
+  lede = false,
 ): Event | null {
   const clauses = clausesOf(sentence).map((clause) => ({
     ...clause,
     dates: clauseDates(clause.text, publishedOn),
   }));
   const allDates = clauses.flatMap((c) => c.dates);
+  // A report's first sentence tells what happened, whatever verb it uses, when it says when.
+  const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
   for (const clause of clauses) {
-    const word = EVENT_WORD.exec(clause.text);
+    const word =
+      EVENT_WORD.exec(clause.text) ?? (anyVerb && clause.dates[0] ? { index: clause.dates[0].start } : null);
     if (!word) continue;
     // A date said in another clause of the sentence counts when it is the sentence's only one.
     const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
@@ -245,7 +249,7 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
     };
   }
   const events = passage.sentences
-    .map((s) => sentenceEvent(s, gazetteer, publishedOn))
+    .map((s, i) => sentenceEvent(s, gazetteer, publishedOn, passage.index === 0 && i === 0))
     .filter((e): e is Event => e !== null);
   const dated = events.find((e) => e.date !== null);
   if (!dated) return events.find((e) => e.place !== null) ?? null;

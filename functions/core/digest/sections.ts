@@ -17,10 +17,14 @@ export interface ThemedStory {
 
 function themedAs(group: StoryGroup, themeId: string, analysis: Analysis): ThemedStory {
   const articleScores = new Map<string, number>();
+  const leads = new Map<string, number>();
   for (const passage of group.passages) {
     const score = analysis.themeScores.get(passage.key)?.get(themeId) ?? 0;
     articleScores.set(passage.articleId, Math.max(articleScores.get(passage.articleId) ?? 0, score));
+    // What a source says first is what happened; what it says most about may be the aftermath.
+    if (!leads.has(passage.articleId)) leads.set(passage.articleId, score);
   }
+  for (const [id, lead] of leads) articleScores.set(id, ((articleScores.get(id) ?? 0) + lead) / 2);
   let score = 0;
   for (const value of articleScores.values()) score += value;
   const creditOrder = [...articleScores.keys()].sort(
