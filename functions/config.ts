@@ -50,8 +50,10 @@ export const envSchema = z.object({
   /** Token signing secret: the value itself (local) or a Secrets Manager ARN (AWS). */
   TOKEN_SECRET: optionalString,
   TOKEN_SECRET_ARN: optionalString,
-  /** Bearer secret for `POST /issues` when not behind IAM (local). */
+  /** Bearer secret for `POST /issues` when not behind IAM (local), and the console's sign-in token. */
   OPERATOR_TOKEN: optionalString,
+  /** The console's sign-in token in Secrets Manager (AWS), when OPERATOR_TOKEN is not set. */
+  OPERATOR_SECRET_ARN: optionalString,
 
   /** Mailbox for `List-Unsubscribe: <mailto:…>`; inbound-unsubscribe reads mail to it (SES receipt rule). */
   UNSUBSCRIBE_MAILBOX: optionalString,

@@ -27,7 +27,7 @@ export interface SecretsReader {
  * Secrets Manager is needed once per container, so its client is imported on first use rather than
  * at cold start (a dynamic import of the package stays lazy in the bundle).
  */
-function secretsManagerReader(region: string): SecretsReader {
+export function secretsManagerReader(region: string): SecretsReader {
   return {
     async getSecretValue(input) {
       const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');

@@ -8,6 +8,7 @@ import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts'
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
+import { operatorTokenSource } from '../adapters/operator-secret.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
 import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
@@ -85,7 +86,8 @@ export function composeHttpApi(
 
 /**
  * Click and open tracking and the operator console need the issues' links (bucket), flags and tallies
- * (deliveries) and records and counters (issues). The console signs in with OPERATOR_TOKEN.
+ * (deliveries) and records and counters (issues). The console signs in with the operator token
+ * (OPERATOR_TOKEN locally, the OPERATOR_SECRET_ARN secret on AWS).
  */
 function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   const { ISSUES_TABLE, DELIVERIES_TABLE, ISSUES_BUCKET } = config;
@@ -99,7 +101,7 @@ function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   return {
     tracking: { engagement, loadEmail, scanWindowSeconds: DEFAULT_SCAN_WINDOW_SECONDS },
     admin: {
-      operatorToken: () => Promise.resolve(config.OPERATOR_TOKEN ?? null),
+      operatorToken: operatorTokenSource(config),
       issues: new DynamoDbIssueStore(db, ISSUES_TABLE),
       engagement,
       loadEmail,

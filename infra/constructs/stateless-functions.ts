@@ -69,6 +69,7 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
       CONTENT_BUCKET: stateful.contentBucket.bucketName,
       PUBLIC_BASE_URL: publicBaseUrl,
       TOKEN_SECRET_ARN: stateful.tokenSecret.secretArn,
+      OPERATOR_SECRET_ARN: stateful.operatorSecret.secretArn,
       UNSUBSCRIBE_MAILBOX: settings.unsubscribeMailbox,
       SES_CONFIGURATION_SET: configurationSetName,
     },
@@ -126,6 +127,7 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   subscribers.grantReadWriteData(httpApi.role);
   stateful.contentBucket.grantRead(httpApi.role);
   stateful.tokenSecret.grantRead(httpApi.role);
+  stateful.operatorSecret.grantRead(httpApi.role);
   httpApi.role.addToPrincipalPolicy(sesSendStatement(sesIdentityArn, configurationSetArn));
   issues.grantReadWriteData(httpApi.role);
   deliveries.grantReadWriteData(httpApi.role);

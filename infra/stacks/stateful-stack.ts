@@ -49,6 +49,8 @@ export class StatefulStack extends Stack {
   public readonly contentBucket: Bucket;
   public readonly issuesBucket: Bucket;
   public readonly tokenSecret: Secret;
+  /** The operator console's sign-in token (`/admin`). */
+  public readonly operatorSecret: Secret;
   public readonly configurationSet: ConfigurationSet;
   /** ARN of the SES identity mail is sent from (created here or existing). */
   public readonly sesIdentityArn: string;
@@ -78,6 +80,19 @@ export class StatefulStack extends Stack {
         id: 'AwsSolutions-SMG4',
         reason:
           'Rotating the signing key would break every unsubscribe link already in inboxes, which must keep working; rotate by hand with a grace period if it leaks',
+      },
+    ]);
+
+    this.operatorSecret = new Secret(this, 'OperatorConsoleSecret', {
+      description: 'Broadsheet: the token operators sign in to the /admin console with',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    NagSuppressions.addResourceSuppressions(this.operatorSecret, [
+      {
+        id: 'AwsSolutions-SMG4',
+        reason:
+          'A sign-in token people type: rotate it by hand (put a new value; every console session ends, as the session key includes it)',
       },
     ]);
 

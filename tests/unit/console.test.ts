@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { operatorTokenSource } from '../../functions/adapters/operator-secret.ts';
 import { barChart, hourChart } from '../../functions/core/console/charts.ts';
 import {
   checkCsrf,
@@ -287,5 +288,28 @@ describe('console digests and subscribers', () => {
       post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=unsubscribe&confirm=yes`, session),
     );
     expect((await app.store.get(id))?.status).toBe('unsubscribed');
+  });
+});
+
+describe('the operator token source', () => {
+  it('uses OPERATOR_TOKEN, else reads the secret once, else turns the console off', async () => {
+    expect(await operatorTokenSource({ OPERATOR_TOKEN: 'local-token', AWS_REGION: 'us-east-1' })()).toBe(
+      'local-token',
+    );
+    let reads = 0;
+    const reader = {
+      getSecretValue: async () => {
+        reads += 1;
+        return { SecretString: 'a-long-operator-secret-value' };
+      },
+    };
+    const fromSecret = operatorTokenSource(
+      { OPERATOR_SECRET_ARN: 'arn:aws:secretsmanager:x', AWS_REGION: 'us-east-1' },
+      reader,
+    );
+    expect(await fromSecret()).toBe('a-long-operator-secret-value');
+    await fromSecret();
+    expect(reads).toBe(1);
+    expect(await operatorTokenSource({ AWS_REGION: 'us-east-1' })()).toBeNull();
   });
 });
