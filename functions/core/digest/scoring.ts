@@ -36,8 +36,6 @@ export const SINGLE_SUBJECT_SHARE = 0.5;
 export const MERGE_SIMILARITY = 0.22;
 /** …when both happened on the same date at the same place (they can only be one event). */
 export const SAME_EVENT_SIMILARITY = 0.05;
-/** …and this much when they lean to different themes but date the same day. */
-export const SAME_DAY_SIMILARITY = 0.3;
 /** …when they lean to different themes and share no event. */
 export const OTHER_THEME_SIMILARITY = 0.45;
 /** …when one of them names no date (an analysis joining the event it discusses). */

@@ -6,7 +6,6 @@ import {
   MERGE_SIMILARITY,
   NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
-  SAME_DAY_SIMILARITY,
   SAME_EVENT_SIMILARITY,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
@@ -94,7 +93,8 @@ export function thresholdFor(a: Candidate, b: Candidate): number {
   // An undated piece that leans to another theme than a dated report is about its subject, not that event.
   if (a.theme !== b.theme && Boolean(a.event?.date) !== Boolean(b.event?.date))
     return Number.POSITIVE_INFINITY;
-  if (a.theme !== b.theme) return sameDay(a.event, b.event) ? SAME_DAY_SIMILARITY : OTHER_THEME_SIMILARITY;
+  // Reports of one day need no more in common for leaning to different themes.
+  if (a.theme !== b.theme) return sameDay(a.event, b.event) ? MERGE_SIMILARITY : OTHER_THEME_SIMILARITY;
   if (Boolean(a.event?.date) !== Boolean(b.event?.date)) return UNDATED_SIMILARITY;
   return MERGE_SIMILARITY;
 }
@@ -128,7 +128,8 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       const threshold = thresholdFor(a, b);
       const value = similarity(i, j);
       const within = a.articleId === b.articleId;
-      return { i, j, within, similarity: value, threshold, enough: value >= threshold };
+      const oneDay = sameEvent(a.event, b.event) || sameDay(a.event, b.event);
+      return { i, j, within, oneDay, similarity: value, threshold, enough: value >= threshold };
     })
     .filter((e) => e.enough)
     .sort(
@@ -143,7 +144,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
   const averages = new Map<string, number>();
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
-  for (const { i, j, threshold } of edges) {
+  for (const { i, j, threshold, oneDay } of edges) {
     const a = find(i);
     const b = find(j);
     if (a === b) continue;
@@ -169,9 +170,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     // Groups that lean to different themes need as much in common as candidates that do, unless the
     // pair that brings them together is one event or one day.
     const needed =
-      threshold === SAME_EVENT_SIMILARITY ||
-      threshold === SAME_DAY_SIMILARITY ||
-      leaning(themes[a] as Map<string, number>) === leaning(themes[b] as Map<string, number>)
+      oneDay || leaning(themes[a] as Map<string, number>) === leaning(themes[b] as Map<string, number>)
         ? threshold
         : Math.max(threshold, OTHER_THEME_SIMILARITY);
     if (!fits || average < needed) continue;
