@@ -33,7 +33,7 @@ const SUBORDINATE_BACK =
   /^(?:while|although|though|because|since|as|when|after|despite)\b[^,]{0,80}\b(?:these|those|this|that|it|they|he|she|his|her|their|its)\b/i;
 /** Talks to the reader or about the text: "Think of…", "we're diving into…", "In this article…". */
 const CHATTER =
-  /\b(?:you|your|you're|we|we're|we'll|we've|let's|us|our|i|i'm|i've|guys|folks|hey|okay|alright|stay tuned|let me)\b|^(?:so|well|right|now),\s|!|\b(?:this|the following|in this) (?:article|section|post|piece|chapter|guide|blog|video|episode)\b/i;
+  /\b(?:you|your|you're|we|we're|we'll|we've|let's|us|our|i|i'm|i've|guys|folks|hey|okay|alright|stay tuned|let me)\b|^(?:so|well|right|now),\s|^(?:think of|imagine|picture|consider|remember|look at|bookmark|buckle up|don't|do not)\b|!|\b(?:this|the following|in this) (?:article|section|post|piece|chapter|guide|blog|video|episode)\b/i;
 /** "Helsinki, Finland (2018): …", "The short version: …": a label, not a sentence. */
 const LABEL = /^[^.!?:]{1,60}:\s/;
 
