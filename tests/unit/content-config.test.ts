@@ -4,10 +4,11 @@ import { parseContentConfig } from '../../functions/core/content/config.ts';
 
 const themes = readFileSync('content/themes.yaml', 'utf8');
 const digests = readFileSync('content/digests.yaml', 'utf8');
+const site = readFileSync('content/site.yaml', 'utf8');
 
 describe('content config', () => {
   it('the shipped themes and digests are valid: five themes, three digests', () => {
-    const result = parseContentConfig(themes, digests);
+    const result = parseContentConfig(themes, digests, site);
     expect(result.problems).toEqual([]);
     expect(result.ok && result.value.themes.map((t) => t.id)).toEqual([
       'summits',
@@ -25,7 +26,7 @@ describe('content config', () => {
 
   it('a wrong type names the file and the path', () => {
     const broken = digests.replace('cron: "0 8 1 * *"', 'cron: 42');
-    const result = parseContentConfig(themes, broken);
+    const result = parseContentConfig(themes, broken, site);
     expect(result.ok).toBe(false);
     expect(result.problems).toContainEqual(
       expect.objectContaining({
@@ -37,7 +38,7 @@ describe('content config', () => {
 
   it('an invalid cron expression or time zone is an error naming its path', () => {
     const broken = digests.replace('"0 7 * * 1"', '"61 7 * * 1"').replace('America/New_York', 'Mars/Olympus');
-    const messages = parseContentConfig(themes, broken).problems.map((p) => p.message);
+    const messages = parseContentConfig(themes, broken, site).problems.map((p) => p.message);
     expect(messages).toContainEqual(
       expect.stringMatching(/^digests\[0\]\.schedule\.cron: must be a valid five-field cron/),
     );
@@ -48,7 +49,7 @@ describe('content config', () => {
 
   it('a digest naming an unknown theme is an error', () => {
     const broken = digests.replace('themes: [summits, sanctions]', 'themes: [summits, weather]');
-    expect(parseContentConfig(themes, broken).problems).toContainEqual(
+    expect(parseContentConfig(themes, broken, site).problems).toContainEqual(
       expect.objectContaining({
         message: expect.stringContaining('digests[0].themes[1]: unknown theme "weather"'),
       }),
@@ -57,7 +58,7 @@ describe('content config', () => {
 
   it('a sender name with a line break is refused (it would become a mail header)', () => {
     const broken = digests.replace('name: Ledger Weekly', 'name: "Weekly\\r\\nBcc: victim@example.com"');
-    expect(parseContentConfig(themes, broken).problems).toContainEqual(
+    expect(parseContentConfig(themes, broken, site).problems).toContainEqual(
       expect.objectContaining({
         message: expect.stringContaining('digests[0].sender.name: must not contain line breaks'),
       }),
@@ -66,7 +67,7 @@ describe('content config', () => {
 
   it('unknown keys are rejected, and invalid YAML reports its line', () => {
     expect(
-      parseContentConfig(themes.replace('themes:', 'themes:\n  - id: x\n    colour: red'), digests).ok,
+      parseContentConfig(themes.replace('themes:', 'themes:\n  - id: x\n    colour: red'), digests, site).ok,
     ).toBe(false);
     const result = parseContentConfig('themes: [\n', digests);
     expect(result.problems[0]).toMatchObject({ file: 'themes.yaml', severity: 'error' });
