@@ -19,12 +19,26 @@ function pageHtml(base: string, feed: number, entry: number): string {
     { length: 4 },
     (_, i) => `<p>Report ${feed}-${entry}, part ${i + 1}. ${longText(topic, 1)}</p>`,
   ).join('\n');
+  // What real news pages carry around the story: menus, related links, comments, inline scripts.
+  const links = Array.from(
+    { length: 120 },
+    (_, i) => `<li><a href="/section/${i}">Section ${i}</a></li>`,
+  ).join('');
+  const comments = Array.from(
+    { length: 25 },
+    (_, i) =>
+      `<div class="comment"><b>Reader ${i}</b><p>${longText(TOPICS[i % TOPICS.length] ?? 'ferry', 1).slice(0, 300)}</p></div>`,
+  ).join('');
+  const script = `<script>window.__STATE__ = ${JSON.stringify({ items: Array.from({ length: 200 }, (_, i) => ({ id: i, t: `headline ${i}` })) })}</script>`;
   return fixture('news-page.html', {
     TITLE: `Story ${entry} of feed ${feed}`,
     AUTHOR: `Reporter ${feed}`,
     CANONICAL: `${base}/p/${feed}/${entry}`,
     BODY: body,
-  });
+  }).replace(
+    '</main>',
+    `</main><nav class="mega"><ul>${links}</ul></nav><section class="comments">${comments}</section>${script}`,
+  );
 }
 
 function feedXml(base: string, feed: number): string {
