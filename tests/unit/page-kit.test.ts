@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPageTemplates } from '../../functions/adapters/fs-page-templates.ts';
 import { createPageKit, type PageSite } from '../../functions/render/page-kit.ts';
@@ -60,5 +63,24 @@ describe('the page kit', () => {
       '<p>Hi &lt;b&gt;</p>',
     );
     expect(() => kit.render(SITE, 'nope', { title: 't' })).toThrow(/no page "nope" \(known: .*admin\/hello/);
+  });
+
+  it('loads pages from sub-folders of templates/pages as "folder/name", partials apart', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'page-kit-'));
+    cpSync('templates/pages', path.join(dir, 'pages'), { recursive: true });
+    mkdirSync(path.join(dir, 'pages', 'reports'), { recursive: true });
+    writeFileSync(path.join(dir, 'pages', 'reports', 'issues.hbs'), '<p>{{count}} issues</p>{{> notice}}');
+    const loaded = loadPageTemplates(dir);
+    expect(Object.keys(loaded.pages)).toContain('reports/issues');
+    expect(Object.keys(loaded.pages)).not.toContain('layout');
+    expect(Object.keys(loaded.pages)).not.toContain('notice');
+    expect(Object.keys(loaded.partials)).toContain('notice');
+    const page = createPageKit(loaded).render(SITE, 'reports/issues', {
+      title: 'Issues',
+      count: 3,
+      notice: null,
+    });
+    expect(page.html).toContain('<p>3 issues</p>');
+    expect(page.html).toContain('<h1>Issues</h1>');
   });
 });
