@@ -12,7 +12,7 @@ import { subscriberEmailView } from './view-model.ts';
 export interface MjmlSubscriberEmailsOptions {
   templates: TemplateSet;
   /** The brand: the name the emails speak as, the footer's postal address, the accent colours. */
-  site: Pick<SiteConfig, 'name' | 'postalAddress' | 'accents'>;
+  site: Pick<SiteConfig, 'name' | 'postalAddress' | 'accents' | 'logoUrl'>;
   visualTheme?: VisualThemeId;
   /** Time zone in which the confirmation link's expiry is shown; default UTC. */
   timeZone?: string;
@@ -119,6 +119,7 @@ export class MjmlSubscriberEmails implements SubscriberEmails {
       brandName: this.brand,
       postalAddress: site.postalAddress,
       accents: site.accents,
+      logoUrl: site.logoUrl,
       subject,
       preheader,
     });

@@ -80,6 +80,8 @@ export interface KeyFactView {
 export interface DigestView {
   lang: string;
   theme: ThemeView;
+  /** The publication's logo (site.yaml), above the masthead. */
+  logo: Html | null;
   documentTitle: Html;
   preheader: Html | null;
   preheaderFiller: Html;
@@ -199,6 +201,7 @@ export function digestView(options: DigestViewOptions): DigestView {
   return {
     lang: 'en',
     theme: themeView(templates, options.visualTheme ?? digestConfig.visualTheme, digestConfig.accents),
+    logo: href(digestConfig.logoUrl),
     documentTitle: html(digest.subject),
     preheader: digest.preheader.trim() === '' ? null : html(digest.preheader),
     preheaderFiller: PREHEADER_FILLER,
@@ -248,6 +251,7 @@ export function digestView(options: DigestViewOptions): DigestView {
 export interface SubscriberEmailView {
   lang: string;
   theme: ThemeView;
+  logo: Html | null;
   documentTitle: Html;
   preheader: Html | null;
   preheaderFiller: Html;
@@ -268,12 +272,14 @@ export function subscriberEmailView(input: {
   brandName: string;
   postalAddress: string;
   accents: Accents;
+  logoUrl?: string | undefined;
   subject: string;
   preheader: string;
 }): SubscriberEmailView {
   return {
     lang: 'en',
     theme: themeView(input.templates, input.visualTheme, input.accents),
+    logo: href(input.logoUrl),
     documentTitle: html(input.subject),
     preheader: html(input.preheader),
     preheaderFiller: PREHEADER_FILLER,

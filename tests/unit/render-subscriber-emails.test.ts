@@ -98,4 +98,13 @@ describe('MjmlSubscriberEmails', () => {
     expect(elements.filter((e) => e.tagName === 'table' && attr(e, 'role') !== 'presentation')).toEqual([]);
     expect(email.html).not.toMatch(/<link|@import|<script/i);
   });
+
+  it('shows the publication’s logo above the masthead when site.yaml has one', async () => {
+    const logoUrl = 'https://cdn.example.org/logo.png';
+    const branded = new MjmlSubscriberEmails({ templates: await templates(), site: { ...site, logoUrl } });
+    const { elements, attr } = parseHtml((await branded.welcome(WELCOME)).html);
+    expect(elements.filter((e) => e.tagName === 'img').map((e) => attr(e, 'src'))).toEqual([logoUrl]);
+    const plain = parseHtml((await (await emails()).welcome(WELCOME)).html);
+    expect(plain.elements.filter((e) => e.tagName === 'img')).toEqual([]);
+  });
 });

@@ -77,6 +77,8 @@ export type DigestConfig = Omit<z.infer<typeof digestConfigSchema>, 'sender' | '
   postalAddress: string;
   /** Accent colour per visual theme: site.yaml's, the digest's own `accent` for its theme. */
   accents?: Partial<Record<(typeof visualThemeIds)[number], string>>;
+  /** site.yaml's logo, above the masthead of its emails. */
+  logoUrl?: string | undefined;
 };
 
 export const digestsFileSchema = z.strictObject({ digests: z.array(digestConfigSchema).min(1) });
@@ -155,7 +157,7 @@ export function parseContentConfig(
     }
     if (sender === undefined || postalAddress === undefined) return [];
     const accents = { ...brand?.accents, ...(digest.accent ? { [digest.visualTheme]: digest.accent } : {}) };
-    return [{ ...digest, sender, postalAddress, accents }];
+    return [{ ...digest, sender, postalAddress, accents, logoUrl: brand?.logoUrl }];
   });
   if (problems.some((p) => p.severity === 'error')) return { ok: false, problems };
   return { ok: true, value: { themes: themes.value.themes, digests: resolved, site: brand }, problems };
