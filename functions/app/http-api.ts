@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { IssueTrigger } from '../adapters/operator-api-client.ts';
 import { SITE_FILE, type SiteConfig } from '../core/content/site.ts';
 import { ContentError } from '../core/errors.ts';
 import {
@@ -75,7 +76,7 @@ export interface HttpApiDeps {
   /** Click and open tracking (`/r/…`, `/o/…`); without it those links answer 404. */
   tracking?: Pick<TrackingDeps, 'engagement' | 'loadEmail' | 'scanWindowSeconds'>;
   /** The operator console (`/admin`); without it those pages answer 404. */
-  admin?: Omit<AdminDeps, 'secret' | 'clock' | 'attempts'>;
+  admin?: Omit<AdminDeps, 'secret' | 'clock' | 'attempts'> & { issueTrigger?: IssueTrigger };
 }
 
 const UNBRANDED: PageSite = {
@@ -188,6 +189,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         attempts: deps.store,
         content: deps.content,
         store: deps.store,
+        ...(deps.admin.issueTrigger ? { issues: deps.admin.issueTrigger } : {}),
       })
     : null;
   const noConsole: Route = async (_request, pages) =>

@@ -8,6 +8,7 @@ import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts'
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
+import { operatorApiTrigger } from '../adapters/operator-api-client.ts';
 import { operatorTokenSource } from '../adapters/operator-secret.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
@@ -107,6 +108,11 @@ function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
       loadEmail,
       tallies: (issueId) => ledger.tallies(issueId),
       archiveBaseUrl: config.ARCHIVE_BASE_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/archive`,
+      issueTrigger: operatorApiTrigger({
+        baseUrl: publicBaseUrl,
+        bearer: config.OPERATOR_TOKEN ?? null,
+        region: config.AWS_REGION,
+      }),
     },
   };
 }

@@ -11,6 +11,7 @@ import {
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
@@ -84,6 +85,13 @@ export function addHttpRoutes(
       },
     ]);
   }
+  // The console (http-api) asks build-issue for previews, test sends and "send now" through POST /issues.
+  httpApiFunction.role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['execute-api:Invoke'],
+      resources: [api.arnForExecuteApi('POST', '/issues', '$default')],
+    }),
+  );
   const operatorIntegration = new HttpLambdaIntegration('OperatorIssues', buildIssue.function);
   const authorizer = new HttpIamAuthorizer();
   for (const route of OPERATOR_ROUTES) {

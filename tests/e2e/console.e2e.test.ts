@@ -191,6 +191,9 @@ describe('the operator console and click tracking, in Chromium', () => {
     await page.goto(`${stack.urls.app}/admin/digests`);
     expect(await page.locator('h1').textContent()).toBe('Digests');
     await shots('05-digests');
+    await page.getByRole('button', { name: 'Preview next issue' }).first().click();
+    expect(await page.locator('main').textContent()).toContain('The operator API answered 200.');
+    await shots('05-digests-preview');
     await page.goto(`${stack.urls.app}/admin/subscribers`);
     await page.getByLabel('Email address').fill(DEMO_ADDRESS.toUpperCase());
     await page.getByRole('button', { name: 'Find' }).click();

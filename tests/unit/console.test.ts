@@ -117,9 +117,20 @@ function consoleApp() {
       }),
       tallies: async () => [],
       archiveBaseUrl: 'https://news.example/archive',
+      issueTrigger: {
+        post: async (body) => {
+          posted.push(body);
+          return {
+            status: 202,
+            body: { created: true, issue: { issueId: 'weekly-2026-12-07', status: 'sending' } },
+          };
+        },
+      },
     },
   });
 }
+
+const posted: Record<string, unknown>[] = [];
 
 type Response = { statusCode?: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string };
 
@@ -311,5 +322,38 @@ describe('the operator token source', () => {
     await fromSecret();
     expect(reads).toBe(1);
     expect(await operatorTokenSource({ AWS_REGION: 'us-east-1' })()).toBeNull();
+  });
+});
+
+describe('console digest actions through the operator API', () => {
+  it('previews, sends a test, and sends now only after a confirmation step', async () => {
+    posted.length = 0;
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const signed = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    const session = cookiesOf(signed).find((c) => c.startsWith('broadsheet_admin=')) ?? '';
+    const page = (await app.handler(
+      httpEvent('GET', '/admin/digests', { headers: { cookie: session } }),
+    )) as Response;
+    expect(page.body).toContain('Preview next issue');
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+    const act = async (body: string) =>
+      (await app.handler(post('/admin/digests', body, session))) as Response;
+
+    expect((await act('digest=weekly&action=preview')).statusCode).toBe(403);
+    expect((await act(`csrf=${csrf}&digest=weekly&action=preview`)).body).toContain('created: true');
+    expect((await act(`csrf=${csrf}&digest=weekly&action=test&to=not-an-address`)).statusCode).toBe(400);
+    await act(`csrf=${csrf}&digest=weekly&action=test&to=ops%40example.org`);
+    const ask = await act(`csrf=${csrf}&digest=weekly&action=send`);
+    expect(ask.body).toContain('Yes, send it now');
+    expect(posted).toEqual([
+      { digestId: 'weekly', dryRun: true },
+      { digestId: 'weekly', testRecipients: ['ops@example.org'] },
+    ]);
+    expect((await act(`csrf=${csrf}&digest=weekly&action=send&confirm=yes`)).statusCode).toBe(200);
+    expect(posted.at(-1)).toEqual({ digestId: 'weekly' });
+    expect((await act(`csrf=${csrf}&digest=nope&action=send&confirm=yes`)).statusCode).toBe(400);
   });
 });

@@ -1,3 +1,5 @@
+import * as z from 'zod';
+import type { IssueTrigger } from '../../adapters/operator-api-client.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../core/content/config.ts';
 import { SITE_FILE } from '../../core/content/site.ts';
 import type { ContentSource } from '../../core/ports.ts';
@@ -17,6 +19,26 @@ import type { HttpResponse, Pages } from './responses.ts';
 export interface AdminPeopleDeps extends AdminAuthDeps {
   content: ContentSource;
   store: Pick<SubscriberStore, 'findByEmail' | 'get' | 'update'>;
+  /** `POST /issues` of the operator API: previews, test sends and "send now". None: not offered. */
+  issues?: IssueTrigger;
+}
+
+const ACTIONS = {
+  preview: { title: 'Preview of the next issue', body: (digestId: string) => ({ digestId, dryRun: true }) },
+  test: { title: 'Test sent', body: (digestId: string, to: string) => ({ digestId, testRecipients: [to] }) },
+  send: { title: 'Issue started', body: (digestId: string) => ({ digestId }) },
+} as const;
+
+/** What the operator API answered, as lines for a page (its JSON, one level, the issue's fields too). */
+function answerLines(status: number, body: unknown): string[] {
+  const lines = [`The operator API answered ${status}.`];
+  const record = z.record(z.string(), z.unknown()).safeParse(body).data ?? { answer: body };
+  const issue = z.record(z.string(), z.unknown()).safeParse(record.issue).data ?? {};
+  for (const [name, value] of Object.entries({ ...record, ...issue })) {
+    if (['digest', 'issue', 'articleIds', 'counts', 'progress'].includes(name)) continue;
+    lines.push(`${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  }
+  return lines;
 }
 
 async function digestConfigs(content: ContentSource) {
@@ -62,10 +84,18 @@ export function adminPeopleRoutes(deps: AdminPeopleDeps) {
   const auth = adminAuth(deps);
 
   async function digests(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
-    const authed = await auth.require(request, pages);
+    const form = request.method === 'POST' ? formFields(request) : null;
+    const authed = await auth.require(request, pages, form);
     if (!authed.ok) return authed.response;
     const now = deps.clock.now();
     const { digests: configs, problems } = await digestConfigs(deps.content);
+    if (form !== null)
+      return digestAction(
+        form,
+        configs.map((d) => d.id),
+        pages,
+        authed.csrf,
+      );
     const rows = configs.map((d) => ({
       id: d.id,
       title: d.title,
@@ -81,6 +111,7 @@ export function adminPeopleRoutes(deps: AdminPeopleDeps) {
         rows,
         problems: problems.map((p) => `${p.file}: ${p.message}`),
         csrf: authed.csrf,
+        actions: deps.issues !== undefined,
       },
     });
   }
@@ -132,6 +163,35 @@ export function adminPeopleRoutes(deps: AdminPeopleDeps) {
       { query: subscriber.email, subscriber: subscriberView(subscriber, known), searched: true },
       400,
     );
+  }
+
+  /** Preview, test send, or "send now" (after a confirmation step) through the operator API. */
+  async function digestAction(
+    form: Record<string, string>,
+    known: readonly string[],
+    pages: Pages,
+    csrf: string,
+  ): Promise<HttpResponse> {
+    const back = [{ href: '/admin/digests', text: 'Digests' }];
+    const digestId = form.digest ?? '';
+    const action =
+      form.action === 'preview' || form.action === 'test' || form.action === 'send' ? form.action : null;
+    if (deps.issues === undefined || action === null || !known.includes(digestId))
+      return pages.respond(400, messagePage('That did not work', ['No such digest or action.'], back));
+    if (action === 'send' && form.confirm !== 'yes')
+      return pages.respond(200, {
+        page: 'admin/confirm-send',
+        view: { title: `Send ${digestId} now?`, digestId, csrf },
+      });
+    const to = (form.to ?? '').trim();
+    if (action === 'test' && !normaliseEmail(to).ok)
+      return pages.respond(
+        400,
+        messagePage('That did not work', ['Give the address to send the test to.'], back),
+      );
+    const answer = await deps.issues.post(ACTIONS[action].body(digestId, to));
+    const lines = answerLines(answer.status, answer.body);
+    return pages.respond(answer.status < 300 ? 200 : 502, messagePage(ACTIONS[action].title, lines, back));
   }
 
   return { digests, subscribers };

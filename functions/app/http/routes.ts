@@ -16,7 +16,7 @@ export const HTTP_API_ROUTES = [
   { path: '/admin/sign-in', methods: ['GET', 'HEAD', 'POST'] },
   { path: '/admin/sign-out', methods: ['POST'] },
   { path: '/admin/issues/{issueId}', methods: ['GET', 'HEAD'] },
-  { path: '/admin/digests', methods: ['GET', 'HEAD'] },
+  { path: '/admin/digests', methods: ['GET', 'HEAD', 'POST'] },
   { path: '/admin/subscribers', methods: ['GET', 'HEAD', 'POST'] },
 ] as const;
 export type HttpApiRoute = (typeof HTTP_API_ROUTES)[number];
