@@ -42,7 +42,11 @@ export const envSchema = z.object({
   TEMPLATES_DIR: optionalString,
   SEND_QUEUE_URL: optionalString,
 
-  /** Base URL of the HTTP API, used in links in emails (confirm, preferences, unsubscribe). */
+  /**
+   * Base URL of the HTTP API, used in links in emails (confirm, preferences, unsubscribe). The address
+   * this deployment is served at: it wins over site.yaml's `publicBaseUrl` (which the CLI's build and
+   * preview use); the CDK stack and `npm start` set it.
+   */
   PUBLIC_BASE_URL: optionalUrl,
   /** Base URL of the public archive ("view in browser"). Defaults to `${PUBLIC_BASE_URL}/archive`. */
   ARCHIVE_BASE_URL: optionalUrl,
