@@ -15,16 +15,15 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import { HTTP_API_ROUTES } from '../../functions/app/http/routes.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { BroadsheetFunction } from './broadsheet-function.ts';
 
-export const PUBLIC_ROUTES: { path: string; methods: HttpMethod[] }[] = [
-  { path: '/', methods: [HttpMethod.GET] },
-  { path: '/subscribe', methods: [HttpMethod.POST] },
-  { path: '/confirm', methods: [HttpMethod.GET] },
-  { path: '/unsubscribe', methods: [HttpMethod.GET, HttpMethod.POST] },
-  { path: '/preferences', methods: [HttpMethod.GET, HttpMethod.POST] },
-];
+/** The http-api function's routes, from the one route table its dispatch uses (HEAD reaches `$default`). */
+export const PUBLIC_ROUTES: { path: string; methods: HttpMethod[] }[] = HTTP_API_ROUTES.map((route) => ({
+  path: route.path,
+  methods: route.methods.filter((method) => method !== 'HEAD').map((method) => HttpMethod[method]),
+}));
 export const OPERATOR_ROUTES: { path: string; methods: HttpMethod[] }[] = [
   { path: '/issues', methods: [HttpMethod.GET, HttpMethod.POST] },
   { path: '/issues/{issueId}', methods: [HttpMethod.GET] },
@@ -81,7 +80,7 @@ export function addHttpRoutes(
       {
         id: 'AwsSolutions-APIG4',
         reason:
-          'Public sign-up, confirm, unsubscribe and preferences pages: anyone may call them; changes need a signed, expiring token',
+          'Public sign-up, confirm, unsubscribe and preferences pages and click/open tracking: anyone may call them; changes need a signed token. /admin checks its own signed session cookie (operator token sign-in, CSRF, rate limit)',
       },
     ]);
   }
