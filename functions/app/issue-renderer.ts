@@ -1,4 +1,4 @@
-import type { IssueRenderer } from '../core/sending/issue-builder.ts';
+import type { IssueRenderer } from '../core/sending/ports.ts';
 import { renderArchivePage } from '../render/archive.ts';
 import { archiveFiles } from '../render/archive-index.ts';
 import { createPageKit } from '../render/page-kit.ts';

@@ -4,7 +4,7 @@ import { loadPageTemplates } from '../../functions/adapters/fs-page-templates.ts
 import { createBuildIssueHandler, type HttpResult } from '../../functions/app/build-issue.ts';
 import { createHttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
-import type { IssueRenderer } from '../../functions/core/sending/issue-builder.ts';
+import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
 import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
 import { recipientTracking, trackingKey, trackingUrls } from '../../functions/core/tracking/tokens.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';

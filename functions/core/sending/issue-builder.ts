@@ -1,12 +1,11 @@
 import type { Article } from '../content/article.ts';
 import type { ContentConfig, DigestConfig } from '../content/config.ts';
 import { loadContent } from '../content/load-content.ts';
-import { SITE_FILE, type SiteConfig } from '../content/site.ts';
+import { SITE_FILE } from '../content/site.ts';
 import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
 import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
-import type { IssueTemplate } from '../render/issue-template.ts';
 import { runSlot } from '../schedule/runs.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { SendLog } from './deliver.ts';
@@ -24,11 +23,11 @@ import { issueDigest } from './issue-digest.ts';
 import { type IssueOutcome, type IssueRequest, testAddresses } from './issue-request.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
-  ArchivedIssue,
   DeliveryLedger,
   DigestLocks,
   EnqueuedPages,
   IssueArchive,
+  IssueRenderer,
   IssueStore,
   RecipientQueue,
   StoredIssue,
@@ -41,21 +40,6 @@ export {
   MAX_TEST_RECIPIENTS,
 } from './issue-request.ts';
 export { archivePagePath } from './issue-run.ts';
-
-/** A public file of the archive, at `<archive>/<path>`. */
-export interface PublicFile {
-  path: string;
-  body: string;
-  contentType: string;
-}
-
-/** Renders an issue's parts; MJML lives behind this, in the build-issue function only. */
-export interface IssueRenderer {
-  email(digest: Digest, digestConfig: DigestConfig, archiveUrl: string): Promise<IssueTemplate>;
-  archivePage(digest: Digest, digestConfig: DigestConfig): Promise<string>;
-  /** The archive's index pages and Atom feeds (all issues, and each digest's), in the brand. */
-  archiveFiles(entries: readonly ArchivedIssue[], site: SiteConfig): PublicFile[];
-}
 
 export interface DigestInput {
   articles: readonly Article[];

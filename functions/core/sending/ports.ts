@@ -1,3 +1,7 @@
+import type { DigestConfig } from '../content/config.ts';
+import type { SiteConfig } from '../content/site.ts';
+import type { Digest } from '../digest/model.ts';
+import type { IssueTemplate } from '../render/issue-template.ts';
 import type { Recipient, RecipientBatch } from './fan-out.ts';
 import type { IssueCounts, IssueRecord, IssueStatus } from './issue.ts';
 import type { IssueEmail } from './issue-email.ts';
@@ -192,4 +196,19 @@ export interface SendQuota {
 /** The SES account's limits (GetAccount on AWS), cached by the adapter. */
 export interface AccountLimits {
   sendQuota(): Promise<SendQuota>;
+}
+
+/** A public file of the archive, at `<archive>/<path>`. */
+export interface PublicFile {
+  path: string;
+  body: string;
+  contentType: string;
+}
+
+/** Renders an issue's parts; MJML lives behind this, in the build-issue function only. */
+export interface IssueRenderer {
+  email(digest: Digest, digestConfig: DigestConfig, archiveUrl: string): Promise<IssueTemplate>;
+  archivePage(digest: Digest, digestConfig: DigestConfig): Promise<string>;
+  /** The archive's index pages and Atom feeds (all issues, and each digest's), in the brand. */
+  archiveFiles(entries: readonly ArchivedIssue[], site: SiteConfig): PublicFile[];
 }
