@@ -1,0 +1,53 @@
+import { type DateMention, MONTH_NAMES } from './dates.ts';
+
+/** Dates written without a year or as a weekday, read against the day an article was published. */
+
+const DAY_MONTH =
+  /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
+
+/** "On 18 April" in an article published on a known day: the last 18 April on or before it. */
+export function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
+  const match = publishedOn ? DAY_MONTH.exec(clause) : null;
+  if (!match || !publishedOn) return null;
+  const month = MONTH_NAMES.indexOf(match[2] as (typeof MONTH_NAMES)[number]) + 1;
+  const day = Number(match[1]);
+  if (day < 1 || day > 31) return null;
+  const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const year = Number(publishedOn.slice(0, 4)) - (md > publishedOn.slice(5) ? 1 : 0);
+  const sortKey = `${year}-${md}`;
+  return {
+    when: `${day} ${match[2]} ${year}`,
+    sortKey,
+    year: String(year),
+    precision: 'day',
+    event: true,
+    start: match.index,
+    end: match.index + match[0].length,
+  };
+}
+
+const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+const RELATIVE_DAY =
+  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(yesterday|today)\b/i;
+
+/** "on Thursday", "yesterday" in an article published on a known day: the day it means (within the week before). */
+export function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
+  const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
+  if (!match || !publishedOn) return null;
+  const published = new Date(`${publishedOn}T00:00:00Z`);
+  let back = 0;
+  if (match[2]) back = match[2].toLowerCase() === 'yesterday' ? 1 : 0;
+  else back = (published.getUTCDay() - WEEKDAYS.indexOf((match[1] as string).toLowerCase()) + 7) % 7;
+  const day = new Date(published.getTime() - back * 86_400_000);
+  const sortKey = day.toISOString().slice(0, 10);
+  const when = `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`;
+  return {
+    when,
+    sortKey,
+    year: sortKey.slice(0, 4),
+    precision: 'day',
+    event: true,
+    start: match.index,
+    end: match.index + match[0].length,
+  };
+}
