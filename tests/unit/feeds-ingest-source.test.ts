@@ -178,4 +178,42 @@ describe('one source, one run', () => {
     });
     expect(store.saved.at(-1)).toMatchObject({ etag: '"v1"', consecutiveFailures: 3, lastStatus: 'failed' });
   });
+
+  it('a page that redirects to a site whose robots.txt disallows it is not fetched there', async () => {
+    const store = new MemoryStore();
+    const requested: string[] = [];
+    // A fetcher that follows one redirect, asking before each hop as the real one does.
+    const fetcher: HttpFetcher = {
+      fetch: async (request) => {
+        const chain =
+          request.url === 'https://feed.example/excerpt'
+            ? ['https://feed.example/excerpt', 'https://elsewhere.example/private/story']
+            : [request.url];
+        for (const hop of chain) {
+          try {
+            await request.beforeRequest?.(new URL(hop));
+          } catch (cause) {
+            return { kind: 'failed', reason: (cause as Error).message };
+          }
+          requested.push(hop);
+        }
+        const last = chain.at(-1) as string;
+        if (last === source.url) return ok(source.url, rss([{ link: 'https://feed.example/excerpt' }]));
+        if (last.endsWith('/robots.txt'))
+          return ok(last, last.includes('elsewhere') ? 'User-agent: *\nDisallow: /private/\n' : '');
+        return { kind: 'failed', reason: 'unexpected' };
+      },
+    };
+    const report = await ingestSource(
+      deps(fetcher, store, { write: async () => undefined }),
+      source,
+      undefined,
+      new Date(Date.now() + 60_000),
+    );
+    expect(report.problems).toEqual(['robots.txt of elsewhere.example disallows /private/story']);
+    expect(requested).not.toContain('https://elsewhere.example/private/story');
+    expect(requested).toEqual(
+      expect.arrayContaining(['https://feed.example/robots.txt', 'https://elsewhere.example/robots.txt']),
+    );
+  });
 });

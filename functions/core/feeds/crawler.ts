@@ -76,23 +76,29 @@ export class Crawler {
     return rules;
   }
 
-  /** The readable article at `href`, if robots.txt lets us fetch it. */
+  /**
+   * The readable article at `href`, if robots.txt lets us fetch it: checked before the first request
+   * and before every redirect hop, against the robots.txt of the hop's own site.
+   */
   public async page(href: string): Promise<PageResult> {
-    const url = new URL(href);
-    const rules = await this.rulesFor(url);
-    if (!rules.allows(url.href))
-      return {
-        kind: 'disallowed',
-        reason: rules.note ?? `robots.txt of ${url.host} disallows ${url.pathname}`,
-      };
-    const result = await this.fetch({ url: url.href, accept: PAGE_ACCEPT });
+    let refusal: string | null = null;
+    const result = await this.options.fetcher.fetch({
+      url: href,
+      accept: PAGE_ACCEPT,
+      beforeRequest: async (hop) => {
+        const rules = await this.rulesFor(hop);
+        if (!rules.allows(hop.href)) {
+          refusal = rules.note ?? `robots.txt of ${hop.host} disallows ${hop.pathname}`;
+          throw new Error(refusal);
+        }
+        await this.waitTurn(hop);
+      },
+    });
+    if (refusal !== null) return { kind: 'disallowed', reason: refusal };
     if (result.kind === 'not-modified') return { kind: 'failed', reason: `${href}: unexpected 304` };
     if (result.kind === 'failed') return { kind: 'failed', reason: `${href}: ${result.reason}` };
     if (result.contentType !== null && !/html|xml/i.test(result.contentType))
       return { kind: 'failed', reason: `${href}: ${result.contentType} is not a web page` };
-    const finalUrl = new URL(result.url);
-    if (finalUrl.origin !== url.origin && !(await this.rulesFor(finalUrl)).allows(finalUrl.href))
-      return { kind: 'disallowed', reason: `robots.txt of ${finalUrl.host} disallows ${finalUrl.pathname}` };
     const extraction = extractArticle(decodeBody(result.body, result.contentType).text, result.url);
     if (!extraction.ok) return { kind: 'failed', reason: `${href}: ${extraction.reason}` };
     return { kind: 'extracted', url: result.url, extraction };
