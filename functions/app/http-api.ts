@@ -11,6 +11,7 @@ import {
   type SubscriberEmails,
 } from '../core/ports.ts';
 import { fromAddress } from '../core/sending/issue-email.ts';
+import type { ErasureDeps } from '../core/subscribers/erasure.ts';
 import { newSubscriberId } from '../core/subscribers/ids.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
@@ -76,7 +77,10 @@ export interface HttpApiDeps {
   /** Click and open tracking (`/r/…`, `/o/…`); without it those links answer 404. */
   tracking?: Pick<TrackingDeps, 'engagement' | 'loadEmail' | 'scanWindowSeconds'>;
   /** The operator console (`/admin`); without it those pages answer 404. */
-  admin?: Omit<AdminDeps, 'secret' | 'clock' | 'attempts'> & { issueTrigger?: IssueTrigger };
+  admin?: Omit<AdminDeps, 'secret' | 'clock' | 'attempts'> & {
+    issueTrigger?: IssueTrigger;
+    erasure?: Pick<ErasureDeps, 'maintenance' | 'erased' | 'deliveries'>;
+  };
 }
 
 const UNBRANDED: PageSite = {
@@ -190,6 +194,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         content: deps.content,
         store: deps.store,
         ...(deps.admin.issueTrigger ? { issues: deps.admin.issueTrigger } : {}),
+        ...(deps.admin.erasure ? { erasure: { ...deps.admin.erasure, secret: resolveSecret } } : {}),
       })
     : null;
   const noConsole: Route = async (_request, pages) =>

@@ -2,9 +2,12 @@ import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
 import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
+import { DynamoDeliveryErasure } from '../adapters/dynamodb-delivery-ledger-erasure.ts';
 import { DynamoDbEngagement } from '../adapters/dynamodb-engagement.ts';
 import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
+import { DynamoSubscriberMaintenance } from '../adapters/dynamodb-subscriber-maintenance.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
+import { DynamoErasedAddresses } from '../adapters/dynamodb-subscriber-store-erasure.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../adapters/fs-templates.ts';
@@ -108,6 +111,11 @@ function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
       loadEmail,
       tallies: (issueId) => ledger.tallies(issueId),
       archiveBaseUrl: config.ARCHIVE_BASE_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/archive`,
+      erasure: {
+        maintenance: new DynamoSubscriberMaintenance(db, need(config, 'SUBSCRIBERS_TABLE')),
+        erased: new DynamoErasedAddresses(db, need(config, 'SUBSCRIBERS_TABLE')),
+        deliveries: new DynamoDeliveryErasure(db, ISSUES_TABLE, DELIVERIES_TABLE),
+      },
       issueTrigger: operatorApiTrigger({
         baseUrl: publicBaseUrl,
         bearer: config.OPERATOR_TOKEN ?? null,

@@ -117,6 +117,14 @@ function consoleApp() {
       }),
       tallies: async () => [],
       archiveBaseUrl: 'https://news.example/archive',
+      erasure: {
+        maintenance: { remove: async (subscriber) => void erasures.push(`removed ${subscriber.id}`) },
+        erased: {
+          record: async (entry) => void erasures.push(`hash ${entry.hash.length}`),
+          list: async () => [],
+        },
+        deliveries: { anonymise: async () => ({ issuesSearched: 1, rows: 1, tallies: 0 }) },
+      },
       issueTrigger: {
         post: async (body) => {
           posted.push(body);
@@ -131,6 +139,7 @@ function consoleApp() {
 }
 
 const posted: Record<string, unknown>[] = [];
+const erasures: string[] = [];
 
 type Response = { statusCode?: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string };
 
@@ -299,6 +308,16 @@ describe('console digests and subscribers', () => {
       post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=unsubscribe&confirm=yes`, session),
     );
     expect((await app.store.get(id))?.status).toBe('unsubscribed');
+    const askErase = (await app.handler(
+      post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=erase`, session),
+    )) as Response;
+    expect(askErase.body).toContain('Yes, erase for good');
+    expect(erasures).toEqual([]);
+    const erased = (await app.handler(
+      post('/admin/subscribers', `csrf=${csrf}&id=${id}&action=erase&confirm=yes`, session),
+    )) as Response;
+    expect(erased.body).toContain('Erased');
+    expect(erasures[1]).toBe(`removed ${id}`);
   });
 });
 

@@ -6,6 +6,7 @@ import type { ContentSource } from '../../core/ports.ts';
 import { upcomingRuns, wallClock } from '../../core/schedule/runs.ts';
 import { setDigests, setDigestsRefusal } from '../../core/subscribers/admin.ts';
 import { normaliseEmail } from '../../core/subscribers/email.ts';
+import { type ErasureDeps, eraseAddress } from '../../core/subscribers/erasure.ts';
 import { unsubscribe } from '../../core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../core/subscribers/model.ts';
 import type { SubscriberStore } from '../../core/subscribers/ports.ts';
@@ -21,6 +22,8 @@ export interface AdminPeopleDeps extends AdminAuthDeps {
   store: Pick<SubscriberStore, 'findByEmail' | 'get' | 'update'>;
   /** `POST /issues` of the operator API: previews, test sends and "send now". None: not offered. */
   issues?: IssueTrigger;
+  /** GDPR erasure (core/subscribers/erasure.ts); none: not offered. */
+  erasure?: Pick<ErasureDeps, 'maintenance' | 'erased' | 'deliveries'> & { secret(): Promise<string> };
 }
 
 const ACTIONS = {
@@ -124,7 +127,7 @@ export function adminPeopleRoutes(deps: AdminPeopleDeps) {
     const page = (view: Record<string, unknown>, status = 200) =>
       pages.respond(status, {
         page: 'admin/subscribers',
-        view: { title: 'Subscribers', csrf: authed.csrf, ...view },
+        view: { title: 'Subscribers', csrf: authed.csrf, canErase: deps.erasure !== undefined, ...view },
       });
     if (request.method !== 'POST') {
       const query = parseQuery(request.query);
@@ -147,6 +150,34 @@ export function adminPeopleRoutes(deps: AdminPeopleDeps) {
       const chosen = known.map((d) => d.id).filter((id) => form[`digest-${id}`] === 'on');
       await deps.store.update(subscriber.id, (current) => setDigests(current, chosen, now));
       return redirect(back);
+    }
+    if (form?.action === 'erase' && deps.erasure !== undefined) {
+      if (form.confirm !== 'yes')
+        return page({
+          query: subscriber.email,
+          subscriber: subscriberView(subscriber, known),
+          searched: true,
+          confirmErase: true,
+        });
+      const { secret, ...erasure } = deps.erasure;
+      const normalised = normaliseEmail(subscriber.email);
+      const email = normalised.ok ? normalised.email : subscriber.email.toLowerCase();
+      const outcome = await eraseAddress(
+        { ...erasure, store: deps.store, secret: await secret(), now },
+        email,
+      );
+      return pages.respond(
+        200,
+        messagePage(
+          'Erased',
+          [
+            `${outcome.email}: profile, memberships and address deleted; its links find nobody.`,
+            `Delivery-ledger rows anonymised: ${JSON.stringify(outcome.ledger)}.`,
+            'A keyed hash of the address is kept so an import cannot add it again by mistake.',
+          ],
+          [{ href: '/admin/subscribers', text: 'Subscribers' }],
+        ),
+      );
     }
     if (form?.action === 'unsubscribe' && form.confirm !== 'yes')
       return page({
