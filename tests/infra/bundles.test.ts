@@ -156,6 +156,7 @@ beforeAll(async () => {
     };
     for (const [key, value] of Object.entries(variables.get(spec.serviceName) ?? {})) {
       if (key === 'TOKEN_SECRET_ARN') env.TOKEN_SECRET = TOKEN_SECRET;
+      else if (key === 'OPERATOR_SECRET_ARN') env.OPERATOR_TOKEN = 'bundle-test-operator-token';
       else if (key === 'TEMPLATES_DIR') {
         expect(value).toBe(TEMPLATES_DIR_ON_LAMBDA);
         env.TEMPLATES_DIR = path.join(outDir, path.basename(TEMPLATES_DIR_ON_LAMBDA));

@@ -44,6 +44,13 @@ function emailText(email: IssueEmail): string {
   );
 }
 
+/** A URL short enough for a narrow screen: host and the start of the path. */
+function shortUrl(url: string): string {
+  const { host, pathname } = new URL(url);
+  const path = pathname.length > 28 ? `${pathname.slice(0, 27)}…` : pathname;
+  return `${host}${path === '/' ? '' : path}`;
+}
+
 export function adminRoutes(deps: AdminDeps) {
   const auth = adminAuth(deps);
 
@@ -125,7 +132,7 @@ export function adminRoutes(deps: AdminDeps) {
         },
         storyChart: report.stories.length > 0 ? stories : null,
         hourChart: hours,
-        links: report.links,
+        links: report.links.map((link) => ({ ...link, label: shortUrl(link.url) })),
         unknown: tallies.flatMap((t) => t.unknownKeys),
         rejected: tallies.flatMap((t) => t.rejectedKeys),
         emailText: email === null ? null : emailText(email),
