@@ -11,52 +11,57 @@ import {
 
 type Vector = ReadonlyMap<string, number>;
 
-/** Pairs worth comparing: they share two of their most telling words, or they date the same day. */
-export function candidatePairs(
+/**
+ * Pairs worth comparing: they share two of their most telling words, or they date the same day. Yielded
+ * one candidate at a time, so only that candidate's counts are ever held.
+ */
+export function* candidatePairs(
   vs: readonly Vector[],
   events: readonly (Event | null)[],
   articles: number,
-): [number, number][] {
-  const postings = new Map<string, number[]>();
-  const post = (key: string, i: number) => {
-    const list = postings.get(key);
-    if (list) list.push(i);
-    else postings.set(key, [i]);
-  };
-  vs.forEach((v, i) => {
-    const top = [...v.entries()]
+): Generator<[number, number]> {
+  const tops = vs.map((v) =>
+    [...v.entries()]
       .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, CANDIDATE_FEATURES);
-    for (const [term] of top) post(term, i);
+      .slice(0, CANDIDATE_FEATURES)
+      .map(([term]) => term),
+  );
+  const postings = new Map<string, number[]>();
+  tops.forEach((terms, i) => {
+    for (const term of terms) {
+      const list = postings.get(term);
+      if (list) list.push(i);
+      else postings.set(term, [i]);
+    }
   });
-  const shared = new Map<number, number>();
-  const n = vs.length;
   // A word among the telling words of very many candidates tells none of them apart.
   const maxPosting = Math.max(MIN_POSTING, Math.min(articles * MAX_FEATURE_SHARE, MAX_POSTING));
-  for (const list of postings.values()) {
-    if (list.length > maxPosting) continue;
-    for (let x = 0; x < list.length; x += 1) {
-      for (let y = x + 1; y < list.length; y += 1) {
-        const key = (list[x] as number) * n + (list[y] as number);
-        shared.set(key, (shared.get(key) ?? 0) + 1);
-      }
+  const sameDay = sameDayNeighbours(events);
+  for (let i = 0; i < vs.length; i += 1) {
+    const shared = new Map<number, number>();
+    for (const term of tops[i] as string[]) {
+      const list = postings.get(term) as number[];
+      if (list.length > maxPosting) continue;
+      for (const j of list) if (j > i) shared.set(j, (shared.get(j) ?? 0) + 1);
     }
+    for (const j of sameDay.get(i) ?? []) shared.set(j, SHARED_FEATURES);
+    for (const [j, count] of shared) if (count >= SHARED_FEATURES) yield [i, j];
   }
-  // Reports of one day are compared whatever words they use.
+}
+
+/** Reports of one day are compared whatever words they use: each with its next few, a chain, not n² pairs. */
+function sameDayNeighbours(events: readonly (Event | null)[]): Map<number, number[]> {
   const byDay = new Map<string, number[]>();
   events.forEach((e, i) => {
     if (e?.date?.precision === 'day') byDay.set(e.date.sortKey, [...(byDay.get(e.date.sortKey) ?? []), i]);
   });
-  // Each is compared with its next few: reports of one day that join form a chain, not n² pairs.
+  const neighbours = new Map<number, number[]>();
   for (const list of byDay.values()) {
-    for (let x = 0; x < list.length; x += 1) {
-      for (let y = x + 1; y < Math.min(list.length, x + 1 + DAY_NEIGHBOURS); y += 1)
-        shared.set((list[x] as number) * n + (list[y] as number), SHARED_FEATURES);
-    }
+    list.forEach((i, x) => {
+      neighbours.set(i, list.slice(x + 1, x + 1 + DAY_NEIGHBOURS));
+    });
   }
-  return [...shared]
-    .filter(([, count]) => count >= SHARED_FEATURES)
-    .map(([key]) => [Math.floor(key / n), key % n] as [number, number]);
+  return neighbours;
 }
 
 /** Every pair of candidates from one article (an article has a handful). */

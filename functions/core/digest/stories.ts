@@ -21,6 +21,17 @@ export interface StoryGroup {
 
 type Vector = Map<string, number>;
 
+/** Two candidates similar enough to join, and what it takes. */
+interface Edge {
+  i: number;
+  j: number;
+  within: boolean;
+  /** One event or one day: the groups may lean to different themes. */
+  oneDay: boolean;
+  similarity: number;
+  threshold: number;
+}
+
 function termCounts(candidate: Candidate): Vector {
   const counts = new Map<string, number>();
   for (const passage of candidate.passages) {
@@ -40,22 +51,24 @@ export function vectors(
   minArticles: number,
   include: (c: Candidate) => boolean = () => true,
 ): Vector[] {
-  const counts = candidates.map((c) => (include(c) ? termCounts(c) : new Map<string, number>()));
-  // An article's candidates are next to each other: a word is counted once per article.
+  // An article's candidates are next to each other: a word is counted once per article. The counts are
+  // made twice rather than held for every candidate at once.
   const articlesUsing = new Map<string, number>();
   const lastArticle = new Map<string, string>();
-  candidates.forEach((c, i) => {
-    for (const term of (counts[i] as Vector).keys()) {
+  for (const c of candidates) {
+    if (!include(c)) continue;
+    for (const term of termCounts(c).keys()) {
       if (lastArticle.get(term) === c.articleId) continue;
       lastArticle.set(term, c.articleId);
       articlesUsing.set(term, (articlesUsing.get(term) ?? 0) + 1);
     }
-  });
+  }
   const articles = new Set(candidates.map((c) => c.articleId)).size;
-  return counts.map((tf) => {
+  return candidates.map((c) => {
     const v: Vector = new Map();
+    if (!include(c)) return v;
     let norm = 0;
-    for (const [term, n] of tf) {
+    for (const [term, n] of termCounts(c)) {
       const df = articlesUsing.get(term) ?? 1;
       if (df < minArticles) continue;
       const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
@@ -114,27 +127,27 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j] as Vector,
     );
   const articles = new Set(candidates.map((c) => c.articleId)).size;
-  const edges = [
-    ...candidatePairs(
-      across,
-      candidates.map((c) => c.event),
-      articles,
-    ),
-    ...sameArticlePairs(candidates),
-  ]
-    .map(([i, j]) => {
-      const a = candidates[i] as Candidate;
-      const b = candidates[j] as Candidate;
-      const threshold = thresholdFor(a, b);
-      const value = similarity(i, j);
-      const within = a.articleId === b.articleId;
-      const oneDay = sameEvent(a.event, b.event) || sameDay(a.event, b.event);
-      return { i, j, within, oneDay, similarity: value, threshold, enough: value >= threshold };
-    })
-    .filter((e) => e.enough)
-    .sort(
-      (x, y) => Number(y.within) - Number(x.within) || y.similarity - x.similarity || x.i - y.i || x.j - y.j,
-    );
+  const edges: Edge[] = [];
+  const consider = ([i, j]: [number, number]) => {
+    const a = candidates[i] as Candidate;
+    const b = candidates[j] as Candidate;
+    const threshold = thresholdFor(a, b);
+    if (threshold === Number.POSITIVE_INFINITY) return;
+    const value = similarity(i, j);
+    if (value < threshold) return;
+    const oneDay = sameEvent(a.event, b.event) || sameDay(a.event, b.event);
+    edges.push({ i, j, within: a.articleId === b.articleId, oneDay, similarity: value, threshold });
+  };
+  for (const pair of candidatePairs(
+    across,
+    candidates.map((c) => c.event),
+    articles,
+  ))
+    consider(pair);
+  for (const pair of sameArticlePairs(candidates)) consider(pair);
+  edges.sort(
+    (x, y) => Number(y.within) - Number(x.within) || y.similarity - x.similarity || x.i - y.i || x.j - y.j,
+  );
   const groupOf = candidates.map((_, i) => i);
   const members = candidates.map((_, i) => [i]);
   // The sum of a group's unit vectors: the mean pairwise cosine of two groups is the dot of their sums
