@@ -133,11 +133,13 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       }
     });
   }
-  const corpus = [...texts].join('\n');
+  // The texts are searched one by one: joined, a large corpus would be held twice.
+  const all = [...texts];
   for (const [name, count] of inCounts) {
     // A place with a demonym ("Estoria" and "Estorian") is a country or region, whatever the list says.
     const stemmed = name.replace(/[aeiouy]$/, '');
-    const demonym = new RegExp(`\\b${stemmed}(?:n|an|ian|ese|ish|i)\\b`, 'u').test(corpus);
+    const demonymOf = new RegExp(`\\b${stemmed}(?:n|an|ian|ese|ish|i)\\b`, 'u');
+    const demonym = count >= 2 && !places.has(name) && all.some((text) => demonymOf.test(text));
     if (count >= 2 && !places.has(name)) places.set(name, demonym ? name : '');
   }
   // A word the corpus also writes in lower case is a word, capitalised at a sentence start ("Nationally,").
@@ -147,8 +149,9 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       .map(([name]) => name.toLowerCase()),
   );
   const writtenLower = new Set<string>();
-  for (const [word] of corpus.matchAll(/(?<![\p{L}'’-])\p{Ll}[\p{L}'’-]*/gu))
-    if (learnedWords.has(word)) writtenLower.add(word);
+  for (const text of all)
+    for (const [word] of text.matchAll(/(?<![\p{L}'’-])\p{Ll}[\p{L}'’-]*/gu))
+      if (learnedWords.has(word)) writtenLower.add(word);
   for (const name of [...places.keys()])
     if (!COUNTRIES.has(name) && writtenLower.has(name.toLowerCase())) places.delete(name);
   return places;
