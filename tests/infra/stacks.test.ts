@@ -379,10 +379,10 @@ describe('functions', () => {
     );
   });
 
-  it('gives build-issue a full vCPU and a larger young generation; the others only source maps', () => {
+  it('gives build-issue a full vCPU, a larger young generation and a capped old one; the others only source maps', () => {
     expect(functions.buildIssue.props.MemorySize).toBe(1769);
     expect(functions.buildIssue.props.Environment.Variables.NODE_OPTIONS).toBe(
-      '--enable-source-maps --max-semi-space-size=32',
+      '--enable-source-maps --max-semi-space-size=32 --max-old-space-size=1200',
     );
     for (const name of FUNCTION_NAMES.filter((n) => n !== 'buildIssue'))
       expect(functions[name].props.Environment.Variables.NODE_OPTIONS, name).toBe('--enable-source-maps');
