@@ -81,8 +81,7 @@ describe('site.yaml', () => {
     expect(own?.postalAddress).toBe('2 Other Street');
     expect(own?.accents).toEqual({ light: '#b8441a', dark: '#abcdef' });
     expect(
-      parseContentConfig(THEMES, digests.replace('accent: "#ABCDEF"', 'accent: red'))
-        .problems,
+      parseContentConfig(THEMES, digests.replace('accent: "#ABCDEF"', 'accent: red')).problems,
     ).toContainEqual(
       expect.objectContaining({
         file: 'digests.yaml',

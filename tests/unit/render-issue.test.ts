@@ -29,9 +29,7 @@ describe('renderIssue on the sample digest', () => {
       `./__snapshots__/render-issue.everything.${theme}.html.snap`,
     );
     await expect(showSlots(template.text)).toMatchFileSnapshot('./__snapshots__/render-issue.everything.txt');
-    expect(template.subject).toBe(
-      'The Complete Ledger: Helsinki, Hamburg and the sanctions that followed',
-    );
+    expect(template.subject).toBe('The Complete Ledger: Helsinki, Hamburg and the sanctions that followed');
     expect(template.preheader).toBe(
       'Eight stories from four sources: the summits, the investigations, CAATSA and NATO’s worries.',
     );
