@@ -150,7 +150,7 @@ describe('broadsheet subscribers', () => {
     await cli('add', 'ann@example.com', '--digests', 'everything', '--confirmed', ...flags);
     const listed = await cli('list', '--status', 'confirmed', ...flags);
     expect(listed.out.split('\n')[0]).toMatch(/^ID\s+STATUS\s+CREATED\s+DIGESTS\s+EMAIL$/);
-    expect(listed.out).toMatch(/confirmed\s+\d{4}-\d{2}-\d{2}\s+everything\s+ann@example\.com/);
+    expect(listed.out).toMatch(/confirmed\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2}Z\s+everything\s+ann@example\.com/);
     expect((await cli('list', '--status', 'pending', ...flags)).out).toContain('0 subscribers (pending)');
     expect((await cli('list', '--status', 'happy', ...flags)).code).toBe(2);
     const json = await cli('list', '--json', ...flags);
