@@ -1,5 +1,5 @@
 import { type DateMention, findDates } from '../text/dates.ts';
-import { COUNTRIES, type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
+import { COUNTRIES, escapeRegExp, type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, VENUE_REACH } from './scoring.ts';
@@ -239,10 +239,6 @@ function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (aCountry) return b.country === a.country || b.country === '';
   if (bCountry) return a.country === b.country || a.country === '';
   return false;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 function isCountry(place: NonNullable<Event['place']>): boolean {

@@ -149,12 +149,21 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       .map(([name]) => name.toLowerCase()),
   );
   const writtenLower = new Set<string>();
-  for (const text of all)
-    for (const [word] of text.matchAll(/(?<![\p{L}'’-])\p{Ll}[\p{L}'’-]*/gu))
-      if (learnedWords.has(word)) writtenLower.add(word);
+  if (learnedWords.size > 0) {
+    const lowerForms = new RegExp(
+      `(?<![\\p{L}'’-])(?:${[...learnedWords].map(escapeRegExp).join('|')})(?![\\p{L}'’-])`,
+      'gu',
+    );
+    for (const text of all) for (const [word] of text.matchAll(lowerForms)) writtenLower.add(word);
+  }
   for (const name of [...places.keys()])
     if (!COUNTRIES.has(name) && writtenLower.has(name.toLowerCase())) places.delete(name);
   return places;
+}
+
+/** Text matched literally inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 export interface PlaceMention {
