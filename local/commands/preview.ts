@@ -8,24 +8,14 @@ import { visualThemeIds } from '../../functions/core/content/config.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
 import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestSchema } from '../../functions/core/digest/model.ts';
+import { DEFAULT_CHROMIUM, launchChromium } from '../chromium.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { writeRenderedIssue } from '../render-output.ts';
 import { writeDigestJson } from './build.ts';
 import { API_FLAG_HELP, API_FLAGS, type ApiDeps, apiTarget, defaultApiDeps } from './operator-api.ts';
 import { nextIssues } from './preview-next.ts';
 
-export const DEFAULT_CHROMIUM = '/usr/bin/chromium';
 export const SCREENSHOT_WIDTHS = [375, 600] as const;
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 async function exists(file: string): Promise<boolean> {
   try {
@@ -61,8 +51,7 @@ export async function takeScreenshots(
   shots: readonly Screenshot[],
   executablePath: string = DEFAULT_CHROMIUM,
 ): Promise<void> {
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  const browser = await launchChromium(executablePath);
   try {
     for (const shot of shots) {
       const page = await browser.newPage({ viewport: { width: shot.width, height: 800 } });

@@ -3,8 +3,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../local/chromium.ts';
 import { DEMO_ADDRESS, inboxEmails, runDemo } from '../../local/demo.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
@@ -14,7 +15,6 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
  * unique click (and still one after a second), nothing for a HEAD or a scanner, 404 for a forged
  * token. Screenshots of each console page at 1280 and 375 px go to tests/e2e/screenshots/console/.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve('tests/e2e/screenshots/console');
 const DIGEST = 'weekly-diplomacy';
 
@@ -90,18 +90,7 @@ beforeAll(async () => {
     schedules: false,
   });
   await runDemo(stack, () => undefined);
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
   // A reader's browser: headless Chromium says "HeadlessChrome", which the prefetch rule takes for a scanner.
   page = await browser.newPage({
     viewport: { width: 1280, height: 900 },

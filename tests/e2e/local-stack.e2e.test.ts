@@ -1,8 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../../local/chromium.ts';
 import { inboxEmails } from '../../local/demo.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
@@ -11,7 +12,6 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
  * the email, receive a digest, change preferences, leave with one click, and get nothing more.
  * Screenshots of every step go to tests/e2e/screenshots/ for a person to look at.
  */
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve('tests/e2e/screenshots');
 const READER = 'e2e.reader@example.com';
 
@@ -67,18 +67,7 @@ beforeAll(async () => {
     contentDir: 'content',
     schedules: false,
   });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
 }, 120_000);
 

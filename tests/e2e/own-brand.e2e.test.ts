@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseAtomFeed } from 'feedsmith';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSiteConfig, type SiteConfig } from '../../functions/core/content/site.ts';
+import { launchChromium } from '../../local/chromium.ts';
 import { inboxEmails } from '../../local/demo.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
@@ -15,7 +16,6 @@ import { type LocalStack, startLocalStack } from '../../local/stack.ts';
  * tests/e2e/screenshots/own-brand-*.png.
  */
 const CONTENT = 'tests/fixtures/publications/northfield-courier';
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.resolve('tests/e2e/screenshots');
 const READER = 'brand.reader@example.com';
 const PROJECT_NAME = /broadsheet/i;
@@ -82,18 +82,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'own-brand-e2e-'));
   [stack, browser] = await Promise.all([
     startLocalStack({ port: 0, freeEmulatorPorts: true, dataDir, contentDir: CONTENT, schedules: false }),
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-dev-shm-usage',
-      ],
-    }),
+    launchChromium(),
   ]);
   page = await browser.newPage({ viewport: { width: 900, height: 700 } });
 }, 60_000);
