@@ -120,26 +120,29 @@ export class DynamoDbIssueStore implements IssueStore {
 
   public async takeOver(
     issueId: string,
-    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string },
+    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string | null },
   ): Promise<StoredIssue | null> {
+    const { quietBefore } = options;
+    // Building or enqueueing: the lease is the only sign of life. Sending: the counts move too.
+    const sending =
+      quietBefore === null
+        ? '#status = :sending'
+        : '(#status = :sending AND (enqueueComplete = :false OR updatedAt < :quiet))';
     try {
       const result = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: issueKey(issueId),
           UpdateExpression: 'SET leaseUntil = :until, updatedAt = :now',
-          // Building or enqueueing: the lease is the only sign of life. Sending: the counts move too.
-          ConditionExpression:
-            'attribute_exists(pk) AND leaseUntil < :expired AND (#status = :building OR (#status = :sending AND (enqueueComplete = :false OR updatedAt < :quiet)))',
+          ConditionExpression: `attribute_exists(pk) AND leaseUntil < :expired AND (#status = :building OR ${sending})`,
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':until': options.leaseUntil,
             ':now': options.now.toISOString(),
             ':expired': options.leaseExpiredBefore,
-            ':quiet': options.quietBefore,
             ':building': 'building',
             ':sending': 'sending',
-            ':false': false,
+            ...(quietBefore === null ? {} : { ':quiet': quietBefore, ':false': false }),
           },
           ReturnValues: 'ALL_NEW',
         }),

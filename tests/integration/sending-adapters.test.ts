@@ -129,6 +129,31 @@ describe('the issue store on DynamoDB', () => {
     expect(taken?.counts).toMatchObject({ recipients: 520, batches: 11 });
   });
 
+  it('takes over a sending issue whose counts just moved only without a quiet bound (an operator)', async () => {
+    const issueId = 'moving-2026-01-07';
+    const movedAt = '2026-01-07T07:00:05.000Z';
+    await world.issues.create(
+      storedIssue(issueId, 'moving', '2026-01-07T07:00:00.000Z', {
+        status: 'sending',
+        enqueueComplete: true,
+        updatedAt: movedAt,
+      }),
+    );
+    const options = (quietBefore: string | null) => ({
+      now: new Date('2026-01-07T07:00:06.000Z'),
+      leaseUntil: 1,
+      leaseExpiredBefore: Date.parse(movedAt),
+      quietBefore,
+    });
+    // A tally landed after the bound (while the resume was under way): not quiet…
+    expect(await world.issues.takeOver(issueId, options('2026-01-07T07:00:04.000Z'))).toBeNull();
+    // …but the operator resumes whatever moved.
+    expect(await world.issues.takeOver(issueId, options(null))).toMatchObject({
+      updatedAt: '2026-01-07T07:00:06.000Z',
+      progress: { leaseUntil: 1 },
+    });
+  });
+
   it('completes an issue only when every batch is counted and nothing more will be enqueued', async () => {
     const issueId = 'a-2026-01-05';
     const tally = tallyOf('p0-m0', new Map([['s:x', 'sent']]));

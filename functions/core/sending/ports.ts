@@ -59,13 +59,13 @@ export interface IssueStore {
   releaseLease(issueId: string): Promise<void>;
   /**
    * Takes over an issue that is `building` or `sending` (whatever its enqueue state) when its lease ran
-   * out before `leaseExpiredBefore` and nothing moved since `quietBefore` (ISO time); sets the lease to
-   * `leaseUntil` and `updatedAt` to now, so nobody else resumes it meanwhile. `null` when it is not
-   * stalled (finished, held, or moving).
+   * out before `leaseExpiredBefore` and nothing moved since `quietBefore` (ISO time; `null`: whatever
+   * moved, an operator's resume); sets the lease to `leaseUntil` and `updatedAt` to now, so nobody else
+   * resumes it meanwhile. `null` when it is not stalled (finished, held, or moving).
    */
   takeOver(
     issueId: string,
-    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string },
+    options: { now: Date; leaseUntil: number; leaseExpiredBefore: number; quietBefore: string | null },
   ): Promise<StoredIssue | null>;
   /**
    * Records one enqueued page if it is the next one (`pageIndex === pagesEnqueued`) and extends the

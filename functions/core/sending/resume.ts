@@ -26,7 +26,10 @@ export interface ResumeOptions {
    * instead of after the lease and the at-most-once window.
    */
   sendersStoppedBefore?: Date;
-  /** The operator asked: resume even if the issue moved within the last lease period. */
+  /**
+   * The operator asked: resume even if the issue moved within the last lease period — or while this
+   * very request runs (a sender still finishing a batch must not turn the answer into "held").
+   */
   operator?: boolean;
 }
 
@@ -62,15 +65,18 @@ const emptyReport = (): ResumeReport => ({
   pagesWithoutRecord: 0,
 });
 
-/** When an issue counts as stalled: its lease ran out and nothing moved for a lease period. */
+/**
+ * When an issue counts as stalled: its lease ran out and nothing moved for a lease period (for an
+ * operator, whatever moved: no `quietBefore`).
+ */
 export function stallLimits(now: Date, leaseMs: number, options: ResumeOptions) {
   const stopped = options.sendersStoppedBefore?.getTime();
   const nowMs = now.getTime();
   return {
     leaseExpiredBefore: Math.max(nowMs, stopped === undefined ? 0 : stopped + leaseMs + 1),
-    quietBefore: new Date(
-      options.operator ? nowMs + 1 : Math.max(nowMs - leaseMs, stopped ?? Number.NEGATIVE_INFINITY),
-    ).toISOString(),
+    quietBefore: options.operator
+      ? null
+      : new Date(Math.max(nowMs - leaseMs, stopped ?? Number.NEGATIVE_INFINITY)).toISOString(),
   };
 }
 
