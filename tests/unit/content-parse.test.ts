@@ -186,10 +186,16 @@ describe('plain text variants', () => {
       0xe9,
       ...encoder.encode(' Talks\n\nThey met at the caf'),
       0xe9,
-      ...encoder.encode(' and said \x93hello\x94.\n'),
+      ...encoder.encode(' and said '),
+      0x93,
+      ...encoder.encode('hello'),
+      0x94,
+      ...encoder.encode('.\n'),
     ]);
     const parsed = parseArticle({ name: 'legacy.txt', bytes });
     expect(parsed.article?.title).toBe('Café Talks');
+    // 0x93 and 0x94 are curly quotes in Windows-1252, not C1 control characters.
+    expect(JSON.stringify(parsed.article?.sections)).toContain('said “hello”.');
     expect(parsed.problems).toEqual([
       {
         file: 'legacy.txt',

@@ -4,8 +4,9 @@ export type DecodedText =
   | { kind: 'utf-16'; text: string }
   | { kind: 'binary' };
 
+import iconv from 'iconv-lite';
+
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-const windows1252 = new TextDecoder('windows-1252');
 
 /**
  * UTF-16 when it starts with a UTF-16 byte-order mark; UTF-8 when it is valid UTF-8 (with or without
@@ -29,6 +30,8 @@ export function decodeText(bytes: Uint8Array): DecodedText {
   try {
     return { kind: 'utf-8', text: utf8.decode(bytes) };
   } catch {
-    return { kind: 'windows-1252', text: windows1252.decode(bytes) };
+    // Node's own TextDecoder('windows-1252') reads 0x80–0x9F as C1 controls, losing quotes and dashes.
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return { kind: 'windows-1252', text: iconv.decode(buffer, 'windows-1252') };
   }
 }
