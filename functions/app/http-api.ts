@@ -183,7 +183,13 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   const untracked: Route = async (_request, pages) =>
     pages.respond(404, messagePage('This link does not work', ['Links are not tracked here.']));
   const admin = deps.admin
-    ? adminRoutes({ ...deps.admin, secret: resolveSecret, clock: deps.clock, attempts: deps.store })
+    ? adminRoutes({
+        ...deps.admin,
+        secret: resolveSecret,
+        clock: deps.clock,
+        attempts: deps.store,
+        content: deps.content,
+      })
     : null;
   const people = deps.admin
     ? adminPeopleRoutes({

@@ -186,6 +186,9 @@ describe('the operator console (/admin)', () => {
     expect(issues.statusCode).toBe(200);
     expect(issues.body).toContain('Summits &amp; &lt;sanctions&gt;');
     expect(issues.body).toContain(`/admin/issues/${ISSUE.issueId}`);
+    // weekly-diplomacy tracks clicks, not opens (the default): no open rate is shown for it.
+    expect(issues.body).toContain('opened –');
+    expect(issues.body).toMatch(/clicked \d/);
     const issue = (await app.handler(
       httpEvent('GET', `/admin/issues/${ISSUE.issueId}`, {
         headers: { cookie: session?.split(';')[0] ?? '' },

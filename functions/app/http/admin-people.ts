@@ -44,7 +44,8 @@ function answerLines(status: number, body: unknown): string[] {
   return lines;
 }
 
-async function digestConfigs(content: ContentSource) {
+/** The digests as configured now (none, with the problems, when the config does not parse). */
+export async function digestConfigs(content: ContentSource) {
   const [themes, digests, site] = await Promise.all([
     content.readConfigFile(THEMES_FILE),
     content.readConfigFile(DIGESTS_FILE),

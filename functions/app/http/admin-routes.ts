@@ -1,11 +1,14 @@
 import { barChart, hourChart } from '../../core/console/charts.ts';
+import type { ContentSource } from '../../core/ports.ts';
 import { SLOT_CLOSE, SLOT_OPEN } from '../../core/render/issue-template.ts';
 import { type IssueRecord, issueIdSchema } from '../../core/sending/issue.ts';
 import type { IssueEmail } from '../../core/sending/issue-email.ts';
 import type { IssueStore, RecordedTally } from '../../core/sending/ports.ts';
 import { emptyEngagement, type IssueEngagement } from '../../core/tracking/engagement.ts';
+import { DEFAULT_TRACKING } from '../../core/tracking/links.ts';
 import { engagementReport } from '../../core/tracking/report.ts';
 import { type AdminAuthDeps, adminAuth } from './admin-auth.ts';
+import { digestConfigs } from './admin-people.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
 import type { HttpResponse, Pages } from './responses.ts';
@@ -20,6 +23,8 @@ export interface AdminDeps extends AdminAuthDeps {
   /** The issue's batch tallies: who is `unknown` or `rejected`. */
   tallies(issueId: string): Promise<RecordedTally[]>;
   archiveBaseUrl: string;
+  /** The content config: what each digest tracks now (the issues list shows no rate it does not count). */
+  content?: ContentSource;
 }
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
@@ -59,11 +64,14 @@ export function adminRoutes(deps: AdminDeps) {
     if (!authed.ok) return authed.response;
     const records = await deps.issues.listRecent({ limit: LIST_SIZE });
     const numbers = await deps.engagement.readMany(records.map((r) => r.issueId));
+    const configured = deps.content ? (await digestConfigs(deps.content)).digests : [];
+    const trackingOf = (digestId: string) =>
+      configured.find((d) => d.id === digestId)?.tracking ?? DEFAULT_TRACKING;
     const rows = records.map((issue) => {
       const report = engagementReport({
         engagement: numbers.get(issue.issueId) ?? emptyEngagement(),
         sent: issue.counts.sent,
-        tracking: { clicks: true, opens: true },
+        tracking: trackingOf(issue.digestId),
         links: [],
       });
       return {
