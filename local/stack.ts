@@ -155,11 +155,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const sesEvents = ((await import('../functions/handlers/ses-events.ts')) as HandlerModule<ScheduleLambda>)
       .handler;
     // What SES would publish once an email is delivered: here, once it is in the local inbox.
+    // One at a time, as a queue would feed it: a burst of 200 emails a second must not crowd the
+    // in-process DynamoDB emulator the senders and the HTTP API also use.
+    let deliveries = Promise.resolve();
     inbox.onSaved = (email) => {
       const event = deliveryEvent(email, new Date());
-      if (event !== null)
-        void sesEvents(event, lambdaContext('ses-events')).catch((error: unknown) =>
-          log(`ses-events: ${(error as Error).message}`),
+      if (event === null) return;
+      deliveries = deliveries
+        .then(() => sesEvents(event, lambdaContext('ses-events')))
+        .then(
+          () => undefined,
+          (error: unknown) => log(`ses-events: ${(error as Error).message}`),
         );
     };
 
