@@ -4,7 +4,7 @@ import path from 'node:path';
 import { DynamoDbFeedStateStore } from '../functions/adapters/dynamodb-feed-state.ts';
 import { FsArticleWriter } from '../functions/adapters/fs-article-writer.ts';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
-import { NodeHttpFetcher } from '../functions/adapters/http-fetcher.ts';
+import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../functions/adapters/http-fetcher.ts';
 import { createIngestHandler } from '../functions/app/ingest.ts';
 import { extractArticle } from '../functions/core/feeds/extract.ts';
 import { fixture, longText, startDynamo, startFeedServer } from '../tests/integration/feeds-harness.ts';
@@ -91,9 +91,7 @@ export default async function ingestBench(): Promise<Record<string, unknown>> {
       fetcher: (userAgent) =>
         new NodeHttpFetcher({
           userAgent,
-          timeoutMs: 15_000,
-          maxBytes: 5 * 1024 * 1024,
-          maxRedirects: 5,
+          ...FEED_FETCH_LIMITS,
           allowPrivateAddresses: true,
         }),
       clock: { now: () => new Date() },

@@ -20,6 +20,13 @@ export interface HttpFetcherOptions {
   allowPrivateAddresses: boolean;
 }
 
+/** The limits a feed fetch runs under in production, on the local stack and in the bench. */
+export const FEED_FETCH_LIMITS = {
+  timeoutMs: 15_000,
+  maxBytes: 5 * 1024 * 1024,
+  maxRedirects: 5,
+} as const satisfies Omit<HttpFetcherOptions, 'userAgent' | 'allowPrivateAddresses'>;
+
 class FetchFailure extends Error {
   public constructor(
     message: string,

@@ -4,7 +4,7 @@ import { s3Client } from '../adapters/clients/s3.ts';
 import { DynamoDbFeedStateStore } from '../adapters/dynamodb-feed-state.ts';
 import { FsArticleWriter } from '../adapters/fs-article-writer.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
-import { NodeHttpFetcher } from '../adapters/http-fetcher.ts';
+import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../adapters/http-fetcher.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { S3ArticleWriter } from '../adapters/s3-article-writer.ts';
 import { S3ContentSource } from '../adapters/s3-content-source.ts';
@@ -28,9 +28,7 @@ export const handler = instrumented(
     fetcher: (userAgent) =>
       new NodeHttpFetcher({
         userAgent,
-        timeoutMs: 15_000,
-        maxBytes: 5 * 1024 * 1024,
-        maxRedirects: 5,
+        ...FEED_FETCH_LIMITS,
         // Only the one-machine stack and tests fetch from private addresses (their own feed servers).
         allowPrivateAddresses: config.BROADSHEET_STAGE !== 'aws',
       }),

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { FsArticleWriter } from '../../functions/adapters/fs-article-writer.ts';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
-import { NodeHttpFetcher } from '../../functions/adapters/http-fetcher.ts';
+import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../../functions/adapters/http-fetcher.ts';
 import { createIngestHandler } from '../../functions/app/ingest.ts';
 import type { SourceReport } from '../../functions/core/feeds/ingest.ts';
 import { DEFAULT_HOST_INTERVAL_MS } from '../../functions/core/feeds/politeness.ts';
@@ -43,9 +43,7 @@ export const command: Command = {
       fetcher: (userAgent) =>
         new NodeHttpFetcher({
           userAgent,
-          timeoutMs: 15_000,
-          maxBytes: 5 * 1024 * 1024,
-          maxRedirects: 5,
+          ...FEED_FETCH_LIMITS,
           allowPrivateAddresses: true,
         }),
       clock: { now: () => new Date() },
