@@ -7,7 +7,6 @@ import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import type { IngestSummary } from '../functions/app/ingest.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
-import { parseSiteConfig, SITE_FILE } from '../functions/core/content/site.ts';
 import { INGEST_SCHEDULE } from '../functions/core/feeds/schedule.ts';
 import type { StalledSummary } from '../functions/core/sending/resume.ts';
 import { startEmulators } from './emulators.ts';
@@ -15,6 +14,7 @@ import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
 import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
+import { lambdaEnvironment, unsubscribeMailbox } from './runtime/lambda-environment.ts';
 import {
   describeScheduleResult,
   type LocalSchedule,
@@ -278,56 +278,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /** Send-batch invocations at once: one "container" (this process) running this many batches. */
 const LOCAL_SEND_WORKERS = 2;
-
-function lambdaEnvironment(input: {
-  endpoints: { dynamodb: string; ses: string; sqs: string; s3: string };
-  queueUrl: string;
-  appUrl: string;
-  contentDir: string;
-  tokenSecret: string;
-  operatorToken: string;
-  unsubscribeMailbox: string;
-}): Record<string, string> {
-  return {
-    BROADSHEET_STAGE: 'local',
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'WARN',
-    LOG_LEVEL: 'WARN',
-    ENDPOINT_DYNAMODB: input.endpoints.dynamodb,
-    ENDPOINT_SES: input.endpoints.ses,
-    ENDPOINT_SQS: input.endpoints.sqs,
-    ENDPOINT_S3: input.endpoints.s3,
-    SUBSCRIBERS_TABLE: LOCAL_RESOURCE_NAMES.tables.subscribers,
-    ISSUES_TABLE: LOCAL_RESOURCE_NAMES.tables.issues,
-    DELIVERIES_TABLE: LOCAL_RESOURCE_NAMES.tables.deliveries,
-    ISSUES_BUCKET: LOCAL_RESOURCE_NAMES.issuesBucket,
-    SEND_QUEUE_URL: input.queueUrl,
-    CONTENT_DIR: input.contentDir,
-    TEMPLATES_DIR: path.resolve('templates'),
-    PUBLIC_BASE_URL: input.appUrl,
-    ARCHIVE_BASE_URL: `${input.appUrl}/archive`,
-    TOKEN_SECRET: input.tokenSecret,
-    OPERATOR_TOKEN: input.operatorToken,
-    UNSUBSCRIBE_MAILBOX: input.unsubscribeMailbox,
-    // The send-batch workers share this process and so one token bucket: one container's worth.
-    SEND_MAX_CONCURRENCY: '1',
-  };
-}
-
-/**
- * `unsubscribe@` the domain of the publication's sender (site.yaml), as a deployment's default is
- * `unsubscribe@<sesDomain>`; `localhost` while the content has no readable site.yaml.
- */
-async function unsubscribeMailbox(contentDir: string): Promise<string> {
-  const text = await new FsContentSource(contentDir).readConfigFile(SITE_FILE).catch(() => null);
-  const site = text === null ? null : parseSiteConfig(text);
-  const domain = site?.ok ? site.value.sender.address.split('@')[1] : undefined;
-  return `unsubscribe@${domain ?? 'localhost'}`;
-}
 
 /** Earlier versions kept the issues bucket in `s3/issues`; the S3 mirror keeps a folder per bucket. */
 async function adoptLegacyArchiveFolder(dataDir: string): Promise<void> {

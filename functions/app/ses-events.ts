@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
 import { type Clock, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
 import {
@@ -8,7 +7,8 @@ import {
   suppress as suppressTransition,
 } from '../core/subscribers/lifecycle.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
-import { countSesEvent, issueOfMail, type SesEngagement, sesMailSchema } from './ses-engagement.ts';
+import { countSesEvent, issueOfMail, type SesEngagement } from './ses-engagement.ts';
+import { envelopes, kindOf, type Notification, notificationSchema, parseTime } from './ses-notifications.ts';
 
 /**
  * SES delivery events in: SNS-wrapped notifications (configuration-set event publishing or identity
@@ -53,81 +53,6 @@ const MESSAGE_BOUNCE_SUBTYPES: ReadonlySet<string> = new Set([
   'ContentRejected',
   'AttachmentRejected',
 ]);
-
-const recipientSchema = z.object({ emailAddress: z.string(), diagnosticCode: z.string().optional() });
-const bounceSchema = z.object({
-  bounceType: z.string(),
-  bounceSubType: z.string().optional(),
-  bouncedRecipients: z.array(recipientSchema),
-  feedbackId: z.string().min(1),
-  timestamp: z.string().optional(),
-});
-const complaintSchema = z.object({
-  complainedRecipients: z.array(recipientSchema),
-  feedbackId: z.string().min(1),
-  complaintFeedbackType: z.string().nullish(),
-  timestamp: z.string().optional(),
-});
-const deliverySchema = z.object({
-  recipients: z.array(z.string()),
-  timestamp: z.string().optional(),
-});
-const notificationSchema = z.object({
-  eventType: z.string().optional(),
-  notificationType: z.string().optional(),
-  mail: sesMailSchema.optional(),
-  bounce: bounceSchema.optional(),
-  complaint: complaintSchema.optional(),
-  delivery: deliverySchema.optional(),
-});
-type Notification = z.infer<typeof notificationSchema>;
-
-const snsEventSchema = z.object({
-  Records: z
-    .array(
-      z.object({
-        EventSource: z.literal('aws:sns').optional(),
-        Sns: z.object({ MessageId: z.string().optional(), Message: z.string() }),
-      }),
-    )
-    .min(1),
-});
-const eventBridgeSchema = z.object({
-  source: z.literal('aws.ses'),
-  'detail-type': z.string(),
-  id: z.string().optional(),
-  detail: z.unknown(),
-});
-
-type Envelope = { source: string; payload: unknown };
-
-function envelopes(event: unknown): Envelope[] | undefined {
-  const sns = snsEventSchema.safeParse(event);
-  if (sns.success) {
-    return sns.data.Records.map((record) => {
-      let payload: unknown;
-      try {
-        payload = JSON.parse(record.Sns.Message);
-      } catch {
-        payload = undefined;
-      }
-      return { source: `sns:${record.Sns.MessageId ?? '?'}`, payload };
-    });
-  }
-  const bridge = eventBridgeSchema.safeParse(event);
-  if (bridge.success)
-    return [{ source: `eventbridge:${bridge.data.id ?? '?'}`, payload: bridge.data.detail }];
-  return undefined;
-}
-
-function kindOf(notification: Notification): string {
-  return notification.eventType ?? notification.notificationType ?? 'unknown';
-}
-
-function parseTime(value: string | undefined, fallback: Date): Date {
-  const time = value === undefined ? Number.NaN : Date.parse(value);
-  return Number.isNaN(time) ? fallback : new Date(time);
-}
 
 export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
   async function countNotification(notification: Notification, kind: string, now: Date): Promise<void> {
