@@ -2,7 +2,7 @@ import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
 import { contentStems } from '../text/words.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
-import type { Event } from './events.ts';
+import { daysAfter, type Event } from './events.ts';
 import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
@@ -38,8 +38,6 @@ function slug(text: string): string {
   return base || 'story';
 }
 
-const DAY_MS = 86_400_000;
-
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
 function headlineOf(
   story: ThemedStory,
@@ -54,9 +52,8 @@ function headlineOf(
   const distinctive = distinctiveStems(story, analysis);
   // The report published on the day (or the day after) says best what happened; later pieces look back.
   const onTheDay = (id: string) => {
-    const published = analysis.articles.get(id)?.date;
-    const day = event?.date?.precision === 'day' ? event.date.sortKey : null;
-    return published && day ? Math.abs(Date.parse(published) - Date.parse(day)) <= DAY_MS : false;
+    const days = daysAfter(event, analysis.articles.get(id)?.date ?? null);
+    return days !== null && Math.abs(days) <= 1;
   };
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);

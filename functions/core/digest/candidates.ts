@@ -4,6 +4,7 @@ import type { Gazetteer } from '../text/places.ts';
 import {
   compatible,
   datelinePlace,
+  daysAfter,
   type Event,
   labelEvent,
   leadEvent,
@@ -77,9 +78,8 @@ function titleEvent(article: Article, gazetteer: Gazetteer): Event | null {
 
 /** The article opens on an event of the day it was published (or the day before). */
 function reportsTheDay(article: Article, opening: Event | null): boolean {
-  if (!article.date || opening?.date?.precision !== 'day') return false;
-  const days = (Date.parse(article.date) - Date.parse(opening.date.sortKey)) / 86_400_000;
-  return days >= 0 && days <= REPORT_DELAY_DAYS;
+  const days = daysAfter(opening, article.date);
+  return days !== null && days >= 0 && days <= REPORT_DELAY_DAYS;
 }
 
 /** An article that dates several events that cannot be one: a timeline, a season review. */

@@ -266,6 +266,12 @@ export function sameDay(a: Event | null, b: Event | null): boolean {
   );
 }
 
+/** Days from an event dated to the day until `published` (negative before it), or `null` when either is unknown. */
+export function daysAfter(event: Event | null, published: string | null): number | null {
+  if (!published || event?.date?.precision !== 'day') return null;
+  return (Date.parse(published) - Date.parse(event.date.sortKey)) / 86_400_000;
+}
+
 /** The article's lead event: the first dated event of its first passages. */
 export function leadEvent(events: readonly (Event | null)[]): Event | null {
   const lead = events.slice(0, LEAD_PASSAGES);

@@ -46,7 +46,7 @@ function termCounts(candidate: Candidate): Vector {
  * articles only words two articles use can make them alike (`minArticles` 2); within one article every
  * word counts (`minArticles` 1).
  */
-export function vectors(
+function vectors(
   candidates: readonly Candidate[],
   minArticles: number,
   include: (c: Candidate) => boolean = () => true,
@@ -81,7 +81,7 @@ export function vectors(
   });
 }
 
-export function dot(a: Vector, b: Vector): number {
+function dot(a: Vector, b: Vector): number {
   const [small, large] = a.size < b.size ? [a, b] : [b, a];
   let sum = 0;
   for (const [term, weight] of small) sum += weight * (large.get(term) ?? 0);
@@ -94,7 +94,7 @@ function before(event: Event | null, published: string | null): boolean {
   return !event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length);
 }
 
-export function thresholdFor(a: Candidate, b: Candidate): number {
+function thresholdFor(a: Candidate, b: Candidate): number {
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (!before(a.event, b.published) || !before(b.event, a.published)) return Number.POSITIVE_INFINITY;
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
