@@ -20,6 +20,7 @@ import {
   scheduledIssueId,
 } from './issue.ts';
 import { issueDigest } from './issue-digest.ts';
+import { freeId, MAX_VARIANTS } from './issue-ids.ts';
 import { type IssueOutcome, type IssueRequest, testAddresses } from './issue-request.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
@@ -90,8 +91,6 @@ export interface IssueBuilderDeps {
   /** A claim older than this is abandoned (send-batch's at-most-once window; default 15 min). */
   staleAfterMs?: number;
 }
-
-const MAX_VARIANTS = 100;
 
 /** Building the digest or rendering it failed for a reason a retry cannot fix. */
 export class IssueBuildError extends BroadsheetError {
@@ -260,31 +259,6 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   }
   metrics.count('IssuesStarted', 1, byDigest);
   return { kind: 'created', issue: await runBuilder(candidate, context, deps) };
-}
-
-/** The plain id when no issue has it (and not forced), else the first free forced id. */
-async function freeId(
-  baseId: string,
-  force: boolean,
-  digestId: string,
-  scheduledDate: string,
-  deps: IssueBuilderDeps,
-): Promise<string | null> {
-  if (!force && (await deps.issues.get(baseId)) === null) return baseId;
-  return freeVariant(digestId, scheduledDate, deps);
-}
-
-/** The first forced id of the day (`…-2`, `…-3`, …) no issue has; `null` after too many. */
-async function freeVariant(
-  digestId: string,
-  scheduledDate: string,
-  deps: IssueBuilderDeps,
-): Promise<string | null> {
-  for (let n = 1; n <= MAX_VARIANTS; n++) {
-    const id = issueIdFor(digestId, scheduledDate, { kind: 'force', n });
-    if ((await deps.issues.get(id)) === null) return id;
-  }
-  return null;
 }
 
 async function countConfirmed(digestId: string, deps: IssueBuilderDeps): Promise<number> {
