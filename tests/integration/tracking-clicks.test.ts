@@ -5,9 +5,9 @@ import { createBuildIssueHandler, type HttpResult } from '../../functions/app/bu
 import { createHttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
-import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
 import { recipientTracking, trackingKey, trackingUrls } from '../../functions/core/tracking/tokens.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';
+import { PlainSubscriberEmails } from '../support/plain-subscriber-emails.ts';
 import { CapturingMailer, httpEvent, memoryContent, silentLogger } from '../unit/subscribers-fakes.ts';
 import {
   buildIssueDeps,

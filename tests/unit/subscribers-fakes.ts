@@ -7,7 +7,6 @@ import { emailIdentity } from '../../functions/core/subscribers/email.ts';
 import { base32 } from '../../functions/core/subscribers/ids.ts';
 import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { activeDigests, type Recipient, type Subscriber } from '../../functions/core/subscribers/model.ts';
-import { PlainSubscriberEmails } from '../../functions/core/subscribers/plain-emails.ts';
 import type {
   CreateResult,
   Page,
@@ -16,6 +15,7 @@ import type {
   UpdateResult,
 } from '../../functions/core/subscribers/ports.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';
+import { PlainSubscriberEmails } from '../support/plain-subscriber-emails.ts';
 
 /** An in-memory SubscriberStore with the same contract as the DynamoDB one, for unit tests of the core and app. */
 export class MemorySubscriberStore implements SubscriberStore {

@@ -1,9 +1,9 @@
-import type { RenderedEmail, SubscriberEmails } from '../ports.ts';
-import { escapeHtml } from './html.ts';
+import type { RenderedEmail, SubscriberEmails } from '../../functions/core/ports.ts';
+import { escapeHtml } from '../../functions/core/render/personalise.ts';
 
 /**
- * Plain confirmation and welcome emails: a small escaped HTML body and its text twin. Stands in where
- * the MJML templates (functions/render/subscriber-emails.ts) are not wired, e.g. unit tests.
+ * A test double of the confirmation and welcome emails: a small escaped HTML body and its text twin,
+ * for tests that do not need the MJML templates (functions/render/subscriber-emails.ts).
  */
 export class PlainSubscriberEmails implements SubscriberEmails {
   private readonly brand: string;
