@@ -13,7 +13,7 @@ const reader = {
   issueId: 'weekly-diplomacy-2026-12-07T0700',
   subscriberId: 'abcdefghijklmnopqrstuvwxyz',
   sentAt: new Date('2026-12-07T07:00:05Z'),
-  linkCount: 3,
+  linkCount: 12,
   opens: true,
 };
 
@@ -24,7 +24,8 @@ function tokenOf(url: string, base: string): string {
 describe('tracking tokens', () => {
   it('makes one URL per link and a pixel, each verifying to its own index', () => {
     const tracked = recipientTracking(key, urls, reader);
-    expect(tracked.links).toHaveLength(3);
+    expect(tracked.links).toHaveLength(12);
+    expect(new Set(tracked.links.map((url) => url.slice(-12))).size).toBe(12);
     tracked.links.forEach((url, index) => {
       expect(url.startsWith('https://news.example/r/weekly-diplomacy-2026-12-07T0700.')).toBe(true);
       expect(verifyTrackingToken(key, tokenOf(url, urls.clickBase), 'click')).toEqual({
@@ -51,6 +52,7 @@ describe('tracking tokens', () => {
     const [issue, subscriber, sent, index, tag] = token.split('.');
     const altered = [
       [issue, subscriber, sent, '2', tag],
+      [issue, subscriber, sent, '6', tag],
       [`${issue}x`, subscriber, sent, index, tag],
       [issue, 'bbcdefghijklmnopqrstuvwxyz', sent, index, tag],
       [issue, subscriber, `${sent}1`, index, tag],

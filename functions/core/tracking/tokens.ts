@@ -1,41 +1,41 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { issueIdSchema } from '../sending/issue.ts';
 import { MIN_SECRET_LENGTH, TokenSecretError } from '../subscribers/tokens.ts';
 
 /**
  * Click and open tokens: `<issueId>.<subscriberId>.<sentAt>.<slot>.<tag>`, where `sentAt` is the send
  * time (epoch seconds, base 36), `slot` is a link's index in the issue or `o` for the open pixel, and
- * `tag` is 9 bytes (base64url) of a keyed SHAKE256 stream over issue, subscriber and send time: bytes
- * 0–8 for the open pixel, bytes 9(i+1)…9(i+2)−1 for link i. So every link of every recipient has its
- * own tag, bound to its index (changing the index, the issue, the reader or the time breaks it), and
- * all of one recipient's tags cost one hash call. SHAKE256 with the key in front is a sound MAC (a
- * sponge has no length extension; NIST SP 800-185's KMAC is this construction with framing). A token
- * carries no email address; the subscriber id is random and means nothing outside the store.
+ * `tag` is 9 bytes (base64url, 12 characters) of a keyed hash over issue, subscriber and send time.
+ * Position 0 is the open pixel, position i+1 link i; block b = SHA-384(key ‖ head ‖ b) holds the tags
+ * of positions 5b…5b+4. So every link of every recipient has its own tag, bound to its index (changing
+ * the index, the issue, the reader or the time breaks it), and a recipient's tags cost one one-shot hash
+ * per five links. SHA-384 with the key in front is a sound MAC: it is SHA-512 truncated, so its output
+ * never reveals the state a length-extension attack needs. A token carries no email address; the
+ * subscriber id is random and means nothing outside the store.
  */
-export const TAG_BYTES = 9;
 const TAG_CHARS = 12;
-const DOMAIN = 'broadsheet-tracking-v1\n';
+const TAGS_PER_BLOCK = 5;
+const DOMAIN = 'broadsheet-tracking-v2\n';
 const MAX_LINKS = 10_000;
 const TOKEN =
   /^([a-z0-9][a-zA-Z0-9-]{0,120})\.([a-z2-7]{26})\.([0-9a-z]{1,9})\.(o|0|[1-9][0-9]{0,3})\.([A-Za-z0-9_-]{12})$/;
 
 /** A key derived once from the token secret; only this module reads it. */
 export interface TrackingKey {
-  readonly bytes: Buffer;
+  /** 32 bytes, base64url. */
+  readonly text: string;
 }
 
 export function trackingKey(secret: string): TrackingKey {
   if (secret.length < MIN_SECRET_LENGTH) {
     throw new TokenSecretError(`token secret must be at least ${MIN_SECRET_LENGTH} characters`);
   }
-  return { bytes: createHash('sha256').update(DOMAIN).update(secret).digest() };
+  return { text: createHash('sha256').update(DOMAIN).update(secret).digest('base64url') };
 }
 
-function tagStream(key: TrackingKey, prefix: string, positions: number): Buffer {
-  return createHash('shake256', { outputLength: positions * TAG_BYTES })
-    .update(key.bytes)
-    .update(prefix)
-    .digest();
+/** The base64url tags of positions 5·block … 5·block+4 (12 characters each). */
+function tagBlock(key: TrackingKey, head: string, block: number): string {
+  return hash('sha384', `${key.text}${head}${block}`, 'base64url');
 }
 
 export interface TrackingUrls {
@@ -57,7 +57,7 @@ export interface RecipientTracking {
   open: string | null;
 }
 
-/** One recipient's tracked URLs: one hash call, then string joins. */
+/** One recipient's tracked URLs: one hash call per five links, then string joins. */
 export function recipientTracking(
   key: TrackingKey,
   urls: TrackingUrls,
@@ -67,15 +67,17 @@ export function recipientTracking(
   if (linkCount > MAX_LINKS) throw new RangeError(`an issue may track at most ${MAX_LINKS} links`);
   const sent = Math.floor(input.sentAt.getTime() / 1000).toString(36);
   const head = `${issueId}.${subscriberId}.${sent}.`;
-  const stream = tagStream(key, head, linkCount + 1);
   const clickHead = urls.clickBase + head;
   const links = new Array<string>(linkCount);
+  const first = tagBlock(key, head, 0);
+  let tags = first;
   for (let i = 0; i < linkCount; i++) {
-    links[i] = `${clickHead}${i}.${stream.toString('base64url', (i + 1) * TAG_BYTES, (i + 2) * TAG_BYTES)}`;
+    const position = i + 1;
+    const slot = position % TAGS_PER_BLOCK;
+    if (slot === 0) tags = tagBlock(key, head, position / TAGS_PER_BLOCK);
+    links[i] = `${clickHead}${i}.${tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)}`;
   }
-  const open = input.opens
-    ? `${urls.openBase}${head}o.${stream.toString('base64url', 0, TAG_BYTES)}.gif`
-    : null;
+  const open = input.opens ? `${urls.openBase}${head}o.${first.slice(0, TAG_CHARS)}.gif` : null;
   return { links, open };
 }
 
@@ -100,9 +102,10 @@ export function verifyTrackingToken(
   const link = slot === 'o' ? null : Number(slot);
   const position = link === null ? 0 : link + 1;
   const head = `${issueId}.${subscriberId}.${sent}.`;
-  const expected = tagStream(key, head, position + 1).subarray(position * TAG_BYTES);
-  const given = Buffer.from(tag, 'base64url');
-  if (tag.length !== TAG_CHARS || given.length !== TAG_BYTES || !timingSafeEqual(given, expected))
-    return null;
+  const inBlock = position % TAGS_PER_BLOCK;
+  const block = tagBlock(key, head, (position - inBlock) / TAGS_PER_BLOCK);
+  const expected = Buffer.from(block.slice(inBlock * TAG_CHARS, (inBlock + 1) * TAG_CHARS));
+  const given = Buffer.from(tag);
+  if (tag.length !== TAG_CHARS || !timingSafeEqual(given, expected)) return null;
   return { issueId, subscriberId, sentAt: new Date(Number.parseInt(sent, 36) * 1000), link };
 }
