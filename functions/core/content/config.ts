@@ -2,17 +2,13 @@ import { Cron } from 'croner';
 import * as z from 'zod';
 import { trackingConfigSchema } from '../tracking/links.ts';
 import { type ConfigResult, parseConfigFile } from './config-file.ts';
-import { headerSafe, hexColour, type Sender, senderSchema } from './fields.ts';
+import { headerSafe, hexColour, idSchema, type Sender, senderSchema } from './fields.ts';
 import { parseSiteConfig, type SiteConfig } from './site.ts';
 
 export { type ConfigResult, parseConfigFile } from './config-file.ts';
 
-const id = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)');
-
 export const themeSchema = z.strictObject({
-  id,
+  id: idSchema,
   title: z.string().trim().min(1).max(80),
   description: z.string().trim().min(1).max(500),
   /** Words and phrases that signal the theme; matched case-insensitively. */
@@ -51,10 +47,10 @@ export type Schedule = z.infer<typeof scheduleSchema>;
 export const visualThemeIds = ['light', 'dark'] as const;
 
 export const digestConfigSchema = z.strictObject({
-  id,
+  id: idSchema,
   title: headerSafe(80),
   description: z.string().trim().min(1).max(300),
-  themes: z.array(id).min(1),
+  themes: z.array(idSchema).min(1),
   schedule: scheduleSchema,
   /** Visual theme of the email: palette and typography, not layout. */
   visualTheme: z.enum(visualThemeIds).default('light'),

@@ -2,6 +2,15 @@ import * as z from 'zod';
 
 /** Field schemas shared by digests.yaml and site.yaml. */
 
+/**
+ * Ids of digests, themes and feed sources: lower-case letters, digits and dashes, at most 63, so they
+ * travel as they are in URLs, file names, tokens and table keys.
+ */
+export const ID_PATTERN = '[a-z0-9][a-z0-9-]{0,62}';
+export const idSchema = z
+  .string()
+  .regex(new RegExp(`^${ID_PATTERN}$`), 'must be lower-case letters, digits and dashes (at most 63)');
+
 export const emailAddress = z
   .string()
   .max(254)

@@ -1,14 +1,13 @@
 import * as z from 'zod';
 import { type ConfigResult, parseConfigFile } from '../content/config.ts';
+import { idSchema } from '../content/fields.ts';
 
 export const SOURCES_FILE = 'sources.yaml';
 
 const keywords = z.array(z.string().trim().min(1)).default([]);
 
 export const feedSourceSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes (at most 63)'),
+  id: idSchema,
   /** The outlet credited in emails, e.g. "The Example Times". */
   name: z
     .string()

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { idSchema } from '../content/fields.ts';
 
 export const SUBSCRIBER_STATUSES = ['pending', 'confirmed', 'unsubscribed', 'suppressed'] as const;
 export type SubscriberStatus = (typeof SUBSCRIBER_STATUSES)[number];
@@ -14,7 +15,7 @@ export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
 const isoTime = z.iso.datetime({ offset: true });
 
 export const subscriberIdSchema = z.string().regex(/^[a-z2-7]{26}$/, 'not a subscriber id');
-export const digestIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/);
+export const digestIdSchema = idSchema;
 
 export const consentSchema = z.strictObject({
   method: z.enum(CONSENT_METHODS),

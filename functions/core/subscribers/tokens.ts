@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ID_PATTERN } from '../content/fields.ts';
 import { BroadsheetError } from '../errors.ts';
 
 /**
@@ -21,8 +22,9 @@ export const LONG_LIVED_TOKEN_DAYS = 365;
 export const MIN_SECRET_LENGTH = 32;
 const MAX_TOKEN_LENGTH = 512;
 const DOMAIN = 'broadsheet-token-v1\n';
-const PAYLOAD =
-  /^([a-z2-7]{26}):(confirm|unsubscribe|preferences):([0-9]{1,12})(?::([a-z0-9][a-z0-9-]{0,62}))?$/;
+const PAYLOAD = new RegExp(
+  `^([a-z2-7]{26}):(confirm|unsubscribe|preferences):([0-9]{1,12})(?::(${ID_PATTERN}))?$`,
+);
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 export class TokenSecretError extends BroadsheetError {
