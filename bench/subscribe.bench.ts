@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoRateCounters } from '../functions/adapters/dynamodb-rate-counters.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
 import { createTableInput, TABLES } from '../functions/adapters/dynamodb-tables.ts';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
@@ -95,11 +96,10 @@ export default async function subscribeBench(): Promise<Record<string, unknown>>
     });
     const sent: string[] = [];
     const mailer = new SesMailer(ses);
+    const db = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     const handler = createHttpApiHandler({
-      store: new DynamoSubscriberStore(
-        DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
-        'bench-subscribers',
-      ),
+      store: new DynamoSubscriberStore(db, 'bench-subscribers'),
+      counters: new DynamoRateCounters(db, 'bench-subscribers'),
       mailer: {
         send: async (email) => {
           sent.push(email.text);

@@ -17,7 +17,6 @@ import {
   type UpdateResult,
 } from '../core/subscribers/ports.ts';
 import { DynamoSubscriberAddresses } from './dynamodb-subscriber-addresses.ts';
-import { DynamoSubscriberCounters } from './dynamodb-subscriber-counters.ts';
 import {
   addressKey,
   backoff,
@@ -46,7 +45,9 @@ import { DynamoSubscriberMemberships } from './dynamodb-subscriber-memberships.t
  *                                                      (identity: the address case-folded, email.ts)
  *   membership  pk=SUB#<id>        sk=DIGEST#<digest>  gsi1pk=DIGEST#<digest> gsi1sk=SUB#<id>, email, name
  *   event       pk=EVENT#<key>     sk=EVENT            an external event already handled; `ttl`
+ *                                                      (DynamoEventClaims)
  *   counter     pk=COUNT#<key>     sk=COUNT            `count` of requests in a time window; `ttl`
+ *                                                      (DynamoRateCounters)
  *
  * Membership items exist exactly for the digests a confirmed subscriber receives, so paging the
  * recipients of a digest is a Query on gsi1 that never touches anyone else.
@@ -70,7 +71,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
   private readonly now: () => Date;
   private readonly addresses: DynamoSubscriberAddresses;
   private readonly memberships: DynamoSubscriberMemberships;
-  private readonly counters: DynamoSubscriberCounters;
 
   public constructor(client: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
     this.client = client;
@@ -78,7 +78,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
     this.now = now;
     this.addresses = new DynamoSubscriberAddresses(client, table);
     this.memberships = new DynamoSubscriberMemberships(client, table);
-    this.counters = new DynamoSubscriberCounters(client, table, now);
   }
 
   public async get(id: string): Promise<Subscriber | undefined> {
@@ -224,22 +223,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
       }
     } while (startKey !== undefined);
     return { items };
-  }
-
-  public claimEvent(eventKey: string, expiresAt: Date): Promise<boolean> {
-    return this.counters.claimEvent(eventKey, expiresAt);
-  }
-
-  public releaseEvent(eventKey: string): Promise<void> {
-    return this.counters.releaseEvent(eventKey);
-  }
-
-  public countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null> {
-    return this.counters.countRequest(counterKey, expiresAt, max);
-  }
-
-  public readCount(counterKey: string): Promise<number> {
-    return this.counters.readCount(counterKey);
   }
 
   private async putIf(

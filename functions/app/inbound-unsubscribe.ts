@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type Clock, type MetricsSink, noMetrics } from '../core/ports.ts';
+import { type Clock, type Log, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { maskEmail } from '../core/subscribers/email.ts';
 import { tokenOfUnsubscribeMail } from '../core/subscribers/list-unsubscribe.ts';
 import type { SubscriberStore } from '../core/subscribers/ports.ts';
@@ -11,20 +11,13 @@ import { unsubscribeWithToken } from '../core/subscribers/unsubscribe-and-prefer
  * mailto carried is verified and used exactly as the one-click link uses it; a mail without a genuine
  * token unsubscribes nobody and is logged.
  */
-/** What the handler logs through (the Powertools logger on Lambda). */
-export interface MailLog {
-  info(message: string, data: Record<string, unknown>): void;
-  warn(message: string, data: Record<string, unknown>): void;
-  error(message: string, data: Record<string, unknown>): void;
-}
-
 export interface InboundUnsubscribeDeps {
   store: Pick<SubscriberStore, 'update'>;
   clock: Clock;
   tokenSecret: () => Promise<string>;
   /** UNSUBSCRIBE_MAILBOX: mail the rule hands over for other addresses is ignored. */
   mailbox: string;
-  logger: MailLog;
+  logger: Log;
   /** UnsubscribesByMail, UnsubscribeMailsRejected, UnsubscribeMailsIgnored. None when not given. */
   metrics?: MetricsSink;
 }

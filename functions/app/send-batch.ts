@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod';
-import { type Clock, type Mailer, type MetricsSink, noMetrics } from '../core/ports.ts';
-import { type DeliverDeps, deliverBatches, type SendLog } from '../core/sending/deliver.ts';
+import { type Clock, type Log, type Mailer, type MetricsSink, noMetrics } from '../core/ports.ts';
+import { type DeliverDeps, deliverBatches } from '../core/sending/deliver.ts';
 import type { RecipientBatch } from '../core/sending/fan-out.ts';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { IssueEmail } from '../core/sending/issue-email.ts';
@@ -43,7 +43,7 @@ export interface SendBatchDeps {
   /** PUBLIC_BASE_URL: where /unsubscribe and /preferences are served. */
   publicBaseUrl: string;
   unsubscribeMailbox: string | null;
-  log: SendLog;
+  log: Log;
   /** What deliverBatch counts, and BatchFailures: messages left to the queue's redelivery. */
   metrics?: MetricsSink;
   clock?: Clock;

@@ -1,12 +1,11 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import { type Clock, type MetricsSink, noMetrics } from '../core/ports.ts';
+import { type Clock, type Log, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
 import {
   countSoftBounce,
   recordDelivery,
   suppress as suppressTransition,
 } from '../core/subscribers/lifecycle.ts';
-import type { SubscriberStore } from '../core/subscribers/ports.ts';
+import type { EventClaims, SubscriberStore } from '../core/subscribers/ports.ts';
 import { countSesEvent, issueOfMail, type SesEngagement } from './ses-engagement.ts';
 import { envelopes, kindOf, type Notification, notificationSchema, parseTime } from './ses-notifications.ts';
 
@@ -19,9 +18,11 @@ import { envelopes, kindOf, type Notification, notificationSchema, parseTime } f
  * and a delivery only ends a run of bounces older than itself.
  */
 export interface SesEventsDeps {
-  store: Pick<SubscriberStore, 'findByEmail' | 'update' | 'claimEvent' | 'releaseEvent'>;
+  store: Pick<SubscriberStore, 'findByEmail' | 'update'>;
+  /** Soft bounces already counted. */
+  claims: EventClaims;
   clock: Clock;
-  logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+  logger: Log;
   /**
    * HardBounceSuppressions, ComplaintSuppressions, SoftBounceSuppressions, SoftBounces,
    * MessageBounces, IgnoredSesEvents. None when not given.
@@ -120,7 +121,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     }
     const key = `ses-soft-bounce#${feedbackId}#${subscriber.id}`;
     const expires = new Date(deps.clock.now().getTime() + EVENT_MEMORY_DAYS * 86_400_000);
-    if (!(await store.claimEvent(key, expires))) {
+    if (!(await deps.claims.claim(key, expires))) {
       logger.debug('soft bounce already counted', { subscriberId: subscriber.id });
       return;
     }
@@ -128,7 +129,7 @@ export function createSesEventsHandler(deps: SesEventsDeps): SesEventsHandler {
     try {
       result = await store.update(subscriber.id, (current) => countSoftBounce(current, at, detail));
     } catch (cause) {
-      await store.releaseEvent(key);
+      await deps.claims.release(key);
       throw cause;
     }
     if (!result?.changed) return;

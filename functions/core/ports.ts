@@ -9,6 +9,16 @@ export interface ContentSource {
   readConfigFile(name: string): Promise<string>;
 }
 
+type LogLine = (message: string, ...data: Record<string, unknown>[]) => void;
+
+/** Structured log lines: a message and the attributes of the line (the Powertools logger on AWS). */
+export interface Log {
+  debug: LogLine;
+  info: LogLine;
+  warn: LogLine;
+  error: LogLine;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -69,7 +69,7 @@ beforeAll(async () => {
     clock: { now: () => new Date() },
     tokenSecret: async () => SECRET,
     mailbox: MAILBOX,
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
   });
 }, 60_000);
 

@@ -27,9 +27,8 @@ import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SqsRecipientQueue } from '../../functions/adapters/sqs-recipient-queue.ts';
 import type { BuildIssueDeps } from '../../functions/app/build-issue.ts';
 import type { SendBatchDeps } from '../../functions/app/send-batch.ts';
-import type { Clock } from '../../functions/core/ports.ts';
+import type { Clock, Log } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
-import type { SendLog } from '../../functions/core/sending/deliver.ts';
 import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
 import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/sending/ledger.ts';
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
@@ -400,10 +399,11 @@ async function queueEmpty(world: SendingWorld): Promise<boolean> {
 }
 
 /** A log that keeps what it was told, for assertions. */
-export function memoryLog(): SendLog & { lines: { level: string; message: string; data?: unknown }[] } {
+export function memoryLog(): Log & { lines: { level: string; message: string; data?: unknown }[] } {
   const lines: { level: string; message: string; data?: unknown }[] = [];
   return {
     lines,
+    debug: (message, data) => lines.push({ level: 'debug', message, data }),
     info: (message, data) => lines.push({ level: 'info', message, data }),
     warn: (message, data) => lines.push({ level: 'warn', message, data }),
     error: (message, data) => lines.push({ level: 'error', message, data }),
@@ -453,7 +453,7 @@ export const compactRenderer: IssueRenderer = {
 
 export function buildIssueDeps(
   world: SendingWorld,
-  overrides: Partial<BuildIssueDeps> & { clock: Clock; log: SendLog },
+  overrides: Partial<BuildIssueDeps> & { clock: Clock; log: Log },
 ): BuildIssueDeps {
   return {
     content: new FsContentSource(path.resolve('content')),
@@ -475,7 +475,7 @@ export function buildIssueDeps(
 
 export function sendBatchDeps(
   world: SendingWorld,
-  overrides: Partial<SendBatchDeps> & { log: SendLog },
+  overrides: Partial<SendBatchDeps> & { log: Log },
 ): SendBatchDeps {
   return {
     issues: world.issues,

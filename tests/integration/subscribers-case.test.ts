@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { BatchWriteCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEventClaims } from '../../functions/adapters/dynamodb-event-claims.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import type { HttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
@@ -132,7 +133,7 @@ describe('one person, one address: case variants through every entry point', () 
   });
 
   it('SES events and unsuppress find the subscriber whatever the case SES reports', async () => {
-    const { store, flags } = await target();
+    const { table, store, flags } = await target();
     const subscriber = newConfirmedSubscriber(
       newSubscriberId(),
       {
@@ -149,6 +150,7 @@ describe('one person, one address: case variants through every entry point', () 
     );
     const events = createSesEventsHandler({
       store,
+      claims: new DynamoEventClaims(world.db, table),
       clock: { now: () => new Date() },
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     });

@@ -1,6 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEventClaims } from '../../functions/adapters/dynamodb-event-claims.ts';
+import { DynamoRateCounters } from '../../functions/adapters/dynamodb-rate-counters.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
 import {
@@ -271,39 +273,42 @@ describe('DynamoSubscriberStore', () => {
   });
 
   it('claims an external event once until it is released', async () => {
-    const { store } = await storeFor();
+    const claims = new DynamoEventClaims(world.db, await world.table(), () => NOW);
     const until = new Date(NOW.getTime() + 86_400_000);
-    expect(await store.claimEvent('feedback-1', until)).toBe(true);
-    expect(await store.claimEvent('feedback-1', until)).toBe(false);
-    await store.releaseEvent('feedback-1');
-    expect(await store.claimEvent('feedback-1', until)).toBe(true);
+    expect(await claims.claim('feedback-1', until)).toBe(true);
+    expect(await claims.claim('feedback-1', until)).toBe(false);
+    await claims.release('feedback-1');
+    expect(await claims.claim('feedback-1', until)).toBe(true);
   });
 
   it('counts requests atomically: concurrent calls each get their own number; reading adds nothing', async () => {
-    const { store } = await storeFor();
+    const { table, store } = await storeFor();
+    const counters = new DynamoRateCounters(world.db, table);
     const until = new Date(NOW.getTime() + 3_600_000);
     const counts = await Promise.all(
-      Array.from({ length: 12 }, () => store.countRequest('net-1', until, 100)),
+      Array.from({ length: 12 }, () => counters.countRequest('net-1', until, 100)),
     );
     expect([...counts].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(
       Array.from({ length: 12 }, (_, i) => i + 1),
     );
-    expect(await store.countRequest('net-2', until, 100)).toBe(1);
-    expect(await store.readCount('net-1')).toBe(12);
-    expect(await store.readCount('net-1')).toBe(12);
-    expect(await store.readCount('never-counted')).toBe(0);
+    expect(await counters.countRequest('net-2', until, 100)).toBe(1);
+    expect(await counters.readCount('net-1')).toBe(12);
+    expect(await counters.readCount('net-1')).toBe(12);
+    expect(await counters.readCount('never-counted')).toBe(0);
     expect((await store.list({ limit: 100 })).items.every((s) => s.id !== undefined)).toBe(true);
   });
 
   it('counts concurrent requests up to the maximum only, and leaves a full counter as it is', async () => {
-    const { store } = await storeFor();
+    const counters = new DynamoRateCounters(world.db, await world.table());
     const until = new Date(NOW.getTime() + 3_600_000);
-    const counts = await Promise.all(Array.from({ length: 12 }, () => store.countRequest('net-3', until, 5)));
+    const counts = await Promise.all(
+      Array.from({ length: 12 }, () => counters.countRequest('net-3', until, 5)),
+    );
     expect(counts.filter((c) => c === null)).toHaveLength(7);
     expect(counts.filter((c) => c !== null).sort()).toEqual([1, 2, 3, 4, 5]);
-    expect(await store.readCount('net-3')).toBe(5);
-    expect(await store.countRequest('net-3', until, 6)).toBe(6);
-    expect(await store.countRequest('net-4', until, 0)).toBeNull();
-    expect(await store.readCount('net-4')).toBe(0);
+    expect(await counters.readCount('net-3')).toBe(5);
+    expect(await counters.countRequest('net-3', until, 6)).toBe(6);
+    expect(await counters.countRequest('net-4', until, 0)).toBeNull();
+    expect(await counters.readCount('net-4')).toBe(0);
   });
 });

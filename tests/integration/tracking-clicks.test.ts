@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbEngagement } from '../../functions/adapters/dynamodb-engagement.ts';
+import { DynamoRateCounters } from '../../functions/adapters/dynamodb-rate-counters.ts';
 import { loadPageTemplates } from '../../functions/adapters/fs-page-templates.ts';
 import { createBuildIssueHandler, type HttpResult } from '../../functions/app/build-issue.ts';
 import { createHttpApiHandler } from '../../functions/app/http-api.ts';
@@ -59,6 +60,7 @@ beforeAll(async () => {
   await drainQueue(world, send, { consumers: 1, batchSize: 10, timeoutMs: 30_000, done: async () => true });
   api = createHttpApiHandler({
     store: world.subscribers,
+    counters: new DynamoRateCounters(world.db, world.tables.subscribers),
     mailer: new CapturingMailer(),
     emails: (site) => new PlainSubscriberEmails(site.name),
     content: memoryContent(),

@@ -70,6 +70,7 @@ function world(options: { subscribers?: number; script?: Script } = {}) {
     staleAfterMs: STALE_MS,
     inFlight: 3,
     log: {
+      debug: () => undefined,
       info: () => undefined,
       warn: (message) => warnings.push(message),
       error: (message) => errors.push(message),

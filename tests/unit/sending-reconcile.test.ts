@@ -16,7 +16,12 @@ function setup(batches: number) {
     issues,
     ledger,
     clock: { now: () => new Date(UPDATED + ms) },
-    log: { info: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined },
+    log: {
+      debug: () => undefined,
+      info: () => undefined,
+      warn: (m: string) => warnings.push(m),
+      error: () => undefined,
+    },
   });
   /** A batch whose tally was recorded and counted, as send-batch does it. */
   const counted = async (batchId: string, sent: number) => {

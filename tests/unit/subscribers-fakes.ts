@@ -9,7 +9,9 @@ import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { activeDigests, type Recipient, type Subscriber } from '../../functions/core/subscribers/model.ts';
 import type {
   CreateResult,
+  EventClaims,
   Page,
+  RateCounters,
   SubscriberChange,
   SubscriberStore,
   UpdateResult,
@@ -20,7 +22,6 @@ import { PlainSubscriberEmails } from '../support/plain-subscriber-emails.ts';
 /** An in-memory SubscriberStore with the same contract as the DynamoDB one, for unit tests of the core and app. */
 export class MemorySubscriberStore implements SubscriberStore {
   public readonly byId = new Map<string, Subscriber>();
-  public readonly events = new Set<string>();
 
   public async get(id: string) {
     const s = this.byId.get(id);
@@ -79,27 +80,35 @@ export class MemorySubscriberStore implements SubscriberStore {
     );
     return { items: items.map((s) => structuredClone(s)) };
   }
+}
 
-  public async claimEvent(eventKey: string) {
-    if (this.events.has(eventKey)) return false;
-    this.events.add(eventKey);
+/** In-memory EventClaims: the events claimed and not released. */
+export class MemoryEventClaims implements EventClaims {
+  public readonly claimed = new Set<string>();
+
+  public async claim(eventKey: string) {
+    if (this.claimed.has(eventKey)) return false;
+    this.claimed.add(eventKey);
     return true;
   }
 
-  public async releaseEvent(eventKey: string) {
-    this.events.delete(eventKey);
+  public async release(eventKey: string) {
+    this.claimed.delete(eventKey);
   }
+}
 
-  public readonly counters = new Map<string, number>();
+/** In-memory RateCounters (no expiry: tests move the window by the key). */
+export class MemoryRateCounters implements RateCounters {
+  public readonly counts = new Map<string, number>();
 
   public async readCount(counterKey: string) {
-    return this.counters.get(counterKey) ?? 0;
+    return this.counts.get(counterKey) ?? 0;
   }
 
   public async countRequest(counterKey: string, _expiresAt: Date, max: number) {
-    const count = (this.counters.get(counterKey) ?? 0) + 1;
+    const count = (this.counts.get(counterKey) ?? 0) + 1;
     if (count > max) return null;
-    this.counters.set(counterKey, count);
+    this.counts.set(counterKey, count);
     return count;
   }
 }
@@ -199,6 +208,7 @@ export function nextTestId(): string {
 export interface AppHarness {
   handler: ReturnType<typeof createHttpApiHandler>;
   store: MemorySubscriberStore;
+  counters: MemoryRateCounters;
   mailer: CapturingMailer;
   clock: ManualClock;
   deps: HttpApiDeps;
@@ -206,10 +216,12 @@ export interface AppHarness {
 
 export function appHarness(overrides: Partial<HttpApiDeps> = {}): AppHarness {
   const store = new MemorySubscriberStore();
+  const counters = new MemoryRateCounters();
   const mailer = new CapturingMailer();
   const clock = new ManualClock();
   const deps: HttpApiDeps = {
     store,
+    counters,
     mailer,
     emails: (site) => new PlainSubscriberEmails(site.name),
     content: memoryContent(),
@@ -222,7 +234,7 @@ export function appHarness(overrides: Partial<HttpApiDeps> = {}): AppHarness {
     logger: silentLogger,
     ...overrides,
   };
-  return { handler: createHttpApiHandler(deps), store, mailer, clock, deps };
+  return { handler: createHttpApiHandler(deps), store, counters, mailer, clock, deps };
 }
 
 interface RequestOptions {

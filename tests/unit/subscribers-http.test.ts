@@ -157,7 +157,7 @@ describe('POST /subscribe', () => {
       expect(app.clock.now().getTime() + retryAfterMs, `attempt ${attempt}`).toBe(allowedAt);
       app.clock.advance(60_000);
     }
-    expect([...app.store.counters.values()]).toEqual([3]);
+    expect([...app.counters.counts.values()]).toEqual([3]);
     expect(app.mailer.sent.filter((m) => m.to.startsWith('hammer-'))).toHaveLength(0);
     // The window has passed: the network can sign up again.
     expect(app.clock.now().getTime()).toBe(allowedAt);

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
 import { RecordingMetrics } from './metrics-fakes.ts';
-import { ManualClock, MemorySubscriberStore, nextTestId, silentLogger } from './subscribers-fakes.ts';
+import {
+  ManualClock,
+  MemoryEventClaims,
+  MemorySubscriberStore,
+  nextTestId,
+  silentLogger,
+} from './subscribers-fakes.ts';
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), 'utf8'));
@@ -26,7 +32,13 @@ async function setup() {
     return subscriber.id;
   };
   const metrics = new RecordingMetrics();
-  const handler = createSesEventsHandler({ store, clock, logger: silentLogger, metrics });
+  const handler = createSesEventsHandler({
+    store,
+    claims: new MemoryEventClaims(),
+    clock,
+    logger: silentLogger,
+    metrics,
+  });
   return { store, handler, add, metrics };
 }
 

@@ -5,7 +5,13 @@ import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
 import type { EngagementEvent, FlagResult, Increments } from '../../functions/core/tracking/engagement.ts';
 import { emptyEngagement } from '../../functions/core/tracking/engagement.ts';
-import { ManualClock, MemorySubscriberStore, nextTestId, silentLogger } from './subscribers-fakes.ts';
+import {
+  ManualClock,
+  MemoryEventClaims,
+  MemorySubscriberStore,
+  nextTestId,
+  silentLogger,
+} from './subscribers-fakes.ts';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/events/${name}.json`, import.meta.url), 'utf8'));
@@ -46,7 +52,16 @@ async function setup(address: string) {
   );
   await store.create(subscriber);
   const engagement = memoryEngagement();
-  return { engagement, handler: createSesEventsHandler({ store, clock, logger: silentLogger, engagement }) };
+  return {
+    engagement,
+    handler: createSesEventsHandler({
+      store,
+      claims: new MemoryEventClaims(),
+      clock,
+      logger: silentLogger,
+      engagement,
+    }),
+  };
 }
 
 function tagged(name: string, issue: string) {

@@ -19,7 +19,7 @@ import {
   verifySession,
 } from '../../core/console/session.ts';
 import type { Clock } from '../../core/ports.ts';
-import type { SubscriberStore } from '../../core/subscribers/ports.ts';
+import type { RateCounters } from '../../core/subscribers/ports.ts';
 import { signupNetwork } from '../../core/subscribers/signup-limit.ts';
 import { readBody } from './body.ts';
 import { bodyObject } from './body-validation.ts';
@@ -32,7 +32,7 @@ export interface AdminAuthDeps {
   operatorToken(): Promise<string | null>;
   secret(): Promise<string>;
   /** Counters of failed sign-ins per network (the subscriber store's request counters). */
-  attempts: Pick<SubscriberStore, 'countRequest' | 'readCount'>;
+  attempts: RateCounters;
   clock: Clock;
 }
 

@@ -1,12 +1,8 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { MetricsSink } from '../../core/ports.ts';
+import type { Log, MetricsSink } from '../../core/ports.ts';
 import type { SubscriberContext } from '../../core/subscribers/use-case-context.ts';
 import type { DigestCatalogue } from './digest-catalogue.ts';
 import type { HttpRequest } from './event.ts';
 import type { HttpResponse, Pages } from './responses.ts';
-
-/** Structured logging as powertools' Logger does it (a silent one in tests). */
-export type AppLogger = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 /** `pages`: the page kit bound to the publication's brand for this request. */
 export type Route = (request: HttpRequest, pages: Pages) => Promise<HttpResponse>;
@@ -20,7 +16,7 @@ export interface RouteDeps {
    */
   context(lenient?: boolean): Promise<SubscriberContext>;
   metrics: MetricsSink;
-  logger: AppLogger;
+  logger: Log;
   /** Counts an unsubscribe in the numbers of the issue whose link it came through. */
   unsubscribedBy?(issueId: string, token: string): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Clock, MetricsSink } from '../../core/ports.ts';
+import type { Clock, Log, MetricsSink } from '../../core/ports.ts';
 import type { IssueEmail } from '../../core/sending/issue-email.ts';
 import { verifyToken } from '../../core/subscribers/tokens.ts';
 import {
@@ -12,7 +12,6 @@ import { type TrackingKey, trackingKey, verifyTrackingToken } from '../../core/t
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
 import { type HttpResponse, type Pages, SECURITY_HEADERS } from './responses.ts';
-import type { AppLogger } from './route-deps.ts';
 
 export interface TrackingDeps {
   engagement: EngagementLedger & EngagementCounters;
@@ -22,7 +21,7 @@ export interface TrackingDeps {
   clock: Clock;
   /** Clicks this soon after sending are taken for a mail scanner's (see core/tracking/prefetch.ts). */
   scanWindowSeconds: number;
-  logger: AppLogger;
+  logger: Log;
   metrics: MetricsSink;
 }
 

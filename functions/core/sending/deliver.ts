@@ -1,4 +1,4 @@
-import type { Clock, Mailer, MetricsSink, SendError } from '../ports.ts';
+import type { Clock, Log, Mailer, MetricsSink, SendError } from '../ports.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
 import type { LinkTracker } from '../tracking/recipient-links.ts';
 import { deliverOne, type RecipientResult } from './deliver-recipient.ts';
@@ -10,13 +10,6 @@ import type { RetryPolicy } from './retry.ts';
 import { type Invocation, newInvocation } from './send-slots.ts';
 
 export { type Invocation, newInvocation, SendSlots } from './send-slots.ts';
-
-/** Structured log lines; the handler's logger (powertools on AWS) implements it. */
-export interface SendLog {
-  info(message: string, data?: Record<string, unknown>): void;
-  warn(message: string, data?: Record<string, unknown>): void;
-  error(message: string, data?: Record<string, unknown>): void;
-}
 
 /** Waits until one more send is allowed (the token bucket of this sender). */
 export interface RateGate {
@@ -55,7 +48,7 @@ export interface DeliverDeps {
   staleAfterMs: number;
   /** Recipients of one message handled at once (the rate gate still spaces the sends). */
   inFlight: number;
-  log: SendLog;
+  log: Log;
   /**
    * EmailsSent, EmailsRejected, EmailsSkipped (no longer subscribed), SendUnknown (stale claims and
    * sends SES never answered), SendRetries (throttled or transient failures), AccountSendingPaused.

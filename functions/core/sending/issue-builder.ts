@@ -5,10 +5,16 @@ import { SITE_FILE } from '../content/site.ts';
 import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
-import { type Clock, type ContentSource, type IssueHistory, type MetricsSink, noMetrics } from '../ports.ts';
+import {
+  type Clock,
+  type ContentSource,
+  type IssueHistory,
+  type Log,
+  type MetricsSink,
+  noMetrics,
+} from '../ports.ts';
 import { runSlot } from '../schedule/runs.ts';
 import type { SubscriberStore } from '../subscribers/ports.ts';
-import type { SendLog } from './deliver.ts';
 import { takeDigestLock } from './digest-lock.ts';
 import { SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
 import {
@@ -78,7 +84,7 @@ export interface IssueBuilderDeps {
   queue: RecipientQueue;
   subscribers: Pick<SubscriberStore, 'pageConfirmed' | 'findByEmail'>;
   clock: Clock;
-  log: SendLog;
+  log: Log;
   /**
    * IssuesStarted, TestSends, DryRuns, IssuesSkipped, IssuesFailed, RecipientsEnqueued, BatchesEnqueued,
    * each also by digest. None when not given.

@@ -1,5 +1,4 @@
-import type { Clock } from '../ports.ts';
-import type { SendLog } from './deliver.ts';
+import type { Clock, Log } from '../ports.ts';
 import type { DeliveryLedger, IssueStore, OutcomeTotals, StoredIssue } from './ports.ts';
 
 /** Nothing counted for this long: no sender is between a tally and its addition any more. */
@@ -19,7 +18,7 @@ export async function reconcileIssue(
     issues: Pick<IssueStore, 'get' | 'replaceCounts' | 'markSentIfComplete'>;
     ledger: Pick<DeliveryLedger, 'tallies'>;
     clock: Clock;
-    log: SendLog;
+    log: Log;
   },
   /**
    * `quietBefore` (ms since epoch): the caller knows that no sender recorded a tally before it without

@@ -25,6 +25,7 @@ export interface UpdateResult {
  */
 export type SubscriberChange = (current: Subscriber) => Subscriber | undefined;
 
+/** Subscriber profiles: their addresses, their state, and the digests they receive. */
 export interface SubscriberStore {
   get(id: string): Promise<Subscriber | undefined>;
   /** By normalised address (see email.ts). */
@@ -50,13 +51,21 @@ export interface SubscriberStore {
   markSuppressed(id: string, suppression: Suppression): Promise<Subscriber | undefined>;
   /** Every subscriber, optionally of one status, page by page (operator tools; reads the whole table). */
   list(options: { status?: SubscriberStatus; limit: number; cursor?: string }): Promise<Page<Subscriber>>;
-  /**
-   * Records that an external event (e.g. an SES notification) is being handled; false when it already
-   * was, so handlers of redelivered events can skip it. Forgotten after `expiresAt`.
-   */
-  claimEvent(eventKey: string, expiresAt: Date): Promise<boolean>;
-  /** Undoes `claimEvent` after handling failed, so a redelivery is handled again. */
-  releaseEvent(eventKey: string): Promise<void>;
+}
+
+/**
+ * External events already handled (an SES notification that SNS delivers again), so a handler acts on
+ * each once.
+ */
+export interface EventClaims {
+  /** Records that the event is being handled; false when it already was. Forgotten after `expiresAt`. */
+  claim(eventKey: string, expiresAt: Date): Promise<boolean>;
+  /** Undoes `claim` after handling failed, so a redelivery is handled again. */
+  release(eventKey: string): Promise<void>;
+}
+
+/** Requests counted per key and time window (sign-ups per network, console sign-in attempts). */
+export interface RateCounters {
   /**
    * Adds one to the counter `counterKey` unless it has already reached `max`, and returns its new
    * value, or null when it was full; atomically (concurrent calls each get their own number, and

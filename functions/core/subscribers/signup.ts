@@ -13,7 +13,7 @@ import {
 } from './lifecycle.ts';
 import { listUnsubscribeHeaders } from './list-unsubscribe.ts';
 import type { Subscriber } from './model.ts';
-import type { SubscriberStore } from './ports.ts';
+import type { RateCounters } from './ports.ts';
 import { type SignupWindow, signupCap, signupDecision, signupNetwork, signupWindow } from './signup-limit.ts';
 import { confirmLink, subscriberLinks } from './tokens.ts';
 import {
@@ -89,18 +89,18 @@ export type SubscribeOutcome =
  * counted, so a client that keeps retrying cannot keep its network locked out.
  */
 async function refusedSignup(
-  store: SubscriberStore,
+  counters: RateCounters,
   window: SignupWindow,
   limit: number,
 ): Promise<SubscribeOutcome | null> {
   const [counted, previous] = await Promise.all([
-    store.readCount(window.counterKey),
-    store.readCount(window.previousKey),
+    counters.readCount(window.counterKey),
+    counters.readCount(window.previousKey),
   ]);
   let decision = signupDecision(window, { current: counted + 1, previous }, limit);
   if (decision.allowed) {
     const cap = signupCap(window, previous, limit);
-    if ((await store.countRequest(window.counterKey, window.counterExpiresAt, cap)) !== null) return null;
+    if ((await counters.countRequest(window.counterKey, window.counterExpiresAt, cap)) !== null) return null;
     // Concurrent sign-ups took the room left: the counter stands at the cap.
     decision = signupDecision(window, { current: cap + 1, previous }, limit);
   }
@@ -118,7 +118,7 @@ export async function subscribe(
   const limit = context.policy.signupsPerNetworkPerHour ?? 0;
   const network = request.consent.ip === undefined ? null : signupNetwork(request.consent.ip);
   if (limit > 0 && network !== null) {
-    const refusal = await refusedSignup(context.store, signupWindow(network, now), limit);
+    const refusal = await refusedSignup(context.counters, signupWindow(network, now), limit);
     if (refusal !== null) return refusal;
   }
 

@@ -2,7 +2,7 @@ import type { Clock, Mailer, SendFailureKind, SubscriberEmails } from '../ports.
 import { maskEmail } from './email.ts';
 import type { LifecyclePolicy } from './lifecycle.ts';
 import type { Subscriber, SubscriberStatus } from './model.ts';
-import type { SubscriberStore } from './ports.ts';
+import type { RateCounters, SubscriberStore } from './ports.ts';
 import { subscriberLinks, type TokenFailure, type TokenPurpose, verifyToken } from './tokens.ts';
 
 /** A digest subscribers can choose, as the content config describes it. */
@@ -15,6 +15,8 @@ export interface DigestChoice {
 /** Everything a use case needs for one request; built by the HTTP app from its dependencies. */
 export interface SubscriberContext {
   store: SubscriberStore;
+  /** Sign-ups counted per network and hour. */
+  counters: RateCounters;
   mailer: Mailer;
   emails: SubscriberEmails;
   clock: Clock;

@@ -1,50 +1,16 @@
-import {
-  DeleteCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
-import { counterKeyOf, counterSchema, EVENT, isConditionFailure } from './dynamodb-subscriber-items.ts';
+import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { RateCounters } from '../core/subscribers/ports.ts';
+import { counterKeyOf, counterSchema, isConditionFailure } from './dynamodb-subscriber-items.ts';
 
 /**
- * The event and counter items of the subscribers table (see dynamodb-subscriber-store.ts): external
- * events already handled, and requests counted per time window (sign-up limits). Both expire by `ttl`.
+ * RateCounters in the subscribers table (see dynamodb-subscriber-store.ts): one item per counter and
+ * time window, `pk=COUNT#<key> sk=COUNT` with its `count`, gone by `ttl`.
  */
-export class DynamoSubscriberCounters {
+export class DynamoRateCounters implements RateCounters {
   public constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly table: string,
-    private readonly now: () => Date,
   ) {}
-
-  public async claimEvent(eventKey: string, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `EVENT#${eventKey}`,
-            sk: EVENT,
-            type: 'event',
-            claimedAt: this.now().toISOString(),
-            ttl: Math.floor(expiresAt.getTime() / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return false;
-      throw cause;
-    }
-  }
-
-  public async releaseEvent(eventKey: string): Promise<void> {
-    await this.client.send(
-      new DeleteCommand({ TableName: this.table, Key: { pk: `EVENT#${eventKey}`, sk: EVENT } }),
-    );
-  }
 
   public async countRequest(counterKey: string, expiresAt: Date, max: number): Promise<number | null> {
     if (max < 1) return null;
