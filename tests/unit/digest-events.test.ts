@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { compatible, labelEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import {
+  compatible,
+  filedEvent,
+  labelEvent,
+  placeKey,
+  sentenceEvent,
+} from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
 import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
@@ -78,6 +84,18 @@ describe('events', () => {
     expect(far?.date?.sortKey).toBe('2025-02-20');
     expect(far?.place ?? null).toBeNull();
   });
+  it('does not take "for people in X" for where it happened: a dateline says where', () => {
+    const places = learnPlaces([
+      'BRELSK, 3 May 2025 (Wire) — Talks ended.',
+      'Floods hit Vaumark. Farms in Vaumark and in Vaumark again.',
+    ]);
+    const lede =
+      'BRELSK, 3 May 2025 (Wire) — The ministry announced a grant on Saturday for farmers in Vaumark.';
+    expect(sentenceEvent(lede, places, '2025-05-03')?.venue).toBeUndefined();
+    const filed = filedEvent(lede, sentenceEvent(lede, places, '2025-05-03'), places);
+    expect(filed?.place?.name).toBe('Brelsk');
+    expect(sentenceEvent('Ministers met in Vaumark on 3 May 2025.', places, null)?.venue).toBe(true);
+  });
   it('does not date an event by a deadline, baseline, target or pledge', () => {
     for (const text of [
       'The city pledged to reach net zero by 2030.',
@@ -128,6 +146,13 @@ describe('events', () => {
     expect(
       learnPlaces(['KINGSTON UPON HULL, 23 April 2026 (Wire) — Dockers signed.']).has('Kingston upon Hull'),
     ).toBe(true);
+    // A dateline's capitals ("Pont la Ville") and the running text ("Pont La Ville") name one place.
+    const written = { name: 'Pont La Ville', country: '' };
+    const datelined = { name: 'Pont la Ville', country: '' };
+    expect(
+      compatible({ date: d('2026-04-23'), place: written }, { date: d('2026-04-23'), place: datelined }),
+    ).toBe(true);
+    expect(placeKey(written)).toBe(placeKey(datelined));
     // A country written by one of its other names still holds its towns.
     const tanzania = { name: 'Tanzania', country: 'United Republic of Tanzania' };
     const canberra = { name: 'Canberra', country: '' };

@@ -2,7 +2,7 @@ import type { Article } from '../content/article.ts';
 import type { Theme } from '../content/config.ts';
 import { type Gazetteer, learnPlaces, placesIn } from '../text/places.ts';
 import { articleCandidates, type Candidate } from './candidates.ts';
-import { compatible, type Event, sentenceEvent } from './events.ts';
+import { compatible, type Event, filedEvent, placeKey, sentenceEvent } from './events.ts';
 import { articlePassages, type Passage, WordTable } from './passages.ts';
 import { scoreThemes } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
@@ -86,10 +86,14 @@ export function eventSentences(story: StoryGroup, event: Event | null, analysis:
     const published = analysis.articles.get(candidate.articleId)?.date ?? null;
     for (const passage of candidate.passages) {
       for (const sentence of passage.sentences) {
-        const said = sentenceEvent(sentence, analysis.gazetteer, published);
+        const said = filedEvent(
+          sentence,
+          sentenceEvent(sentence, analysis.gazetteer, published),
+          analysis.gazetteer,
+        );
         const sameDate =
           said?.date && event.date && said.date.sortKey.slice(0, 4) === event.date.sortKey.slice(0, 4);
-        const samePlace = said?.place && event.place && said.place.name === event.place.name;
+        const samePlace = said?.place && event.place && placeKey(said.place) === placeKey(event.place);
         if (said && compatible(said, event) && (sameDate || samePlace))
           found.add(passage.kind === 'item' ? joinLabel(sentence) : sentence);
       }

@@ -9,6 +9,7 @@ import {
   labelEvent,
   leadEvent,
   passageEvent,
+  placeKey,
   sentenceEvent,
 } from './events.ts';
 import type { Passage } from './passages.ts';
@@ -58,8 +59,8 @@ function eventOf(own: Event | null, inherited: Event | null): Event | null {
 function sameCandidate(a: Event | null, b: Event | null): boolean {
   if (!a || !b) return a === b;
   if (!compatible(a, b)) return false;
-  if (a.date && b.date) return a.date.sortKey === b.date.sortKey || a.place?.name === b.place?.name;
-  return !a.date && !b.date && a.place?.name === b.place?.name;
+  if (a.date && b.date) return a.date.sortKey === b.date.sortKey || placeKey(a.place) === placeKey(b.place);
+  return !a.date && !b.date && placeKey(a.place) === placeKey(b.place);
 }
 
 /** A report with a dateline and a publication date tells what happened there that day. */

@@ -29,6 +29,8 @@ const VENUE_BEFORE =
 /** "said in Nairobi": where something was said, not where it happened. */
 const SAID_AT =
   /\b(?:said|says|told|announced|reported|speaking|briefed|wrote)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+)?$/i;
+/** "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened. */
+const FOR_WHOM_BEFORE = /\bfor\s+(?:[\w’'-]+\s+){1,3}(?:in|at)\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
 
 const CLAUSE_BREAK =
@@ -69,7 +71,8 @@ function venueOf(
   anchors: readonly number[],
 ): (PlaceMention & { venue: boolean }) | null {
   const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
-  const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(clause.slice(0, p.start));
+  const isVenue = (p: PlaceMention) =>
+    VENUE_BEFORE.test(clause.slice(0, p.start)) && !FOR_WHOM_BEFORE.test(clause.slice(0, p.start));
   // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" neither.
   const venues = places.filter(
     (p) =>
@@ -149,10 +152,14 @@ export function passageEvent(
   gazetteer: Gazetteer,
   publishedOn: string | null,
 ): Event | null {
-  const dateline = DATELINE.exec(passage.text);
+  return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer);
+}
+
+/** The event a text reports, with what its dateline (if it opens on one) says of where and when. */
+export function filedEvent(text: string, event: Event | null, gazetteer: Gazetteer): Event | null {
+  const dateline = DATELINE.exec(text);
   const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
   const filedOn = dateline?.[2] ? findDates(dateline[2])[0] : undefined;
-  const event = eventOfPassage(passage, gazetteer, publishedOn);
   const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
   // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened.
   if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
@@ -224,9 +231,15 @@ function datesAgree(a: Event['date'], b: Event['date']): boolean {
   return true;
 }
 
+/** A place's name for comparing: "Lac la Hache" (a dateline's capitals) is "Lac La Hache". */
+export function placeKey(place: Event['place'] | undefined): string | undefined {
+  return place?.name.toLowerCase();
+}
+
 function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (!a || !b) return true;
-  if (a.name.startsWith(b.name) || b.name.startsWith(a.name)) return true;
+  const [aName, bName] = [a.name.toLowerCase(), b.name.toLowerCase()];
+  if (aName.startsWith(bName) || bName.startsWith(aName)) return true;
   // "Kingston upon Hull" is "Hull", "Bergen op Zoom" is "Zoom": a particle joins a name to the place.
   const [long, short] = a.name.length > b.name.length ? [a.name, b.name] : [b.name, a.name];
   if (new RegExp(`\\s(?:upon|on|op|am|an|sur|de|del|di)\\s${escapeRegExp(short)}$`, 'i').test(long))

@@ -1,6 +1,6 @@
 import { type Gazetteer, placesIn } from '../text/places.ts';
 import { jaccard, shingles } from '../text/words.ts';
-import type { Event } from './events.ts';
+import { type Event, placeKey } from './events.ts';
 import { headlineFromSentence } from './headline.ts';
 import type { KeyFact } from './model.ts';
 import { MAX_KEY_FACTS, SAME_FACT_JACCARD } from './scoring.ts';
@@ -19,9 +19,9 @@ export function storyEvent(story: StoryGroup, settings: Gazetteer = new Map()): 
   const towns = placed.filter((e) => e.place?.name !== e.place?.country);
   const counts = new Map<string, number>();
   for (const e of towns.length > 0 ? towns : placed)
-    counts.set(e.place?.name ?? '', (counts.get(e.place?.name ?? '') ?? 0) + 1);
+    counts.set(placeKey(e.place) ?? '', (counts.get(placeKey(e.place) ?? '') ?? 0) + 1);
   const name = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  const place = placed.find((e) => e.place?.name === name)?.place ?? settingOf(story, settings);
+  const place = placed.find((e) => placeKey(e.place) === name)?.place ?? settingOf(story, settings);
   return { date, place };
 }
 

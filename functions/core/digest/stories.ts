@@ -1,5 +1,5 @@
 import type { Candidate } from './candidates.ts';
-import { compatible, type Event, sameDay, sameEvent } from './events.ts';
+import { compatible, type Event, placeKey, sameDay, sameEvent } from './events.ts';
 import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
@@ -210,7 +210,7 @@ function leaning(weights: Map<string, number>): string {
 }
 
 function sameKey(a: Event, b: Event): boolean {
-  return a.date?.sortKey === b.date?.sortKey && a.place?.name === b.place?.name;
+  return a.date?.sortKey === b.date?.sortKey && placeKey(a.place) === placeKey(b.place);
 }
 
 function toGroup(candidates: Candidate[]): StoryGroup {
