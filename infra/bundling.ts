@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { COMPILED_EMAILS_FILE } from '../functions/adapters/fs-compiled-emails.ts';
+
+export { COMPILED_EMAILS_FILE };
 
 /**
  * How every handler is bundled: shared by the CDK construct and by bench/bundles.bench.ts, so the
@@ -41,7 +44,25 @@ export const SOURCES_CONTENT = false;
 /** The bundled file's name (NodejsFunction names an ESM bundle `index.mjs`). */
 export const BUNDLE_FILE = 'index.mjs';
 
-/** NodejsFunction bundling options; `copyTemplates` adds the templates folder to the package. */
+/**
+ * The confirmation and welcome emails, compiled from the copied templates by infra/compile-emails.ts
+ * and written beside the bundle (COMPILED_EMAILS_FILE), where functions/adapters/fs-compiled-emails.ts
+ * reads them: MJML runs here, at build time, and never in the function.
+ */
+function afterBundling(inputDir: string, outputDir: string): string[] {
+  const templates = path.join(outputDir, TEMPLATES_BUNDLE_DIR);
+  const tsx = path.join(inputDir, 'node_modules', '.bin', 'tsx');
+  const compile = path.join(inputDir, 'infra', 'compile-emails.ts');
+  return [
+    `cp -r "${path.join(inputDir, TEMPLATES_SOURCE_DIR)}" "${templates}"`,
+    `"${tsx}" "${compile}" "${templates}" "${path.join(outputDir, COMPILED_EMAILS_FILE)}"`,
+  ];
+}
+
+/**
+ * NodejsFunction bundling options; `copyTemplates` adds the templates folder to the package, and the
+ * subscription emails compiled from it.
+ */
 export function lambdaBundling(copyTemplates: boolean): BundlingOptions {
   return {
     format: OutputFormat.ESM,
@@ -57,9 +78,7 @@ export function lambdaBundling(copyTemplates: boolean): BundlingOptions {
           commandHooks: {
             beforeBundling: () => [],
             beforeInstall: () => [],
-            afterBundling: (inputDir: string, outputDir: string) => [
-              `cp -r "${path.join(inputDir, TEMPLATES_SOURCE_DIR)}" "${path.join(outputDir, TEMPLATES_BUNDLE_DIR)}"`,
-            ],
+            afterBundling,
           },
         }
       : {}),

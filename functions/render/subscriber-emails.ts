@@ -1,170 +1,121 @@
-import type { SiteConfig } from '../core/content/site.ts';
-import type { RenderedEmail, SubscriberEmails } from '../core/ports.ts';
-import type { IssueTemplate } from '../core/render/issue-template.ts';
-import { slot } from '../core/render/issue-template.ts';
-import { fillSlots, headerSafe } from '../core/render/personalise.ts';
+import { RenderError } from '../core/render/errors.ts';
+import {
+  type CompiledEmailSource,
+  type CompiledEmails,
+  CompiledSubscriberEmails,
+  type EmailKind,
+  emailKinds,
+  type SubscriberEmailSite,
+  WORDING,
+} from './compiled-subscriber-emails.ts';
 import { renderLayout } from './mjml.ts';
-import { wrap } from './plain-text.ts';
 import type { TemplateSet, VisualThemeId } from './template-set.ts';
-import { cleanText, listPhrase } from './text.ts';
 import { subscriberEmailView } from './view-model.ts';
+
+/**
+ * Stand-ins for the brand while MJML runs, swapped for Handlebars placeholders in its output. Each is
+ * valid where it stands (text, a URL, a CSS colour) and is refused if the templates already hold it.
+ */
+const STAND_INS = {
+  brand: 'Bsxbrandxstandxin',
+  postalAddress: 'Bsxpostalxstandxin',
+  logoUrl: 'https://logo.invalid/bsx-logo-stand-in',
+  'accent.light': '#a1b2c1',
+  'accent.dark': '#a1b2c2',
+} as const;
+
+function checkStandIns(templates: TemplateSet): void {
+  const sources = JSON.stringify([
+    templates.layouts,
+    templates.partials,
+    templates.visualThemes,
+  ]).toLowerCase();
+  for (const standIn of Object.values(STAND_INS)) {
+    if (sources.includes(standIn.toLowerCase()))
+      throw new RenderError(
+        `the templates hold "${standIn}", which compiling the subscription emails reserves`,
+      );
+  }
+}
+
+/**
+ * One layout compiled: MJML rendered once with the stand-ins, which then become placeholders. The
+ * output may hold no `{{` or `}}` of its own, so the placeholders are the only Handlebars in it.
+ */
+export async function compileSubscriberEmail(
+  templates: TemplateSet,
+  kind: EmailKind,
+  options: { withLogo: boolean; visualTheme?: VisualThemeId },
+): Promise<string> {
+  checkStandIns(templates);
+  const view = subscriberEmailView({
+    templates,
+    visualTheme: options.visualTheme ?? 'light',
+    brandName: STAND_INS.brand,
+    postalAddress: STAND_INS.postalAddress,
+    accents: { light: STAND_INS['accent.light'], dark: STAND_INS['accent.dark'] },
+    logoUrl: options.withLogo ? STAND_INS.logoUrl : undefined,
+    subject: WORDING[kind].subject(STAND_INS.brand),
+    preheader: WORDING[kind].preheader,
+  });
+  const rendered = await renderLayout(templates, kind, view);
+  if (/\{\{|\}\}/.test(rendered))
+    throw new RenderError(`layout "${kind}": its HTML holds "{{" or "}}", which a compiled email cannot`);
+  let compiled = rendered;
+  for (const [name, standIn] of Object.entries(STAND_INS))
+    compiled = compiled.replace(new RegExp(standIn.replace(/[.#/:-]/g, '\\$&'), 'gi'), `{{${name}}}`);
+  return compiled;
+}
+
+/** Both layouts, with and without the logo: what the Lambda bundle carries. */
+export async function compileSubscriberEmails(
+  templates: TemplateSet,
+  visualTheme?: VisualThemeId,
+): Promise<CompiledEmails> {
+  const out: Partial<CompiledEmails> = {};
+  for (const kind of emailKinds) {
+    const compile = (withLogo: boolean) =>
+      compileSubscriberEmail(templates, kind, { withLogo, ...(visualTheme ? { visualTheme } : {}) });
+    out[kind] = { logo: await compile(true), plain: await compile(false) };
+  }
+  return out as CompiledEmails;
+}
+
+/** Compiles each layout and variant from the templates the first time it is asked for. */
+export function compilingSource(templates: TemplateSet, visualTheme?: VisualThemeId): CompiledEmailSource {
+  const compiled = new Map<string, Promise<string>>();
+  return (kind, withLogo) => {
+    const key = `${kind}/${withLogo}`;
+    let html = compiled.get(key);
+    if (!html) {
+      html = compileSubscriberEmail(templates, kind, { withLogo, ...(visualTheme ? { visualTheme } : {}) });
+      compiled.set(key, html);
+      // A failed compile is not cached: the next email tries again.
+      html.catch(() => compiled.delete(key));
+    }
+    return html;
+  };
+}
 
 export interface MjmlSubscriberEmailsOptions {
   templates: TemplateSet;
-  /** The brand: the name the emails speak as, the footer's postal address, the accent colours. */
-  site: Pick<SiteConfig, 'name' | 'postalAddress' | 'accents' | 'logoUrl'>;
+  site: SubscriberEmailSite;
   visualTheme?: VisualThemeId;
   /** Time zone in which the confirmation link's expiry is shown; default UTC. */
   timeZone?: string;
 }
 
-type Kind = 'confirmation' | 'welcome';
-
-const WORDING: Record<Kind, { subject: (brand: string) => string; preheader: string }> = {
-  confirmation: {
-    subject: (brand) => `Confirm your subscription to ${brand}`,
-    preheader: 'One click to confirm, and your first issue is on its way.',
-  },
-  welcome: {
-    subject: (brand) => `Welcome to ${brand}`,
-    preheader: 'You are subscribed. Here is how to choose your digests or stop them.',
-  },
-};
-
-function footer(brand: string, postalAddress: string): string[] {
-  return [
-    '-- ',
-    `This email was sent to ${slot('email')}`,
-    'because someone asked to subscribe this address.',
-    wrap(`${brand} · ${postalAddress}`),
-  ];
-}
-
-function plainText(kind: Kind, brand: string, postalAddress: string): string {
-  const lines =
-    kind === 'confirmation'
-      ? [
-          slot('greeting'),
-          '',
-          'Someone, hopefully you, asked to send these digests:',
-          `  ${slot('digestTitles')}`,
-          `to ${slot('email')}. Nothing will be sent until you confirm.`,
-          '',
-          'Confirm your subscription:',
-          slot('confirmUrl'),
-          '',
-          `This link works until ${slot('expiresAt')}.`,
-          '',
-          wrap('If you did not ask for this, ignore this email and you will hear nothing more from us.'),
-        ]
-      : [
-          slot('greeting'),
-          '',
-          'Thank you for confirming. These digests will now come to you:',
-          `  ${slot('digestTitles')}`,
-          'The next issue arrives on its usual schedule.',
-          '',
-          'Choose your digests, or stop them all, at any time:',
-          slot('preferencesUrl'),
-          '',
-          'Unsubscribe with one click:',
-          slot('unsubscribeUrl'),
-        ];
-  return `${[...lines, '', ...footer(brand, postalAddress)].join('\n')}\n`;
-}
-
 /**
- * The subscription life-cycle emails, from the MJML layouts `confirmation` and `welcome`. Each layout
- * is rendered once per instance (the first time it is needed); every email after that is a slot fill.
+ * The subscription emails straight from the MJML layouts `confirmation` and `welcome`, each compiled
+ * the first time it is needed (run from source: `npm start`, tests, benches). Lambda loads them
+ * compiled at build time instead (functions/adapters/fs-compiled-emails.ts).
  */
-export class MjmlSubscriberEmails implements SubscriberEmails {
-  private readonly options: MjmlSubscriberEmailsOptions;
-  private readonly brand: string;
-  private readonly rendered = new Map<Kind, Promise<IssueTemplate>>();
-  private readonly expiryFormat: Intl.DateTimeFormat;
-
+export class MjmlSubscriberEmails extends CompiledSubscriberEmails {
   public constructor(options: MjmlSubscriberEmailsOptions) {
-    this.options = options;
-    this.brand = headerSafe(cleanText(options.site.name));
-    this.expiryFormat = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: options.timeZone ?? 'UTC',
-      timeZoneName: 'short',
-    });
-  }
-
-  private template(kind: Kind): Promise<IssueTemplate> {
-    let template = this.rendered.get(kind);
-    if (!template) {
-      template = this.render(kind);
-      this.rendered.set(kind, template);
-      // A failed render is not cached: the next email tries again.
-      template.catch(() => this.rendered.delete(kind));
-    }
-    return template;
-  }
-
-  private async render(kind: Kind): Promise<IssueTemplate> {
-    const { templates, site } = this.options;
-    const subject = WORDING[kind].subject(this.brand);
-    const preheader = WORDING[kind].preheader;
-    const view = subscriberEmailView({
-      templates,
-      visualTheme: this.options.visualTheme ?? 'light',
-      brandName: this.brand,
-      postalAddress: site.postalAddress,
-      accents: site.accents,
-      logoUrl: site.logoUrl,
-      subject,
-      preheader,
-    });
-    return {
-      subject,
-      preheader,
-      html: await renderLayout(templates, kind, view),
-      text: plainText(kind, this.brand, cleanText(site.postalAddress)),
-    };
-  }
-
-  private digestTitles(titles: readonly string[]): string {
-    const cleaned = titles.map(cleanText).filter((title) => title !== '');
-    return cleaned.length > 0 ? listPhrase(cleaned) : this.brand;
-  }
-
-  public async confirmation(input: {
-    email: string;
-    digestTitles: string[];
-    confirmUrl: string;
-    expiresAt: Date;
-  }): Promise<RenderedEmail> {
-    return fillSlots(await this.template('confirmation'), {
-      email: input.email,
-      name: '',
-      greeting: 'Hello,',
-      digestTitles: this.digestTitles(input.digestTitles),
-      confirmUrl: input.confirmUrl,
-      expiresAt: this.expiryFormat.format(input.expiresAt),
-    });
-  }
-
-  public async welcome(input: {
-    email: string;
-    digestTitles: string[];
-    preferencesUrl: string;
-    unsubscribeUrl: string;
-  }): Promise<RenderedEmail> {
-    return fillSlots(await this.template('welcome'), {
-      email: input.email,
-      name: '',
-      greeting: 'Hello,',
-      digestTitles: this.digestTitles(input.digestTitles),
-      preferencesUrl: input.preferencesUrl,
-      unsubscribeUrl: input.unsubscribeUrl,
+    super({
+      source: compilingSource(options.templates, options.visualTheme),
+      site: options.site,
+      ...(options.timeZone ? { timeZone: options.timeZone } : {}),
     });
   }
 }

@@ -1,0 +1,97 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import * as z from 'zod';
+import { ContentError } from '../core/errors.ts';
+import type { CompiledEmailSource, CompiledEmails } from '../render/compiled-subscriber-emails.ts';
+import { loadTemplateSet } from './fs-templates.ts';
+
+/** The file the Lambda package's build writes beside the bundle (infra/bundling.ts). */
+export const COMPILED_EMAILS_FILE = 'subscriber-emails.json';
+
+/**
+ * Beside the bundle on Lambda (`/var/task/subscriber-emails.json`); run from source this names a file
+ * that does not exist, and the emails are compiled from the templates instead.
+ */
+export const DEFAULT_COMPILED_EMAILS_FILE = fileURLToPath(
+  new URL(`./${COMPILED_EMAILS_FILE}`, import.meta.url),
+);
+
+const FORMAT = 1;
+const layoutSchema = z.strictObject({ logo: z.string().min(1), plain: z.string().min(1) });
+const fileSchema = z.strictObject({
+  format: z.literal(FORMAT),
+  emails: z.strictObject({ confirmation: layoutSchema, welcome: layoutSchema }),
+});
+
+export async function writeCompiledEmails(file: string, emails: CompiledEmails): Promise<void> {
+  await writeFile(file, `${JSON.stringify({ format: FORMAT, emails })}\n`);
+}
+
+/** Reads a compiled-emails file; `null` when there is none. */
+export async function readCompiledEmails(file: string): Promise<CompiledEmails | null> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    if ((cause as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ContentError(file, `cannot read compiled emails: ${(cause as Error).message}`, { cause });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (cause) {
+    throw new ContentError(file, `compiled emails are not JSON: ${(cause as Error).message}`, { cause });
+  }
+  const parsed = fileSchema.safeParse(data);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
+    throw new ContentError(file, `not compiled emails of format ${FORMAT}: ${problems.join('; ')}`);
+  }
+  return parsed.data.emails;
+}
+
+/**
+ * The MJML compiler, named at run time so that esbuild leaves it (and MJML, 4 MB) out of every
+ * bundle: a bundle's build writes the compiled file, so only a run from source comes here.
+ */
+const COMPILER = new URL('../render/subscriber-emails.ts', import.meta.url);
+
+async function compileAtFirstUse(
+  file: string,
+  templatesDir: string | undefined,
+): Promise<CompiledEmailSource> {
+  let compiler: typeof import('../render/subscriber-emails.ts');
+  try {
+    compiler = await import(COMPILER.href);
+  } catch (cause) {
+    throw new ContentError(file, 'compiled emails are missing: the package’s build writes them', { cause });
+  }
+  return compiler.compilingSource(await loadTemplateSet(templatesDir));
+}
+
+/**
+ * The compiled subscription emails from `file`, read once; when there is no such file (run from
+ * source: `npm start`, tests), compiled from the MJML templates in `templatesDir` at first use.
+ */
+export function compiledEmailSource(options: {
+  file?: string;
+  templatesDir?: string | undefined;
+}): CompiledEmailSource {
+  const file = options.file ?? DEFAULT_COMPILED_EMAILS_FILE;
+  let loaded: Promise<CompiledEmailSource> | undefined;
+  const load = async (): Promise<CompiledEmailSource> => {
+    const emails = await readCompiledEmails(file);
+    if (emails === null) return compileAtFirstUse(file, options.templatesDir);
+    return async (kind, withLogo) => emails[kind][withLogo ? 'logo' : 'plain'];
+  };
+  return async (kind, withLogo) => {
+    if (!loaded) {
+      const attempt = load();
+      loaded = attempt;
+      attempt.catch(() => {
+        if (loaded === attempt) loaded = undefined;
+      });
+    }
+    return (await loaded)(kind, withLogo);
+  };
+}
