@@ -1,10 +1,11 @@
 import * as z from 'zod';
 import { ConfigError } from './core/errors.ts';
+import { siteUrls, type Urls } from './core/urls.ts';
 
 /**
- * The one place that reads the process environment. Every handler calls `loadConfig()` once at cold
- * start and `need(config, KEY)` for what its composition root requires, so a missing variable fails
- * the cold start with the variable's name, never a request later.
+ * The one place that reads the process environment: every variable once, in `envSchema`; each
+ * function's own schema below picks what it reads, and its handler parses it with `parseEnv` at cold
+ * start.
  */
 const optionalString = z
   .string()
@@ -74,20 +75,208 @@ export const envSchema = z.object({
 
 export type Config = z.infer<typeof envSchema>;
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+type Key = keyof typeof envSchema.shape;
+/** Every function reads these (each has a default). */
+const COMMON = { BROADSHEET_STAGE: true, AWS_REGION: true, LOG_LEVEL: true } as const;
+
+/** A refinement: `key` or its `alternative` is set (e.g. the secret's ARN on AWS, the secret itself locally). */
+function either(key: Key, alternative: Key, where: string) {
+  return (env: Partial<Record<Key, unknown>>, ctx: z.RefinementCtx) => {
+    if (env[key] === undefined && env[alternative] === undefined)
+      ctx.addIssue({ code: 'custom', path: [key], message: `is required (or ${alternative}${where})` });
+  };
+}
+const content = either('CONTENT_BUCKET', 'CONTENT_DIR', ' locally');
+const tokenSecret = either('TOKEN_SECRET_ARN', 'TOKEN_SECRET', '');
+
+/**
+ * Each Lambda function's variables: what it reads, and `required` what it cannot work without. The
+ * CDK stack and the local runtime type their environments against these (`EnvironmentOf`), and an
+ * infra test checks the synthesized ones.
+ */
+export const httpApiEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    ENDPOINT_SES: true,
+    ENDPOINT_S3: true,
+    SUBSCRIBERS_TABLE: true,
+    // Click and open tracking and the console: all three, or neither.
+    ISSUES_TABLE: true,
+    DELIVERIES_TABLE: true,
+    ISSUES_BUCKET: true,
+    CONTENT_BUCKET: true,
+    CONTENT_DIR: true,
+    TEMPLATES_DIR: true,
+    PUBLIC_BASE_URL: true,
+    ARCHIVE_BASE_URL: true,
+    TOKEN_SECRET: true,
+    TOKEN_SECRET_ARN: true,
+    OPERATOR_TOKEN: true,
+    OPERATOR_SECRET_ARN: true,
+    UNSUBSCRIBE_MAILBOX: true,
+    SES_CONFIGURATION_SET: true,
+    CONFIRM_TOKEN_TTL_HOURS: true,
+    SUBSCRIBE_RESEND_COOLDOWN_MINUTES: true,
+    SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR: true,
+  })
+  .required({ SUBSCRIBERS_TABLE: true, PUBLIC_BASE_URL: true })
+  .superRefine(content)
+  .superRefine(tokenSecret);
+
+export const buildIssueEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    ENDPOINT_SQS: true,
+    ENDPOINT_S3: true,
+    ISSUES_TABLE: true,
+    SUBSCRIBERS_TABLE: true,
+    DELIVERIES_TABLE: true,
+    ISSUES_BUCKET: true,
+    CONTENT_BUCKET: true,
+    CONTENT_DIR: true,
+    TEMPLATES_DIR: true,
+    SEND_QUEUE_URL: true,
+    PUBLIC_BASE_URL: true,
+    ARCHIVE_BASE_URL: true,
+    OPERATOR_TOKEN: true,
+  })
+  .required({
+    ISSUES_TABLE: true,
+    SUBSCRIBERS_TABLE: true,
+    DELIVERIES_TABLE: true,
+    ISSUES_BUCKET: true,
+    SEND_QUEUE_URL: true,
+    PUBLIC_BASE_URL: true,
+  })
+  .superRefine(content);
+
+export const sendBatchEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    ENDPOINT_SES: true,
+    ENDPOINT_S3: true,
+    DELIVERIES_TABLE: true,
+    ISSUES_TABLE: true,
+    SUBSCRIBERS_TABLE: true,
+    ISSUES_BUCKET: true,
+    TOKEN_SECRET: true,
+    TOKEN_SECRET_ARN: true,
+    PUBLIC_BASE_URL: true,
+    UNSUBSCRIBE_MAILBOX: true,
+    SES_CONFIGURATION_SET: true,
+    SEND_RATE_CAP: true,
+    SEND_MAX_CONCURRENCY: true,
+  })
+  .required({
+    DELIVERIES_TABLE: true,
+    ISSUES_TABLE: true,
+    SUBSCRIBERS_TABLE: true,
+    ISSUES_BUCKET: true,
+    PUBLIC_BASE_URL: true,
+  })
+  .superRefine(tokenSecret);
+
+export const sesEventsEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    SUBSCRIBERS_TABLE: true,
+    ISSUES_TABLE: true,
+    DELIVERIES_TABLE: true,
+  })
+  .required({ SUBSCRIBERS_TABLE: true, ISSUES_TABLE: true, DELIVERIES_TABLE: true });
+
+export const inboundUnsubscribeEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    SUBSCRIBERS_TABLE: true,
+    TOKEN_SECRET: true,
+    TOKEN_SECRET_ARN: true,
+    UNSUBSCRIBE_MAILBOX: true,
+  })
+  .required({ SUBSCRIBERS_TABLE: true, UNSUBSCRIBE_MAILBOX: true })
+  .superRefine(tokenSecret);
+
+export const ingestEnv = envSchema
+  .pick({
+    ...COMMON,
+    ENDPOINT_DYNAMODB: true,
+    ENDPOINT_S3: true,
+    CONTENT_BUCKET: true,
+    CONTENT_DIR: true,
+    ISSUES_TABLE: true,
+  })
+  .required({ ISSUES_TABLE: true })
+  .superRefine(content);
+
+/** The SDK clients' settings: region and emulator endpoints (the CLI's stores use these alone). */
+export const clientEnv = envSchema.pick({
+  ...COMMON,
+  ENDPOINT_DYNAMODB: true,
+  ENDPOINT_SES: true,
+  ENDPOINT_SQS: true,
+  ENDPOINT_S3: true,
+});
+
+/** Every function's schema, by the function's name in infra/functions.ts. */
+export const FUNCTION_ENV = {
+  httpApi: httpApiEnv,
+  buildIssue: buildIssueEnv,
+  sendBatch: sendBatchEnv,
+  sesEvents: sesEventsEnv,
+  inboundUnsubscribe: inboundUnsubscribeEnv,
+  ingest: ingestEnv,
+} as const;
+
+export type HttpApiEnv = z.infer<typeof httpApiEnv>;
+export type BuildIssueEnv = z.infer<typeof buildIssueEnv>;
+export type SendBatchEnv = z.infer<typeof sendBatchEnv>;
+export type IngestEnv = z.infer<typeof ingestEnv>;
+
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+/**
+ * The environment a deployment gives a function of `schema`: every required variable, any optional
+ * one, nothing else (excess properties fail `satisfies`).
+ */
+export type EnvironmentOf<S extends z.ZodType> = {
+  [K in Exclude<keyof z.input<S>, OptionalKeys<z.input<S>>>]: string;
+} & { [K in OptionalKeys<z.input<S>>]?: string };
+
+/** The names of the variables `schema` cannot do without (its fields without a default or `undefined`). */
+export function requiredVariables(schema: z.ZodObject): string[] {
+  return Object.entries(schema.shape)
+    .filter(([, field]) => !(field as z.ZodType).safeParse(undefined).success)
+    .map(([key]) => key);
+}
+
+/**
+ * `env` (the process environment by default) parsed by `schema`, once at cold start: a missing or
+ * malformed variable fails with its name, never a request later.
+ */
+export function parseEnv<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined> = process.env,
+): z.output<S> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const details = parsed.error.issues
+      .map(
+        (i) =>
+          `${i.path.join('.')}: ${i.code === 'invalid_type' && i.expected === 'nonoptional' ? 'is required' : i.message}`,
+      )
+      .join('; ');
     throw new ConfigError(`invalid environment: ${details}`);
   }
   return parsed.data;
 }
 
-/** The value of a variable a composition root cannot work without. */
-export function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
-  const value = config[key];
-  if (value === undefined || value === null) throw new ConfigError(`environment variable ${key} is required`);
-  return value as NonNullable<Config[K]>;
+/** The deployment's addresses, once per cold start. */
+export function urlsOf(env: { PUBLIC_BASE_URL: string; ARCHIVE_BASE_URL?: string | undefined }): Urls {
+  return siteUrls(env.PUBLIC_BASE_URL, env.ARCHIVE_BASE_URL);
 }
 
 /** Settings of the one-machine runtime (`npm start`) and the CLI that talks to it. */
@@ -102,11 +291,19 @@ export const localEnvSchema = z.object({
 });
 export type LocalConfig = z.infer<typeof localEnvSchema>;
 
+/** @deprecated Only until handlers/http-api.ts parses `httpApiEnv`: use `parseEnv` with the function's schema. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseEnv(envSchema, env);
+}
+
+/** @deprecated As `loadConfig`: a function's schema says what it requires. */
+export function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
+  const value = config[key];
+  if (value === undefined || value === null) throw new ConfigError(`environment variable ${key} is required`);
+  return value as NonNullable<Config[K]>;
+}
+
+/** @deprecated As `loadConfig`: `parseEnv(localEnvSchema)`. */
 export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
-  const parsed = localEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const details = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new ConfigError(`invalid environment: ${details}`);
-  }
-  return parsed.data;
+  return parseEnv(localEnvSchema, env);
 }

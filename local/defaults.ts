@@ -1,4 +1,4 @@
-import { loadLocalConfig } from '../functions/config.ts';
+import { localEnvSchema, parseEnv } from '../functions/config.ts';
 
 /**
  * Where the one-machine stack (`npm start`) listens and what it names things, so the CLI commands
@@ -21,6 +21,6 @@ export const LOCAL_BUCKETS = { issues: 'broadsheet-issues', content: 'broadsheet
  * places them, so every command follows the same PORT.
  */
 export function localStack(env: Record<string, string | undefined> = process.env) {
-  const { PORT } = loadLocalConfig(env);
+  const { PORT } = parseEnv(localEnvSchema, env);
   return { apiUrl: `http://127.0.0.1:${PORT}`, dynamodb: `http://127.0.0.1:${PORT + 1}` };
 }

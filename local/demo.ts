@@ -1,10 +1,17 @@
+import * as z from 'zod';
 import { dynamoDocumentClient } from '../functions/adapters/clients/dynamodb.ts';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
-import { loadConfig, need } from '../functions/config.ts';
+import { httpApiEnv, parseEnv } from '../functions/config.ts';
 import type { LocalStack } from './stack.ts';
 
 /** Clearly not a real person: the address the first start subscribes so the inbox shows a digest. */
 export const DEMO_ADDRESS = 'demo@broadsheet.local';
+
+/** What `POST /issues` answers: the issue, or an error in the one error shape. */
+const startedSchema = z.object({
+  issue: z.object({ issueId: z.string(), status: z.string() }).optional(),
+  error: z.object({ message: z.string() }).optional(),
+});
 
 interface InboxEmail {
   to?: string;
@@ -45,8 +52,8 @@ async function waitForEmail(
  * the inbox holds real digests a few seconds after `npm start`.
  */
 export async function runDemo(stack: LocalStack, log: (line: string) => void): Promise<void> {
-  const config = loadConfig(stack.env);
-  const store = new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE'));
+  const env = parseEnv(httpApiEnv, stack.env.httpApi);
+  const store = new DynamoSubscriberStore(dynamoDocumentClient(env), env.SUBSCRIBERS_TABLE);
   const existing = await store.list({ limit: 1 });
   if (existing.items.length > 0) {
     log('Subscribers exist already: no demo (the schedules and `npx broadsheet send` send real issues).');
@@ -78,9 +85,9 @@ export async function runDemo(stack: LocalStack, log: (line: string) => void): P
       headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.operatorToken}` },
       body: JSON.stringify({ digestId }),
     });
-    const body = (await started.json()) as { issue?: { issueId?: string; status?: string }; error?: string };
+    const body = startedSchema.safeParse(await started.json()).data;
     log(
-      `Demo: issue ${body.issue?.issueId ?? '(none)'} of ${digestId}: ${body.issue?.status ?? body.error ?? started.status}`,
+      `Demo: issue ${body?.issue?.issueId ?? '(none)'} of ${digestId}: ${body?.issue?.status ?? body?.error?.message ?? started.status}`,
     );
   }
   await stack.idle();

@@ -14,7 +14,13 @@ import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
 import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
-import { lambdaEnvironment, unsubscribeMailbox } from './runtime/lambda-environment.ts';
+import {
+  importWithEnvironment,
+  type LambdaEnvironments,
+  lambdaEnvironments,
+  RUNTIME_ENVIRONMENT,
+  unsubscribeMailbox,
+} from './runtime/lambda-environment.ts';
 import {
   describeScheduleResult,
   type LocalSchedule,
@@ -46,8 +52,8 @@ export interface LocalStack {
   urls: { app: string; signup: string; inbox: string; archive: string; api: string };
   endpoints: { dynamodb: string; ses: string; sqs: string; s3: string };
   operatorToken: string;
-  /** The environment the handlers were started with (what Lambda would get). */
-  env: Record<string, string>;
+  /** Each function's environment, as the handlers were started with it (what Lambda would give them). */
+  env: LambdaEnvironments;
   schedules: LocalSchedule[];
   /** The hourly ingest schedule (null with `schedules: false`). */
   ingestSchedule: { next: Date | null } | null;
@@ -130,7 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const appUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     const operatorToken = await persistentSecret(dataDir, 'operator-token');
-    const env = lambdaEnvironment({
+    const env = lambdaEnvironments({
       endpoints: emulators.endpoints,
       queueUrl,
       appUrl,
@@ -140,20 +146,35 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       operatorToken,
     });
     // The handlers are Lambda modules: their composition roots read the environment at import.
-    Object.assign(process.env, env);
-    const httpApi = ((await import('../functions/handlers/http-api.ts')) as HandlerModule<HttpLambda>)
-      .handler;
-    const buildIssueModule = (await import('../functions/handlers/build-issue.ts')) as BuildIssueModule;
+    const load = <T>(name: keyof LambdaEnvironments, module: () => Promise<T>) =>
+      importWithEnvironment(env, name, module);
+    const httpApi = (
+      (await load('httpApi', () => import('../functions/handlers/http-api.ts'))) as HandlerModule<HttpLambda>
+    ).handler;
+    const buildIssueModule = (await load(
+      'buildIssue',
+      () => import('../functions/handlers/build-issue.ts'),
+    )) as BuildIssueModule;
     const buildIssue = buildIssueModule.handler;
-    const sendBatch = ((await import('../functions/handlers/send-batch.ts')) as HandlerModule<SqsLambda>)
-      .handler;
+    const sendBatch = (
+      (await load(
+        'sendBatch',
+        () => import('../functions/handlers/send-batch.ts'),
+      )) as HandlerModule<SqsLambda>
+    ).handler;
     const ingest = (
-      (await import('../functions/handlers/ingest.ts')) as HandlerModule<
+      (await load('ingest', () => import('../functions/handlers/ingest.ts'))) as HandlerModule<
         (event: unknown, context: Context) => Promise<IngestSummary>
       >
     ).handler;
-    const sesEvents = ((await import('../functions/handlers/ses-events.ts')) as HandlerModule<ScheduleLambda>)
-      .handler;
+    const sesEvents = (
+      (await load(
+        'sesEvents',
+        () => import('../functions/handlers/ses-events.ts'),
+      )) as HandlerModule<ScheduleLambda>
+    ).handler;
+    // Whatever reads the environment later (the SDK's region, credentials) sees every function's.
+    Object.assign(process.env, RUNTIME_ENVIRONMENT, ...Object.values(env));
     // What SES would publish once an email is delivered: here, once it is in the local inbox.
     // One at a time, as a queue would feed it: a burst of 200 emails a second must not crowd the
     // in-process DynamoDB emulator the senders and the HTTP API also use.

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadLocalConfig } from '../functions/config.ts';
+import { localEnvSchema, parseEnv } from '../functions/config.ts';
 import { parseFlags, UsageError } from './cli-kit.ts';
 import { runDemo } from './demo.ts';
 import { startLocalStack } from './stack.ts';
@@ -39,7 +39,7 @@ async function main(): Promise<void> {
     process.stderr.write(`--send-rate must be a positive number of emails per second\nusage: ${USAGE}\n`);
     process.exit(2);
   }
-  const local = loadLocalConfig();
+  const local = parseEnv(localEnvSchema);
   const log = (line: string) => process.stdout.write(`${line}\n`);
   log('Starting Broadsheet locally (emulated DynamoDB, SES, SQS, S3)…');
   const stack = await startLocalStack({

@@ -3,17 +3,17 @@ import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts'
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
 import { tokenSecretSource } from '../adapters/token-secret.ts';
 import { createInboundUnsubscribeHandler } from '../app/inbound-unsubscribe.ts';
-import { loadConfig, need } from '../config.ts';
+import { inboundUnsubscribeEnv, parseEnv } from '../config.ts';
 
-const config = loadConfig();
-const observability = lambdaObservability('inbound-unsubscribe', config.LOG_LEVEL);
+const env = parseEnv(inboundUnsubscribeEnv);
+const observability = lambdaObservability('inbound-unsubscribe', env.LOG_LEVEL);
 
 export const handler = instrumented(
   createInboundUnsubscribeHandler({
-    store: new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE')),
+    store: new DynamoSubscriberStore(dynamoDocumentClient(env), env.SUBSCRIBERS_TABLE),
     clock: { now: () => new Date() },
-    tokenSecret: tokenSecretSource(config),
-    mailbox: need(config, 'UNSUBSCRIBE_MAILBOX'),
+    tokenSecret: tokenSecretSource(env),
+    mailbox: env.UNSUBSCRIBE_MAILBOX,
     logger: observability.logger,
     metrics: observability.metrics,
   }),

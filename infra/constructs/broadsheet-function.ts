@@ -14,6 +14,15 @@ import { type FunctionSpec, nodeOptionsOf } from '../functions.ts';
 export const METRICS_NAMESPACE = 'Broadsheet';
 export const LOG_RETENTION = RetentionDays.ONE_MONTH;
 
+/** What the Lambda runtime's own libraries read (Powertools, Node.js), outside functions/config.ts. */
+export function runtimeVariables(spec: FunctionSpec): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: spec.serviceName,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    NODE_OPTIONS: nodeOptionsOf(spec),
+  };
+}
+
 export interface BroadsheetFunctionProps {
   spec: FunctionSpec;
   /** The function's own variables; the construct adds the ones every function gets. */
@@ -71,9 +80,7 @@ export class BroadsheetFunction extends Construct {
       environment: {
         BROADSHEET_STAGE: 'aws',
         LOG_LEVEL: props.logLevel,
-        POWERTOOLS_SERVICE_NAME: spec.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: nodeOptionsOf(spec),
+        ...runtimeVariables(spec),
         ...(spec.copyTemplates ? { TEMPLATES_DIR: TEMPLATES_DIR_ON_LAMBDA } : {}),
         ...props.environment,
       },

@@ -4,6 +4,7 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type { EnvironmentOf, FUNCTION_ENV } from '../../functions/config.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../functions.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { StatefulStack } from '../stacks/stateful-stack.ts';
@@ -59,7 +60,8 @@ export function statelessFunctions(scope: Construct, props: StatelessFunctionsPr
   });
   const configurationSetName = stateful.configurationSet.configurationSetName;
 
-  const environments: Record<FunctionName, Record<string, string>> = {
+  // Each checked against its function's schema (functions/config.ts); the construct adds the common ones.
+  const environments: { [F in FunctionName]: EnvironmentOf<(typeof FUNCTION_ENV)[F]> } = {
     httpApi: {
       SUBSCRIBERS_TABLE: subscribers.tableName,
       // Click and open tracking: the issue's links (bucket), flags (deliveries) and counters (issues).

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbFeedStateStore } from '../../functions/adapters/dynamodb-feed-state.ts';
-import { loadConfig } from '../../functions/config.ts';
+import { clientEnv, parseEnv } from '../../functions/config.ts';
 import type { FlagHelp } from '../cli-kit.ts';
 import { LOCAL_TABLES, localStack } from '../defaults.ts';
 import { DEFAULT_CONTENT_DIR } from './check.ts';
@@ -26,7 +26,7 @@ export const FEED_FLAG_HELP: readonly FlagHelp[] = [
 
 /** The feed state of the running local stack (`npm start`), or of `--endpoint`/`--table`. */
 export function feedStateStore(values: { endpoint?: string | undefined; table?: string | undefined }) {
-  const config = loadConfig({
+  const config = parseEnv(clientEnv, {
     BROADSHEET_STAGE: 'local',
     ENDPOINT_DYNAMODB: values.endpoint ?? localStack().dynamodb,
   });

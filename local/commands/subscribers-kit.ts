@@ -7,7 +7,7 @@ import { DynamoSubscriberBulk } from '../../functions/adapters/dynamodb-subscrib
 import { DynamoErasedAddresses } from '../../functions/adapters/dynamodb-subscriber-store-erasure.ts';
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { tokenSecretSource } from '../../functions/adapters/token-secret.ts';
-import { loadConfig, loadLocalConfig, need } from '../../functions/config.ts';
+import { clientEnv, localEnvSchema, parseEnv } from '../../functions/config.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
 import { SITE_FILE } from '../../functions/core/content/site.ts';
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
@@ -71,7 +71,10 @@ async function deployedStack(values: CommonValues, lookup: StackLookup | undefin
   if (values.table !== undefined || values.aws) {
     throw new UsageError('--stack names the tables and means AWS: drop --table and --aws');
   }
-  return resolveStack(values.stack, lookup ?? defaultStackLookup(loadLocalConfig().BROADSHEET_CDK_OUTPUTS));
+  return resolveStack(
+    values.stack,
+    lookup ?? defaultStackLookup(parseEnv(localEnvSchema).BROADSHEET_CDK_OUTPUTS),
+  );
 }
 
 /**
@@ -88,10 +91,9 @@ export async function storeFrom(values: CommonValues, lookup?: StackLookup) {
     BROADSHEET_STAGE: onAws ? 'aws' : 'local',
     ...(region !== undefined ? { AWS_REGION: region } : {}),
     ...(endpoint !== undefined ? { ENDPOINT_DYNAMODB: endpoint } : {}),
-    SUBSCRIBERS_TABLE: values.table ?? stack?.tables.subscribers ?? LOCAL_TABLES.subscribers,
   };
-  const config = loadConfig(env);
-  const table = need(config, 'SUBSCRIBERS_TABLE');
+  const config = parseEnv(clientEnv, env);
+  const table = values.table ?? stack?.tables.subscribers ?? LOCAL_TABLES.subscribers;
   const client = dynamoDocumentClient(config);
   const store = new DynamoSubscriberStore(client, table);
   return {
@@ -188,7 +190,8 @@ export async function tokenSecret(
   if (arn !== undefined) {
     return tokenSecretSource({ TOKEN_SECRET_ARN: arn, AWS_REGION: context.config.AWS_REGION })();
   }
-  const file = values['secret-file'] ?? path.join(loadLocalConfig().BROADSHEET_DATA_DIR, 'token-secret');
+  const file =
+    values['secret-file'] ?? path.join(parseEnv(localEnvSchema).BROADSHEET_DATA_DIR, 'token-secret');
   try {
     const secret = (await readFile(file, 'utf8')).trim();
     return secret === '' ? undefined : secret;

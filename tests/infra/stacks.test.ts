@@ -5,17 +5,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { TABLES } from '../../functions/adapters/dynamodb-tables.ts';
-import { envSchema } from '../../functions/config.ts';
+import { FUNCTION_ENV, parseEnv, requiredVariables } from '../../functions/config.ts';
 import { toEventBridgeCron } from '../../functions/core/schedule/eventbridge-cron.ts';
 import { PROJECT_ROOT, TEMPLATES_DIR_ON_LAMBDA } from '../../infra/bundling.ts';
+import { runtimeVariables } from '../../infra/constructs/broadsheet-function.ts';
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName, nodeOptionsOf } from '../../infra/functions.ts';
 import { STATEFUL_OUTPUTS, STATELESS_OUTPUTS, stackNames } from '../../infra/stack-outputs.ts';
-import {
-  OPERATOR_ROUTES,
-  PUBLIC_ROUTES,
-  RECOVERY_SCHEDULE,
-  SEND_QUEUE_MAX_RECEIVE_COUNT,
-} from '../../infra/stacks/stateless-stack.ts';
+import { RECOVERY_SCHEDULE, SEND_QUEUE_MAX_RECEIVE_COUNT } from '../../infra/stacks/stateless-stack.ts';
 import { resourcesOf, type Synthesized, synthBroadsheet } from './synth.ts';
 
 const statementSchema = z.looseObject({
@@ -396,93 +392,28 @@ describe('functions', () => {
     expect(FUNCTIONS.sendBatch.copyTemplates).toBe(false);
   });
 
-  it('sets only variables that functions/config.ts reads, besides the Powertools and Node.js ones', () => {
-    const known = new Set([
-      ...Object.keys(envSchema.shape),
-      'POWERTOOLS_SERVICE_NAME',
-      'POWERTOOLS_METRICS_NAMESPACE',
-      'NODE_OPTIONS',
-    ]);
+  it('gives each function every variable its schema requires, and only ones its schema or the runtime reads', () => {
     for (const name of FUNCTION_NAMES) {
-      for (const key of Object.keys(functions[name].props.Environment.Variables)) {
-        expect(known, `${name} sets ${key}`).toContain(key);
-      }
-    }
-  });
-
-  it('gives each handler every variable its composition root asks for with need(config, …)', () => {
-    for (const name of FUNCTION_NAMES) {
-      const source = readFileSync(path.join(PROJECT_ROOT, FUNCTIONS[name].entry), 'utf8');
-      const needed = [...source.matchAll(/need\(\s*\w+\s*,\s*'([A-Z0-9_]+)'\s*\)/g)].map((match) => match[1]);
-      for (const key of needed) {
-        expect(Object.keys(functions[name].props.Environment.Variables), `${name} needs ${key}`).toContain(
-          key,
-        );
-      }
+      const schema = FUNCTION_ENV[name];
+      const variables = functions[name].props.Environment.Variables;
+      const runtime = Object.keys(runtimeVariables(FUNCTIONS[name]));
+      for (const key of requiredVariables(schema))
+        expect(Object.keys(variables), `${name} needs ${key}`).toContain(key);
+      for (const key of Object.keys(variables))
+        expect([...Object.keys(schema.shape), ...runtime], `${name} sets ${key}`).toContain(key);
+      // The cold start's own check, with CloudFormation's references standing for their values.
+      const env = Object.fromEntries(
+        Object.entries(variables)
+          .filter(([key]) => !runtime.includes(key))
+          .map(([key, value]) => [key, typeof value === 'string' ? value : 'https://resolved.example']),
+      );
+      expect(() => parseEnv(schema, env), name).not.toThrow();
     }
   });
 });
 
+// The routes themselves (one per entry of the route table, IAM on /issues…): tests/infra/routes.test.ts.
 describe('HTTP API', () => {
-  const routeKeys = (routes: typeof PUBLIC_ROUTES) =>
-    routes.flatMap((route) => route.methods.map((method) => `${method} ${route.path}`));
-
-  it('routes the public pages to http-api without authorization', () => {
-    for (const routeKey of routeKeys(PUBLIC_ROUTES)) {
-      s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-        RouteKey: routeKey,
-        AuthorizationType: 'NONE',
-      });
-    }
-    expect(routeKeys(PUBLIC_ROUTES)).toEqual(
-      expect.arrayContaining([
-        'GET /',
-        'POST /subscribe',
-        'GET /confirm',
-        'POST /unsubscribe',
-        'POST /preferences',
-        'GET /r/{token}',
-        'GET /o/{token}',
-        'GET /admin',
-        'POST /admin/sign-in',
-      ]),
-    );
-  });
-
-  it('sends every other method and path to http-api, for its own 404 and 405 pages', () => {
-    const integration = logicalId(
-      s.statelessTemplate,
-      'AWS::ApiGatewayV2::Integration',
-      'HttpApiGETPublicPages',
-    );
-    s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationUri: { 'Fn::GetAtt': [functions.httpApi.logicalId, 'Arn'] },
-    });
-    s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Route', {
-      RouteKey: '$default',
-      AuthorizationType: 'NONE',
-      Target: { 'Fn::Join': ['', ['integrations/', { Ref: integration }]] },
-    });
-  });
-
-  it('requires IAM authorization on every /issues route, which reach build-issue', () => {
-    const operatorKeys = routeKeys(OPERATOR_ROUTES);
-    expect(operatorKeys.sort()).toEqual([
-      'GET /issues',
-      'GET /issues/{issueId}',
-      'POST /issues',
-      'POST /issues/{issueId}/resume',
-    ]);
-    const issuesRoutes = resourcesOf(s.statelessTemplate, 'AWS::ApiGatewayV2::Route').filter(([, route]) =>
-      /^[A-Z]+ \/issues/.test(String(route.Properties?.RouteKey)),
-    );
-    expect(issuesRoutes).toHaveLength(4);
-    for (const [, route] of issuesRoutes) expect(route.Properties?.AuthorizationType).toBe('AWS_IAM');
-    s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
-      IntegrationUri: { 'Fn::GetAtt': [functions.buildIssue.logicalId, 'Arn'] },
-    });
-  });
-
   it('throttles the default stage and writes access logs', () => {
     s.statelessTemplate.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
