@@ -9,8 +9,8 @@ import { DynamoSubscriberMaintenance } from '../adapters/dynamodb-subscriber-mai
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { DynamoErasedAddresses } from '../adapters/dynamodb-subscriber-store-erasure.ts';
 import { FsContentSource } from '../adapters/fs-content-source.ts';
+import { compiledEmailSource } from '../adapters/fs-compiled-emails.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
-import { loadTemplateSet } from '../adapters/fs-templates.ts';
 import { operatorApiTrigger } from '../adapters/operator-api-client.ts';
 import { operatorTokenSource } from '../adapters/operator-secret.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
@@ -24,6 +24,7 @@ import type { SiteConfig } from '../core/content/site.ts';
 import { ConfigError } from '../core/errors.ts';
 import type { ContentSource, SubscriberEmails } from '../core/ports.ts';
 import { DEFAULT_SCAN_WINDOW_SECONDS } from '../core/tracking/prefetch.ts';
+import { CompiledSubscriberEmails } from '../render/compiled-subscriber-emails.ts';
 import { createPageKit } from '../render/page-kit.ts';
 
 function contentSource(config: Config): ContentSource {
@@ -34,33 +35,17 @@ function contentSource(config: Config): ContentSource {
 }
 
 /**
- * The MJML confirmation and welcome emails in a brand, built on first use: the templates come from
- * TEMPLATES_DIR (copied into the bundle). One set per brand (site.yaml as last read), rendered once.
+ * The confirmation and welcome emails in a brand: compiled from MJML when the package was built
+ * (infra/bundling.ts), filled here with the brand (site.yaml as last read) and then each recipient.
  */
-function subscriberEmails(config: Config): (site: SiteConfig) => SubscriberEmails {
-  let current: { key: string; emails: Promise<SubscriberEmails> } | undefined;
-  const emailsFor = (site: SiteConfig): Promise<SubscriberEmails> => {
+function subscriberEmails(templatesDir: string | undefined): (site: SiteConfig) => SubscriberEmails {
+  const source = compiledEmailSource({ templatesDir });
+  let current: { key: string; emails: SubscriberEmails } | undefined;
+  return (site) => {
     const key = JSON.stringify(site);
-    if (current?.key === key) return current.emails;
-    const emails = (async () => {
-      // MJML loads on the first email, not at cold start: the public pages never need it.
-      const [{ MjmlSubscriberEmails }, templates] = await Promise.all([
-        import('../render/subscriber-emails.ts'),
-        loadTemplateSet(config.TEMPLATES_DIR),
-      ]);
-      return new MjmlSubscriberEmails({ templates, site });
-    })();
-    const entry = { key, emails };
-    current = entry;
-    emails.catch(() => {
-      if (current === entry) current = undefined;
-    });
-    return emails;
+    if (current?.key !== key) current = { key, emails: new CompiledSubscriberEmails({ source, site }) };
+    return current.emails;
   };
-  return (site) => ({
-    confirmation: async (input) => (await emailsFor(site)).confirmation(input),
-    welcome: async (input) => (await emailsFor(site)).welcome(input),
-  });
 }
 
 /** The http-api function's dependencies from its environment (also used by the local runtime). */
@@ -72,7 +57,7 @@ export function composeHttpApi(
   return {
     store: new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE')),
     mailer: new SesMailer(sesClient(config), { configurationSetName: config.SES_CONFIGURATION_SET }),
-    emails: subscriberEmails(config),
+    emails: subscriberEmails(config.TEMPLATES_DIR),
     content,
     pages: createPageKit(loadPageTemplates(config.TEMPLATES_DIR)),
     clock: { now: () => new Date() },
