@@ -4,7 +4,6 @@ import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import type { Article } from '../../functions/core/content/article.ts';
 import type { ContentConfig, DigestConfig } from '../../functions/core/content/config.ts';
 import { loadContent } from '../../functions/core/content/load-content.ts';
-import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
 import { issueDigest } from '../../functions/core/sending/issue-digest.ts';
 
 /** Which articles an issue is made of, by mode, with the seed articles and an issue history in memory. */
@@ -16,7 +15,6 @@ let everything: string[];
 const input = () => ({ articles, config, digestConfig, issueDate: '2026-11-23' });
 const history = (sent: readonly string[]) => ({
   history: { sentArticleIds: async () => new Set(sent) },
-  buildDigest: digestForIssue,
 });
 
 beforeAll(async () => {

@@ -23,7 +23,10 @@ async function readConfig(source: ContentSource, name: string, problems: Problem
   }
 }
 
-export async function loadContent(source: ContentSource): Promise<LoadedContent> {
+/** The content's config files alone: what an issue needs to know before it reads any article. */
+export async function loadContentConfig(
+  source: ContentSource,
+): Promise<Pick<LoadedContent, 'config' | 'problems'>> {
   const problems: Problem[] = [];
   const themesText = await readConfig(source, THEMES_FILE, problems);
   const digestsText = await readConfig(source, DIGESTS_FILE, problems);
@@ -37,9 +40,19 @@ export async function loadContent(source: ContentSource): Promise<LoadedContent>
     problems.push(...parsed.problems);
     if (parsed.ok) config = parsed.value;
   }
-  const { articles, problems: articleProblems } = parseArticles(await source.listArticles());
-  problems.push(...articleProblems);
-  return { config, articles, problems };
+  return { config, problems };
+}
+
+export async function loadArticles(
+  source: ContentSource,
+): Promise<Pick<LoadedContent, 'articles' | 'problems'>> {
+  return parseArticles(await source.listArticles());
+}
+
+export async function loadContent(source: ContentSource): Promise<LoadedContent> {
+  const { config, problems } = await loadContentConfig(source);
+  const { articles, problems: articleProblems } = await loadArticles(source);
+  return { config, articles, problems: [...problems, ...articleProblems] };
 }
 
 export function parseArticles(files: { name: string; bytes: Uint8Array }[]): {

@@ -1,6 +1,29 @@
+import type { Article } from '../content/article.ts';
+import type { ContentConfig, DigestConfig } from '../content/config.ts';
+import { buildDigest } from '../digest/build-digest.ts';
 import type { Digest } from '../digest/model.ts';
+import type { IssueHistory } from '../ports.ts';
 import type { IssueMode } from './issue.ts';
-import type { DigestInput, IssueBuilderDeps } from './issue-builder.ts';
+
+export interface DigestInput {
+  articles: readonly Article[];
+  config: ContentConfig;
+  digestConfig: DigestConfig;
+  issueDate: string;
+  sentArticleIds: ReadonlySet<string>;
+}
+
+/** The digest engine as an issue uses it: only articles its digest has not sent yet. */
+export function digestForIssue(input: DigestInput): Digest {
+  return buildDigest({
+    articles: input.articles,
+    themes: input.config.themes,
+    digest: input.digestConfig,
+    issueDate: input.issueDate,
+    sentArticleIds: input.sentArticleIds,
+    includeAll: false,
+  });
+}
 
 /** The digest an issue is made of, and the mode it was made in (a test may fall back to `all`). */
 export interface IssueDigest {
@@ -16,14 +39,14 @@ export interface IssueDigest {
 export async function issueDigest(
   kind: { mode: IssueMode; test: boolean },
   input: Omit<DigestInput, 'sentArticleIds'>,
-  deps: Pick<IssueBuilderDeps, 'history' | 'buildDigest'>,
+  deps: { history: IssueHistory },
   exclude: readonly string[] = [],
 ): Promise<IssueDigest> {
   if (kind.mode === 'next') {
     const sent = new Set(await deps.history.sentArticleIds(input.digestConfig.id));
     for (const id of exclude) sent.delete(id);
-    const digest = await deps.buildDigest({ ...input, sentArticleIds: sent });
+    const digest = digestForIssue({ ...input, sentArticleIds: sent });
     if (!kind.test || digest.status === 'ready') return { digest, mode: 'next' };
   }
-  return { digest: await deps.buildDigest({ ...input, sentArticleIds: new Set() }), mode: 'all' };
+  return { digest: digestForIssue({ ...input, sentArticleIds: new Set() }), mode: 'all' };
 }
