@@ -17,6 +17,12 @@ const CHROMIUM_ARGS = [
 
 /** One way to start the browser: preview's screenshots and the e2e tests. */
 export async function launchChromium(executablePath: string = DEFAULT_CHROMIUM): Promise<Browser> {
-  const { chromium } = await import('playwright-core');
+  // A development dependency: `npm install --omit=dev` (enough for `npm start`) leaves it out.
+  const { chromium } = await import('playwright-core').catch((cause: unknown) => {
+    throw new Error(
+      'playwright-core is not installed (a development dependency): run "npm install", or pass --skip-screenshots',
+      { cause },
+    );
+  });
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
