@@ -1,4 +1,5 @@
 import type { Config } from '../config.ts';
+import { cachedPromise } from '../core/cached-promise.ts';
 import { ConfigError } from '../core/errors.ts';
 import { type SecretsReader, secretsManagerReader } from './token-secret.ts';
 
@@ -21,20 +22,10 @@ export function operatorTokenSource(
   const arn = config.OPERATOR_SECRET_ARN;
   if (arn === undefined) return () => Promise.resolve(null);
   const reader = client ?? secretsManagerReader(config.AWS_REGION);
-  let cached: Promise<string> | undefined;
-  return () => {
-    if (cached === undefined) {
-      const pending = reader.getSecretValue({ SecretId: arn }).then((result) => {
-        const value = result.SecretString ?? '';
-        if (value.length < MIN_OPERATOR_TOKEN_LENGTH)
-          throw new ConfigError(`secret ${arn} must hold at least ${MIN_OPERATOR_TOKEN_LENGTH} characters`);
-        return value;
-      });
-      cached = pending;
-      pending.catch(() => {
-        if (cached === pending) cached = undefined;
-      });
-    }
-    return cached;
-  };
+  return cachedPromise(async () => {
+    const value = (await reader.getSecretValue({ SecretId: arn })).SecretString ?? '';
+    if (value.length < MIN_OPERATOR_TOKEN_LENGTH)
+      throw new ConfigError(`secret ${arn} must hold at least ${MIN_OPERATOR_TOKEN_LENGTH} characters`);
+    return value;
+  });
 }

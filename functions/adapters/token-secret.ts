@@ -1,5 +1,6 @@
 import type { GetSecretValueCommandInput } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config.ts';
+import { cachedPromise } from '../core/cached-promise.ts';
 import { ConfigError } from '../core/errors.ts';
 import { MIN_SECRET_LENGTH } from '../core/subscribers/tokens.ts';
 
@@ -49,18 +50,9 @@ export function tokenSecretSource(config: SecretConfig, client?: SecretsReader):
   if (arn === undefined)
     throw new ConfigError('environment variable TOKEN_SECRET or TOKEN_SECRET_ARN is required');
   const reader = client ?? secretsManagerReader(config.AWS_REGION);
-  let cached: Promise<string> | undefined;
-  return () => {
-    if (cached === undefined) {
-      const pending = reader.getSecretValue({ SecretId: arn }).then((result) => {
-        if (result.SecretString === undefined) throw new ConfigError(`secret ${arn} has no string value`);
-        return checked(result.SecretString, `secret ${arn}`);
-      });
-      cached = pending;
-      pending.catch(() => {
-        if (cached === pending) cached = undefined;
-      });
-    }
-    return cached;
-  };
+  return cachedPromise(async () => {
+    const result = await reader.getSecretValue({ SecretId: arn });
+    if (result.SecretString === undefined) throw new ConfigError(`secret ${arn} has no string value`);
+    return checked(result.SecretString, `secret ${arn}`);
+  });
 }

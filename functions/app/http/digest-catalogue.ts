@@ -1,3 +1,4 @@
+import { cachedPromise } from '../../core/cached-promise.ts';
 import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../core/content/config.ts';
 import { parseSiteConfig, SITE_FILE, type SiteConfig } from '../../core/content/site.ts';
 import { ContentError } from '../../core/errors.ts';
@@ -10,29 +11,14 @@ export interface DigestCatalogue {
   site(): Promise<SiteConfig>;
 }
 
-/** A value loaded at most once per `ttlSeconds`; a failed load is not kept. */
-function cached<T>(clock: Clock, ttlSeconds: number, load: () => Promise<T>): () => Promise<T> {
-  let entry: { loadedAt: number; value: Promise<T> } | undefined;
-  return () => {
-    const now = clock.now().getTime();
-    if (entry === undefined || now - entry.loadedAt >= ttlSeconds * 1000) {
-      const fresh = { loadedAt: now, value: load() };
-      entry = fresh;
-      fresh.value.catch(() => {
-        if (entry === fresh) entry = undefined;
-      });
-    }
-    return entry.value;
-  };
-}
-
 export function digestCatalogue(content: ContentSource, clock: Clock, ttlSeconds: number): DigestCatalogue {
-  const site = cached(clock, ttlSeconds, async () => {
+  const expiry = { clock, ttlMs: ttlSeconds * 1000 };
+  const site = cachedPromise(async () => {
     const parsed = parseSiteConfig(await content.readConfigFile(SITE_FILE));
     if (!parsed.ok) throw new ContentError(SITE_FILE, parsed.problems.map((p) => p.message).join('; '));
     return parsed.value;
-  });
-  const digests = cached(clock, ttlSeconds, async () => {
+  }, expiry);
+  const digests = cachedPromise(async () => {
     const [themes, digestsText, siteText] = await Promise.all([
       content.readConfigFile(THEMES_FILE),
       content.readConfigFile(DIGESTS_FILE),
@@ -44,6 +30,6 @@ export function digestCatalogue(content: ContentSource, clock: Clock, ttlSeconds
       throw new ContentError(DIGESTS_FILE, parsed.problems.map((p) => `${p.file}: ${p.message}`).join('; '));
     }
     return parsed.value.digests.map((d) => ({ id: d.id, title: d.title, description: d.description }));
-  });
+  }, expiry);
   return { digests, site };
 }
