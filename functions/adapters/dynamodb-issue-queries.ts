@@ -1,7 +1,13 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { IssueRecord } from '../core/sending/issue.ts';
-import type { ArchivedIssue, StoredIssue } from '../core/sending/ports.ts';
+import type { ArchivedIssue, ArchiveIndex, IssueQueries, StoredIssue } from '../core/sending/ports.ts';
 import {
   ARCHIVE_PK,
   digestIssuesPartition,
@@ -13,8 +19,57 @@ import {
 import { queryAll } from './dynamodb-query.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
+/** IssueQueries on the `issues` table (see dynamodb-issue-store.ts for its items). */
+export class DynamoDbIssueQueries implements IssueQueries {
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  public async get(issueId: string): Promise<IssueRecord | null> {
+    const result = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: issueKey(issueId), ConsistentRead: true }),
+    );
+    return result.Item ? withoutProgress(fromItem(result.Item)) : null;
+  }
+
+  public listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]> {
+    return listRecentIssues(this.db, this.tableName, options);
+  }
+}
+
+/** The public archive's list in the `issues` table: one item per issue, `pk=ARCHIVE sk=<issueDate>#<issueId>`. */
+export class DynamoDbArchiveIndex implements ArchiveIndex {
+  public constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  public async recordArchived(entry: ArchivedIssue): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { pk: ARCHIVE_PK, sk: `${entry.issueDate}#${entry.issueId}`, ...entry },
+      }),
+    );
+  }
+
+  public listArchived(): Promise<ArchivedIssue[]> {
+    return queryAll(
+      this.db,
+      {
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
+        ScanIndexForward: false,
+      },
+      archivedSchema,
+    );
+  }
+}
+
 /** Newest first: of one digest (gsi1), or of all (the RECENT pointers, then a batch get). */
-export async function listRecentIssues(
+async function listRecentIssues(
   db: DynamoDBDocumentClient,
   tableName: string,
   options: { digestId?: string; limit: number },
@@ -71,17 +126,3 @@ const archivedSchema = z.object({
   headlines: z.array(z.string()).optional(),
   sentAt: z.string().optional(),
 });
-
-/** Every archived issue, newest first. */
-export function listArchivedIssues(db: DynamoDBDocumentClient, tableName: string): Promise<ArchivedIssue[]> {
-  return queryAll(
-    db,
-    {
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
-      ScanIndexForward: false,
-    },
-    archivedSchema,
-  );
-}

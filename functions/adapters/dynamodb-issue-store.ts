@@ -1,9 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
-import type { ArchivedIssue, IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
+import type { IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
 import {
-  ARCHIVE_PK,
   conditionally,
   fromItem,
   isConditionFailure,
@@ -11,7 +10,6 @@ import {
   RECENT_PK,
   toItem,
 } from './dynamodb-issue-items.ts';
-import { listArchivedIssues, listRecentIssues } from './dynamodb-issue-queries.ts';
 
 export { ARCHIVE_PK, digestIssuesPartition, ISSUE_SK, issueKey, RECENT_PK } from './dynamodb-issue-items.ts';
 
@@ -22,6 +20,8 @@ export { ARCHIVE_PK, digestIssuesPartition, ISSUE_SK, issueKey, RECENT_PK } from
  *   recent pointer   pk RECENT            sk <createdAt>#<issueId>
  *   archive entry    pk ARCHIVE           sk <issueDate>#<issueId>   (public issues: index and feed)
  *
+ * This class moves issues on; DynamoDbIssueQueries reads them back and DynamoDbArchiveIndex keeps the
+ * archive entries (dynamodb-issue-queries.ts).
  * Counts are top-level numbers changed with ADD, so concurrent senders never overwrite each other.
  * The pointer lists the newest issues of every digest without a scan; the GSI lists one digest's.
  */
@@ -60,10 +60,6 @@ export class DynamoDbIssueStore implements IssueStore {
       new GetCommand({ TableName: this.tableName, Key: issueKey(issueId), ConsistentRead: true }),
     );
     return result.Item ? fromItem(result.Item) : null;
-  }
-
-  public listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]> {
-    return listRecentIssues(this.db, this.tableName, options);
   }
 
   public transition(
@@ -279,18 +275,5 @@ export class DynamoDbIssueStore implements IssueStore {
         }),
       ),
     );
-  }
-
-  public async recordArchived(entry: ArchivedIssue): Promise<void> {
-    await this.db.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: { pk: ARCHIVE_PK, sk: `${entry.issueDate}#${entry.issueId}`, ...entry },
-      }),
-    );
-  }
-
-  public listArchived(): Promise<ArchivedIssue[]> {
-    return listArchivedIssues(this.db, this.tableName);
   }
 }

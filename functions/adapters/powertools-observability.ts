@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
 import type { Config } from '../config.ts';
-import type { Log, MetricsSink } from '../core/ports.ts';
+import type { MetricsSink } from '../core/ports.ts';
 
 /** The CloudWatch namespace of every Broadsheet metric (the stack sets POWERTOOLS_METRICS_NAMESPACE alike). */
 const METRICS_NAMESPACE = 'Broadsheet';
@@ -55,16 +55,6 @@ export class PowertoolsMetricsSink implements MetricsSink {
     for (const [name, value] of counts) this.metrics.addMetric(name, MetricUnit.Count, value);
     this.metrics.publishStoredMetrics();
   }
-}
-
-/** The Log port on a Powertools logger. */
-export function sendLog(logger: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>): Log {
-  return {
-    debug: (message, data) => logger.debug(message, data ?? {}),
-    info: (message, data) => logger.info(message, data ?? {}),
-    warn: (message, data) => logger.warn(message, data ?? {}),
-    error: (message, data) => logger.error(message, data ?? {}),
-  };
 }
 
 export interface Observability {

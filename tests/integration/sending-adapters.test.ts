@@ -73,9 +73,9 @@ describe('the issue store on DynamoDB', () => {
     );
     await world.issues.create(storedIssue('b-2026-01-06', 'b', '2026-01-06T07:00:00.000Z'));
     await world.issues.create(storedIssue('a-2026-01-12', 'a', '2026-01-12T07:00:00.000Z'));
-    const all = await world.issues.listRecent({ limit: 10 });
+    const all = await world.queries.listRecent({ limit: 10 });
     expect(all.slice(0, 3).map((i) => i.issueId)).toEqual(['a-2026-01-12', 'b-2026-01-06', 'a-2026-01-05']);
-    expect((await world.issues.listRecent({ digestId: 'a', limit: 10 })).map((i) => i.issueId)).toEqual([
+    expect((await world.queries.listRecent({ digestId: 'a', limit: 10 })).map((i) => i.issueId)).toEqual([
       'a-2026-01-12',
       'a-2026-01-05',
     ]);
@@ -189,10 +189,10 @@ describe('the issue store on DynamoDB', () => {
       issueDate,
       url: `https://x.test/archive/issues/${issueId}.html`,
     });
-    await world.issues.recordArchived(entry('a-2026-01-05', '2026-01-05'));
-    await world.issues.recordArchived(entry('a-2026-01-12', '2026-01-12'));
-    await world.issues.recordArchived(entry('a-2026-01-05', '2026-01-05'));
-    expect((await world.issues.listArchived()).map((e) => e.issueId)).toEqual([
+    await world.archiveIndex.recordArchived(entry('a-2026-01-05', '2026-01-05'));
+    await world.archiveIndex.recordArchived(entry('a-2026-01-12', '2026-01-12'));
+    await world.archiveIndex.recordArchived(entry('a-2026-01-05', '2026-01-05'));
+    expect((await world.archiveIndex.listArchived()).map((e) => e.issueId)).toEqual([
       'a-2026-01-12',
       'a-2026-01-05',
     ]);

@@ -17,6 +17,10 @@ import { DynamoDbDeliveryLedger } from '../../functions/adapters/dynamodb-delive
 import { DynamoDbDigestLocks } from '../../functions/adapters/dynamodb-digest-locks.ts';
 import { DynamoDbEnqueuedPages } from '../../functions/adapters/dynamodb-enqueued-pages.ts';
 import { DynamoDbIssueHistory } from '../../functions/adapters/dynamodb-issue-history.ts';
+import {
+  DynamoDbArchiveIndex,
+  DynamoDbIssueQueries,
+} from '../../functions/adapters/dynamodb-issue-queries.ts';
 import { DynamoDbIssueStore } from '../../functions/adapters/dynamodb-issue-store.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import { createTableInput, TABLES } from '../../functions/adapters/dynamodb-tables.ts';
@@ -29,7 +33,6 @@ import type { BuildIssueDeps } from '../../functions/app/build-issue.ts';
 import type { SendBatchDeps } from '../../functions/app/send-batch.ts';
 import type { Clock, Log } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
-import { digestForIssue } from '../../functions/core/sending/issue-builder.ts';
 import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/sending/ledger.ts';
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
 import { emailIdentity, normaliseEmail } from '../../functions/core/subscribers/email.ts';
@@ -56,6 +59,8 @@ export interface SendingWorld {
   queueUrl: string;
   subscribers: DynamoSubscriberStore;
   issues: DynamoDbIssueStore;
+  queries: DynamoDbIssueQueries;
+  archiveIndex: DynamoDbArchiveIndex;
   history: DynamoDbIssueHistory;
   ledger: DynamoDbDeliveryLedger;
   locks: DynamoDbDigestLocks;
@@ -165,6 +170,8 @@ export async function startSendingWorld(
     queueUrl,
     subscribers: new DynamoSubscriberStore(db, tables.subscribers),
     issues: new DynamoDbIssueStore(db, tables.issues),
+    queries: new DynamoDbIssueQueries(db, tables.issues),
+    archiveIndex: new DynamoDbArchiveIndex(db, tables.issues),
     history: new DynamoDbIssueHistory(db, tables.issues),
     ledger: new DynamoDbDeliveryLedger(db, tables.deliveries),
     locks: new DynamoDbDigestLocks(db, tables.issues),
@@ -458,9 +465,10 @@ export function buildIssueDeps(
   return {
     content: new FsContentSource(path.resolve('content')),
     history: world.history,
-    buildDigest: digestForIssue,
     renderer: compactRenderer,
     issues: world.issues,
+    queries: world.queries,
+    archiveIndex: world.archiveIndex,
     locks: world.locks,
     pages: world.pages,
     ledger: world.ledger,

@@ -181,11 +181,11 @@ describe('send what you mean', () => {
 
   it('send --all with no terminal and no --yes exits 2 naming --yes, and sends nothing', async () => {
     await clearSesStore(world);
-    const before = await world.issues.listRecent({ digestId: DIGEST, limit: 50 });
+    const before = await world.queries.listRecent({ digestId: DIGEST, limit: 50 });
     const io = captureIo();
     expect(await main(['send', '--digest', DIGEST, '--all', ...flags()], io)).toBe(2);
     expect(io.errLines[0]).toMatch(/--all sends every article .* pass --yes/);
-    expect(await world.issues.listRecent({ digestId: DIGEST, limit: 50 })).toHaveLength(before.length);
+    expect(await world.queries.listRecent({ digestId: DIGEST, limit: 50 })).toHaveLength(before.length);
     expect(await sesStore(world)).toEqual([]);
   });
 

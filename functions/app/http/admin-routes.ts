@@ -3,7 +3,7 @@ import type { ContentSource } from '../../core/ports.ts';
 import { SLOT_CLOSE, SLOT_OPEN } from '../../core/render/issue-template.ts';
 import { type IssueRecord, issueIdSchema } from '../../core/sending/issue.ts';
 import type { IssueEmail } from '../../core/sending/issue-email.ts';
-import type { IssueStore, RecordedTally } from '../../core/sending/ports.ts';
+import type { IssueQueries, RecordedTally } from '../../core/sending/ports.ts';
 import { emptyEngagement, type IssueEngagement } from '../../core/tracking/engagement.ts';
 import { DEFAULT_TRACKING } from '../../core/tracking/links.ts';
 import { engagementReport } from '../../core/tracking/report.ts';
@@ -14,7 +14,7 @@ import { messagePage } from './pages.ts';
 import type { HttpResponse, Pages } from './responses.ts';
 
 export interface AdminDeps extends AdminAuthDeps {
-  issues: Pick<IssueStore, 'listRecent' | 'get'>;
+  issues: IssueQueries;
   engagement: {
     read(issueId: string): Promise<IssueEngagement>;
     readMany(issueIds: readonly string[]): Promise<Map<string, IssueEngagement>>;

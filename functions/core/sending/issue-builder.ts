@@ -1,9 +1,6 @@
 import type { Article } from '../content/article.ts';
-import type { ContentConfig, DigestConfig } from '../content/config.ts';
-import { loadContent } from '../content/load-content.ts';
+import { loadArticles, loadContentConfig } from '../content/load-content.ts';
 import { SITE_FILE } from '../content/site.ts';
-import { buildDigest } from '../digest/build-digest.ts';
-import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
 import {
   type Clock,
@@ -30,10 +27,12 @@ import { freeId, MAX_VARIANTS } from './issue-ids.ts';
 import { type IssueOutcome, type IssueRequest, testAddresses } from './issue-request.ts';
 import { archivePagePath, archiveUrl, runBuilder, withoutProgress } from './issue-run.ts';
 import type {
+  ArchiveIndex,
   DeliveryLedger,
   DigestLocks,
   EnqueuedPages,
   IssueArchive,
+  IssueQueries,
   IssueRenderer,
   IssueStore,
   RecipientQueue,
@@ -48,32 +47,15 @@ export {
 } from './issue-request.ts';
 export { archivePagePath } from './issue-run.ts';
 
-export interface DigestInput {
-  articles: readonly Article[];
-  config: ContentConfig;
-  digestConfig: DigestConfig;
-  issueDate: string;
-  sentArticleIds: ReadonlySet<string>;
-}
-
-/** The digest engine as an issue uses it: only articles its digest has not sent yet. */
-export function digestForIssue(input: DigestInput): Digest {
-  return buildDigest({
-    articles: input.articles,
-    themes: input.config.themes,
-    digest: input.digestConfig,
-    issueDate: input.issueDate,
-    sentArticleIds: input.sentArticleIds,
-    includeAll: false,
-  });
-}
-
 export interface IssueBuilderDeps {
   content: ContentSource;
   history: IssueHistory;
-  buildDigest(input: DigestInput): Digest | Promise<Digest>;
   renderer: IssueRenderer;
   issues: IssueStore;
+  /** The digest's recent issues, to resume those left unfinished. */
+  queries: Pick<IssueQueries, 'listRecent'>;
+  /** The public archive's list, which each issue joins (not test issues). */
+  archiveIndex: ArchiveIndex;
   /** One issue per digest at a time. */
   locks: DigestLocks;
   /** Each page of recipients as enqueued, so a resumed issue re-creates the same messages. */
@@ -114,11 +96,14 @@ export class IssueBuildError extends BroadsheetError {
  */
 export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps): Promise<IssueOutcome> {
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
-  const content = await loadContent(deps.content);
-  if (content.config === null) {
-    return { kind: 'invalid-content', problems: content.problems.filter((p) => p.severity === 'error') };
+  // The config alone first: an issue that exists already is answered without reading any article.
+  const loaded = await loadContentConfig(deps.content);
+  if (loaded.config === null) {
+    const { problems } = await loadArticles(deps.content);
+    const errors = [...loaded.problems, ...problems].filter((p) => p.severity === 'error');
+    return { kind: 'invalid-content', problems: errors };
   }
-  const config = content.config;
+  const config = loaded.config;
   const site = config.site;
   if (site === null) {
     const message = 'missing or unreadable: an issue needs the publication (name, sender, archive title)';
@@ -142,12 +127,15 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
     ? scheduledIssueId(digestConfig.id, run.slot)
     : issueIdFor(digestConfig.id, scheduledDate);
   const mode = request.mode ?? 'next';
-  const makeDigest = () =>
-    issueDigest(
+  let articles: Promise<readonly Article[]> | undefined;
+  const makeDigest = async () => {
+    articles ??= loadArticles(deps.content).then((loadedArticles) => loadedArticles.articles);
+    return issueDigest(
       { mode, test },
-      { articles: content.articles, config, digestConfig, issueDate: scheduledDate },
+      { articles: await articles, config, digestConfig, issueDate: scheduledDate },
       deps,
     );
+  };
 
   const metrics = deps.metrics ?? noMetrics;
   const byDigest = { digestId: digestConfig.id };
@@ -224,7 +212,7 @@ export async function startIssue(request: IssueRequest, deps: IssueBuilderDeps):
   // recent issues left unfinished (test issues, which take no lock; issues from before the lock).
   const holderId = (await deps.locks.get(digestConfig.id))?.issueId ?? null;
   const holderResumed = holderId !== null && (await resumeIssue(holderId, deps)).kind === 'resumed';
-  for (const other of await deps.issues.listRecent({ digestId: digestConfig.id, limit: 10 })) {
+  for (const other of await deps.queries.listRecent({ digestId: digestConfig.id, limit: 10 })) {
     if (other.issueId !== holderId && !isFinal(other.status)) await resumeIssue(other.issueId, deps);
   }
   const baseId = plainId;

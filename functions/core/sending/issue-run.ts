@@ -106,7 +106,7 @@ async function build(
   await deps.archive.putIssue(issue.issueId, { email, digestJson: `${JSON.stringify(digest, null, 2)}\n` });
   await deps.archive.putPublic(archivePagePath(issue.issueId), page, 'text/html; charset=utf-8');
   if (!issue.test) {
-    await deps.issues.recordArchived({
+    await deps.archiveIndex.recordArchived({
       issueId: issue.issueId,
       digestId: digestConfig.id,
       title: digestConfig.title,
@@ -117,7 +117,7 @@ async function build(
       headlines: digest.sections.flatMap((section) => section.stories.map((story) => story.headline)),
       sentAt: deps.clock.now().toISOString(),
     });
-    const entries = await deps.issues.listArchived();
+    const entries = await deps.archiveIndex.listArchived();
     for (const file of deps.renderer.archiveFiles(entries, context.site)) {
       await deps.archive.putPublic(file.path, file.body, file.contentType);
     }

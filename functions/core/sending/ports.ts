@@ -42,13 +42,14 @@ export interface ArchivedIssue {
   sentAt?: string | undefined;
 }
 
-/** Issue records (DynamoDB `issues` table on AWS). Conditional single-item writes only. */
+/**
+ * Issue records as their state moves on (DynamoDB `issues` table on AWS): created, built, enqueued,
+ * counted, sent. Conditional single-item writes only.
+ */
 export interface IssueStore {
   /** Creates the record; `false` when an issue with that id exists already. */
   create(issue: StoredIssue): Promise<boolean>;
   get(issueId: string): Promise<StoredIssue | null>;
-  /** Newest first; of one digest or of all. */
-  listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]>;
   /** Moves the status on if it is still `from`; `false` when it was not. */
   transition(
     issueId: string,
@@ -93,7 +94,18 @@ export interface IssueStore {
   replaceCounts(issueId: string, totals: OutcomeTotals, seenBatchesDone: number, now: Date): Promise<boolean>;
   /** `sending → sent` when every batch is done and nothing more will be enqueued. */
   markSentIfComplete(issueId: string, now: Date): Promise<boolean>;
-  /** Adds (idempotently) an issue to the public archive's list. */
+}
+
+/** The issues as the operator reads them (the CLI, the console) and a resume sweep looks for them. */
+export interface IssueQueries {
+  get(issueId: string): Promise<IssueRecord | null>;
+  /** Newest first; of one digest or of all. */
+  listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]>;
+}
+
+/** The public archive's list of issues, from which its index pages and feeds are made. */
+export interface ArchiveIndex {
+  /** Adds (idempotently) an issue to the list. */
   recordArchived(entry: ArchivedIssue): Promise<void>;
   /** Every archived issue, newest first. */
   listArchived(): Promise<ArchivedIssue[]>;

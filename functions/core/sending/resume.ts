@@ -242,7 +242,7 @@ export async function resumeStalledIssues(
 ): Promise<StalledSummary> {
   const ids = new Set<string>();
   for (const lock of await deps.locks.list()) ids.add(lock.issueId);
-  for (const issue of await deps.issues.listRecent({ limit: 100 }))
+  for (const issue of await deps.queries.listRecent({ limit: 100 }))
     if (!isFinal(issue.status)) ids.add(issue.issueId);
   const summary: StalledSummary = { checked: 0, resumed: [], errors: [] };
   for (const issueId of ids) {
