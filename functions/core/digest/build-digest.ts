@@ -7,6 +7,7 @@ import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
 import type { Digest, DigestSection, Source, Story } from './model.ts';
+import type { Passage } from './passages.ts';
 import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
 import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
@@ -44,12 +45,14 @@ function headlineOf(
   event: Event | null,
   summary: string[],
   analysis: Analysis,
-  taken: Set<string>,
+  /** Headlines already used; the stems of the theme's own words (a heading using them says what it is about). */
+  about: { taken: Set<string>; themeStems: ReadonlySet<string> },
 ): string {
   // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
   // and a report that looks back at other events may be titled for all of them unless it names the place.
   const place = event?.place?.name.toLowerCase();
-  const distinctive = distinctiveStems(story, analysis);
+  const told = headingOrder(story, event, analysis);
+  const distinctive = distinctiveStems(told, analysis);
   // The report published on the day (or the day after) says best what happened; later pieces look back.
   const onTheDay = (id: string) => {
     const days = daysAfter(event, analysis.articles.get(id)?.date ?? null);
@@ -71,12 +74,13 @@ function headlineOf(
   return storyHeadline({
     titles: byReport.map(titleFor),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
-    headings: [...new Set(story.group.passages.map((p) => usableHeading(p.heading)))].filter(
+    headings: [...new Set(told.map((p) => usableHeading(p.heading)))].filter(
       (h): h is string =>
         h !== null &&
         (place
           ? h.toLowerCase().includes(place)
-          : contentStems(h).filter((s) => distinctive.has(s)).length >= HEADING_TERMS),
+          : contentStems(h).filter((s) => distinctive.has(s) || about.themeStems.has(s)).length >=
+            HEADING_TERMS),
     ),
     summary,
     sentences: story.group.passages.flatMap((p) =>
@@ -85,14 +89,36 @@ function headlineOf(
     place: event?.place?.name ?? null,
     when: event?.date?.when ?? null,
     fallback: story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? ''),
-    taken,
+    taken: about.taken,
   });
 }
 
+/** An event's passages in story order; a story of no one day's by how much each says of its theme. */
+function headingOrder(story: ThemedStory, event: Event | null, analysis: Analysis): readonly Passage[] {
+  if (event?.date) return story.group.passages;
+  const relevance = (p: Passage) => analysis.themeScores.get(p.key)?.get(story.themeId) ?? 0;
+  return [...onTheme(story.group.passages, story.themeId, analysis)].sort(
+    (a, b) => relevance(b) - relevance(a),
+  );
+}
+
+/**
+ * A story of no one day is about its theme: its summary comes from the passages that lean to that theme
+ * (when some do), not from the others it credits.
+ */
+function onTheme(passages: readonly Passage[], themeId: string, analysis: Analysis): readonly Passage[] {
+  const leaning = passages.filter((p) => {
+    const scores = analysis.themeScores.get(p.key);
+    const own = scores?.get(themeId) ?? 0;
+    return own > 0 && [...(scores?.values() ?? [])].every((score) => score <= own);
+  });
+  return leaning.length > 0 ? leaning : passages;
+}
+
 /** The words that tell this story from the others: used often in it, by few articles overall. */
-function distinctiveStems(story: ThemedStory, analysis: Analysis): Set<string> {
+function distinctiveStems(passages: readonly Passage[], analysis: Analysis): Set<string> {
   const counts = new Map<string, number>();
-  for (const p of story.group.passages) for (const s of p.stems) counts.set(s, (counts.get(s) ?? 0) + 1);
+  for (const p of passages) for (const s of p.stems) counts.set(s, (counts.get(s) ?? 0) + 1);
   const articles = analysis.articles.size;
   const weight = (s: string, n: number) => n * Math.log(1 + articles / (analysis.articlesUsing.get(s) ?? 1));
   return new Set(
@@ -141,13 +167,13 @@ function buildFrom(
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
       const event = storyEvent(themed.group, analysis.settings);
       const choices = summaryChoices(
-        themed.group.passages,
+        event?.date ? themed.group.passages : onTheme(themed.group.passages, theme.id, analysis),
         eventSentences(themed.group, event, analysis),
         themeStems,
       );
       const summary = summarise(choices, themed.creditOrder, said);
       if (summary.length === 0) continue;
-      const headline = headlineOf(themed, event, summary, analysis, taken);
+      const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems });
       taken.add(headline.toLowerCase());
       let id = slug(headline);
       for (let n = 2; ids.has(id); n += 1) id = `${slug(headline)}-${n}`;
