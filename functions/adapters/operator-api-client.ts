@@ -1,5 +1,6 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import type { Urls } from '../core/urls.ts';
 
 /** `POST /issues` of the operator API (build-issue), as the console asks for an issue. */
 export interface IssueTrigger {
@@ -12,12 +13,12 @@ export interface IssueTrigger {
  * authoriser on AWS; the role may invoke `POST /issues` only).
  */
 export function operatorApiTrigger(options: {
-  baseUrl: string;
+  baseUrl: Urls['publicBaseUrl'];
   bearer: string | null;
   region: string;
   timeoutMs?: number;
 }): IssueTrigger {
-  const url = new URL(`${options.baseUrl.replace(/\/+$/, '')}/issues`);
+  const url = new URL(`${options.baseUrl}/issues`);
   return {
     async post(body) {
       const text = JSON.stringify(body);

@@ -1,4 +1,5 @@
 import type { SiteConfig } from '../core/content/site.ts';
+import type { Urls } from '../core/urls.ts';
 import { type ArchiveEntry, newestFirst, sentInstant } from './archive.ts';
 import { renderFeed } from './archive-feed.ts';
 import type { PageKit } from './page-kit.ts';
@@ -10,8 +11,8 @@ export type ArchiveSite = Pick<SiteConfig, 'name' | 'tagline' | 'footer' | 'acce
 };
 
 export interface ArchiveUrls {
-  /** The archive's home, e.g. `https://news.example.org/archive`. */
-  archiveBaseUrl: string;
+  /** The archive's home, e.g. `https://news.example.org/archive` (no trailing slash: see core/urls.ts). */
+  archiveBaseUrl: Urls['archiveBaseUrl'];
   /** Where a reader signs up. */
   subscribeUrl: string;
 }
@@ -64,7 +65,7 @@ export function archiveFiles(
   site: ArchiveSite,
   urls: ArchiveUrls,
 ): ArchiveFile[] {
-  const base = urls.archiveBaseUrl.replace(/\/+$/, '');
+  const base = urls.archiveBaseUrl;
   const sorted = newestFirst(entries);
   const digests = new Map<string, string>();
   for (const entry of sorted) if (!digests.has(entry.digestId)) digests.set(entry.digestId, entry.title);

@@ -7,6 +7,7 @@ import type { IssueQueries, RecordedTally } from '../../core/sending/ports.ts';
 import { emptyEngagement, type IssueEngagement } from '../../core/tracking/engagement.ts';
 import { DEFAULT_TRACKING } from '../../core/tracking/links.ts';
 import { engagementReport } from '../../core/tracking/report.ts';
+import type { Urls } from '../../core/urls.ts';
 import { type AdminAuthDeps, adminAuth } from './admin-auth.ts';
 import { digestConfigs } from './admin-people.ts';
 import type { HttpRequest } from './event.ts';
@@ -22,7 +23,7 @@ export interface AdminDeps extends AdminAuthDeps {
   loadEmail(issueId: string): Promise<IssueEmail | null>;
   /** The issue's batch tallies: who is `unknown` or `rejected`. */
   tallies(issueId: string): Promise<RecordedTally[]>;
-  archiveBaseUrl: string;
+  archiveBaseUrl: Urls['archiveBaseUrl'];
   /** The content config: what each digest tracks now (the issues list shows no rate it does not count). */
   content?: ContentSource;
 }
@@ -144,7 +145,7 @@ export function adminRoutes(deps: AdminDeps) {
         unknown: tallies.flatMap((t) => t.unknownKeys),
         rejected: tallies.flatMap((t) => t.rejectedKeys),
         emailText: email === null ? null : emailText(email),
-        archiveUrl: `${deps.archiveBaseUrl.replace(/\/+$/, '')}/issues/${encodeURIComponent(issueId)}.html`,
+        archiveUrl: `${deps.archiveBaseUrl}/issues/${encodeURIComponent(issueId)}.html`,
         csrf: authed.csrf,
       },
     });
