@@ -16,7 +16,6 @@ import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SqsRecipientQueue } from '../adapters/sqs-recipient-queue.ts';
 import { type BuildIssueDeps, createBuildIssueHandler, templateRenderer } from '../app/build-issue.ts';
 import { buildIssueEnv, parseEnv, urlsOf } from '../config.ts';
-import { digestForIssue } from '../core/sending/issue-builder.ts';
 import { resumeStalledIssues as resumeStalled, type StalledSummary } from '../core/sending/resume.ts';
 
 const env = parseEnv(buildIssueEnv);
@@ -28,7 +27,6 @@ const { ISSUES_TABLE: issuesTable, DELIVERIES_TABLE: deliveriesTable } = env;
 const deps: BuildIssueDeps = {
   content: contentSource(env),
   history: new DynamoDbIssueHistory(db, issuesTable),
-  buildDigest: digestForIssue,
   renderer: templateRenderer(await loadTemplateSet(env.TEMPLATES_DIR ?? DEFAULT_TEMPLATES_DIR), urls),
   issues: new DynamoDbIssueStore(db, issuesTable),
   queries: new DynamoDbIssueQueries(db, issuesTable),

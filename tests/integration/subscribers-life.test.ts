@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoEventClaims } from '../../functions/adapters/dynamodb-event-claims.ts';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
 import { createHttpApiHandler, type HttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
-import { loadConfig } from '../../functions/config.ts';
+import { httpApiEnv, parseEnv } from '../../functions/config.ts';
 import { signToken, subscriberLinks } from '../../functions/core/subscribers/tokens.ts';
 import { siteConfig } from '../unit/render-support.ts';
 import { FORM, httpEvent, JSON_TYPE, ManualClock, tokenFrom } from '../unit/subscribers-fakes.ts';
@@ -78,6 +79,7 @@ function pathAndQuery(url: string): { path: string; query: string } {
 function sesEvents() {
   return createSesEventsHandler({
     store,
+    claims: new DynamoEventClaims(world.db, table),
     clock: { now: () => new Date() },
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
   });
@@ -153,7 +155,7 @@ describe('the whole life of a subscriber, through the Lambda handler, DynamoDB a
     // Re-subscribing needs the owner's confirmation again (the cool-down counts from the first mail).
     const later = new ManualClock(new Date(Date.now() + 20 * 60_000).toISOString());
     const { composeHttpApi } = await import('../../functions/handlers/http-api.ts');
-    const laterHandler = createHttpApiHandler({ ...composeHttpApi(loadConfig(process.env)), clock: later });
+    const laterHandler = createHttpApiHandler({ ...composeHttpApi(parseEnv(httpApiEnv)), clock: later });
     const again = await call(laterHandler, 'POST', '/subscribe', {
       headers: JSON_TYPE,
       body: JSON.stringify({ email, digests: ['everything'] }),
