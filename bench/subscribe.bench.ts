@@ -15,6 +15,7 @@ import { createPageKit } from '../functions/render/page-kit.ts';
 import { MjmlSubscriberEmails } from '../functions/render/subscriber-emails.ts';
 import { startEmulators } from '../local/emulators.ts';
 import { createTableAndWait } from '../local/runtime/bootstrap.ts';
+import { httpApiEvent } from '../tests/support/http-event.ts';
 
 /**
  * Sign-ups per second through the http-api handler (the same function Lambda runs) against dynalite
@@ -59,15 +60,13 @@ async function run(count: number, request: (i: number) => Promise<number>) {
 }
 
 function event(method: string, path: string, body?: string, query = '') {
-  return {
-    version: '2.0',
-    rawPath: path,
-    rawQueryString: query,
+  return httpApiEvent(method, path, {
+    query,
     headers: { 'content-type': 'application/json' },
-    requestContext: { requestId: 'bench', http: { method, sourceIp: '192.0.2.1' } },
-    ...(body !== undefined ? { body } : {}),
-    isBase64Encoded: false,
-  };
+    ...(body === undefined ? {} : { body }),
+    sourceIp: '192.0.2.1',
+    requestId: 'bench',
+  });
 }
 
 function parseSite(text: string): SiteConfig {

@@ -8,17 +8,13 @@ import { digestIdSchema } from '../core/subscribers/model.ts';
 import type { EngagementCounters } from '../core/tracking/engagement.ts';
 import { engagementReport } from '../core/tracking/report.ts';
 import type { BuildIssueDeps } from './build-issue.ts';
-import { outcomeResponse, resumeResponse } from './issue-responses.ts';
-import {
-  authorised,
-  bodyText,
-  type HttpEvent,
-  type HttpResult,
-  issueView,
-  json,
-  MAX_BODY_BYTES,
-  problem,
-} from './operator-http.ts';
+import { requireOperator } from './http/auth.ts';
+import { parseQuery, readBody } from './http/body.ts';
+import { bodyObject, parseWith } from './http/body-validation.ts';
+import type { HttpRequest } from './http/event.ts';
+import { type HttpResponse, jsonResponse, problemJson } from './http/responses.ts';
+import { allows, matchRoute, type RoutePath } from './http/routes.ts';
+import { issueView, outcomeResponse, resumeResponse } from './issue-responses.ts';
 
 const postIssueSchema = z.strictObject({
   digestId: digestIdSchema,
@@ -41,80 +37,53 @@ const resumeBodySchema = z.strictObject({
   sendersStopped: z.boolean().optional(),
 });
 
-const ISSUE_PATH = /^\/issues\/([^/]+)\/?$/;
-const RESUME_PATH = /^\/issues\/([^/]+)\/resume\/?$/;
-const ISSUES_PATH = /^\/issues\/?$/;
+type Parsed<T> = { ok: true; value: T } | { ok: false; response: HttpResponse };
+
+/** A JSON body (or none) checked by `schema`; the answer names each problem otherwise. */
+function jsonBody<S extends z.ZodType>(request: HttpRequest, schema: S): Parsed<z.infer<S>> {
+  const read = readBody(request);
+  if (!read.ok) {
+    const { status, code, message } = read.problem;
+    return { ok: false, response: problemJson(status, code, message) };
+  }
+  if (read.body.kind === 'form') {
+    const message = 'Send the request body as JSON (application/json).';
+    return { ok: false, response: problemJson(415, 'unsupported_media_type', message) };
+  }
+  const parsed = parseWith(schema, bodyObject(read.body, []));
+  if (parsed.ok) return parsed;
+  const details = parsed.details ?? [];
+  return { ok: false, response: problemJson(400, 'invalid_request', 'invalid request', { details }) };
+}
+
+/** The `{issueId}` of a path, decoded; null when it is no issue id. */
+function issueIdOf(params: Record<string, string>): string | null {
+  try {
+    const issueId = decodeURIComponent(params.issueId ?? '');
+    return issueIdSchema.safeParse(issueId).success ? issueId : null;
+  } catch {
+    return null;
+  }
+}
+
+const noSuchIssue = () => problemJson(404, 'not_found', 'no such issue');
+
+type OperatorRoute = (request: HttpRequest, params: Record<string, string>) => Promise<HttpResponse>;
 
 /**
- * build-issue's operator routes: `POST /issues`, `GET /issues`, `GET /issues/{issueId}`,
- * `POST /issues/{issueId}/resume`. `countNotStarted` counts an issue asked for that cannot be made.
+ * build-issue's routes in the route table (`/issues…`). `countNotStarted` counts an issue asked for
+ * that cannot be made.
  */
 export function createOperatorRoutes(
   deps: BuildIssueDeps,
   countNotStarted: (outcome: IssueOutcome) => void,
-): (event: HttpEvent) => Promise<HttpResult> {
-  async function http(event: HttpEvent): Promise<HttpResult> {
-    if (!authorised(event, deps.operatorToken)) {
-      return {
-        ...problem(401, 'operator token required'),
-        headers: { ...json(401, {}).headers, 'www-authenticate': 'Bearer' },
-      };
-    }
-    const method = event.requestContext.http.method.toUpperCase();
-    const path = event.rawPath;
-    if (ISSUES_PATH.test(path)) {
-      if (method === 'POST') return postIssue(event);
-      if (method === 'GET') return listIssues(event);
-      return {
-        ...problem(405, 'method not allowed'),
-        headers: { ...json(405, {}).headers, allow: 'GET, POST' },
-      };
-    }
-    const resume = RESUME_PATH.exec(path);
-    if (resume) {
-      if (method !== 'POST')
-        return {
-          ...problem(405, 'method not allowed'),
-          headers: { ...json(405, {}).headers, allow: 'POST' },
-        };
-      return postResume(resume[1] ?? '', event);
-    }
-    const one = ISSUE_PATH.exec(path);
-    if (one) {
-      if (method !== 'GET')
-        return { ...problem(405, 'method not allowed'), headers: { ...json(405, {}).headers, allow: 'GET' } };
-      let issueId: string;
-      try {
-        issueId = decodeURIComponent(one[1] ?? '');
-      } catch {
-        return problem(404, 'no such issue');
-      }
-      return getIssue(issueId);
-    }
-    return problem(404, 'not found');
-  }
-
-  async function postIssue(event: HttpEvent): Promise<HttpResult> {
-    const text = bodyText(event);
-    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
-      return problem(413, `body over ${MAX_BODY_BYTES} bytes`);
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      return problem(
-        400,
-        'body must be JSON: { "digestId": "…", "mode"?, "dryRun"?, "includeDigest"?, "testRecipients"?, "force"? }',
-      );
-    }
-    const parsed = postIssueSchema.safeParse(data);
-    if (!parsed.success) {
-      return problem(400, 'invalid request', {
-        problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      });
-    }
-    const body = parsed.data;
-    if (body.force && body.testRecipients) return problem(400, 'force and testRecipients cannot be combined');
+): (request: HttpRequest) => Promise<HttpResponse> {
+  async function postIssue(request: HttpRequest): Promise<HttpResponse> {
+    const parsed = jsonBody(request, postIssueSchema);
+    if (!parsed.ok) return parsed.response;
+    const body = parsed.value;
+    if (body.force && body.testRecipients)
+      return problemJson(400, 'invalid_request', 'force and testRecipients cannot be combined');
     const outcome = await startIssue(
       {
         digestId: body.digestId,
@@ -130,46 +99,16 @@ export function createOperatorRoutes(
     return outcomeResponse(outcome, { includeDigest: body.includeDigest === true });
   }
 
-  async function postResume(rawId: string, event: HttpEvent): Promise<HttpResult> {
-    let issueId: string;
-    try {
-      issueId = decodeURIComponent(rawId);
-    } catch {
-      return problem(404, 'no such issue');
-    }
-    if (!issueIdSchema.safeParse(issueId).success) return problem(404, `no such issue: ${issueId}`);
-    const text = bodyText(event).trim();
-    if (Buffer.byteLength(text, 'utf8') > MAX_BODY_BYTES)
-      return problem(413, `body over ${MAX_BODY_BYTES} bytes`);
-    let data: unknown = {};
-    if (text !== '') {
-      try {
-        data = JSON.parse(text);
-      } catch {
-        return problem(400, 'body must be empty or JSON: { "sendersStopped"?: true }');
-      }
-    }
-    const parsed = resumeBodySchema.safeParse(data);
-    if (!parsed.success) {
-      return problem(400, 'invalid request', {
-        problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`),
-      });
-    }
-    const outcome = await resumeIssue(issueId, deps, {
-      operator: true,
-      ...(parsed.data.sendersStopped ? { sendersStoppedBefore: deps.clock.now() } : {}),
-    });
-    return resumeResponse(outcome);
-  }
-
-  async function listIssues(event: HttpEvent): Promise<HttpResult> {
-    const parsed = listQuerySchema.safeParse(event.queryStringParameters ?? {});
-    if (!parsed.success) return problem(400, 'query: digestId (a digest id) and limit (1–100) only');
-    const issues = await deps.issues.listRecent({
+  async function listIssues(request: HttpRequest): Promise<HttpResponse> {
+    const query = parseQuery(request.query);
+    const parsed = query.ok ? listQuerySchema.safeParse(query.fields) : null;
+    if (!parsed?.success)
+      return problemJson(400, 'invalid_query', 'query: digestId (a digest id) and limit (1–100) only');
+    const issues = await deps.queries.listRecent({
       limit: parsed.data.limit,
       ...(parsed.data.digestId === undefined ? {} : { digestId: parsed.data.digestId }),
     });
-    return json(200, { issues: issues.map(issueView) });
+    return jsonResponse(200, { issues: issues.map(issueView) });
   }
 
   async function issueEngagement(record: IssueRecord, engagement: Pick<EngagementCounters, 'read'>) {
@@ -185,10 +124,10 @@ export function createOperatorRoutes(
     });
   }
 
-  async function getIssue(issueId: string): Promise<HttpResult> {
-    if (!issueIdSchema.safeParse(issueId).success) return problem(404, 'no such issue');
-    const stored = await deps.issues.get(issueId);
-    if (stored === null) return problem(404, 'no such issue');
+  async function getIssue(_request: HttpRequest, params: Record<string, string>): Promise<HttpResponse> {
+    const issueId = issueIdOf(params);
+    const stored = issueId === null ? null : await deps.issues.get(issueId);
+    if (issueId === null || stored === null) return noSuchIssue();
     const { progress: _progress, ...record } = await reconcileIssue(stored, deps);
     const attention: { unknown: string[]; rejected: string[] } = { unknown: [], rejected: [] };
     if (record.counts.unknown > 0 || record.counts.rejected > 0) {
@@ -197,12 +136,41 @@ export function createOperatorRoutes(
         attention.rejected.push(...tally.rejectedKeys);
       }
     }
-    return json(200, {
+    return jsonResponse(200, {
       issue: issueView(record),
       attention: { unknown: attention.unknown.slice(0, 100), rejected: attention.rejected.slice(0, 100) },
       ...(deps.engagement ? { engagement: await issueEngagement(record, deps.engagement) } : {}),
     });
   }
 
-  return http;
+  async function postResume(request: HttpRequest, params: Record<string, string>): Promise<HttpResponse> {
+    const issueId = issueIdOf(params);
+    if (issueId === null) return noSuchIssue();
+    const parsed = jsonBody(request, resumeBodySchema);
+    if (!parsed.ok) return parsed.response;
+    const outcome = await resumeIssue(issueId, deps, {
+      operator: true,
+      ...(parsed.value.sendersStopped ? { sendersStoppedBefore: deps.clock.now() } : {}),
+    });
+    return resumeResponse(outcome);
+  }
+
+  const ROUTES: Record<RoutePath<'build-issue'>, OperatorRoute> = {
+    '/issues': (request) => (request.method === 'POST' ? postIssue(request) : listIssues(request)),
+    '/issues/{issueId}': getIssue,
+    '/issues/{issueId}/resume': postResume,
+  };
+
+  return async (request) => {
+    const refused = requireOperator(request, deps.operatorToken);
+    if (refused) return refused;
+    const match = matchRoute(request.path, 'build-issue');
+    if (match === undefined) return problemJson(404, 'not_found', 'not found');
+    if (!allows(match.route, request.method)) {
+      return problemJson(405, 'method_not_allowed', `${request.method} is not allowed here`, {
+        headers: { allow: match.route.methods.join(', ') },
+      });
+    }
+    return ROUTES[match.route.path](request, match.params);
+  };
 }

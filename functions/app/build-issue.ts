@@ -5,10 +5,12 @@ import { resumeStalledIssues } from '../core/sending/resume.ts';
 import { digestIdSchema } from '../core/subscribers/model.ts';
 import type { EngagementCounters } from '../core/tracking/engagement.ts';
 import { createOperatorRoutes } from './build-issue-http.ts';
-import { type HttpResult, httpEventSchema, problem } from './operator-http.ts';
+import { parseHttpApiEvent } from './http/event.ts';
+import { type HttpResponse, problemJson } from './http/responses.ts';
 
 export { templateRenderer } from './issue-renderer.ts';
-export { type HttpResult, issueView, MAX_BODY_BYTES } from './operator-http.ts';
+export { issueView } from './issue-responses.ts';
+export type HttpResult = HttpResponse;
 
 /**
  * EventBridge Scheduler's payload: the digest's schedule passes `{ "digestId": "…", "scheduledTime":
@@ -111,19 +113,20 @@ export function createBuildIssueHandler(deps: BuildIssueDeps) {
       });
       return { outcome: outcome.kind };
     }
-    const request = httpEventSchema.safeParse(event);
-    if (request.success) {
+    const request = parseHttpApiEvent(event);
+    if (request.ok) {
       try {
-        return await http(request.data);
+        return await http(request.request);
       } catch (error) {
         deps.log.error('operator request failed', {
-          path: request.data.rawPath,
+          path: request.request.path,
+          requestId: request.request.requestId,
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         });
-        return problem(500, 'internal error; the log has the details');
+        return problemJson(500, 'internal_error', 'internal error; the log has the details');
       }
     }
-    deps.log.error('build-issue got an event it does not understand', { problem: request.error.message });
+    deps.log.error('build-issue got an event it does not understand', { problem: request.detail });
     throw new TypeError(
       'build-issue expects a schedule payload { digestId }, { action: "resume-stalled" } or an HTTP API event',
     );

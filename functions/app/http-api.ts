@@ -1,10 +1,12 @@
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { IssueTrigger } from '../adapters/operator-api-client.ts';
+import { cachedPromise } from '../core/cached-promise.ts';
 import { SITE_FILE, type SiteConfig } from '../core/content/site.ts';
 import { ContentError } from '../core/errors.ts';
 import {
   type Clock,
   type ContentSource,
+  type Log,
   type Mailer,
   type MetricsSink,
   noMetrics,
@@ -13,7 +15,7 @@ import {
 import { fromAddress } from '../core/sending/issue-email.ts';
 import type { ErasureDeps } from '../core/subscribers/erasure.ts';
 import { newSubscriberId } from '../core/subscribers/ids.ts';
-import type { SubscriberStore } from '../core/subscribers/ports.ts';
+import type { RateCounters, SubscriberStore } from '../core/subscribers/ports.ts';
 import type { SubscriberContext } from '../core/subscribers/use-case-context.ts';
 import type { PageKit, PageSite } from '../render/page-kit.ts';
 import { adminPeopleRoutes } from './http/admin-people.ts';
@@ -30,23 +32,16 @@ import {
   type Pages,
   withoutBody,
 } from './http/responses.ts';
-import type { AppLogger, Route } from './http/route-deps.ts';
-import { type HttpApiPath, matchRoute, seesHead } from './http/routes.ts';
+import type { Route } from './http/route-deps.ts';
+import { allows, matchRoute, type RoutePath, seesHead } from './http/routes.ts';
 import { signupRoutes } from './http/signup-routes.ts';
 import { type TrackingDeps, trackingRoutes } from './http/tracking-routes.ts';
 import { unsubscribeAndPreferencesRoutes } from './http/unsubscribe-and-preferences-routes.ts';
 
-export type { AppLogger } from './http/route-deps.ts';
-
-/**
- * The public HTTP API of subscriptions (API Gateway HTTP API, payload 2.0): signup page, subscribe,
- * confirm, unsubscribe (with RFC 8058 one-click) and preferences. Pages for browsers (no JavaScript
- * needed), JSON for API clients: a JSON body or `Accept: application/json` gets JSON back.
- */
-export { HTTP_API_ROUTES, type HttpApiPath } from './http/routes.ts';
-
 export interface HttpApiDeps {
   store: SubscriberStore;
+  /** Sign-ups per network, console sign-in attempts. */
+  counters: RateCounters;
   mailer: Mailer;
   /** The confirmation and welcome emails in the publication's brand (site.yaml). */
   emails(site: SiteConfig): SubscriberEmails;
@@ -65,7 +60,7 @@ export interface HttpApiDeps {
   resendCooldownMinutes: number;
   /** Sign-ups one network may ask for per hour (IPv4 address or IPv6 /64); 0 or none: no limit. */
   signupsPerNetworkPerHour?: number;
-  logger: AppLogger;
+  logger: Log;
   /**
    * SubscribeRequests, ConfirmationsSent, Confirmations, Unsubscribes, PreferenceChanges (each only when
    * something changed), ClientErrors (4xx) and ServerErrors (5xx). None when not given.
@@ -101,21 +96,18 @@ export type HttpApiHandler = (
   context?: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/**
+ * The public HTTP API (API Gateway HTTP API, payload 2.0), the `http-api` entries of the route table:
+ * signup page, subscribe, confirm, unsubscribe (with RFC 8058 one-click), preferences, tracking and the
+ * console. Pages for browsers (no JavaScript needed), JSON for API clients: a JSON body or
+ * `Accept: application/json` gets JSON back.
+ */
 export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   const metrics = deps.metrics ?? noMetrics;
   const catalogue = digestCatalogue(deps.content, deps.clock, deps.contentCacheSeconds ?? 60);
-  let secret: Promise<string> | undefined;
-  const resolveSecret = (): Promise<string> => {
-    if (typeof deps.tokenSecret === 'string') return Promise.resolve(deps.tokenSecret);
-    if (secret === undefined) {
-      const pending = deps.tokenSecret();
-      secret = pending;
-      pending.catch(() => {
-        if (secret === pending) secret = undefined;
-      });
-    }
-    return secret;
-  };
+  const { tokenSecret } = deps;
+  const resolveSecret =
+    typeof tokenSecret === 'string' ? () => Promise.resolve(tokenSecret) : cachedPromise(tokenSecret);
 
   /**
    * `lenient`: unsubscribing must keep working when the content config is broken; the page then
@@ -134,6 +126,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     const [resolvedSecret, digests, site] = await Promise.all([resolveSecret(), digestList, siteConfig]);
     return {
       store: deps.store,
+      counters: deps.counters,
       mailer: deps.mailer,
       emails: site === null ? NO_EMAILS : deps.emails(site),
       clock: deps.clock,
@@ -187,7 +180,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         ...deps.admin,
         secret: resolveSecret,
         clock: deps.clock,
-        attempts: deps.store,
+        attempts: deps.counters,
         content: deps.content,
       })
     : null;
@@ -196,7 +189,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
         operatorToken: deps.admin.operatorToken,
         secret: resolveSecret,
         clock: deps.clock,
-        attempts: deps.store,
+        attempts: deps.counters,
         content: deps.content,
         store: deps.store,
         ...(deps.admin.issueTrigger ? { issues: deps.admin.issueTrigger } : {}),
@@ -205,7 +198,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     : null;
   const noConsole: Route = async (_request, pages) =>
     pages.respond(404, messagePage('No console here', ['The operator console is not configured.']));
-  const ROUTES: Record<HttpApiPath, Route> = {
+  const ROUTES: Record<RoutePath<'http-api'>, Route> = {
     '/': signup.signup,
     '/subscribe': signup.subscribe,
     '/confirm': signup.confirm,
@@ -227,11 +220,10 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     if (!parsed.ok) return jsonResponse(400, errorBody('malformed_event', parsed.message));
     const request = parsed.request;
     const format = formatFor(request);
-    const route = matchRoute(request.path);
+    const route = matchRoute(request.path, 'http-api')?.route;
     if (route === undefined)
       return problemResponse(pages, format, 404, 'not_found', 'There is no page at this address.');
-    const allowed: readonly string[] = route.methods;
-    if (!allowed.includes(request.method)) {
+    if (!allows(route, request.method)) {
       const response = problemResponse(
         pages,
         format,

@@ -15,20 +15,14 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { HTTP_API_ROUTES } from '../../functions/app/http/routes.ts';
+import {
+  DEFAULT_FUNCTION,
+  gatewayMethods,
+  type HttpFunction,
+  ROUTES,
+} from '../../functions/app/http/routes.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { BroadsheetFunction } from './broadsheet-function.ts';
-
-/** The http-api function's routes, from the one route table its dispatch uses (HEAD reaches `$default`). */
-export const PUBLIC_ROUTES: { path: string; methods: HttpMethod[] }[] = HTTP_API_ROUTES.map((route) => ({
-  path: route.path,
-  methods: route.methods.filter((method) => method !== 'HEAD').map((method) => HttpMethod[method]),
-}));
-export const OPERATOR_ROUTES: { path: string; methods: HttpMethod[] }[] = [
-  { path: '/issues', methods: [HttpMethod.GET, HttpMethod.POST] },
-  { path: '/issues/{issueId}', methods: [HttpMethod.GET] },
-  { path: '/issues/{issueId}/resume', methods: [HttpMethod.POST] },
-];
 
 export interface BroadsheetHttpApi {
   api: HttpApi;
@@ -55,27 +49,40 @@ export function httpApi(scope: Construct, settings: DeploySettings): BroadsheetH
   return { api, customDomain, publicBaseUrl };
 }
 
-/** Public pages (and every other path) to http-api; the operator routes, behind IAM, to build-issue. */
+/**
+ * An API Gateway route for each entry and method of the route table, to the entry's function; IAM
+ * on the `operator` ones. Every other method or path reaches `$default` (http-api), which answers with
+ * its own 404/405 page instead of API Gateway's bare {"message":"Not Found"}.
+ */
 export function addHttpRoutes(
   scope: Construct,
   api: HttpApi,
   httpApiFunction: BroadsheetFunction,
   buildIssue: BroadsheetFunction,
 ): void {
-  const publicIntegration = new HttpLambdaIntegration('PublicPages', httpApiFunction.function);
-  const publicRoutes = PUBLIC_ROUTES.flatMap((route) =>
-    api.addRoutes({ path: route.path, methods: route.methods, integration: publicIntegration }),
-  );
-  // Any other method or path reaches http-api too, which answers with its own 404/405 page instead
-  // of API Gateway's bare {"message":"Not Found"}; the IAM routes below are more specific and win.
-  publicRoutes.push(
+  const integrations: Record<HttpFunction, HttpLambdaIntegration> = {
+    'http-api': new HttpLambdaIntegration('PublicPages', httpApiFunction.function),
+    'build-issue': new HttpLambdaIntegration('OperatorIssues', buildIssue.function),
+  };
+  const authorizer = new HttpIamAuthorizer();
+  const open: HttpRoute[] = [];
+  for (const route of ROUTES) {
+    const added = api.addRoutes({
+      path: route.path,
+      methods: gatewayMethods(route).map((method) => HttpMethod[method]),
+      integration: integrations[route.function],
+      ...(route.auth === 'operator' ? { authorizer } : {}),
+    });
+    if (route.auth !== 'operator') open.push(...added);
+  }
+  open.push(
     new HttpRoute(scope, 'CatchAllRoute', {
       httpApi: api,
       routeKey: HttpRouteKey.DEFAULT,
-      integration: publicIntegration,
+      integration: integrations[DEFAULT_FUNCTION],
     }),
   );
-  for (const route of publicRoutes) {
+  for (const route of open) {
     NagSuppressions.addResourceSuppressions(route, [
       {
         id: 'AwsSolutions-APIG4',
@@ -91,16 +98,6 @@ export function addHttpRoutes(
       resources: [api.arnForExecuteApi('POST', '/issues', '$default')],
     }),
   );
-  const operatorIntegration = new HttpLambdaIntegration('OperatorIssues', buildIssue.function);
-  const authorizer = new HttpIamAuthorizer();
-  for (const route of OPERATOR_ROUTES) {
-    api.addRoutes({
-      path: route.path,
-      methods: route.methods,
-      integration: operatorIntegration,
-      authorizer,
-    });
-  }
 }
 
 /** The `$default` stage: throttled, with JSON access logs, mapped to the custom domain if any. */

@@ -22,7 +22,6 @@ import type { StatefulStack } from './stateful-stack.ts';
 
 export { BOUNCE_RATE_ALARM, COMPLAINT_RATE_ALARM } from '../constructs/alarms.ts';
 export { RECOVERY_SCHEDULE, SCHEDULE_RETRY_ATTEMPTS } from '../constructs/digest-scheduling.ts';
-export { OPERATOR_ROUTES, PUBLIC_ROUTES } from '../constructs/http-api.ts';
 export {
   SEND_BATCH_SIZE,
   SEND_QUEUE_MAX_RECEIVE_COUNT,

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as z from 'zod';
-import { loadLocalConfig } from '../../functions/config.ts';
+import { errorBodySchema } from '../../functions/app/http/responses.ts';
+import { localEnvSchema, parseEnv } from '../../functions/config.ts';
 import { type FlagHelp, UsageError } from '../cli-kit.ts';
 import { localStack } from '../defaults.ts';
 import { type IamSigning, iamSigning, isLoopback, regionOfApiUrl, signRequest } from '../sign-request.ts';
@@ -109,7 +110,7 @@ function regionFor(url: URL): string {
 async function localToken(explicit: string | undefined): Promise<string | null> {
   if (explicit !== undefined) return explicit;
   try {
-    const file = path.join(loadLocalConfig().BROADSHEET_DATA_DIR, 'operator-token');
+    const file = path.join(parseEnv(localEnvSchema).BROADSHEET_DATA_DIR, 'operator-token');
     const token = (await readFile(file, 'utf8')).trim();
     return token === '' ? null : token;
   } catch {
@@ -125,7 +126,7 @@ async function localToken(explicit: string | undefined): Promise<string | null> 
  */
 export async function apiTarget(
   flags: ApiFlags,
-  lookup: StackLookup = defaultStackLookup(loadLocalConfig().BROADSHEET_CDK_OUTPUTS),
+  lookup: StackLookup = defaultStackLookup(parseEnv(localEnvSchema).BROADSHEET_CDK_OUTPUTS),
 ): Promise<ApiTarget> {
   if (flags.stack !== undefined) {
     if (flags.api !== undefined) throw new UsageError('give --stack NAME or --api URL, not both');
@@ -218,9 +219,10 @@ export async function callApi(
     );
   }
   if (response.status >= 400) {
-    const error = z.object({ error: z.string(), problems: z.array(z.unknown()).optional() }).safeParse(data);
+    const error = errorBodySchema.safeParse(data);
+    const details = error.data?.error.details ?? [];
     const detail = error.success
-      ? `${error.data.error}${error.data.problems ? `: ${error.data.problems.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join('; ')}` : ''}`
+      ? `${error.data.error.message}${details.length > 0 ? `: ${details.join('; ')}` : ''}`
       : answer.slice(0, 200);
     throw new ApiError(`${method} ${route}: HTTP ${response.status}: ${detail}`, response.status);
   }

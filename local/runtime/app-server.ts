@@ -1,13 +1,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { errorBody } from '../../functions/app/http/responses.ts';
+import { gatewayRoute } from '../../functions/app/http/routes.ts';
 import { ARCHIVE_SECURITY_HEADERS } from '../../functions/render/archive-headers.ts';
 import { type HttpLambda, lambdaContext, toApiGatewayEvent, writeLambdaResult } from './http-bridge.ts';
 
 export interface AppRoutes {
-  /** The public routes (the `http-api` function). */
+  /** The `http-api` function: its routes in the route table, and every other path (`$default`). */
   httpApi: HttpLambda;
-  /** The operator routes under `/issues` (the `build-issue` function). */
+  /** The `build-issue` function: its routes in the route table (`/issues…`). */
   buildIssue: HttpLambda;
   /** An object of the archive (`archive/…` in the issues bucket), or undefined when there is none. */
   archiveObject(key: string): Promise<{ body: Uint8Array; contentType: string | undefined } | undefined>;
@@ -15,7 +17,6 @@ export interface AppRoutes {
 
 /** Seconds a client is asked to wait while the stack starts. */
 const STARTING_RETRY_AFTER_SECONDS = 1;
-const OPERATOR_ROUTE = /^\/issues(\/.*)?$/;
 
 function contentTypeFor(key: string): string {
   if (key.endsWith('.html')) return 'text/html; charset=utf-8';
@@ -32,7 +33,8 @@ function archiveKey(pathname: string): string {
 
 /**
  * What API Gateway and CloudFront are on AWS, on one port: `/archive/*` from the issues bucket (with
- * the archive's security headers), `/issues…` to build-issue, the rest to http-api. It listens at
+ * the archive's security headers), the rest where API Gateway would send it (the route table's
+ * `gatewayRoute`: a route's function, else http-api). It listens at
  * once (so the stack knows its URL) and answers 503 with `Retry-After` until `ready()` is called, so
  * a request during start-up is never left without an answer.
  */
@@ -78,9 +80,7 @@ export class AppServer {
         'content-type': 'application/json',
         'retry-after': String(STARTING_RETRY_AFTER_SECONDS),
       });
-      response.end(
-        JSON.stringify({ error: 'starting', message: 'The service is starting; try again shortly.' }),
-      );
+      response.end(JSON.stringify(errorBody('starting', 'The service is starting; try again shortly.')));
       return;
     }
     try {
@@ -88,10 +88,10 @@ export class AppServer {
         await this.archive(routes, request, response, archiveKey(url.pathname));
         return;
       }
-      const operator = OPERATOR_ROUTE.test(url.pathname);
-      const event = await toApiGatewayEvent(request, `${request.method ?? 'GET'} ${url.pathname}`);
-      const handler = operator ? routes.buildIssue : routes.httpApi;
-      const result = (await handler(event, lambdaContext(operator ? 'build-issue' : 'http-api'))) as
+      const route = gatewayRoute(request.method ?? 'GET', url.pathname);
+      const event = await toApiGatewayEvent(request, route.routeKey);
+      const handler = route.function === 'build-issue' ? routes.buildIssue : routes.httpApi;
+      const result = (await handler(event, lambdaContext(route.function))) as
         | APIGatewayProxyStructuredResultV2
         | string
         | undefined;
@@ -110,7 +110,10 @@ export class AppServer {
           'content-type': 'application/json',
           ...(tooLarge ? { connection: 'close' } : {}),
         });
-        response.end(JSON.stringify({ error: tooLarge ? 'request body too large' : 'internal error' }));
+        const body = tooLarge
+          ? errorBody('body_too_large', 'The request body is larger than 10 MB.')
+          : errorBody('internal_error', 'internal error; the log has the details');
+        response.end(JSON.stringify(body));
       }
     }
   }

@@ -20,6 +20,7 @@ import {
 import { FUNCTION_NAMES, FUNCTIONS, type FunctionName } from '../../infra/functions.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
 import { createTableAndWait } from '../../local/runtime/bootstrap.ts';
+import { httpApiEvent } from '../support/http-event.ts';
 import { resourcesOf, synthBroadsheet } from './synth.ts';
 
 /**
@@ -56,18 +57,12 @@ async function invoke(name: FunctionName, event: unknown): Promise<unknown> {
 }
 
 function httpEvent(method: string, rawPath: string, options: { query?: string; json?: unknown } = {}) {
-  const query = options.query ?? '';
-  return {
-    version: '2.0',
-    routeKey: `${method} ${rawPath}`,
-    rawPath,
-    rawQueryString: query,
-    queryStringParameters: query === '' ? undefined : Object.fromEntries(new URLSearchParams(query)),
-    headers: options.json === undefined ? {} : { 'content-type': 'application/json' },
-    requestContext: { requestId: 'bundle-test', http: { method, path: rawPath, sourceIp: '192.0.2.1' } },
-    ...(options.json === undefined ? {} : { body: JSON.stringify(options.json) }),
-    isBase64Encoded: false,
-  };
+  return httpApiEvent(method, rawPath, {
+    ...(options.query === undefined ? {} : { query: options.query }),
+    ...(options.json === undefined ? {} : { body: options.json }),
+    sourceIp: '192.0.2.1',
+    requestId: 'bundle-test',
+  });
 }
 
 const httpResultSchema = z.looseObject({ statusCode: z.number(), body: z.string().optional() });

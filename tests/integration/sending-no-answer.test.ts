@@ -8,6 +8,7 @@ import { createBuildIssueHandler } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { Mailer } from '../../functions/core/ports.ts';
 import { planBatches } from '../../functions/core/sending/fan-out.ts';
+import { httpApiEvent } from '../support/http-event.ts';
 import {
   buildIssueDeps,
   clearSesStore,
@@ -102,16 +103,7 @@ const issueResponse = z.object({
 });
 
 function getIssueEvent(issueId: string) {
-  const rawPath = `/issues/${issueId}`;
-  return {
-    version: '2.0',
-    routeKey: `GET ${rawPath}`,
-    rawPath,
-    rawQueryString: '',
-    headers: {},
-    requestContext: { http: { method: 'GET', path: rawPath } },
-    isBase64Encoded: false,
-  };
+  return httpApiEvent('GET', `/issues/${issueId}`);
 }
 
 let world: SendingWorld;

@@ -1,6 +1,6 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbIssueStore } from '../../functions/adapters/dynamodb-issue-store.ts';
+import { DynamoDbIssueQueries } from '../../functions/adapters/dynamodb-issue-queries.ts';
 import { loadTemplateSet } from '../../functions/adapters/fs-templates.ts';
 import {
   createBuildIssueHandler,
@@ -10,6 +10,7 @@ import {
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { issueEmailSchema } from '../../functions/core/sending/issue-email.ts';
 import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { httpApiEvent } from '../support/http-event.ts';
 import { RecordingMetrics } from '../unit/metrics-fakes.ts';
 import { digestConfig } from '../unit/render-support.ts';
 import {
@@ -45,21 +46,10 @@ afterAll(async () => {
 });
 
 function httpEvent(method: string, path: string, body?: unknown, token: string | null = OPERATOR_TOKEN) {
-  const [rawPath = path, query = ''] = path.split('?');
-  return {
-    version: '2.0',
-    routeKey: `${method} ${rawPath}`,
-    rawPath,
-    rawQueryString: query,
-    headers: {
-      'content-type': 'application/json',
-      ...(token === null ? {} : { authorization: `Bearer ${token}` }),
-    },
-    ...(query ? { queryStringParameters: Object.fromEntries(new URLSearchParams(query)) } : {}),
-    requestContext: { http: { method, path: rawPath } },
-    ...(body === undefined ? {} : { body: JSON.stringify(body), isBase64Encoded: false }),
-    isBase64Encoded: false,
-  };
+  return httpApiEvent(method, path, {
+    ...(body === undefined ? {} : { body }),
+    ...(token === null ? {} : { bearer: token }),
+  });
 }
 
 function parseBody(result: unknown): { status: number; body: Record<string, unknown> } {
@@ -340,7 +330,7 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
   });
 
   it('answers 500 with no details when the store fails, and logs why', async () => {
-    class FailingStore extends DynamoDbIssueStore {
+    class FailingQueries extends DynamoDbIssueQueries {
       public override async listRecent(): Promise<never> {
         throw new Error('DynamoDB is down');
       }
@@ -351,16 +341,19 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
         clock,
         log: failLog,
         operatorToken: OPERATOR_TOKEN,
-        issues: new FailingStore(world.db, world.tables.issues),
+        queries: new FailingQueries(world.db, world.tables.issues),
       }),
     );
     const response = parseBody(await failing(httpEvent('GET', '/issues')));
-    expect(response).toEqual({ status: 500, body: { error: 'internal error; the log has the details' } });
+    expect(response).toEqual({
+      status: 500,
+      body: { error: { code: 'internal_error', message: 'internal error; the log has the details' } },
+    });
     expect(failLog.lines).toEqual([
       {
         level: 'error',
         message: 'operator request failed',
-        data: { path: '/issues', error: 'Error: DynamoDB is down' },
+        data: { path: '/issues', requestId: 'req-1', error: 'Error: DynamoDB is down' },
       },
     ]);
   });

@@ -5,6 +5,7 @@ import { createBuildIssueHandler, type HttpResult } from '../../functions/app/bu
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { DEFAULT_LEASE_MS, resumeStalledIssues } from '../../functions/core/sending/resume.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
+import { httpApiEvent } from '../support/http-event.ts';
 import {
   buildIssueDeps,
   clearSesStore,
@@ -33,13 +34,7 @@ afterAll(async () => {
 });
 
 function httpEvent(method: string, path: string, body?: unknown) {
-  return {
-    version: '2.0',
-    rawPath: path,
-    headers: { 'content-type': 'application/json' },
-    requestContext: { http: { method } },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  };
+  return httpApiEvent(method, path, body === undefined ? {} : { body });
 }
 
 function answer(result: unknown): { status: number; body: Record<string, unknown> } {
@@ -96,7 +91,7 @@ describe('one issue per digest at a time', () => {
     const answers = (await Promise.all(triggers)).map(answer);
     expect(answers.filter((a) => a.status === 202)).toHaveLength(1);
     for (const a of answers) expect([200, 202, 409]).toContain(a.status);
-    const issues = await world.issues.listRecent({ digestId: DIGEST, limit: 20 });
+    const issues = await world.queries.listRecent({ digestId: DIGEST, limit: 20 });
     expect(issues).toHaveLength(1);
     const [issue] = issues;
     if (issue === undefined) throw new Error('no issue');
@@ -221,7 +216,7 @@ describe('resuming a stalled issue from the ledger', () => {
     );
     const failed = answer(await dying(httpEvent('POST', '/issues', { digestId: digest })));
     expect(failed.status).toBe(500);
-    const [issue] = await world.issues.listRecent({ digestId: digest, limit: 1 });
+    const [issue] = await world.queries.listRecent({ digestId: digest, limit: 1 });
     expect(issue).toMatchObject({ status: 'sending', enqueueComplete: false });
     await world.sqs.send(new PurgeQueueCommand({ QueueUrl: world.queueUrl }));
 
@@ -274,7 +269,7 @@ describe('resuming a stalled issue from the ledger', () => {
 
     expect(answer(await buildIssue(httpEvent('POST', '/issues/nope-2026-01-01/resume')))).toMatchObject({
       status: 404,
-      body: { error: 'no such issue: nope-2026-01-01' },
+      body: { error: { code: 'not_found', message: 'no such issue: nope-2026-01-01' } },
     });
     expect(answer(await buildIssue(httpEvent('POST', '/issues/held-2026-11-26/resume')))).toMatchObject({
       status: 200,
@@ -284,11 +279,17 @@ describe('resuming a stalled issue from the ledger', () => {
       answer(
         await buildIssue(httpEvent('POST', '/issues/held-2026-11-26/resume', { sendersStopped: 'yes' })),
       ),
-    ).toMatchObject({ status: 400, body: { problems: [expect.stringContaining('sendersStopped')] } });
+    ).toMatchObject({
+      status: 400,
+      body: { error: { code: 'invalid_request', details: [expect.stringContaining('sendersStopped')] } },
+    });
     expect(answer(await buildIssue(httpEvent('GET', '/issues/held-2026-11-26/resume'))).status).toBe(405);
     expect(answer(await buildIssue(httpEvent('POST', '/issues/held-2026-11-27/resume')))).toMatchObject({
       status: 409,
-      body: { retryAfter: new Date(now.getTime() + DEFAULT_LEASE_MS).toISOString() },
+      body: {
+        error: { code: 'issue_held' },
+        retryAfter: new Date(now.getTime() + DEFAULT_LEASE_MS).toISOString(),
+      },
     });
   });
 });

@@ -8,6 +8,7 @@ import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
 import { recipientTracking, trackingKey, trackingUrls } from '../../functions/core/tracking/tokens.ts';
 import { createPageKit } from '../../functions/render/page-kit.ts';
+import { httpApiEvent } from '../support/http-event.ts';
 import { PlainSubscriberEmails } from '../support/plain-subscriber-emails.ts';
 import { CapturingMailer, httpEvent, memoryContent, silentLogger } from '../unit/subscribers-fakes.ts';
 import {
@@ -191,11 +192,7 @@ describe('click tracking through the HTTP API (dynalite, fauxqs, SES emulator)',
     const build = createBuildIssueHandler(
       buildIssueDeps(world, { clock, log: memoryLog(), renderer, engagement }),
     );
-    const result = (await build({
-      version: '2.0',
-      rawPath: `/issues/${ISSUE}`,
-      requestContext: { http: { method: 'GET' } },
-    })) as HttpResult;
+    const result = (await build(httpApiEvent('GET', `/issues/${ISSUE}`))) as HttpResult;
     const body = JSON.parse(result.body) as { engagement: Record<string, unknown> };
     expect(body.engagement).toMatchObject({
       sent: 1,

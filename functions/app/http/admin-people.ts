@@ -15,7 +15,7 @@ import { type AdminAuthDeps, adminAuth, formFields, redirect } from './admin-aut
 import { parseQuery } from './body.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
-import type { HttpResponse, Pages } from './responses.ts';
+import { errorBodySchema, type HttpResponse, type Pages } from './responses.ts';
 
 export interface AdminPeopleDeps extends AdminAuthDeps {
   content: ContentSource;
@@ -37,8 +37,10 @@ function answerLines(status: number, body: unknown): string[] {
   const lines = [`The operator API answered ${status}.`];
   const record = z.record(z.string(), z.unknown()).safeParse(body).data ?? { answer: body };
   const issue = z.record(z.string(), z.unknown()).safeParse(record.issue).data ?? {};
+  const error = errorBodySchema.safeParse(record).data?.error;
+  if (error) lines.push(`error: ${error.message}`, ...(error.details ?? []));
   for (const [name, value] of Object.entries({ ...record, ...issue })) {
-    if (['digest', 'issue', 'articleIds', 'counts', 'progress'].includes(name)) continue;
+    if (['digest', 'issue', 'articleIds', 'counts', 'progress', 'error'].includes(name)) continue;
     lines.push(`${name}: ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   }
   return lines;

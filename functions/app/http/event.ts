@@ -1,27 +1,15 @@
+import { APIGatewayProxyEventV2Schema } from '@aws-lambda-powertools/parser/schemas/api-gatewayv2';
 import * as z from 'zod';
 
 /**
- * The parts of an API Gateway HTTP API (payload format 2.0) event the handlers use. Everything else
- * in the envelope is ignored; what a client controls (body, query, headers) is checked again by the
- * route's own schema.
+ * An API Gateway HTTP API (payload format 2.0) event, as Powertools' parser defines it; what a client
+ * controls (body, query, headers) is checked again by each route. Both HTTP functions read their
+ * events through this one schema (the local bridge builds the same events).
  */
-export const httpApiEventSchema = z.object({
+const httpApiEventSchema = APIGatewayProxyEventV2Schema.extend({
   version: z.literal('2.0'),
   rawPath: z.string().min(1).max(2048),
-  rawQueryString: z.string().max(8192).default(''),
-  headers: z.record(z.string(), z.string()).default({}),
-  /** Payload 2.0 carries cookies apart from the headers. */
-  cookies: z.array(z.string()).default([]),
-  requestContext: z.object({
-    requestId: z.string().default(''),
-    http: z.object({
-      method: z.string().min(1).max(16),
-      sourceIp: z.string().max(64).optional(),
-      userAgent: z.string().optional(),
-    }),
-  }),
-  body: z.string().optional(),
-  isBase64Encoded: z.boolean().default(false),
+  rawQueryString: z.string().max(8192),
 });
 
 export interface HttpRequest {
@@ -39,11 +27,15 @@ export interface HttpRequest {
   requestId: string;
 }
 
-export type ParsedEvent = { ok: true; request: HttpRequest } | { ok: false; message: string };
+/** `message` is for the client; `detail` (which fields were wrong) for the log. */
+export type ParsedEvent = { ok: true; request: HttpRequest } | { ok: false; message: string; detail: string };
 
 export function parseHttpApiEvent(event: unknown): ParsedEvent {
   const parsed = httpApiEventSchema.safeParse(event);
-  if (!parsed.success) return { ok: false, message: 'The request could not be read.' };
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    return { ok: false, message: 'The request could not be read.', detail };
+  }
   const { data } = parsed;
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(data.headers)) headers[name.toLowerCase()] = value;
@@ -51,11 +43,11 @@ export function parseHttpApiEvent(event: unknown): ParsedEvent {
   return {
     ok: true,
     request: {
-      method: data.requestContext.http.method.toUpperCase(),
+      method: data.requestContext.http.method,
       path,
       query: data.rawQueryString,
       headers,
-      cookies: [...data.cookies, ...(headers.cookie === undefined ? [] : [headers.cookie])],
+      cookies: [...(data.cookies ?? []), ...(headers.cookie === undefined ? [] : [headers.cookie])],
       body: data.body,
       isBase64Encoded: data.isBase64Encoded,
       sourceIp: data.requestContext.http.sourceIp,

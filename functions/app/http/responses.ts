@@ -1,4 +1,5 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import * as z from 'zod';
 import type { PageKit, PageSite, RenderedPage } from '../../render/page-kit.ts';
 import type { PageCall } from './pages.ts';
 
@@ -70,12 +71,38 @@ export function jsonResponse(
   };
 }
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: string[] };
-}
+/**
+ * The one error shape of both HTTP functions: a stable `code` for programs, a `message` for people,
+ * `details` naming each problem (a field, a file, the known ids) when there are several.
+ */
+export const errorBodySchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.array(z.string()).optional() }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 export function errorBody(code: string, message: string, details?: string[]): ErrorBody {
   return { error: { code, message, ...(details && details.length > 0 ? { details } : {}) } };
+}
+
+export interface ProblemOptions {
+  details?: string[];
+  /** Beside `error`, what a client needs to act on it (e.g. the issue that holds the digest). */
+  context?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/** An error answer in JSON, in the one error shape. */
+export function problemJson(
+  statusCode: number,
+  code: string,
+  message: string,
+  options: ProblemOptions = {},
+): HttpResponse {
+  return jsonResponse(
+    statusCode,
+    { ...options.context, ...errorBody(code, message, options.details) },
+    options.headers,
+  );
 }
 
 /** HEAD answers like GET without the body. */
