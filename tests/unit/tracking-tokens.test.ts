@@ -8,7 +8,7 @@ import {
 } from '../../functions/core/tracking/tokens.ts';
 
 const key = trackingKey('a-token-secret-of-at-least-32-characters!');
-const urls = trackingUrls('https://news.example/');
+const urls = trackingUrls('https://news.example');
 const reader = {
   issueId: 'weekly-diplomacy-2026-12-07T0700',
   subscriberId: 'abcdefghijklmnopqrstuvwxyz',

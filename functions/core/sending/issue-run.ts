@@ -4,6 +4,7 @@ import type { Digest } from '../digest/model.ts';
 import { BroadsheetError } from '../errors.ts';
 import type { MetricsSink } from '../ports.ts';
 import { DEFAULT_TRACKING, trackTemplate } from '../tracking/links.ts';
+import type { Urls } from '../urls.ts';
 import { planBatches, type Recipient, SUBSCRIBER_PAGE_SIZE } from './fan-out.ts';
 import { type IssueRecord, isComplete } from './issue.ts';
 import type { IssueBuilderDeps } from './issue-builder.ts';
@@ -26,8 +27,8 @@ export function archivePagePath(issueId: string): string {
   return `issues/${issueId}.html`;
 }
 
-export function archiveUrl(base: string, path: string): string {
-  return `${base.replace(/\/+$/, '')}/${path}`;
+export function archiveUrl(base: Urls['archiveBaseUrl'], path: string): string {
+  return `${base}/${path}`;
 }
 
 export function withoutProgress(issue: StoredIssue): IssueRecord {

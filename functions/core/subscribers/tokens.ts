@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ID_PATTERN } from '../content/fields.ts';
 import { BroadsheetError } from '../errors.ts';
+import type { Urls } from '../urls.ts';
 
 /**
  * Signed, expiring links for subscribers: `base64url(subscriberId:purpose:expirySeconds).base64url(mac)`,
@@ -85,13 +86,13 @@ export function verifyToken(secret: string, token: string, purpose: TokenPurpose
   return { ok: true, subscriberId, purpose, expiresAt, ...(digestId === undefined ? {} : { digestId }) };
 }
 
-function joinUrl(baseUrl: string, path: string, token: string): string {
-  return `${baseUrl.replace(/\/+$/, '')}${path}?token=${encodeURIComponent(token)}`;
+function joinUrl(baseUrl: Urls['publicBaseUrl'], path: string, token: string): string {
+  return `${baseUrl}${path}?token=${encodeURIComponent(token)}`;
 }
 
 export function confirmLink(
   secret: string,
-  baseUrl: string,
+  baseUrl: Urls['publicBaseUrl'],
   subscriberId: string,
   expiresAt: Date,
 ): { confirmUrl: string; expiresAt: Date } {
@@ -112,7 +113,7 @@ export interface SubscriberLinks {
  */
 export function subscriberLinks(
   secret: string,
-  baseUrl: string,
+  baseUrl: Urls['publicBaseUrl'],
   subscriberId: string,
   now: Date,
   digestId?: string,

@@ -1,6 +1,7 @@
 import { createHash, hash, timingSafeEqual } from 'node:crypto';
 import { issueIdSchema } from '../sending/issue.ts';
 import { MIN_SECRET_LENGTH, TokenSecretError } from '../subscribers/tokens.ts';
+import type { Urls } from '../urls.ts';
 
 /**
  * Click and open tokens: `<issueId>.<subscriberId>.<sentAt>.<slot>.<tag>`, where `sentAt` is the send
@@ -45,9 +46,8 @@ export interface TrackingUrls {
   openBase: string;
 }
 
-export function trackingUrls(publicBaseUrl: string): TrackingUrls {
-  const base = publicBaseUrl.replace(/\/+$/, '');
-  return { clickBase: `${base}/r/`, openBase: `${base}/o/` };
+export function trackingUrls(publicBaseUrl: Urls['publicBaseUrl']): TrackingUrls {
+  return { clickBase: `${publicBaseUrl}/r/`, openBase: `${publicBaseUrl}/o/` };
 }
 
 export interface RecipientTracking {
