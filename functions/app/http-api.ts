@@ -224,14 +224,15 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
     if (route === undefined)
       return problemResponse(pages, format, 404, 'not_found', 'There is no page at this address.');
     if (!allows(route, request.method)) {
-      const response = problemResponse(
+      return problemResponse(
         pages,
         format,
         405,
         'method_not_allowed',
         `${request.method} is not allowed here; use ${route.methods.filter((m) => m !== 'HEAD').join(' or ')}.`,
+        [],
+        { allow: route.methods.join(', ') },
       );
-      return { ...response, headers: { ...response.headers, allow: route.methods.join(', ') } };
     }
     const head = request.method === 'HEAD';
     // Link scanners send HEAD to every link in an email: a HEAD must never confirm an address.

@@ -1,6 +1,6 @@
 import { parseMediaType } from './body.ts';
 import type { HttpRequest } from './event.ts';
-import { messagePage } from './pages.ts';
+import { messagePage, type PageCall } from './pages.ts';
 import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
 
 export type Format = 'json' | 'html';
@@ -12,6 +12,20 @@ export function formatFor(request: HttpRequest): Format {
   return parseMediaType(request.headers['content-type'])?.type === 'application/json' ? 'json' : 'html';
 }
 
+/** One answer in the format the client asked for: the JSON value, or the page. */
+export function present(
+  pages: Pages,
+  format: Format,
+  status: number,
+  answer: { json: unknown; page: PageCall },
+  headers: Record<string, string> = {},
+): HttpResponse {
+  return format === 'json'
+    ? jsonResponse(status, answer.json, headers)
+    : pages.respond(status, answer.page, headers);
+}
+
+/** An error in the one error shape for JSON clients, a message page for browsers. */
 export function problemResponse(
   pages: Pages,
   format: Format,
@@ -19,11 +33,17 @@ export function problemResponse(
   code: string,
   message: string,
   details: string[] = [],
+  headers: Record<string, string> = {},
 ): HttpResponse {
-  if (format === 'json') return jsonResponse(status, errorBody(code, message, details));
   const paragraphs = details.length > 0 ? [message, ...details] : [message];
-  return pages.respond(
+  return present(
+    pages,
+    format,
     status,
-    messagePage(status >= 500 ? 'Something went wrong' : 'That did not work', paragraphs),
+    {
+      json: errorBody(code, message, details),
+      page: messagePage(status >= 500 ? 'Something went wrong' : 'That did not work', paragraphs),
+    },
+    headers,
   );
 }

@@ -3,12 +3,12 @@ import { normaliseEmail } from '../../core/subscribers/email.ts';
 import type { ConsentMethod } from '../../core/subscribers/model.ts';
 import { subscriberNameSchema } from '../../core/subscribers/model.ts';
 import { confirmSubscription, subscribe } from '../../core/subscribers/signup.ts';
-import { parseQuery, readBody } from './body.ts';
+import { type Body, parseQuery, readBody } from './body.ts';
 import { bodyObject, digestList, parseWith } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { localHref, messagePage, signupPage } from './pages.ts';
-import { formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
+import { formatFor, present, problemResponse } from './problem-response.ts';
+import { errorBody, type HttpResponse, type Pages } from './responses.ts';
 import type { Route, RouteDeps } from './route-deps.ts';
 import { notFound, tokenFrom, tokenRejected, viewJson } from './token-links.ts';
 
@@ -38,6 +38,21 @@ const subscribeSchema = z.strictObject({
     .optional(),
 });
 
+/** What a refused sign-up form held, to show it again. */
+function formValues(body: Body) {
+  const fields = body.kind === 'form' ? body.fields : {};
+  const single = (name: string) => {
+    const value = fields[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const chosen = fields.digests;
+  return {
+    ...(single('email') !== undefined ? { email: single('email') } : {}),
+    ...(single('name') !== undefined ? { name: single('name') } : {}),
+    digests: chosen === undefined ? [] : Array.isArray(chosen) ? chosen : [chosen],
+  };
+}
+
 /** GET / (the sign-up page), POST /subscribe and GET /confirm. */
 export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps): {
   signup: Route;
@@ -48,12 +63,10 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
     const query = parseQuery(request.query);
     if (!query.ok) return problemResponse(pages, formatFor(request), 400, 'malformed_query', query.message);
     const digests = await catalogue.digests();
-    if (formatFor(request) === 'json') {
-      return jsonResponse(200, {
-        digests: digests.map((d) => ({ id: d.id, title: d.title, description: d.description })),
-      });
-    }
-    return pages.respond(200, signupPage(digests));
+    return present(pages, formatFor(request), 200, {
+      json: { digests: digests.map((d) => ({ id: d.id, title: d.title, description: d.description })) },
+      page: signupPage(digests),
+    });
   }
 
   async function subscribeRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
@@ -66,24 +79,10 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
     const digests = await catalogue.digests();
     if (!input.ok) {
       const details = input.details ?? [];
-      if (format === 'json') {
-        return jsonResponse(
-          400,
-          errorBody('invalid_request', 'The subscription request is not valid.', details),
-        );
-      }
-      const fields = read.body.kind === 'form' ? read.body.fields : {};
-      const single = (name: string) => {
-        const value = fields[name];
-        return typeof value === 'string' ? value : undefined;
-      };
-      const chosen = fields.digests;
-      const values = {
-        ...(single('email') !== undefined ? { email: single('email') } : {}),
-        ...(single('name') !== undefined ? { name: single('name') } : {}),
-        digests: chosen === undefined ? [] : Array.isArray(chosen) ? chosen : [chosen],
-      };
-      return pages.respond(400, signupPage(digests, values, details));
+      return present(pages, format, 400, {
+        json: errorBody('invalid_request', 'The subscription request is not valid.', details),
+        page: signupPage(digests, formValues(read.body), details),
+      });
     }
     const method: ConsentMethod = format === 'json' ? 'api' : 'form';
     const outcome = await subscribe(await context(), {
@@ -101,31 +100,31 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
             detail: outcome.mail.message,
           });
         }
-        return format === 'json'
-          ? jsonResponse(202, { status: 'accepted', message: SUBSCRIBE_ACCEPTED })
-          : pages.respond(202, messagePage('Check your inbox', [SUBSCRIBE_ACCEPTED]));
+        return present(pages, format, 202, {
+          json: { status: 'accepted', message: SUBSCRIBE_ACCEPTED },
+          page: messagePage('Check your inbox', [SUBSCRIBE_ACCEPTED]),
+        });
       case 'unknown-digests': {
         const message = `Unknown digest${outcome.unknown.length > 1 ? 's' : ''}: ${outcome.unknown.join(', ')}.`;
-        if (format === 'json')
-          return jsonResponse(
-            400,
-            errorBody('unknown_digest', message, [`known: ${digests.map((d) => d.id).join(', ')}`]),
-          );
-        return pages.respond(400, signupPage(digests, { email: input.value.email }, [message]));
+        return present(pages, format, 400, {
+          json: errorBody('unknown_digest', message, [`known: ${digests.map((d) => d.id).join(', ')}`]),
+          page: signupPage(digests, { email: input.value.email }, [message]),
+        });
       }
       case 'mail-unavailable': {
         logger.error('confirmation email could not be sent', {
           failure: outcome.failure,
           detail: outcome.message,
         });
-        const response = problemResponse(
+        return problemResponse(
           pages,
           format,
           503,
           'try_again_later',
           'We could not send the confirmation email just now. Please try again in a few minutes.',
+          [],
+          { 'retry-after': '120' },
         );
-        return { ...response, headers: { ...response.headers, 'retry-after': '120' } };
       }
       case 'rate-limited': {
         logger.warn('sign-ups from one network over the hourly limit', {
@@ -133,17 +132,15 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
         });
         metrics.count('SignupsRateLimited');
         const minutes = Math.max(1, Math.ceil(outcome.retryAfterSeconds / 60));
-        const response = problemResponse(
+        return problemResponse(
           pages,
           format,
           429,
           'too_many_requests',
           `Too many sign-ups from your network in the last hour. Please try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+          [],
+          { 'retry-after': String(outcome.retryAfterSeconds) },
         );
-        return {
-          ...response,
-          headers: { ...response.headers, 'retry-after': String(outcome.retryAfterSeconds) },
-        };
       }
     }
   }
@@ -161,19 +158,18 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
       case 'suppressed': {
         const message =
           'We cannot send email to this address: earlier messages bounced or were reported as spam.';
-        return format === 'json'
-          ? jsonResponse(409, errorBody('suppressed', message))
-          : pages.respond(409, messagePage('Subscription not possible', [message]));
+        return present(pages, format, 409, {
+          json: errorBody('suppressed', message),
+          page: messagePage('Subscription not possible', [message]),
+        });
       }
       case 'nothing-to-confirm': {
         const message =
           'This link was already used, and the address has unsubscribed since. Sign up again to subscribe.';
-        return format === 'json'
-          ? jsonResponse(409, errorBody('nothing_to_confirm', message))
-          : pages.respond(
-              409,
-              messagePage('Nothing to confirm', [message], [{ href: '/', text: 'Subscribe' }]),
-            );
+        return present(pages, format, 409, {
+          json: errorBody('nothing_to_confirm', message),
+          page: messagePage('Nothing to confirm', [message], [{ href: '/', text: 'Subscribe' }]),
+        });
       }
       case 'confirmed': {
         if (outcome.newly) metrics.count('Confirmations');
@@ -183,12 +179,10 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
             detail: outcome.welcome.message,
           });
         }
-        if (format === 'json')
-          return jsonResponse(200, { status: 'confirmed', subscription: viewJson(outcome.view) });
         const titles = outcome.view.digests.filter((d) => d.selected).map((d) => d.title);
-        return pages.respond(
-          200,
-          messagePage(
+        return present(pages, format, 200, {
+          json: { status: 'confirmed', subscription: viewJson(outcome.view) },
+          page: messagePage(
             outcome.newly ? 'You are subscribed' : 'Already confirmed',
             [
               `${outcome.view.maskedEmail} will receive: ${titles.join(', ')}.`,
@@ -196,7 +190,7 @@ export function signupRoutes({ catalogue, context, metrics, logger }: RouteDeps)
             ],
             [{ href: localHref(outcome.view.preferencesUrl), text: 'Choose digests' }],
           ),
-        );
+        });
       }
     }
   }

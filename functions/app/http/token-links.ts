@@ -6,8 +6,8 @@ import { parseQuery } from './body.ts';
 import { describeIssues } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage } from './pages.ts';
-import { type Format, formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
+import { type Format, formatFor, present, problemResponse } from './problem-response.ts';
+import { errorBody, type HttpResponse, type Pages } from './responses.ts';
 
 const tokenQuerySchema = z.strictObject({
   token: z.string({ error: 'The link has no token.' }).min(1, 'The link has no token.').max(1024),
@@ -48,24 +48,22 @@ export function tokenRejected(pages: Pages, format: Format, reason: TokenFailure
     reason === 'expired'
       ? 'Sign up again on the subscription page to get a new link, or use the link in a more recent email.'
       : 'If it was split over two lines in your email, copy both parts into the address bar.';
-  if (format === 'json') return jsonResponse(status, errorBody(`token_${reason.replace('-', '_')}`, message));
-  return pages.respond(
-    status,
-    messagePage('This link does not work', [message, hint], [{ href: '/', text: 'Subscribe' }]),
-  );
+  return present(pages, format, status, {
+    json: errorBody(`token_${reason.replace('-', '_')}`, message),
+    page: messagePage('This link does not work', [message, hint], [{ href: '/', text: 'Subscribe' }]),
+  });
 }
 
 export function notFound(pages: Pages, format: Format): HttpResponse {
   const message = 'There is no subscription for this link any more.';
-  if (format === 'json') return jsonResponse(404, errorBody('not_found', message));
-  return pages.respond(
-    404,
-    messagePage(
+  return present(pages, format, 404, {
+    json: errorBody('not_found', message),
+    page: messagePage(
       'Nothing to see here',
       [message, 'Unconfirmed sign-ups are removed after a few days.'],
       [{ href: '/', text: 'Subscribe' }],
     ),
-  );
+  });
 }
 
 export function viewJson(view: SubscriptionView) {

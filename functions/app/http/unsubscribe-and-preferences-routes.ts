@@ -10,8 +10,8 @@ import { readBody } from './body.ts';
 import { bodyObject, digestList, parseWith } from './body-validation.ts';
 import type { HttpRequest } from './event.ts';
 import { messagePage, preferencesPage, unsubscribedPage, unsubscribePage } from './pages.ts';
-import { formatFor, problemResponse } from './problem-response.ts';
-import { errorBody, type HttpResponse, jsonResponse, type Pages } from './responses.ts';
+import { formatFor, present, problemResponse } from './problem-response.ts';
+import { errorBody, type HttpResponse, type Pages } from './responses.ts';
 import type { Route, RouteDeps } from './route-deps.ts';
 import { notFound, tokenFrom, tokenRejected, viewJson } from './token-links.ts';
 
@@ -39,9 +39,10 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics, unsubscribed
       const outcome = await viewForUnsubscribe(await context(true), token.token);
       if (outcome.kind === 'token-rejected') return tokenRejected(pages, format, outcome.reason);
       if (outcome.kind === 'not-found') return notFound(pages, format);
-      if (format === 'json')
-        return jsonResponse(200, { ...viewJson(outcome.view), unsubscribeFrom: outcome.scope?.id ?? 'all' });
-      return pages.respond(200, unsubscribePage(outcome.view, actionUrl, outcome.scope));
+      return present(pages, format, 200, {
+        json: { ...viewJson(outcome.view), unsubscribeFrom: outcome.scope?.id ?? 'all' },
+        page: unsubscribePage(outcome.view, actionUrl, outcome.scope),
+      });
     }
     const read = readBody(request);
     if (!read.ok)
@@ -63,20 +64,22 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics, unsubscribed
     if (outcome.kind === 'not-found') {
       // Nothing left to unsubscribe is still success for a one-click client.
       const message = 'This address is not subscribed to anything.';
-      return format === 'json'
-        ? jsonResponse(200, { status: 'unsubscribed', message })
-        : pages.respond(200, messagePage('You are unsubscribed', [message]));
+      return present(pages, format, 200, {
+        json: { status: 'unsubscribed', message },
+        page: messagePage('You are unsubscribed', [message]),
+      });
     }
     if (outcome.changed) metrics.count('Unsubscribes');
     if (outcome.changed && token.issue !== undefined && unsubscribedBy)
       await unsubscribedBy(token.issue, token.token);
-    if (format === 'json')
-      return jsonResponse(200, {
+    return present(pages, format, 200, {
+      json: {
         status: 'unsubscribed',
         from: outcome.scope?.id ?? 'all',
         subscription: viewJson(outcome.view),
-      });
-    return pages.respond(200, unsubscribedPage(outcome.view, outcome.scope));
+      },
+      page: unsubscribedPage(outcome.view, outcome.scope),
+    });
   }
 
   async function preferencesRoute(request: HttpRequest, pages: Pages): Promise<HttpResponse> {
@@ -88,8 +91,10 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics, unsubscribed
       const outcome = await viewPreferences(await context(), token.token);
       if (outcome.kind === 'token-rejected') return tokenRejected(pages, format, outcome.reason);
       if (outcome.kind === 'not-found') return notFound(pages, format);
-      if (format === 'json') return jsonResponse(200, viewJson(outcome.view));
-      return pages.respond(200, preferencesPage(outcome.view, actionUrl));
+      return present(pages, format, 200, {
+        json: viewJson(outcome.view),
+        page: preferencesPage(outcome.view, actionUrl),
+      });
     }
     const read = readBody(request);
     if (!read.ok)
@@ -126,21 +131,20 @@ export function unsubscribeAndPreferencesRoutes({ context, metrics, unsubscribed
           `Unknown digest${outcome.unknown.length > 1 ? 's' : ''}: ${outcome.unknown.join(', ')}.`,
         );
       case 'suppressed':
-        return format === 'json'
-          ? jsonResponse(409, errorBody('suppressed', 'We no longer send email to this address.'))
-          : pages.respond(409, preferencesPage(outcome.view, actionUrl));
+        return present(pages, format, 409, {
+          json: errorBody('suppressed', 'We no longer send email to this address.'),
+          page: preferencesPage(outcome.view, actionUrl),
+        });
       case 'saved': {
         if (outcome.changed) metrics.count('PreferenceChanges');
-        if (format === 'json')
-          return jsonResponse(200, { status: 'saved', subscription: viewJson(outcome.view) });
         const message =
           outcome.view.status === 'unsubscribed'
             ? 'Saved. You receive no digests now.'
             : 'Saved. Your digests are updated.';
-        return pages.respond(
-          200,
-          preferencesPage(outcome.view, actionUrl, { kind: 'saved', messages: [message] }),
-        );
+        return present(pages, format, 200, {
+          json: { status: 'saved', subscription: viewJson(outcome.view) },
+          page: preferencesPage(outcome.view, actionUrl, { kind: 'saved', messages: [message] }),
+        });
       }
     }
   }
