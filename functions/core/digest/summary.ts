@@ -136,8 +136,14 @@ export function summarise(
 ): string[] {
   // A story about an event opens on a sentence that says when or where it happened, when one can open.
   const standalone = (c: SentenceChoice) => !opensOnReference(c.text) && !repeats(c, said);
-  const opener = choices.find((c) => c.reportsEvent && standalone(c)) ?? choices.find(standalone);
-  if (!opener) return [];
+  const eventOpener = choices.find((c) => c.reportsEvent && standalone(c)) ?? choices.find(standalone);
+  if (!eventOpener) return [];
+  // A report's first sentence comes first: the sentence with the date follows its own lede.
+  const lede = choices.find(
+    (c) =>
+      c.articleId === eventOpener.articleId && c.passage.index === 0 && c.position === 0 && standalone(c),
+  );
+  const opener = lede ?? eventOpener;
   const chosen = [opener];
   let length = opener.text.length;
   for (const choice of choices) {
