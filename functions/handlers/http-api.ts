@@ -1,38 +1,31 @@
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
+import { contentSource } from '../adapters/content-source.ts';
 import { DynamoDbDeliveryLedger } from '../adapters/dynamodb-delivery-ledger.ts';
 import { DynamoDeliveryErasure } from '../adapters/dynamodb-delivery-ledger-erasure.ts';
 import { DynamoDbEngagement } from '../adapters/dynamodb-engagement.ts';
-import { DynamoDbIssueStore } from '../adapters/dynamodb-issue-store.ts';
+import { DynamoDbIssueQueries } from '../adapters/dynamodb-issue-queries.ts';
+import { DynamoRateCounters } from '../adapters/dynamodb-rate-counters.ts';
 import { DynamoSubscriberMaintenance } from '../adapters/dynamodb-subscriber-maintenance.ts';
 import { DynamoSubscriberStore } from '../adapters/dynamodb-subscriber-store.ts';
 import { DynamoErasedAddresses } from '../adapters/dynamodb-subscriber-store-erasure.ts';
 import { compiledEmailSource } from '../adapters/fs-compiled-emails.ts';
-import { FsContentSource } from '../adapters/fs-content-source.ts';
 import { loadPageTemplates } from '../adapters/fs-page-templates.ts';
 import { operatorApiTrigger } from '../adapters/operator-api-client.ts';
 import { operatorTokenSource } from '../adapters/operator-secret.ts';
 import { instrumented, lambdaObservability } from '../adapters/powertools-observability.ts';
-import { S3ContentSource } from '../adapters/s3-content-source.ts';
 import { S3IssueArchive } from '../adapters/s3-issue-archive.ts';
 import { SesMailer } from '../adapters/ses-mailer.ts';
 import { tokenSecretSource } from '../adapters/token-secret.ts';
 import { createHttpApiHandler, type HttpApiDeps } from '../app/http-api.ts';
-import { type Config, loadConfig, need } from '../config.ts';
+import { type HttpApiEnv, httpApiEnv, parseEnv, urlsOf } from '../config.ts';
 import type { SiteConfig } from '../core/content/site.ts';
-import { ConfigError } from '../core/errors.ts';
-import type { ContentSource, SubscriberEmails } from '../core/ports.ts';
+import type { SubscriberEmails } from '../core/ports.ts';
 import { DEFAULT_SCAN_WINDOW_SECONDS } from '../core/tracking/prefetch.ts';
+import type { Urls } from '../core/urls.ts';
 import { CompiledSubscriberEmails } from '../render/compiled-subscriber-emails.ts';
 import { createPageKit } from '../render/page-kit.ts';
-
-function contentSource(config: Config): ContentSource {
-  if (config.CONTENT_DIR !== undefined) return new FsContentSource(config.CONTENT_DIR);
-  if (config.CONTENT_BUCKET !== undefined)
-    return new S3ContentSource(s3Client(config), config.CONTENT_BUCKET);
-  throw new ConfigError('environment variable CONTENT_BUCKET (or CONTENT_DIR locally) is required');
-}
 
 /**
  * The confirmation and welcome emails in a brand: compiled from MJML when the package was built
@@ -50,26 +43,29 @@ function subscriberEmails(templatesDir: string | undefined): (site: SiteConfig) 
 
 /** The http-api function's dependencies from its environment (also used by the local runtime). */
 export function composeHttpApi(
-  config: Config,
+  config: HttpApiEnv,
   observability = lambdaObservability('http-api', config.LOG_LEVEL),
 ): HttpApiDeps {
   const content = contentSource(config);
+  const urls = urlsOf(config);
+  const db = dynamoDocumentClient(config);
   return {
-    store: new DynamoSubscriberStore(dynamoDocumentClient(config), need(config, 'SUBSCRIBERS_TABLE')),
+    store: new DynamoSubscriberStore(db, config.SUBSCRIBERS_TABLE),
+    counters: new DynamoRateCounters(db, config.SUBSCRIBERS_TABLE),
     mailer: new SesMailer(sesClient(config), { configurationSetName: config.SES_CONFIGURATION_SET }),
     emails: subscriberEmails(config.TEMPLATES_DIR),
     content,
     pages: createPageKit(loadPageTemplates(config.TEMPLATES_DIR)),
     clock: { now: () => new Date() },
     tokenSecret: tokenSecretSource(config),
-    publicBaseUrl: need(config, 'PUBLIC_BASE_URL'),
+    publicBaseUrl: urls.publicBaseUrl,
     unsubscribeMailbox: config.UNSUBSCRIBE_MAILBOX,
     confirmTokenTtlHours: config.CONFIRM_TOKEN_TTL_HOURS,
     resendCooldownMinutes: config.SUBSCRIBE_RESEND_COOLDOWN_MINUTES,
     signupsPerNetworkPerHour: config.SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR,
     logger: observability.logger,
     metrics: observability.metrics,
-    ...trackingDeps(config),
+    ...trackingDeps(config, urls),
   };
 }
 
@@ -78,7 +74,7 @@ export function composeHttpApi(
  * (deliveries) and records and counters (issues). The console signs in with the operator token
  * (OPERATOR_TOKEN locally, the OPERATOR_SECRET_ARN secret on AWS).
  */
-function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
+function trackingDeps(config: HttpApiEnv, urls: Urls): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   const { ISSUES_TABLE, DELIVERIES_TABLE, ISSUES_BUCKET } = config;
   if (ISSUES_TABLE === undefined || DELIVERIES_TABLE === undefined || ISSUES_BUCKET === undefined) return {};
   const db = dynamoDocumentClient(config);
@@ -86,23 +82,22 @@ function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   const engagement = new DynamoDbEngagement(db, { issues: ISSUES_TABLE, deliveries: DELIVERIES_TABLE });
   const loadEmail = (issueId: string) => archive.loadEmail(issueId);
   const ledger = new DynamoDbDeliveryLedger(db, DELIVERIES_TABLE);
-  const publicBaseUrl = need(config, 'PUBLIC_BASE_URL');
   return {
     tracking: { engagement, loadEmail, scanWindowSeconds: DEFAULT_SCAN_WINDOW_SECONDS },
     admin: {
       operatorToken: operatorTokenSource(config),
-      issues: new DynamoDbIssueStore(db, ISSUES_TABLE),
+      issues: new DynamoDbIssueQueries(db, ISSUES_TABLE),
       engagement,
       loadEmail,
       tallies: (issueId) => ledger.tallies(issueId),
-      archiveBaseUrl: config.ARCHIVE_BASE_URL ?? `${publicBaseUrl.replace(/\/+$/, '')}/archive`,
+      archiveBaseUrl: urls.archiveBaseUrl,
       erasure: {
-        maintenance: new DynamoSubscriberMaintenance(db, need(config, 'SUBSCRIBERS_TABLE')),
-        erased: new DynamoErasedAddresses(db, need(config, 'SUBSCRIBERS_TABLE')),
+        maintenance: new DynamoSubscriberMaintenance(db, config.SUBSCRIBERS_TABLE),
+        erased: new DynamoErasedAddresses(db, config.SUBSCRIBERS_TABLE),
         deliveries: new DynamoDeliveryErasure(db, ISSUES_TABLE, DELIVERIES_TABLE),
       },
       issueTrigger: operatorApiTrigger({
-        baseUrl: publicBaseUrl,
+        baseUrl: urls.publicBaseUrl,
         bearer: config.OPERATOR_TOKEN ?? null,
         region: config.AWS_REGION,
       }),
@@ -110,7 +105,7 @@ function trackingDeps(config: Config): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   };
 }
 
-const config = loadConfig();
+const config = parseEnv(httpApiEnv);
 const observability = lambdaObservability('http-api', config.LOG_LEVEL);
 
 export const handler = instrumented(
