@@ -233,9 +233,6 @@ export const FUNCTION_ENV = {
 } as const;
 
 export type HttpApiEnv = z.infer<typeof httpApiEnv>;
-export type BuildIssueEnv = z.infer<typeof buildIssueEnv>;
-export type SendBatchEnv = z.infer<typeof sendBatchEnv>;
-export type IngestEnv = z.infer<typeof ingestEnv>;
 
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
 /**
@@ -290,20 +287,3 @@ export const localEnvSchema = z.object({
   BROADSHEET_CDK_OUTPUTS: z.string().default('cdk-outputs.json'),
 });
 export type LocalConfig = z.infer<typeof localEnvSchema>;
-
-/** @deprecated Only until handlers/http-api.ts parses `httpApiEnv`: use `parseEnv` with the function's schema. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  return parseEnv(envSchema, env);
-}
-
-/** @deprecated As `loadConfig`: a function's schema says what it requires. */
-export function need<K extends keyof Config>(config: Config, key: K): NonNullable<Config[K]> {
-  const value = config[key];
-  if (value === undefined || value === null) throw new ConfigError(`environment variable ${key} is required`);
-  return value as NonNullable<Config[K]>;
-}
-
-/** @deprecated As `loadConfig`: `parseEnv(localEnvSchema)`. */
-export function loadLocalConfig(env: Record<string, string | undefined> = process.env): LocalConfig {
-  return parseEnv(localEnvSchema, env);
-}
