@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   buildIssueEnv,
+  FUNCTION_ENV,
   httpApiEnv,
   inboundUnsubscribeEnv,
   parseEnv,
@@ -10,6 +11,7 @@ import {
 } from '../../functions/config.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { siteUrls } from '../../functions/core/urls.ts';
+import { lambdaEnvironments } from '../../local/runtime/lambda-environment.ts';
 
 describe("a function's environment", () => {
   it('fails at cold start naming every required variable that is missing or empty', () => {
@@ -55,6 +57,30 @@ describe("a function's environment", () => {
       'SEND_QUEUE_URL',
       'SUBSCRIBERS_TABLE',
     ]);
+  });
+});
+
+describe('the local runtime', () => {
+  it('gives each function an environment its schema accepts, the either-or variables included', () => {
+    const environments = lambdaEnvironments({
+      endpoints: {
+        dynamodb: 'http://127.0.0.1:1',
+        ses: 'http://127.0.0.1:2',
+        sqs: 'http://127.0.0.1:3',
+        s3: 'http://127.0.0.1:4',
+      },
+      queueUrl: 'http://127.0.0.1:3/000000000000/send',
+      appUrl: 'http://127.0.0.1:3000',
+      contentDir: '/tmp/content',
+      tokenSecret: 'a-local-token-secret-of-32-characters',
+      operatorToken: 'an-operator-token',
+      unsubscribeMailbox: 'unsubscribe@localhost',
+    });
+    for (const [name, schema] of Object.entries(FUNCTION_ENV)) {
+      const env = environments[name as keyof typeof FUNCTION_ENV];
+      expect(() => parseEnv(schema, env), name).not.toThrow();
+      expect(Object.keys(schema.shape), name).toEqual(expect.arrayContaining(Object.keys(env)));
+    }
   });
 });
 
