@@ -1,8 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import * as z from 'zod';
 import { type Clock, type Log, type Mailer, type MetricsSink, noMetrics } from '../core/ports.ts';
-import { type DeliverDeps, deliverBatches } from '../core/sending/deliver.ts';
-import type { RecipientBatch } from '../core/sending/fan-out.ts';
+import {
+  type BatchResult,
+  type DeliverDeps,
+  deliverBatch,
+  type Invocation,
+  newInvocation,
+} from '../core/sending/deliver.ts';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { IssueEmail } from '../core/sending/issue-email.ts';
 import type { AccountLimits, DeliveryLedger, IssueArchive, IssueStore } from '../core/sending/ports.ts';
@@ -12,6 +18,7 @@ import type { SubscriberStore } from '../core/subscribers/ports.ts';
 import { type SubscriberLinks, subscriberLinks } from '../core/subscribers/tokens.ts';
 import type { LinkTracker } from '../core/tracking/recipient-links.ts';
 import { trackingKey, trackingUrls } from '../core/tracking/tokens.ts';
+import type { Urls } from '../core/urls.ts';
 
 /** The part of an SQS event the handler reads; everything else Lambda sends is ignored. */
 const sqsEventSchema = z.object({
@@ -20,6 +27,25 @@ const sqsEventSchema = z.object({
 
 export interface SqsBatchResponse {
   batchItemFailures: { itemIdentifier: string }[];
+}
+
+/**
+ * The handler's log: each queue message's lines carry its issue, digest and batch, appended once to a
+ * child log (Powertools: `createChild`, then `appendKeys`); messages are handled at once.
+ */
+export interface BatchLog extends Log {
+  createChild(): Log & { appendKeys(keys: Record<string, unknown>): void };
+}
+
+/** What the messages of one invocation share. */
+interface Run {
+  deps: DeliverDeps;
+  deadlineMs: number;
+  invocation: Invocation;
+  /** `issueId/batchId` of each message begun. */
+  started: string[];
+  /** Unexpected failures: the whole batch is given back. */
+  crashes: unknown[];
 }
 
 /** The part of the Lambda context the handler reads. */
@@ -41,9 +67,9 @@ export interface SendBatchDeps {
   /** The token signing secret (read once per container). */
   tokenSecret: () => Promise<string>;
   /** PUBLIC_BASE_URL: where /unsubscribe and /preferences are served. */
-  publicBaseUrl: string;
+  publicBaseUrl: Urls['publicBaseUrl'];
   unsubscribeMailbox: string | null;
-  log: Log;
+  log: BatchLog;
   /** What deliverBatch counts, and BatchFailures: messages left to the queue's redelivery. */
   metrics?: MetricsSink;
   clock?: Clock;
@@ -109,10 +135,9 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     if (subscriberId !== null)
       return subscriberLinks(secret, deps.publicBaseUrl, subscriberId, now, digestId);
     // A test address that is nobody's subscription: the links lead to the pages, which say the link is not valid.
-    const base = deps.publicBaseUrl.replace(/\/+$/, '');
     return {
-      unsubscribeUrl: `${base}/unsubscribe?token=test-send`,
-      preferencesUrl: `${base}/preferences?token=test-send`,
+      unsubscribeUrl: `${deps.publicBaseUrl}/unsubscribe?token=test-send`,
+      preferencesUrl: `${deps.publicBaseUrl}/preferences?token=test-send`,
     };
   };
 
@@ -156,39 +181,55 @@ export function createSendBatchHandler(deps: SendBatchDeps) {
     const margin = Math.min(deps.deadlineMarginMs ?? 20_000, remaining / 4);
     const deadlineMs = clock.now().getTime() + remaining - margin;
 
-    const failures: { itemIdentifier: string }[] = [];
-    const work: { messageId: string; batch: RecipientBatch }[] = [];
-    for (const record of records) {
-      const batch = parseBody(record.body);
-      if (batch === null) {
-        // Left to the queue: after its redrive count it lands in the dead-letter queue for a look.
-        deps.log.error('queue message is not a recipient batch', { messageId: record.messageId });
-        failures.push({ itemIdentifier: record.messageId });
-      } else {
-        work.push({ messageId: record.messageId, batch });
-      }
-    }
     const inFlight = deps.inFlight ?? Math.min(64, Math.max(4, Math.ceil(bucket.ratePerSecond * 0.2)));
-    let results: Awaited<ReturnType<typeof deliverBatches>>;
-    try {
-      results = await deliverBatches(
-        work.map((w) => w.batch),
-        { ...deliverDeps, inFlight, tracker },
-        { deadlineMs },
-      );
-    } catch (error) {
+    const run: Run = {
+      deps: { ...deliverDeps, inFlight, tracker },
+      deadlineMs,
+      // The messages share the send slots, so a message's last sends overlap the next one's first.
+      invocation: newInvocation(inFlight),
+      started: [],
+      crashes: [],
+    };
+    const response = await processPartialResponse(
+      { Records: records },
+      (record: SqsRecord) => deliverRecord(record, run),
+      new BatchProcessor(EventType.SQS),
+      { throwOnFullBatchFailure: false },
+    );
+    if (run.crashes.length > 0) {
+      const error = run.invocation.failure?.error ?? run.crashes[0];
       deps.log.error('send-batch failed unexpectedly; the whole batch will be redelivered', {
-        batches: work.map((w) => `${w.batch.issueId}/${w.batch.batchId}`),
+        batches: run.started,
         error: error instanceof Error ? error.message : String(error),
       });
       throw error;
     }
-    results.forEach((result, index) => {
-      const messageId = work[index]?.messageId;
-      if (result.kind === 'retry-later' && messageId !== undefined)
-        failures.push({ itemIdentifier: messageId });
-    });
-    return { batchItemFailures: failures };
+    return response;
+  }
+
+  /** One queue message; it throws to be left to the queue's redelivery (after its redrive count, the DLQ). */
+  async function deliverRecord(record: SqsRecord, run: Run): Promise<void> {
+    const batch = parseBody(record.body);
+    if (batch === null) {
+      deps.log.error('queue message is not a recipient batch', { messageId: record.messageId });
+      throw new TypeError(`queue message ${record.messageId} is not a recipient batch`);
+    }
+    run.started.push(`${batch.issueId}/${batch.batchId}`);
+    const log = deps.log.createChild();
+    log.appendKeys({ issueId: batch.issueId, digestId: batch.digestId, batchId: batch.batchId });
+    let result: BatchResult;
+    try {
+      result = await deliverBatch(
+        batch,
+        { ...run.deps, log },
+        { deadlineMs: run.deadlineMs },
+        run.invocation,
+      );
+    } catch (error) {
+      run.crashes.push(error);
+      throw error;
+    }
+    if (result.kind === 'retry-later') throw new Error(`${result.pending} recipients to try again later`);
   }
 
   return async function handler(event: unknown, context?: InvocationContext): Promise<SqsBatchResponse> {

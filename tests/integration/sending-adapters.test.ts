@@ -363,6 +363,64 @@ describe('events as Lambda hands them over', () => {
     ]);
     await expect(sendBatch({ Records: 'no' })).rejects.toThrow(/SQS event/);
   });
+
+  it('send-batch gives back only the messages to try again, logs each with its issue, digest and batch, and gives back every message after a crash', async () => {
+    const digestId = 'weekly-diplomacy';
+    const ready = `${digestId}-2026-12-14`;
+    const building = `${digestId}-2026-12-21`;
+    const noEmail = `${digestId}-2026-12-28`;
+    const sending = { status: 'sending' as const, test: true, enqueueComplete: true };
+    await world.issues.create(
+      storedIssue(ready, digestId, '2026-12-14T07:00:00.000Z', {
+        ...sending,
+        counts: { ...emptyCounts, recipients: 1, batches: 1 },
+      }),
+    );
+    await world.issues.create(storedIssue(building, digestId, '2026-12-21T07:00:00.000Z', { test: true }));
+    await world.issues.create(storedIssue(noEmail, digestId, '2026-12-28T07:00:00.000Z', sending));
+    const template = {
+      subject: 'S',
+      preheader: 'P',
+      html: `<a href="${slot('unsubscribeUrl')}">u</a>`,
+      text: 'u',
+    };
+    const sender = { name: 'Weekly', address: 'weekly@broadsheet.example' };
+    await world.archive.putIssue(ready, {
+      email: issueEmailFor(template, { sender }, { test: true }),
+      digestJson: '{}',
+    });
+    const message = (messageId: string, issueId: string) => ({
+      messageId,
+      body: JSON.stringify({
+        v: 1,
+        issueId,
+        digestId,
+        batchId: 'p0-m0',
+        recipients: [{ kind: 'test', email: `${messageId}@example.com` }],
+      }),
+    });
+    const log = memoryLog();
+    const sendBatch = createSendBatchHandler(sendBatchDeps(world, { log }));
+
+    const answer = await sendBatch({ Records: [message('m-ready', ready), message('m-building', building)] });
+    expect(answer).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-building' }] });
+    expect(log.lines.find((l) => l.message === 'issue sent')?.data).toMatchObject({
+      issueId: ready,
+      digestId,
+      batchId: 'p0-m0',
+      counts: { sent: 1 },
+    });
+
+    // An issue whose email is missing is a crash: the messages done with it come again too.
+    await expect(
+      sendBatch({ Records: [message('m-again', ready), message('m-lost', noEmail)] }),
+    ).rejects.toThrow(`issue ${noEmail} has no stored email`);
+    expect(log.lines.at(-1)).toMatchObject({
+      level: 'error',
+      message: 'send-batch failed unexpectedly; the whole batch will be redelivered',
+      data: { batches: [`${ready}/p0-m0`, `${noEmail}/p0-m0`] },
+    });
+  });
 });
 
 describe('a builder that dies half-way', () => {

@@ -30,7 +30,7 @@ import { SesAccountLimits } from '../../functions/adapters/ses-account-limits.ts
 import { SesMailer } from '../../functions/adapters/ses-mailer.ts';
 import { SqsRecipientQueue } from '../../functions/adapters/sqs-recipient-queue.ts';
 import type { BuildIssueDeps } from '../../functions/app/build-issue.ts';
-import type { SendBatchDeps } from '../../functions/app/send-batch.ts';
+import type { BatchLog, SendBatchDeps } from '../../functions/app/send-batch.ts';
 import type { Clock, Log } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
 import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/sending/ledger.ts';
@@ -405,15 +405,33 @@ async function queueEmpty(world: SendingWorld): Promise<boolean> {
   );
 }
 
-/** A log that keeps what it was told, for assertions. */
-export function memoryLog(): Log & { lines: { level: string; message: string; data?: unknown }[] } {
-  const lines: { level: string; message: string; data?: unknown }[] = [];
+interface LogLine {
+  level: string;
+  message: string;
+  data?: unknown;
+}
+
+type MemoryLog = BatchLog & { lines: LogLine[]; appendKeys(keys: Record<string, unknown>): void };
+
+/**
+ * A log that keeps what it was told, for assertions. Its children write to the same lines, each line
+ * with the keys appended to the child (as the Powertools logger's `createChild` and `appendKeys`).
+ */
+export function memoryLog(lines: LogLine[] = [], keys: Record<string, unknown> = {}): MemoryLog {
+  const line =
+    (level: string) =>
+    (message: string, ...data: Record<string, unknown>[]) => {
+      const attributes = Object.keys(keys).length === 0 ? data[0] : Object.assign({}, keys, ...data);
+      lines.push({ level, message, data: attributes });
+    };
   return {
     lines,
-    debug: (message, data) => lines.push({ level: 'debug', message, data }),
-    info: (message, data) => lines.push({ level: 'info', message, data }),
-    warn: (message, data) => lines.push({ level: 'warn', message, data }),
-    error: (message, data) => lines.push({ level: 'error', message, data }),
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    appendKeys: (more) => Object.assign(keys, more),
+    createChild: () => memoryLog(lines, { ...keys }),
   };
 }
 
@@ -483,7 +501,7 @@ export function buildIssueDeps(
 
 export function sendBatchDeps(
   world: SendingWorld,
-  overrides: Partial<SendBatchDeps> & { log: Log },
+  overrides: Partial<SendBatchDeps> & { log: BatchLog },
 ): SendBatchDeps {
   return {
     issues: world.issues,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SendError } from '../../functions/core/ports.ts';
 import { slot } from '../../functions/core/render/issue-template.ts';
-import { type DeliverDeps, deliverBatch, deliverBatches } from '../../functions/core/sending/deliver.ts';
+import { type DeliverDeps, deliverBatch, newInvocation } from '../../functions/core/sending/deliver.ts';
 import { planBatches, type Recipient, type RecipientBatch } from '../../functions/core/sending/fan-out.ts';
 import { emptyCounts } from '../../functions/core/sending/issue.ts';
 import type { IssueEmail } from '../../functions/core/sending/issue-email.ts';
@@ -410,14 +410,17 @@ describe('delivering all messages of one invocation', () => {
     const stored = w.issues.issues.get(ISSUE);
     if (stored) stored.counts.batches = batches.length;
     w.deps.inFlight = 6;
-    const results = await deliverBatches(batches, w.deps, { deadlineMs: w.deadline() });
+    const invocation = newInvocation(w.deps.inFlight);
+    const results = await Promise.all(
+      batches.map((batch) => deliverBatch(batch, w.deps, { deadlineMs: w.deadline() }, invocation)),
+    );
     expect(results.map((r) => r.kind)).toEqual(['done', 'done', 'done']);
     expect(w.mailer.sent).toHaveLength(120);
     expect(most).toBe(6);
     expect((await w.issues.get(ISSUE))?.status).toBe('sent');
   });
 
-  it('stops every message at the first unexpected failure and throws it once all started sends ended', async () => {
+  it('stops every message of the invocation at the first unexpected failure, each throwing it', async () => {
     const w = world({
       subscribers: 100,
       script: async (_email, call) => {
@@ -433,7 +436,13 @@ describe('delivering all messages of one invocation', () => {
       }),
     ]);
     w.deps.inFlight = 4;
-    await expect(deliverBatches(batches, w.deps, { deadlineMs: w.deadline() })).rejects.toThrow('bug');
+    const invocation = newInvocation(w.deps.inFlight);
+    const settled = await Promise.allSettled(
+      batches.map((batch) => deliverBatch(batch, w.deps, { deadlineMs: w.deadline() }, invocation)),
+    );
+    expect(settled).toHaveLength(2);
+    for (const outcome of settled)
+      expect(outcome).toMatchObject({ status: 'rejected', reason: { message: 'bug' } });
     expect(w.mailer.calls).toBeLessThan(10 + 4);
   });
 });

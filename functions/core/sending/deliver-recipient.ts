@@ -42,8 +42,6 @@ export async function deliverOne(
       if (++claimRounds >= MAX_CLAIM_ROUNDS) return { kind: 'pending' };
       if (judged.kind === 'stale' && (await deps.ledger.markUnknown(issueId, key, judged.claimId, nowMs))) {
         deps.log.warn('a send was started and never recorded; not sending again (outcome unknown)', {
-          issueId,
-          digestId: batch.digestId,
           recipientKey: key,
         });
         deps.metrics.count('SendUnknown');
@@ -87,8 +85,6 @@ export async function deliverOne(
           at,
         );
         deps.log.warn('SES rejected a recipient; not retried', {
-          issueId,
-          digestId: batch.digestId,
           recipientKey: key,
           error: error.message,
         });
@@ -101,8 +97,6 @@ export async function deliverOne(
         // again (see ledger.ts). If it went stale meanwhile, whoever judged it recorded `unknown`.
         const marked = await deps.ledger.markUnknown(issueId, key, claimId, at);
         deps.log.warn('no answer from SES for a send; recorded as unknown and not sent again', {
-          issueId,
-          digestId: batch.digestId,
           recipientKey: key,
           error: error.message,
         });
@@ -129,8 +123,6 @@ export async function deliverOne(
     if (!settled) {
       // Counted as the ledger has it, whichever delivery of this message gets its tally in first.
       deps.log.warn('sent after the claim was judged stale; the ledger keeps "unknown"', {
-        issueId,
-        digestId: batch.digestId,
         recipientKey: key,
         messageId,
       });

@@ -48,6 +48,7 @@ export interface DeliverDeps {
   staleAfterMs: number;
   /** Recipients of one message handled at once (the rate gate still spaces the sends). */
   inFlight: number;
+  /** The log of this message: its lines carry the message's issue, digest and batch. */
   log: Log;
   /**
    * EmailsSent, EmailsRejected, EmailsSkipped (no longer subscribed), SendUnknown (stale claims and
@@ -67,28 +68,6 @@ export type BatchResult =
   | { kind: 'dropped'; reason: string };
 
 /**
- * Sends every message of one invocation, their recipients sharing `inFlight` slots, so a message's
- * last sends overlap the next message's first. Throws the first unexpected failure once everything
- * started has finished.
- */
-export async function deliverBatches(
-  batches: readonly RecipientBatch[],
-  deps: DeliverDeps,
-  options: { deadlineMs: number },
-): Promise<BatchResult[]> {
-  const invocation = newInvocation(deps.inFlight);
-  const settled = await Promise.allSettled(
-    batches.map((batch) => deliverBatch(batch, deps, options, invocation)),
-  );
-  const results: BatchResult[] = [];
-  for (const outcome of settled) {
-    if (outcome.status === 'rejected') throw invocation.failure?.error ?? outcome.reason;
-    results.push(outcome.value);
-  }
-  return results;
-}
-
-/**
  * Sends one queue message's recipients: per recipient, claim in the ledger, check the subscriber is
  * still confirmed for the digest, wait for the rate gate, send, record. Throws only for the
  * unexpected (a mailer that fails without a `SendError`): that is treated as a crash, and the claim
@@ -102,11 +81,7 @@ export async function deliverBatch(
 ): Promise<BatchResult> {
   const issue = await deps.issues.get(batch.issueId);
   if (issue === null) {
-    deps.log.error('queue message for an issue that does not exist; dropped', {
-      issueId: batch.issueId,
-      digestId: batch.digestId,
-      batchId: batch.batchId,
-    });
+    deps.log.error('queue message for an issue that does not exist; dropped');
     return { kind: 'dropped', reason: 'unknown issue' };
   }
   if (issue.status === 'failed') return finishForFailedIssue(batch, deps);
@@ -144,8 +119,6 @@ export async function deliverBatch(
   if (invocation.stop !== null) {
     const error: SendError = invocation.stop;
     deps.log.error('SES refuses to send for the account: the issue is stopped and marked failed', {
-      issueId: batch.issueId,
-      digestId: batch.digestId,
       error: error.message,
     });
     deps.metrics.count('AccountSendingPaused');
@@ -177,7 +150,7 @@ async function countTally(issueId: string, tally: BatchTally, deps: DeliverDeps)
     updated.counts.batchesDone >= updated.counts.batches
   ) {
     if (await deps.issues.markSentIfComplete(issueId, now)) {
-      deps.log.info('issue sent', { issueId, digestId: updated.digestId, counts: updated.counts });
+      deps.log.info('issue sent', { counts: updated.counts });
     }
   }
   return true;
