@@ -128,10 +128,12 @@ function consoleApp() {
       issueTrigger: {
         post: async (body) => {
           posted.push(body);
-          return {
-            status: 202,
-            body: { created: true, issue: { issueId: 'weekly-2026-12-07', status: 'sending' } },
-          };
+          return (
+            triggerAnswer ?? {
+              status: 202,
+              body: { created: true, issue: { issueId: 'weekly-2026-12-07', status: 'sending' } },
+            }
+          );
         },
       },
     },
@@ -139,6 +141,8 @@ function consoleApp() {
 }
 
 const posted: Record<string, unknown>[] = [];
+/** What the operator API answers the console; the default (null) is a 202 with the new issue. */
+let triggerAnswer: { status: number; body: unknown } | null = null;
 const erasures: string[] = [];
 
 type Response = { statusCode?: number; headers?: Record<string, unknown>; cookies?: string[]; body?: string };
@@ -377,5 +381,41 @@ describe('console digest actions through the operator API', () => {
     expect((await act(`csrf=${csrf}&digest=weekly&action=send&confirm=yes`)).statusCode).toBe(200);
     expect(posted.at(-1)).toEqual({ digestId: 'weekly' });
     expect((await act(`csrf=${csrf}&digest=nope&action=send&confirm=yes`)).statusCode).toBe(400);
+  });
+
+  it("shows the operator API's error by its message and details, with the context beside it", async () => {
+    const app = consoleApp();
+    const form = await signInForm(app);
+    const signed = (await app.handler(
+      post('/admin/sign-in', `csrf=${form.csrf}&token=${OPERATOR}`, form.cookie),
+    )) as Response;
+    const session = cookiesOf(signed).find((c) => c.startsWith('broadsheet_admin=')) ?? '';
+    const page = (await app.handler(
+      httpEvent('GET', '/admin/digests', { headers: { cookie: session } }),
+    )) as Response;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(page.body ?? '')?.[1] ?? '';
+    triggerAnswer = {
+      status: 409,
+      body: {
+        error: {
+          code: 'issue_in_progress',
+          message: 'digest has an issue in progress: weekly-1',
+          details: ['d1'],
+        },
+        runningIssueId: 'weekly-1',
+      },
+    };
+    try {
+      const answer = (await app.handler(
+        post('/admin/digests', `csrf=${csrf}&digest=weekly&action=send&confirm=yes`, session),
+      )) as Response;
+      expect(answer.statusCode).toBe(502);
+      expect(answer.body).toContain('error: digest has an issue in progress: weekly-1');
+      expect(answer.body).toContain('d1');
+      expect(answer.body).toContain('runningIssueId: weekly-1');
+      expect(answer.body).not.toContain('issue_in_progress');
+    } finally {
+      triggerAnswer = null;
+    }
   });
 });
