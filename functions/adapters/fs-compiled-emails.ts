@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { ContentError } from '../core/errors.ts';
 import type { CompiledEmailSource, CompiledEmails } from '../render/compiled-subscriber-emails.ts';
-import { loadTemplateSet } from './fs-templates.ts';
 
 /** The file the Lambda package's build writes beside the bundle (infra/bundling.ts). */
 export const COMPILED_EMAILS_FILE = 'subscriber-emails.json';
@@ -66,6 +65,7 @@ async function compileAtFirstUse(
   } catch (cause) {
     throw new ContentError(file, 'compiled emails are missing: the package’s build writes them', { cause });
   }
+  const { loadTemplateSet } = await import('./fs-templates.ts');
   return compiler.compilingSource(await loadTemplateSet(templatesDir));
 }
 
