@@ -1,5 +1,5 @@
 import { type DateMention, findDates } from '../text/dates.ts';
-import { COUNTRIES, escapeRegExp, type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
+import { COUNTRIES, type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, VENUE_REACH } from './scoring.ts';
@@ -231,6 +231,8 @@ function datesAgree(a: Event['date'], b: Event['date']): boolean {
   return true;
 }
 
+const JOINING_PARTICLES = new Set(['upon', 'on', 'op', 'am', 'an', 'sur', 'de', 'del', 'di']);
+
 /** A place's name for comparing: "Lac la Hache" (a dateline's capitals) is "Lac La Hache". */
 export function placeKey(place: Event['place'] | undefined): string | undefined {
   return place?.name.toLowerCase();
@@ -241,9 +243,14 @@ function placesAgree(a: Event['place'], b: Event['place']): boolean {
   const [aName, bName] = [a.name.toLowerCase(), b.name.toLowerCase()];
   if (aName.startsWith(bName) || bName.startsWith(aName)) return true;
   // "Kingston upon Hull" is "Hull", "Bergen op Zoom" is "Zoom": a particle joins a name to the place.
-  const [long, short] = a.name.length > b.name.length ? [a.name, b.name] : [b.name, a.name];
-  if (new RegExp(`\\s(?:upon|on|op|am|an|sur|de|del|di)\\s${escapeRegExp(short)}$`, 'i').test(long))
-    return true;
+  const [long, short] = aName.length > bName.length ? [aName, bName] : [bName, aName];
+  const joined = long.endsWith(` ${short}`)
+    ? long
+        .slice(0, -short.length - 1)
+        .split(' ')
+        .at(-1)
+    : undefined;
+  if (joined !== undefined && JOINING_PARTICLES.has(joined)) return true;
   // A country holds its towns and those whose country is not known: "Hamburg" and "Germany" can be one
   // place, "Hamburg" and "Munich" cannot, nor can two countries.
   const aCountry = isCountry(a);
