@@ -34,9 +34,9 @@ function archiveKey(pathname: string): string {
 /**
  * What API Gateway and CloudFront are on AWS, on one port: `/archive/*` from the issues bucket (with
  * the archive's security headers), the rest where API Gateway would send it (the route table's
- * `gatewayRoute`: a route's function, else http-api). It listens at
- * once (so the stack knows its URL) and answers 503 with `Retry-After` until `ready()` is called, so
- * a request during start-up is never left without an answer.
+ * `gatewayRoute`: a route's function, else http-api). It listens at once (so the stack knows its URL)
+ * and answers 503 with `Retry-After` until `ready()` is called, so a request during start-up is never
+ * left without an answer.
  */
 export class AppServer {
   private readonly server: Server;
