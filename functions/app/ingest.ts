@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { ContentError } from '../core/errors.ts';
 import { Crawler } from '../core/feeds/crawler.ts';
@@ -11,7 +10,7 @@ import {
   type SourcesFile,
   userAgent,
 } from '../core/feeds/sources.ts';
-import { type Clock, type ContentSource, type MetricsSink, noMetrics } from '../core/ports.ts';
+import { type Clock, type ContentSource, type Log, type MetricsSink, noMetrics } from '../core/ports.ts';
 
 /** A source that failed this many runs in a row counts in `FeedsFailingRepeatedly` (alarmed on AWS). */
 export const REPEATED_FAILURES = 3;
@@ -28,7 +27,7 @@ export interface IngestDeps {
   /** The crawler's HTTP, with the User-Agent sources.yaml names. */
   fetcher: (userAgent: string) => HttpFetcher;
   clock: Clock;
-  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  logger: Pick<Log, 'info' | 'warn' | 'error'>;
   /** FeedsFetched, FeedsNotModified, FeedFailures, FeedsFailingRepeatedly, ArticlesIngested, PageProblems. */
   metrics?: MetricsSink;
   /** Gap between two requests to one host (robots.txt Crawl-delay may ask for more). */
