@@ -1,6 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { cachedPromise } from '../core/cached-promise.ts';
 import { ContentError } from '../core/errors.ts';
 import type { CompiledEmailSource, CompiledEmails } from '../render/compiled-subscriber-emails.ts';
 
@@ -78,20 +79,10 @@ export function compiledEmailSource(options: {
   templatesDir?: string | undefined;
 }): CompiledEmailSource {
   const file = options.file ?? DEFAULT_COMPILED_EMAILS_FILE;
-  let loaded: Promise<CompiledEmailSource> | undefined;
-  const load = async (): Promise<CompiledEmailSource> => {
+  const loaded = cachedPromise(async (): Promise<CompiledEmailSource> => {
     const emails = await readCompiledEmails(file);
     if (emails === null) return compileAtFirstUse(file, options.templatesDir);
     return async (kind, withLogo) => emails[kind][withLogo ? 'logo' : 'plain'];
-  };
-  return async (kind, withLogo) => {
-    if (!loaded) {
-      const attempt = load();
-      loaded = attempt;
-      attempt.catch(() => {
-        if (loaded === attempt) loaded = undefined;
-      });
-    }
-    return (await loaded)(kind, withLogo);
-  };
+  });
+  return async (kind, withLogo) => (await loaded())(kind, withLogo);
 }
