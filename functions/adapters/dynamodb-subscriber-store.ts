@@ -6,8 +6,7 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { suppress } from '../core/subscribers/lifecycle.ts';
-import type { Recipient, Subscriber, SubscriberStatus, Suppression } from '../core/subscribers/model.ts';
+import type { Recipient, Subscriber, SubscriberStatus } from '../core/subscribers/model.ts';
 import {
   ConcurrentUpdateError,
   type CreateResult,
@@ -177,11 +176,6 @@ export class DynamoSubscriberStore implements SubscriberStore {
     throw new ConcurrentUpdateError(
       `subscriber ${id} kept changing; gave up after ${MAX_UPDATE_ATTEMPTS} tries`,
     );
-  }
-
-  public async markSuppressed(id: string, suppression: Suppression): Promise<Subscriber | undefined> {
-    const result = await this.update(id, (current) => suppress(current, suppression));
-    return result?.after;
   }
 
   public pageConfirmed(

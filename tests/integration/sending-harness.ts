@@ -37,7 +37,7 @@ import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/send
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
 import { emailIdentity, normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
-import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber, suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import { verifyToken } from '../../functions/core/subscribers/tokens.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
@@ -567,10 +567,9 @@ export async function seedLeavers(
     await world.subscribers.create(subscriber);
     if (i % 2 === 0) await world.subscribers.update(subscriber.id, (s) => unsubscribe(s, new Date()));
     else
-      await world.subscribers.markSuppressed(subscriber.id, {
-        reason: suppressedFor,
-        at: new Date().toISOString(),
-      });
+      await world.subscribers.update(subscriber.id, (s) =>
+        suppress(s, { reason: suppressedFor, at: new Date().toISOString() }),
+      );
   }
   return leavers;
 }

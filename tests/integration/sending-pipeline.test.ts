@@ -9,7 +9,7 @@ import {
 } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { issueEmailSchema } from '../../functions/core/sending/issue-email.ts';
-import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import { httpApiEvent } from '../support/http-event.ts';
 import { RecordingMetrics } from '../unit/metrics-fakes.ts';
 import { digestConfig } from '../unit/render-support.ts';
@@ -107,10 +107,9 @@ describe('an issue from schedule to inbox (seed content, real templates)', () =>
     sendBatch = createSendBatchHandler(sendBatchDeps(world, { log, clock, metrics }));
     for (const subscriber of Object.values(people)) await world.subscribers.create(subscriber);
     await world.subscribers.update(people.leaver.id, (s) => unsubscribe(s, new Date()));
-    await world.subscribers.markSuppressed(people.bounced.id, {
-      reason: 'bounce',
-      at: new Date().toISOString(),
-    });
+    await world.subscribers.update(people.bounced.id, (s) =>
+      suppress(s, { reason: 'bounce', at: new Date().toISOString() }),
+    );
     await clearSesStore(world);
   });
 

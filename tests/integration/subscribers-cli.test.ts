@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
+import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { main } from '../../local/cli.ts';
 import { type SubscriberWorld, startSubscriberWorld } from './subscribers-setup.ts';
 
@@ -123,7 +124,7 @@ describe('broadsheet subscribers', () => {
     await cli('add', 'bo@example.com', '--digests', 'weekly-diplomacy', '--confirmed', ...source.flags);
     const store = new DynamoSubscriberStore(world.db, source.table);
     const bo = await store.findByEmail('bo@example.com');
-    await store.markSuppressed(bo?.id ?? '', { reason: 'bounce', at: new Date().toISOString() });
+    await store.update(bo?.id ?? '', (s) => suppress(s, { reason: 'bounce', at: new Date().toISOString() }));
 
     const out = path.join(dir, 'export.csv');
     const exported = await cli('export', '--out', out, ...source.flags);
@@ -164,7 +165,9 @@ describe('broadsheet subscribers', () => {
       await cli('add', address, '--digests', 'everything', '--confirmed', ...flags);
       const subscriber = await store.findByEmail(address);
       if (subscriber === undefined) throw new Error(`${address} was not added`);
-      await store.markSuppressed(subscriber.id, { reason, at: new Date().toISOString(), detail: 'test' });
+      await store.update(subscriber.id, (s) =>
+        suppress(s, { reason, at: new Date().toISOString(), detail: 'test' }),
+      );
       expect(
         (await store.pageConfirmed('everything', { limit: 10 })).subscribers.map((s) => s.email),
       ).not.toContain(address);

@@ -11,6 +11,7 @@ import {
   countSoftBounce,
   newConfirmedSubscriber,
   newPendingSubscriber,
+  suppress,
   unsubscribe,
 } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
@@ -187,15 +188,15 @@ describe('DynamoSubscriberStore', () => {
     await store.update(ann.id, (s) => chooseDigests(s, ['monthly'], 'form', NOW));
     expect(await allConfirmed(store, 'weekly')).toEqual([]);
     expect(await allConfirmed(store, 'monthly')).toEqual([ann.id]);
-    const suppressed = await store.markSuppressed(ann.id, { reason: 'bounce', at: NOW.toISOString() });
-    expect(suppressed?.status).toBe('suppressed');
+    const bounce = { reason: 'bounce' as const, at: NOW.toISOString() };
+    const suppressed = await store.update(ann.id, (s) => suppress(s, bounce));
+    expect(suppressed?.after.status).toBe('suppressed');
     expect(await allConfirmed(store, 'monthly')).toEqual([]);
-    expect(await store.markSuppressed(ann.id, { reason: 'complaint', at: NOW.toISOString() })).toMatchObject({
+    const complaint = { reason: 'complaint' as const, at: NOW.toISOString() };
+    expect((await store.update(ann.id, (s) => suppress(s, complaint)))?.after).toMatchObject({
       suppression: { reason: 'bounce' },
     });
-    expect(
-      await store.markSuppressed(newSubscriberId(), { reason: 'bounce', at: NOW.toISOString() }),
-    ).toBeUndefined();
+    expect(await store.update(newSubscriberId(), (s) => suppress(s, bounce))).toBeUndefined();
   });
 
   it('keeps every one of many concurrent updates (optimistic concurrency)', async () => {

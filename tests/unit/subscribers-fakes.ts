@@ -5,7 +5,6 @@ import type { Clock, ContentSource, Mailer, OutgoingEmail } from '../../function
 import { SendError, type SendFailureKind } from '../../functions/core/ports.ts';
 import { emailIdentity } from '../../functions/core/subscribers/email.ts';
 import { base32 } from '../../functions/core/subscribers/ids.ts';
-import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { activeDigests, type Recipient, type Subscriber } from '../../functions/core/subscribers/model.ts';
 import type {
   CreateResult,
@@ -64,10 +63,6 @@ export class MemorySubscriberStore implements SubscriberStore {
     }));
     const last = slice[slice.length - 1];
     return { subscribers, ...(last && start + options.limit < all.length ? { cursor: last.id } : {}) };
-  }
-
-  public async markSuppressed(id: string, suppression: Parameters<SubscriberStore['markSuppressed']>[1]) {
-    return (await this.update(id, (s) => suppress(s, suppression)))?.after;
   }
 
   public async list(options: {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
   type AppHarness,
@@ -242,7 +243,9 @@ describe('POST /subscribe', () => {
     const unsubscribed = await confirmedSubscriber(app, 'left@example.com');
     await call(app, 'POST', '/unsubscribe', { query: `token=${tokenFor(unsubscribed.id, 'unsubscribe')}` });
     const suppressed = await confirmedSubscriber(app, 'bounced@example.com');
-    await app.store.markSuppressed(suppressed.id, { reason: 'bounce', at: '2026-03-01T09:00:00.000Z' });
+    await app.store.update(suppressed.id, (s) =>
+      suppress(s, { reason: 'bounce', at: '2026-03-01T09:00:00.000Z' }),
+    );
     await json('pending@example.com');
     expect(confirmed.status).toBe('confirmed');
 
@@ -282,7 +285,9 @@ describe('POST /subscribe', () => {
   it('never mails a suppressed address again, even when it subscribes again', async () => {
     const app = harness();
     const subscriber = await confirmedSubscriber(app, 'bounced@example.com');
-    await app.store.markSuppressed(subscriber.id, { reason: 'complaint', at: '2026-03-01T09:00:00.000Z' });
+    await app.store.update(subscriber.id, (s) =>
+      suppress(s, { reason: 'complaint', at: '2026-03-01T09:00:00.000Z' }),
+    );
     const before = app.mailer.sent.length;
     app.clock.advance(60 * MINUTE);
     expect((await subscribeForm(app, 'bounced@example.com', ['monthly'])).status).toBe(202);

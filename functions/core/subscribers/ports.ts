@@ -1,5 +1,5 @@
 import { BroadsheetError } from '../errors.ts';
-import type { Recipient, Subscriber, SubscriberStatus, Suppression } from './model.ts';
+import type { Recipient, Subscriber, SubscriberStatus } from './model.ts';
 
 export interface Page<T> {
   items: T[];
@@ -47,8 +47,6 @@ export interface SubscriberStore {
     digestId: string,
     options: { limit: number; cursor?: string },
   ): Promise<{ subscribers: Recipient[]; cursor?: string }>;
-  /** Never mail this subscriber again (hard bounce, complaint, rejected address, operator). Idempotent. */
-  markSuppressed(id: string, suppression: Suppression): Promise<Subscriber | undefined>;
   /** Every subscriber, optionally of one status, page by page (operator tools; reads the whole table). */
   list(options: { status?: SubscriberStatus; limit: number; cursor?: string }): Promise<Page<Subscriber>>;
 }
