@@ -24,14 +24,7 @@ import { digestCatalogue } from './http/digest-catalogue.ts';
 import { parseHttpApiEvent } from './http/event.ts';
 import { messagePage } from './http/pages.ts';
 import { formatFor, problemResponse } from './http/problem-response.ts';
-import {
-  bindPages,
-  errorBody,
-  type HttpResponse,
-  jsonResponse,
-  type Pages,
-  withoutBody,
-} from './http/responses.ts';
+import { bindPages, type HttpResponse, type Pages, problemJson, withoutBody } from './http/responses.ts';
 import type { Route } from './http/route-deps.ts';
 import { allows, matchRoute, type RoutePath, seesHead } from './http/routes.ts';
 import { signupRoutes } from './http/signup-routes.ts';
@@ -217,7 +210,7 @@ export function createHttpApiHandler(deps: HttpApiDeps): HttpApiHandler {
   async function respond(event: unknown): Promise<HttpResponse> {
     const parsed = parseHttpApiEvent(event);
     const pages = await pagesFor();
-    if (!parsed.ok) return jsonResponse(400, errorBody('malformed_event', parsed.message));
+    if (!parsed.ok) return problemJson(400, 'malformed_event', parsed.message);
     const request = parsed.request;
     const format = formatFor(request);
     const route = matchRoute(request.path, 'http-api')?.route;
