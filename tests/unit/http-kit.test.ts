@@ -6,6 +6,7 @@ import { type HttpRequest, parseHttpApiEvent } from '../../functions/app/http/ev
 import { errorBodySchema, problemJson } from '../../functions/app/http/responses.ts';
 import { gatewayRoute, matchRoute, ROUTES } from '../../functions/app/http/routes.ts';
 import { httpApiEvent } from '../support/http-event.ts';
+import { appHarness } from './subscribers-fakes.ts';
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'events', name), 'utf8'));
@@ -64,6 +65,17 @@ describe('one event parsing (Powertools API Gateway v2 schema)', () => {
     expect(parsed.ok ? '' : parsed.detail).toMatch(/rawQueryString/);
     expect(parseHttpApiEvent({ ...httpApiEvent('GET', '/'), version: '1.0' }).ok).toBe(false);
     expect(parseHttpApiEvent({ digestId: 'weekly-diplomacy' }).ok).toBe(false);
+  });
+
+  it('makes http-api answer a partial event with 400 malformed_event in the one error shape', async () => {
+    const { handler } = appHarness();
+    const response = await handler({
+      version: '2.0',
+      rawPath: '/',
+      requestContext: { http: { method: 'GET' } },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(errorBodySchema.parse(JSON.parse(String(response.body))).error.code).toBe('malformed_event');
   });
 });
 
