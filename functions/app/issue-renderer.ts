@@ -1,4 +1,6 @@
 import type { IssueRenderer } from '../core/sending/ports.ts';
+import { DEFAULT_TRACKING } from '../core/tracking/links.ts';
+import { trackedUrlMaxBytes, trackingUrls } from '../core/tracking/tokens.ts';
 import type { Urls } from '../core/urls.ts';
 import { renderArchivePage } from '../render/archive.ts';
 import { archiveFiles } from '../render/archive-index.ts';
@@ -11,8 +13,20 @@ export function templateRenderer(templates: TemplateSet, urls: Urls): IssueRende
   const { archiveBaseUrl } = urls;
   const subscribeUrl = `${urls.publicBaseUrl}/`;
   const pages = createPageKit(templates.pages);
+  const urlBytes = trackedUrlMaxBytes(trackingUrls(urls.publicBaseUrl));
   return {
-    email: (digest, digestConfig, archiveUrl) => renderIssue({ digest, digestConfig, templates, archiveUrl }),
+    email: (digest, digestConfig, archiveUrl) => {
+      const tracking = digestConfig.tracking ?? DEFAULT_TRACKING;
+      const trackedLinks =
+        tracking.clicks || tracking.opens ? { urlBytes, opens: tracking.opens } : undefined;
+      return renderIssue({
+        digest,
+        digestConfig,
+        templates,
+        archiveUrl,
+        ...(trackedLinks ? { trackedLinks } : {}),
+      });
+    },
     archivePage: (digest, digestConfig) =>
       renderArchivePage(digest, digestConfig, templates, { subscribeUrl, indexUrl: `${archiveBaseUrl}/` }),
     archiveFiles: (entries, site) => archiveFiles(pages, entries, site, { archiveBaseUrl, subscribeUrl }),

@@ -31,9 +31,25 @@ export function slotAllowance(html: string): number {
   );
 }
 
-/** The largest template HTML that stays under Gmail's clip for every recipient. */
-export function htmlBudget(html: string): number {
-  return MAX_HTML_BYTES - slotAllowance(html);
+const HREF = /<a\b[^>]*?\shref="(https?:\/\/[^"]+)"/gi;
+/** `<img src="…" …>` of the open pixel (personalise.ts), beside its URL. */
+const PIXEL_TAG_BYTES = 120;
+
+/** How tracked links may grow a rendered HTML: each link's URL replaced by one of `urlBytes`. */
+export interface TrackedLinks {
+  urlBytes: number;
+  opens: boolean;
+}
+
+function trackingAllowance(html: string, tracked: TrackedLinks): number {
+  let bytes = tracked.opens ? tracked.urlBytes + PIXEL_TAG_BYTES : 0;
+  for (const [, href = ''] of html.matchAll(HREF)) bytes += Math.max(0, tracked.urlBytes - href.length);
+  return bytes;
+}
+
+/** The largest template HTML that stays under Gmail's clip for every recipient (tracked links filled). */
+export function htmlBudget(html: string, tracked?: TrackedLinks): number {
+  return MAX_HTML_BYTES - slotAllowance(html) - (tracked ? trackingAllowance(html, tracked) : 0);
 }
 
 /** Which stories of a digest an email carries: per section, the indexes of the stories it keeps. */

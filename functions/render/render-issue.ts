@@ -11,6 +11,7 @@ import {
   type StorySelection,
   selectStories,
   storiesByPriority,
+  type TrackedLinks,
 } from './email-fit.ts';
 import { asciiHtml, fillPartial, renderLayout } from './mjml.ts';
 import { digestPlainText } from './plain-text.ts';
@@ -28,6 +29,8 @@ export interface RenderIssueInput {
   archiveUrl: string;
   /** Overrides `digestConfig.visualTheme` (previews). */
   visualTheme?: VisualThemeId;
+  /** When the issue's links will be tracked: how long a tracked URL can be (it must fit as sent). */
+  trackedLinks?: TrackedLinks;
 }
 
 /** How the email was made to fit under Gmail's clip. */
@@ -100,7 +103,7 @@ async function fitEmail(input: RenderIssueInput, archiveUrl: string): Promise<Fi
     renders += 1;
     return renderLayout(templates, digestConfig.template, viewOf(selection));
   };
-  const over = (html: string) => byteLength(html) - htmlBudget(html);
+  const over = (html: string) => byteLength(html) - htmlBudget(html, input.trackedLinks);
 
   const all = allStories(digest);
   const ranked = storiesByPriority(digest);
@@ -156,7 +159,7 @@ export async function renderIssueFitted(
     },
     fit: {
       htmlBytes: byteLength(html),
-      budgetBytes: htmlBudget(html),
+      budgetBytes: htmlBudget(html, input.trackedLinks),
       storiesInEmail,
       storiesMoved: selection.moved,
       keyFacts: selection.keyFacts,

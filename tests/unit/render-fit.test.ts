@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Digest } from '../../functions/core/digest/model.ts';
 import { personalise } from '../../functions/core/render/personalise.ts';
+import { trackTemplate } from '../../functions/core/tracking/links.ts';
+import {
+  recipientTracking,
+  trackedUrlMaxBytes,
+  trackingKey,
+  trackingUrls,
+} from '../../functions/core/tracking/tokens.ts';
 import { renderArchivePage } from '../../functions/render/archive.ts';
 import {
   htmlBudget,
@@ -8,6 +15,7 @@ import {
   MAX_HTML_BYTES,
   selectStories,
   storiesByPriority,
+  type TrackedLinks,
 } from '../../functions/render/email-fit.ts';
 import { renderLayout } from '../../functions/render/mjml.ts';
 import { renderIssueFitted } from '../../functions/render/render-issue.ts';
@@ -23,12 +31,13 @@ const LONGEST_READER = {
   preferencesUrl: `https://broadsheet.example/preferences?token=${'B'.repeat(512)}`,
 };
 
-async function renderFitted(digest: Digest) {
+async function renderFitted(digest: Digest, trackedLinks?: TrackedLinks) {
   return renderIssueFitted({
     digest,
     digestConfig: await digestConfig('everything'),
     templates: await templates(),
     archiveUrl: ARCHIVE_URL,
+    ...(trackedLinks ? { trackedLinks } : {}),
   });
 }
 
@@ -86,6 +95,37 @@ describe('an issue too big for Gmail’s clip', () => {
     );
     expect(moreLinks.map((a) => attr(a, 'href'))).toEqual(digest.sections.map(() => ARCHIVE_URL));
     expect(texts).toContain(`100 stories from 1000 sources · ${fit.storiesInEmail} in this email`);
+  });
+
+  it('fits as sent when its links are tracked: every link a tracked URL with the longest token', async () => {
+    const urls = trackingUrls('https://newsletter.example.org/broadsheet');
+    const tracked = { urlBytes: trackedUrlMaxBytes(urls), opens: true };
+    const { template, fit } = await renderFitted(digest, tracked);
+    const plain = await renderFitted(digest);
+    expect(fit.storiesInEmail).toBeLessThan(plain.fit.storiesInEmail);
+    const withSlots = trackTemplate(template, digest, { clicks: true, opens: true });
+    const values = recipientTracking(trackingKey('a-token-secret-of-at-least-32-characters!'), urls, {
+      issueId: `a${'-x'.repeat(60)}`,
+      subscriberId: 'abcdefghijklmnopqrstuvwxyz',
+      sentAt: new Date('2026-12-07T07:00:00Z'),
+      linkCount: withSlots.links.length,
+      opens: true,
+    });
+    const sent = personalise(withSlots.template, LONGEST_READER, values).html;
+    expect(Buffer.byteLength(sent)).toBeLessThanOrEqual(MAX_HTML_BYTES);
+    // Without the allowance, the same issue tracked would be clipped.
+    const untracked = trackTemplate(plain.template, digest, { clicks: true, opens: true });
+    const clipped = personalise(untracked.template, LONGEST_READER, {
+      ...values,
+      links: recipientTracking(trackingKey('a-token-secret-of-at-least-32-characters!'), urls, {
+        issueId: `a${'-x'.repeat(60)}`,
+        subscriberId: 'abcdefghijklmnopqrstuvwxyz',
+        sentAt: new Date('2026-12-07T07:00:00Z'),
+        linkCount: untracked.links.length,
+        opens: true,
+      }).links,
+    }).html;
+    expect(Buffer.byteLength(clipped)).toBeGreaterThan(MAX_HTML_BYTES);
   });
 
   it('keeps as many stories as fit: one more would be over the budget', async () => {

@@ -39,6 +39,17 @@ function tagBlock(key: TrackingKey, head: string, block: number): string {
   return hash('sha384', `${key.text}${head}${block}`, 'base64url');
 }
 
+/** The longest token: issue id (121), subscriber id (26), send time (9), slot (4), tag, four dots. */
+const TOKEN_MAX_CHARS = 121 + 26 + 9 + 4 + TAG_CHARS + 4;
+
+/**
+ * The most bytes a tracked URL of this deployment takes in the HTML (an open pixel's tag with it), so
+ * an issue is fitted under Gmail's clip as it will be sent.
+ */
+export function trackedUrlMaxBytes(urls: TrackingUrls): number {
+  return Buffer.byteLength(urls.clickBase) + TOKEN_MAX_CHARS;
+}
+
 export interface TrackingUrls {
   /** `https://…/r/`: click tokens are appended. */
   clickBase: string;
