@@ -209,11 +209,7 @@ function buildFrom(
   const ranked = [...told].sort((a, b) => b.score - a.score);
   const subject = subjectLine(ranked.map((t) => t.headline));
   return {
-    schemaVersion: 1,
-    digestId: request.digest.id,
-    title: request.digest.title,
-    description: request.digest.description,
-    issueDate: request.issueDate,
+    ...issueHead(request),
     status: 'ready',
     subject,
     preheader: preheaderLine({
@@ -238,13 +234,20 @@ function buildFrom(
   };
 }
 
-function emptyIssue(request: DigestRequest, newIds: string[], status: 'nothing-new' | 'no-match'): Digest {
+/** What every issue of a digest says of itself, whatever it carries. */
+function issueHead(request: DigestRequest) {
   return {
-    schemaVersion: 1,
+    schemaVersion: 1 as const,
     digestId: request.digest.id,
     title: request.digest.title,
     description: request.digest.description,
     issueDate: request.issueDate,
+  };
+}
+
+function emptyIssue(request: DigestRequest, newIds: string[], status: 'nothing-new' | 'no-match'): Digest {
+  return {
+    ...issueHead(request),
     status,
     subject: nothingNewSubject(request.digest.title),
     preheader:
