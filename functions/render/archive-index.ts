@@ -3,7 +3,7 @@ import type { Urls } from '../core/urls.ts';
 import { type ArchiveEntry, newestFirst, sentInstant } from './archive.ts';
 import { renderFeed } from './archive-feed.ts';
 import type { PageKit } from './page-kit.ts';
-import { cleanText, longDate } from './text.ts';
+import { cleanText, dateTimeFormat, longDate } from './text.ts';
 
 /** The brand as the archive shows it. */
 export type ArchiveSite = Pick<SiteConfig, 'name' | 'tagline' | 'footer' | 'accents' | 'archive'> & {
@@ -31,16 +31,7 @@ export function digestArchivePath(digestId: string): string {
   return `digests/${digestId}/`;
 }
 
-const sentFormat = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'long',
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-  timeZoneName: 'short',
-});
+const sentFormat = dateTimeFormat();
 
 function entryView(entry: ArchiveEntry, base: string) {
   return {

@@ -5,7 +5,7 @@ import { RenderError } from '../core/render/errors.ts';
 import { type IssueTemplate, slot } from '../core/render/issue-template.ts';
 import { fillSlots, headerSafe } from '../core/render/personalise.ts';
 import { wrap } from './plain-text.ts';
-import { cleanText, href, html, listPhrase } from './text.ts';
+import { cleanText, dateTimeFormat, href, html, listPhrase } from './text.ts';
 
 /**
  * The confirmation and welcome emails compiled from MJML once (at build time for Lambda), then made
@@ -112,16 +112,7 @@ export class CompiledSubscriberEmails implements SubscriberEmails {
   public constructor(options: CompiledSubscriberEmailsOptions) {
     this.options = options;
     this.brand = headerSafe(cleanText(options.site.name));
-    this.expiryFormat = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'long',
-      day: 'numeric',
-      month: 'long',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: options.timeZone ?? 'UTC',
-      timeZoneName: 'short',
-    });
+    this.expiryFormat = dateTimeFormat(options.timeZone ?? 'UTC');
   }
 
   private template(kind: EmailKind): Promise<IssueTemplate> {

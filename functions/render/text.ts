@@ -62,6 +62,20 @@ export function longDate(isoDate: string): string {
   }).format(date);
 }
 
+/** "Friday, 21 November 2025 at 07:00 UTC": a moment for readers, in a time zone. */
+export function dateTimeFormat(timeZone = 'UTC'): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+    timeZoneName: 'short',
+  });
+}
+
 /** "A", "A and B", "A, B and C". */
 export function listPhrase(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? '';
