@@ -77,7 +77,8 @@ export interface KeyFactView {
   moreCredits: MoreView | null;
 }
 
-export interface DigestView {
+/** What every email of the layout has: its language, colours, masthead and inbox preview. */
+interface EmailHeadView {
   lang: string;
   theme: ThemeView;
   /** The publication's logo (site.yaml), above the masthead. */
@@ -86,15 +87,18 @@ export interface DigestView {
   preheader: Html | null;
   preheaderFiller: Html;
   title: Html;
-  description: Html;
   dateLabel: Html | null;
+  sender: Html;
+  postalAddress: Html;
+}
+
+export interface DigestView extends EmailHeadView {
+  description: Html;
   readingLine: Html;
   recipient: RecipientView | null;
   sections: SectionView[];
   keyFacts: KeyFactView[];
   links: { archive: Html | null; subscribe: Html | null; index: Html | null };
-  sender: Html;
-  postalAddress: Html;
 }
 
 /** Keeps inbox previews from running on into the email's first lines. */
@@ -248,22 +252,12 @@ export function digestView(options: DigestViewOptions): DigestView {
   };
 }
 
-export interface SubscriberEmailView {
-  lang: string;
-  theme: ThemeView;
-  logo: Html | null;
-  documentTitle: Html;
-  preheader: Html | null;
-  preheaderFiller: Html;
-  title: Html;
-  dateLabel: Html | null;
+export interface SubscriberEmailView extends EmailHeadView {
   readingLine: Html | null;
   links: { archive: null; subscribe: null; index: null };
   recipient: RecipientView;
   digestTitles: Html;
   confirm: { url: Html; expiresAt: Html };
-  sender: Html;
-  postalAddress: Html;
 }
 
 export function subscriberEmailView(input: {
