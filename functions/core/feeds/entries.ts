@@ -1,4 +1,5 @@
 import { parseFeed } from 'feedsmith';
+import { escapeHtml } from '../render/personalise.ts';
 
 /** One entry of a feed, whatever its format: text fields as the feed gives them (HTML where noted). */
 export interface FeedEntry {
@@ -130,10 +131,6 @@ export function parseFeedText(body: string, feedUrl: string): ParsedFeed {
       return { ok: true, format: 'json', title: text(feed.title), entries };
     }
   }
-}
-
-function escapeHtml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 function plainToHtml(value: string): string {
