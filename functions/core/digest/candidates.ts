@@ -17,6 +17,7 @@ import { dominantTheme } from './relevance.ts';
 import {
   CONTINUATION_THRESHOLD,
   EXPLAINER_SECTIONS,
+  LIVE_ENTRIES,
   RELEVANCE_THRESHOLD,
   REPORT_DELAY_DAYS,
   ROUND_UP_EVENTS,
@@ -63,13 +64,34 @@ function sameCandidate(a: Event | null, b: Event | null): boolean {
   return !a.date && !b.date && placeKey(a.place) === placeKey(b.place);
 }
 
+/** The day an article was published, as an event's date. */
+function publicationDay(article: Article): NonNullable<Event['date']> | null {
+  if (!article.date) return null;
+  const day = new Date(`${article.date}T00:00:00Z`);
+  const when = `${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
+  return { when, sortKey: article.date, precision: 'day', inferred: true };
+}
+
 /** A report with a dateline and a publication date tells what happened there that day. */
 function filedReport(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
   const place = passages[0] ? datelinePlace(passages[0].text, gazetteer) : null;
-  if (!place || !article.date) return null;
-  const day = new Date(`${article.date}T00:00:00Z`);
-  const when = `${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
-  return { date: { when, sortKey: article.date, precision: 'day', inferred: true }, place };
+  const date = publicationDay(article);
+  return place && date ? { date, place } : null;
+}
+
+/** "14:02 — A full house": a section headed by the time of day is an entry of live coverage. */
+const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s|$)/i;
+
+/**
+ * Live coverage (most sections headed by a time of day) tells one event as it happens, on the day it
+ * was published, wherever its title says: one report, whatever each entry is about.
+ */
+function liveCoverage(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
+  const headings = [...new Set(passages.map((p) => p.heading).filter((h): h is string => h !== null))];
+  const timed = headings.filter((h) => TIME_OF_DAY.test(h)).length;
+  if (timed < LIVE_ENTRIES || timed * 2 < headings.length) return null;
+  const titled = titleEvent(article, gazetteer);
+  return { date: publicationDay(article), place: titled?.place ?? null };
 }
 
 /** A headline that names where something happened ("Brussels fine stings…") leads an undated report. */
@@ -104,12 +126,13 @@ export function articleCandidates(
   gazetteer: Gazetteer,
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
+  const live = liveCoverage(article, passages, gazetteer);
   const lead =
-    leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
+    live ?? leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
   const score = (p: Passage) => Math.max(0, ...(themeScores.get(p.key)?.values() ?? []));
   // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
   // A report of the day tells its event first and looks back after: whatever it dates, it is no round-up.
-  const roundUp = !reportsTheDay(article, found[0] ?? null) && isRoundUp(found, passages);
+  const roundUp = !live && !reportsTheDay(article, found[0] ?? null) && isRoundUp(found, passages);
   // A report tells one event, whatever others it mentions; a round-up or an explainer with no event of its
   // own is split by the events it dates, and by section where it dates none.
   const entries = found.map((e, i) =>

@@ -59,6 +59,9 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   if (/\bbetween\b/i.test(before)) return false;
   if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
   if (PLAN.test(clause.slice(0, date.start))) return false;
+  // "Later in 2026: the tablet is due to travel": a date that labels a plan.
+  const after = clause.slice(date.end);
+  if (/^\W{0,3}:/.test(after) && PLAN.test(after)) return false;
   // A date after the article was published is a plan the article previews.
   if (publishedOn !== null && date.sortKey > publishedOn && !publishedOn.startsWith(date.sortKey))
     return false;
@@ -133,9 +136,11 @@ function clauseDates(clause: string, publishedOn: string | null): (DateMention &
     .filter((d) => isEventDate(clause, d, publishedOn))
     .map((d) => ({ ...d, inferred: false }));
   if (written.length > 0) return written;
-  const read = relativeDate(clause, publishedOn) ?? dayMonthDate(clause, publishedOn);
+  const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
   if (!read || NOT_EVENT_BEFORE.test(clause.slice(0, read.start)) || PLAN.test(clause.slice(0, read.start)))
     return [];
+  // A day after publication is one the article looks ahead to.
+  if (publishedOn !== null && read.sortKey > publishedOn) return [];
   return [{ ...read, inferred: true }];
 }
 

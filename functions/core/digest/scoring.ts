@@ -29,6 +29,8 @@ export const REPORT_DELAY_DAYS = 2;
 export const TIMELINE_SHARE = 0.3;
 /** An undated article with this many sections is an explainer, split by section; a shorter one is one report. */
 export const EXPLAINER_SECTIONS = 5;
+/** Sections headed by a time of day ("14:02 — …") that make an article live coverage of one event. */
+export const LIVE_ENTRIES = 3;
 /** An undated article that says this share of what it says about one theme is about one subject: one candidate. */
 export const SINGLE_SUBJECT_SHARE = 0.5;
 

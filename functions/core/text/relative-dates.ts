@@ -5,7 +5,9 @@ import { type DateMention, MONTH_NAMES } from './dates.ts';
 const DAY_MONTH =
   /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
 
-/** "On 18 April" in an article published on a known day: the last 18 April on or before it. */
+const LOOK_AHEAD_DAYS = 31;
+
+/** "On 18 April" in an article published on a known day: the last 18 April on or before it, or one in the month ahead. */
 export function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? DAY_MONTH.exec(clause) : null;
   if (!match || !publishedOn) return null;
@@ -13,7 +15,12 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
   const day = Number(match[1]);
   if (day < 1 || day > 31) return null;
   const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
-  const year = Number(publishedOn.slice(0, 4)) - (md > publishedOn.slice(5) ? 1 : 0);
+  // The last such day on or before publication, unless it is in the weeks just ahead ("5 March" in a
+  // piece of 3 March is two days ahead, not a year back).
+  const thisYear = Number(publishedOn.slice(0, 4));
+  const past = thisYear - (md > publishedOn.slice(5) ? 1 : 0);
+  const ahead = (Date.parse(`${past + 1}-${md}`) - Date.parse(publishedOn)) / 86_400_000;
+  const year = ahead <= LOOK_AHEAD_DAYS ? past + 1 : past;
   const sortKey = `${year}-${md}`;
   return {
     when: `${day} ${match[2]} ${year}`,

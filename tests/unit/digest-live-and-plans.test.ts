@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticles } from '../../functions/core/content/load-content.ts';
+import { analyse } from '../../functions/core/digest/analysis.ts';
+import { sentenceEvent } from '../../functions/core/digest/events.ts';
+import { learnPlaces } from '../../functions/core/text/places.ts';
+
+const places = learnPlaces(['Rowers met in Tallmoor. Crowds gathered in Tallmoor again.']);
+
+describe('dates read against the publication day', () => {
+  it('take a day and month in the weeks ahead as a plan, not as last year', () => {
+    const preview = 'The board announces its decision at noon on Thursday, 5 March, in Tallmoor.';
+    expect(sentenceEvent(preview, places, '2026-03-03')?.date ?? null).toBeNull();
+    const report = 'The board announced its decision on 5 March in Tallmoor.';
+    expect(sentenceEvent(report, places, '2026-09-20')?.date?.sortKey).toBe('2026-03-05');
+    expect(sentenceEvent(report, places, '2026-03-02')?.date?.sortKey ?? null).toBeNull();
+  });
+  it('prefer a written day and month to a weekday in the same clause', () => {
+    const lede =
+      'The regatta, which ended on Saturday, saw its final race on Thursday, 7 November, in Tallmoor.';
+    expect(sentenceEvent(lede, places, '2024-11-11')?.date?.sortKey).toBe('2024-11-07');
+  });
+  it('take no event from a date that labels a plan', () => {
+    expect(
+      sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),
+    ).toBeNull();
+  });
+});
+
+describe('live coverage', () => {
+  it('is one report of the day it was published, whatever each timed entry is about', () => {
+    const text = [
+      '---',
+      'title: "Live from Tallmoor: the regatta final"',
+      'date: 2025-06-14',
+      '---',
+      '',
+      '# Live from Tallmoor: the regatta final',
+      '',
+      'We are on the riverbank in Tallmoor for the final of the regatta, rowing at its best.',
+      '',
+      '## 14:02 — The crews are out',
+      '',
+      'Eight rowing crews line up at the start of the regatta final; the river is calm.',
+      '',
+      '## 14:20 — A false start',
+      '',
+      'The umpire recalls the rowing crews after a false start; the regatta crowd groans.',
+      '',
+      '## 14:41 — The finish',
+      '',
+      'Harbourside win the regatta final by a length, the rowing club’s first title since 1998.',
+      '',
+      '## 15:05 — Prize-giving',
+      '',
+      'The mayor hands the regatta trophy to the rowing crew captain on the quay.',
+    ].join('\n');
+    const { articles } = parseArticles([{ name: 'live.md', bytes: new TextEncoder().encode(text) }]);
+    const themes = [
+      {
+        id: 'rowing',
+        title: 'Rowing',
+        description: 'Rowing regattas and crews.',
+        terms: ['regatta', 'rowing', 'crew', 'crews'],
+      },
+    ];
+    const analysis = analyse(articles, themes);
+    const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
+    expect(candidates).toHaveLength(1);
+    expect(candidates[0]?.event?.date?.sortKey).toBe('2025-06-14');
+  });
+});
