@@ -4,6 +4,14 @@ import { analyse } from '../../functions/core/digest/analysis.ts';
 import { sentenceEvent } from '../../functions/core/digest/events.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 
+const THEMES = [
+  {
+    id: 'rowing',
+    title: 'Rowing',
+    description: 'Rowing regattas and crews.',
+    terms: ['regatta', 'rowing', 'crew', 'crews'],
+  },
+];
 const places = learnPlaces(['Rowers met in Tallmoor. Crowds gathered in Tallmoor again.']);
 
 describe('dates read against the publication day', () => {
@@ -19,10 +27,40 @@ describe('dates read against the publication day', () => {
       'The regatta, which ended on Saturday, saw its final race on Thursday, 7 November, in Tallmoor.';
     expect(sentenceEvent(lede, places, '2024-11-11')?.date?.sortKey).toBe('2024-11-07');
   });
+  it('take what follows "since" in a clause for a baseline, and a writer\'s "today" for no event', () => {
+    const baseline =
+      'The bank delivered the largest single move since the tightening cycle began in 2022 in Tallmoor.';
+    expect(sentenceEvent(baseline, places, '2025-03-08')?.date ?? null).toBeNull();
+    const chatter = 'Hey folks, today we are diving into the find that has taken over my feed.';
+    expect(sentenceEvent(chatter, places, '2025-06-16', true)?.date ?? null).toBeNull();
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),
     ).toBeNull();
+  });
+});
+
+describe('a piece about one thing', () => {
+  it('is about the one event it dates in full, wherever it says so', () => {
+    const text = [
+      '---',
+      'title: "Let us talk about the regatta final"',
+      'date: 2025-06-16',
+      '---',
+      '',
+      'Hey folks, today we are talking rowing, and the crews everyone is discussing.',
+      '',
+      '- What: the regatta final, eight rowing crews',
+      '- When announced: Saturday 14 June 2025, at a press conference on the river',
+      '- Who won: Harbourside, by a length, the rowing club’s first regatta title',
+      '',
+      'I think the rowing was the best the regatta has seen, and the crews agree.',
+    ].join('\n');
+    const { articles } = parseArticles([{ name: 'blog.md', bytes: new TextEncoder().encode(text) }]);
+    const analysis = analyse(articles, THEMES);
+    const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
+    expect(candidates.map((c) => c.event?.date?.sortKey ?? null)).toEqual(['2025-06-14']);
   });
 });
 
@@ -55,15 +93,7 @@ describe('live coverage', () => {
       'The mayor hands the regatta trophy to the rowing crew captain on the quay.',
     ].join('\n');
     const { articles } = parseArticles([{ name: 'live.md', bytes: new TextEncoder().encode(text) }]);
-    const themes = [
-      {
-        id: 'rowing',
-        title: 'Rowing',
-        description: 'Rowing regattas and crews.',
-        terms: ['regatta', 'rowing', 'crew', 'crews'],
-      },
-    ];
-    const analysis = analyse(articles, themes);
+    const analysis = analyse(articles, THEMES);
     const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
     expect(candidates).toHaveLength(1);
     expect(candidates[0]?.event?.date?.sortKey).toBe('2025-06-14');

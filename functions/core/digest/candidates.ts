@@ -143,7 +143,7 @@ export function articleCandidates(
   const oneSubject = !roundUp && dominantTheme(relevant, themeScores).share >= SINGLE_SUBJECT_SHARE;
   const groups =
     (lead || oneSubject || shortUndated(passages, found)) && !roundUp
-      ? [{ passages: [...passages], event: lead }]
+      ? [{ passages: [...passages], event: lead ?? onlyEvent(entries) }]
       : byEvent(passages, entries, gazetteer);
   // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
   // an explainer with one list of dated examples has undated sections that are subjects of their own.
@@ -167,6 +167,16 @@ export function articleCandidates(
       key: g.passages[0]?.key ?? '',
       published: article.date,
     }));
+}
+
+/**
+ * A piece about one thing that dates one event only, written in full ("When announced: 14 June 2025"),
+ * is about that event; a day read from "on Thursday" or "18 September" is too weak to say so.
+ */
+function onlyEvent(found: readonly (Event | null)[]): Event | null {
+  const dated = found.filter((e): e is Event => e?.date != null && !e.date.inferred);
+  const [first] = dated;
+  return first && dated.every((e) => compatible(e, first)) ? first : null;
 }
 
 /** A short piece that dates nothing, under a few subheadings, is one report; an explainer has many sections. */

@@ -58,6 +58,8 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
   if (/\bbetween\b/i.test(before)) return false;
   if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
+  // "the largest move since the cycle began in 2022": what follows "since" in a clause is a baseline.
+  if (/\bsince\b[^,;()]*$/i.test(clause.slice(0, date.start))) return false;
   if (PLAN.test(clause.slice(0, date.start))) return false;
   // "Later in 2026: the tablet is due to travel": a date that labels a plan.
   const after = clause.slice(date.end);
@@ -108,8 +110,10 @@ export function sentenceEvent(
   // A report's first sentence tells what happened, whatever verb it uses, when it says when.
   const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
   for (const clause of clauses) {
-    const word =
-      EVENT_WORD.exec(clause.text) ?? (anyVerb && clause.dates[0] ? { index: clause.dates[0].start } : null);
+    // …but "today we're diving into…" is a writer's day, not an event's.
+    const lead = clause.dates[0];
+    const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
+    const word = EVENT_WORD.exec(clause.text) ?? (anyVerb && dated ? { index: lead.start } : null);
     if (!word) continue;
     // A date said in another clause of the sentence counts when it is the sentence's only one.
     const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
