@@ -1,11 +1,11 @@
 import { type Clock, type Log, type MetricsSink, noMetrics } from '../core/ports.ts';
 import { normaliseEmail } from '../core/subscribers/email.ts';
+import type { EventClaims, SubscriberStore } from '../core/subscribers/ports.ts';
 import {
   countSoftBounce,
   recordDelivery,
   suppress as suppressTransition,
-} from '../core/subscribers/lifecycle.ts';
-import type { EventClaims, SubscriberStore } from '../core/subscribers/ports.ts';
+} from '../core/subscribers/suppression.ts';
 import { countSesEvent, issueOfMail, type SesEngagement } from './ses-engagement.ts';
 import { envelopes, kindOf, type Notification, notificationSchema, parseTime } from './ses-notifications.ts';
 

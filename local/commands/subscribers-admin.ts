@@ -4,13 +4,13 @@ import {
   setDigests,
   setDigestsRefusal,
 } from '../../functions/core/subscribers/admin.ts';
+import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import {
   liftable,
   liftSuppression,
   suppressionReason,
-  unsubscribe,
-} from '../../functions/core/subscribers/lifecycle.ts';
-import type { Subscriber } from '../../functions/core/subscribers/model.ts';
+} from '../../functions/core/subscribers/suppression.ts';
 import { type CliIo, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import {
   COMMON_FLAGS,

@@ -37,8 +37,9 @@ import { type DeliveryStatus, deliveryStatuses } from '../../functions/core/send
 import type { IssueRenderer } from '../../functions/core/sending/ports.ts';
 import { emailIdentity, normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
-import { newConfirmedSubscriber, suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { verifyToken } from '../../functions/core/subscribers/tokens.ts';
 import { type Emulators, startEmulators } from '../../local/emulators.ts';
 import { createTableAndWait } from '../../local/runtime/bootstrap.ts';

@@ -9,7 +9,8 @@ import {
 } from '../../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../../functions/app/send-batch.ts';
 import { issueEmailSchema } from '../../functions/core/sending/issue-email.ts';
-import { suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { httpApiEvent } from '../support/http-event.ts';
 import { RecordingMetrics } from '../unit/metrics-fakes.ts';
 import { digestConfig } from '../unit/render-support.ts';

@@ -10,8 +10,9 @@ import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscri
 import type { HttpApiHandler } from '../../functions/app/http-api.ts';
 import { createSesEventsHandler } from '../../functions/app/ses-events.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
-import { newConfirmedSubscriber, suppress } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { main } from '../../local/cli.ts';
 import { FORM, httpEvent } from '../unit/subscribers-fakes.ts';
 import { type SubscriberWorld, sesInbox, startSubscriberWorld } from './subscribers-setup.ts';

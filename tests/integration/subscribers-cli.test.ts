@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoSubscriberStore } from '../../functions/adapters/dynamodb-subscriber-store.ts';
-import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { main } from '../../local/cli.ts';
 import { type SubscriberWorld, startSubscriberWorld } from './subscribers-setup.ts';
 

@@ -8,14 +8,13 @@ import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
 import {
   chooseDigests,
   confirm,
-  countSoftBounce,
   newConfirmedSubscriber,
   newPendingSubscriber,
-  suppress,
   unsubscribe,
 } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
 import { InvalidCursorError } from '../../functions/core/subscribers/ports.ts';
+import { countSoftBounce, suppress } from '../../functions/core/subscribers/suppression.ts';
 import { type SubscriberWorld, startSubscriberWorld } from './subscribers-setup.ts';
 
 let world: SubscriberWorld;

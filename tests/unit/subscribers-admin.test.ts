@@ -13,7 +13,8 @@ import {
   erasureKeyId,
   ledgerKeysOf,
 } from '../../functions/core/subscribers/erasure.ts';
-import { newConfirmedSubscriber, suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { progressLine } from '../../local/commands/subscribers-import.ts';
 
 const NOW = new Date('2026-12-01T10:00:00.000Z');

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { applyMerge, planDedupe } from '../../functions/core/subscribers/dedupe.ts';
 import { emailIdentity } from '../../functions/core/subscribers/email.ts';
 import { newSubscriberId } from '../../functions/core/subscribers/ids.ts';
-import { newConfirmedSubscriber, suppress, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
+import { newConfirmedSubscriber, unsubscribe } from '../../functions/core/subscribers/lifecycle.ts';
 import type { Subscriber } from '../../functions/core/subscribers/model.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 
 const at = (day: number) => new Date(Date.UTC(2026, 0, day)).toISOString();
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { suppress } from '../../functions/core/subscribers/lifecycle.ts';
+import { suppress } from '../../functions/core/subscribers/suppression.ts';
 import { signToken } from '../../functions/core/subscribers/tokens.ts';
 import {
   type AppHarness,

@@ -4,23 +4,25 @@ import {
   claimedConfirmation,
   claimedWelcome,
   confirm,
-  countSoftBounce,
   leaveDigest,
-  liftable,
-  liftSuppression,
   newConfirmedSubscriber,
   newPendingSubscriber,
-  recordDelivery,
   releaseConfirmation,
   releaseWelcome,
   requestSubscription,
-  SOFT_BOUNCE_LIMIT,
-  SOFT_BOUNCE_SPAN_DAYS,
   type SubscribeRequest,
-  suppress,
   unsubscribe,
 } from '../../functions/core/subscribers/lifecycle.ts';
 import { activeDigests, type Subscriber, subscriberSchema } from '../../functions/core/subscribers/model.ts';
+import {
+  countSoftBounce,
+  liftable,
+  liftSuppression,
+  recordDelivery,
+  SOFT_BOUNCE_LIMIT,
+  SOFT_BOUNCE_SPAN_DAYS,
+  suppress,
+} from '../../functions/core/subscribers/suppression.ts';
 
 const ID = 'abcdefghijklmnopqrstuvwxyz';
 const T0 = new Date('2026-03-01T09:00:00.000Z');

@@ -1,6 +1,6 @@
 import { emailIdentity } from './email.ts';
-import { suppress } from './lifecycle.ts';
 import type { Subscriber, Suppression, SuppressionReason } from './model.ts';
+import { suppress } from './suppression.ts';
 
 /**
  * Before addresses were compared case-folded, `Ann@x.org` and `ann@x.org` could become two
