@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
-import type { IssueStore, OutcomeTotals, StoredIssue } from '../core/sending/ports.ts';
+import type { IssueStore, OutcomeTotals, PageRecord, StoredIssue } from '../core/sending/ports.ts';
 import {
   conditionally,
   fromItem,
@@ -150,17 +150,7 @@ export class DynamoDbIssueStore implements IssueStore {
     }
   }
 
-  public recordPage(
-    issueId: string,
-    page: {
-      pageIndex: number;
-      recipients: number;
-      batches: number;
-      nextCursor: string | null;
-      leaseUntil: number;
-      now: Date;
-    },
-  ): Promise<boolean> {
+  public recordPage(issueId: string, page: PageRecord): Promise<boolean> {
     return conditionally(() =>
       this.db.send(
         new UpdateCommand({

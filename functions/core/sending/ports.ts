@@ -42,6 +42,16 @@ export interface ArchivedIssue {
   sentAt?: string | undefined;
 }
 
+/** One page of recipients as enqueued: how many, in how many batches, and where the next page starts. */
+export interface PageRecord {
+  pageIndex: number;
+  recipients: number;
+  batches: number;
+  nextCursor: string | null;
+  leaseUntil: number;
+  now: Date;
+}
+
 /**
  * Issue records as their state moves on (DynamoDB `issues` table on AWS): created, built, enqueued,
  * counted, sent. Conditional single-item writes only.
@@ -72,17 +82,7 @@ export interface IssueStore {
    * Records one enqueued page if it is the next one (`pageIndex === pagesEnqueued`) and extends the
    * lease; `false` when another builder got there first.
    */
-  recordPage(
-    issueId: string,
-    page: {
-      pageIndex: number;
-      recipients: number;
-      batches: number;
-      nextCursor: string | null;
-      leaseUntil: number;
-      now: Date;
-    },
-  ): Promise<boolean>;
+  recordPage(issueId: string, page: PageRecord): Promise<boolean>;
   /** Says that every recipient is enqueued; returns the record as it is now. */
   completeEnqueue(issueId: string, now: Date): Promise<StoredIssue>;
   /** Adds a batch's final outcomes to the counts (once per batch: the ledger's tally decides). */
