@@ -67,6 +67,15 @@ describe('one event parsing (Powertools API Gateway v2 schema)', () => {
     expect(parseHttpApiEvent({ digestId: 'weekly-diplomacy' }).ok).toBe(false);
   });
 
+  it('reads a method no route serves as that method, and http-api answers it 405 with what is allowed', async () => {
+    expect(request(httpApiEvent('PROPFIND', '/')).method).toBe('PROPFIND');
+    const { handler } = appHarness();
+    const response = await handler(httpApiEvent('PROPFIND', '/'));
+    expect(response.statusCode).toBe(405);
+    expect(JSON.stringify(response.headers ?? {})).toMatch(/allow/i);
+    expect(parseHttpApiEvent(httpApiEvent('get; drop', '/')).ok).toBe(false);
+  });
+
   it('makes http-api answer a partial event with 400 malformed_event in the one error shape', async () => {
     const { handler } = appHarness();
     const response = await handler({

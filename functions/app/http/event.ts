@@ -30,8 +30,26 @@ export interface HttpRequest {
 /** `message` is for the client; `detail` (which fields were wrong) for the log. */
 export type ParsedEvent = { ok: true; request: HttpRequest } | { ok: false; message: string; detail: string };
 
+const KNOWN_METHODS: ReadonlySet<string> = new Set(
+  APIGatewayProxyEventV2Schema.shape.requestContext.shape.http.shape.method.options,
+);
+const METHOD_TOKEN = /^[A-Z]{1,20}$/;
+
+/**
+ * The method the client sent. Powertools' schema knows the common methods only; another one
+ * (PROPFIND) is a request for a method no route serves (405 from the dispatch), not a broken event.
+ */
+function methodOf(event: unknown): string | undefined {
+  const method = (event as { requestContext?: { http?: { method?: unknown } } } | null)?.requestContext?.http
+    ?.method;
+  return typeof method === 'string' && METHOD_TOKEN.test(method) ? method : undefined;
+}
+
 export function parseHttpApiEvent(event: unknown): ParsedEvent {
-  const parsed = httpApiEventSchema.safeParse(event);
+  const sent = methodOf(event);
+  const unknownMethod = sent !== undefined && !KNOWN_METHODS.has(sent);
+  const readable = unknownMethod ? withMethod(event, 'GET') : event;
+  const parsed = httpApiEventSchema.safeParse(readable);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     return { ok: false, message: 'The request could not be read.', detail };
@@ -43,7 +61,7 @@ export function parseHttpApiEvent(event: unknown): ParsedEvent {
   return {
     ok: true,
     request: {
-      method: data.requestContext.http.method,
+      method: unknownMethod ? sent : data.requestContext.http.method,
       path,
       query: data.rawQueryString,
       headers,
@@ -54,4 +72,9 @@ export function parseHttpApiEvent(event: unknown): ParsedEvent {
       requestId: data.requestContext.requestId,
     },
   };
+}
+
+function withMethod(event: unknown, method: string): unknown {
+  const raw = event as { requestContext: { http: object } };
+  return { ...raw, requestContext: { ...raw.requestContext, http: { ...raw.requestContext.http, method } } };
 }
