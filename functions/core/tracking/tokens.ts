@@ -7,10 +7,10 @@ import type { Urls } from '../urls.ts';
  * Click and open tokens: `<issueId>.<subscriberId>.<sentAt>.<slot>.<tag>`, where `sentAt` is the send
  * time (epoch seconds, base 36), `slot` is a link's index in the issue or `o` for the open pixel, and
  * `tag` is 9 bytes (base64url, 12 characters) of a keyed hash over issue, subscriber and send time.
- * Position 0 is the open pixel, position i+1 link i; block b = SHA-384(key ‖ head ‖ b) holds the tags
- * of positions 5b…5b+4. So every link of every recipient has its own tag, bound to its index (changing
- * the index, the issue, the reader or the time breaks it), and a recipient's tags cost one one-shot hash
- * per five links. SHA-384 with the key in front is a sound MAC: it is SHA-512 truncated, so its output
+ * Block b = SHA-384(key ‖ head ‖ b) holds the tags of links 5b…5b+4; the open pixel's is the first
+ * tag of block `o`, made only when opens are tracked. So every link of every recipient has its own tag,
+ * bound to its index (changing the index, the issue, the reader or the time breaks it), and a
+ * recipient's tags cost one one-shot hash per five links. SHA-384 with the key in front is a sound MAC: it is SHA-512 truncated, so its output
  * never reveals the state a length-extension attack needs. A token carries no email address; the
  * subscriber id is random and means nothing outside the store.
  */
@@ -34,8 +34,8 @@ export function trackingKey(secret: string): TrackingKey {
   return { text: createHash('sha256').update(DOMAIN).update(secret).digest('base64url') };
 }
 
-/** The base64url tags of positions 5·block … 5·block+4 (12 characters each). */
-function tagBlock(key: TrackingKey, head: string, block: number): string {
+/** The base64url tags of links 5·block … 5·block+4 (12 characters each), or the pixel's (block `o`). */
+function tagBlock(key: TrackingKey, head: string, block: number | 'o'): string {
   return hash('sha384', `${key.text}${head}${block}`, 'base64url');
 }
 
@@ -80,15 +80,15 @@ export function recipientTracking(
   const head = `${issueId}.${subscriberId}.${sent}.`;
   const clickHead = urls.clickBase + head;
   const links = new Array<string>(linkCount);
-  const first = tagBlock(key, head, 0);
-  let tags = first;
+  let tags = '';
   for (let i = 0; i < linkCount; i++) {
-    const position = i + 1;
-    const slot = position % TAGS_PER_BLOCK;
-    if (slot === 0) tags = tagBlock(key, head, position / TAGS_PER_BLOCK);
+    const slot = i % TAGS_PER_BLOCK;
+    if (slot === 0) tags = tagBlock(key, head, i / TAGS_PER_BLOCK);
     links[i] = `${clickHead}${i}.${tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)}`;
   }
-  const open = input.opens ? `${urls.openBase}${head}o.${first.slice(0, TAG_CHARS)}.gif` : null;
+  const open = input.opens
+    ? `${urls.openBase}${head}o.${tagBlock(key, head, 'o').slice(0, TAG_CHARS)}.gif`
+    : null;
   return { links, open };
 }
 
@@ -111,10 +111,9 @@ export function verifyTrackingToken(
   const [, issueId = '', subscriberId = '', sent = '', slot = '', tag = ''] = match;
   if ((slot === 'o') !== (kind === 'open') || !issueIdSchema.safeParse(issueId).success) return null;
   const link = slot === 'o' ? null : Number(slot);
-  const position = link === null ? 0 : link + 1;
   const head = `${issueId}.${subscriberId}.${sent}.`;
-  const inBlock = position % TAGS_PER_BLOCK;
-  const block = tagBlock(key, head, (position - inBlock) / TAGS_PER_BLOCK);
+  const inBlock = link === null ? 0 : link % TAGS_PER_BLOCK;
+  const block = tagBlock(key, head, link === null ? 'o' : (link - inBlock) / TAGS_PER_BLOCK);
   const expected = Buffer.from(block.slice(inBlock * TAG_CHARS, (inBlock + 1) * TAG_CHARS));
   const given = Buffer.from(tag);
   if (tag.length !== TAG_CHARS || !timingSafeEqual(given, expected)) return null;
