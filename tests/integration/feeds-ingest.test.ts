@@ -303,11 +303,13 @@ describe('ingest against a real HTTP server', () => {
       'BroadsheetBot/1.0 (+https://digest.example/about; The Harbour Digest)',
     );
     // Every request went to one host (127.0.0.1:port), each in its own slot: n requests span at
-    // least n - 1 intervals (single gaps can look shorter when the event loop was busy).
+    // least n - 1 intervals (single gaps can look shorter when the event loop was busy, and the
+    // first request's connection setup delays when the server sees it: half an interval of slack;
+    // unspaced, the whole run would take a few milliseconds).
     const times = server.requests.slice(0, firstRunRequests).map((r) => r.at);
     expect(times.length).toBeGreaterThan(15);
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(
-      (times.length - 1) * HOST_INTERVAL_MS - 5,
+      (times.length - 1) * HOST_INTERVAL_MS - HOST_INTERVAL_MS / 2,
     );
   });
 
