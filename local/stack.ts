@@ -3,7 +3,6 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { Context } from 'aws-lambda';
 import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
 import type { IngestSummary } from '../functions/app/ingest.ts';
 import { loadContent } from '../functions/core/content/load-content.ts';
@@ -12,10 +11,10 @@ import type { StalledSummary } from '../functions/core/sending/resume.ts';
 import { startEmulators } from './emulators.ts';
 import { AppServer } from './runtime/app-server.ts';
 import { bootstrapResources, LOCAL_RESOURCE_NAMES } from './runtime/bootstrap.ts';
-import { type HttpLambda, lambdaContext } from './runtime/http-bridge.ts';
+import { loadHandlers } from './runtime/handlers.ts';
+import { lambdaContext } from './runtime/http-bridge.ts';
 import { InboxMirror } from './runtime/inbox-mirror.ts';
 import {
-  importWithEnvironment,
   type LambdaEnvironments,
   lambdaEnvironments,
   RUNTIME_ENVIRONMENT,
@@ -29,7 +28,7 @@ import {
 } from './runtime/scheduler.ts';
 import { persistentSecret } from './runtime/secrets.ts';
 import { deliveryEvent } from './runtime/ses-delivery-events.ts';
-import { type SqsLambda, type SqsPoller, startSqsPoller } from './runtime/sqs-poller.ts';
+import { type SqsPoller, startSqsPoller } from './runtime/sqs-poller.ts';
 
 export interface LocalStackOptions {
   host?: string;
@@ -66,16 +65,6 @@ export interface LocalStack {
   /** Resolves when the send queue is drained. */
   idle(): Promise<void>;
   stop(): Promise<void>;
-}
-
-type ScheduleLambda = (event: unknown, context: Context) => Promise<unknown>;
-
-interface HandlerModule<T> {
-  handler: T;
-}
-
-interface BuildIssueModule extends HandlerModule<HttpLambda & ScheduleLambda> {
-  resumeStalledIssues(options: { sendersStoppedBefore?: Date }): Promise<StalledSummary>;
 }
 
 /**
@@ -145,34 +134,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tokenSecret: await persistentSecret(dataDir, 'token-secret'),
       operatorToken,
     });
-    // The handlers are Lambda modules: their composition roots read the environment at import.
-    const load = <T>(name: keyof LambdaEnvironments, module: () => Promise<T>) =>
-      importWithEnvironment(env, name, module);
-    const httpApi = (
-      (await load('httpApi', () => import('../functions/handlers/http-api.ts'))) as HandlerModule<HttpLambda>
-    ).handler;
-    const buildIssueModule = (await load(
-      'buildIssue',
-      () => import('../functions/handlers/build-issue.ts'),
-    )) as BuildIssueModule;
-    const buildIssue = buildIssueModule.handler;
-    const sendBatch = (
-      (await load(
-        'sendBatch',
-        () => import('../functions/handlers/send-batch.ts'),
-      )) as HandlerModule<SqsLambda>
-    ).handler;
-    const ingest = (
-      (await load('ingest', () => import('../functions/handlers/ingest.ts'))) as HandlerModule<
-        (event: unknown, context: Context) => Promise<IngestSummary>
-      >
-    ).handler;
-    const sesEvents = (
-      (await load(
-        'sesEvents',
-        () => import('../functions/handlers/ses-events.ts'),
-      )) as HandlerModule<ScheduleLambda>
-    ).handler;
+    const { httpApi, buildIssue, resumeStalledIssues, sendBatch, ingest, sesEvents } =
+      await loadHandlers(env);
     // Whatever reads the environment later (the SDK's region, credentials) sees every function's.
     Object.assign(process.env, RUNTIME_ENVIRONMENT, ...Object.values(env));
     // What SES would publish once an email is delivered: here, once it is in the local inbox.
@@ -207,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const resumed: StalledSummary =
       options.resumeStalled === false
         ? { checked: 0, resumed: [], errors: [] }
-        : await buildIssueModule.resumeStalledIssues({ sendersStoppedBefore: startedAt });
+        : await resumeStalledIssues({ sendersStoppedBefore: startedAt });
     for (const issue of resumed.resumed)
       log(
         `resumed ${issue.issueId}: ${issue.report.batchesRequeued} batches queued again, ${issue.report.unknown.length} recipients unknown (never re-sent), now ${issue.status}`,

@@ -1,17 +1,8 @@
 import type { Article } from '../content/article.ts';
 import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
-import {
-  compatible,
-  datelinePlace,
-  daysAfter,
-  type Event,
-  labelEvent,
-  leadEvent,
-  passageEvent,
-  placeKey,
-  sentenceEvent,
-} from './events.ts';
+import { compatible, daysAfter, placeKey } from './event-agreement.ts';
+import { datelinePlace, type Event, labelEvent, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {

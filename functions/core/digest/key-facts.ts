@@ -1,6 +1,7 @@
 import { type Gazetteer, placesIn } from '../text/places.ts';
 import { jaccard, shingles } from '../text/words.ts';
-import { type Event, placeKey } from './events.ts';
+import { placeKey } from './event-agreement.ts';
+import type { Event } from './events.ts';
 import { headlineFromSentence } from './headline.ts';
 import type { KeyFact } from './model.ts';
 import { MAX_KEY_FACTS, SAME_FACT_JACCARD } from './scoring.ts';

@@ -1,5 +1,6 @@
 import type { Candidate } from './candidates.ts';
-import { compatible, type Event, placeKey, sameDay, sameEvent } from './events.ts';
+import { compatible, placeKey, sameDay, sameEvent } from './event-agreement.ts';
+import type { Event } from './events.ts';
 import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
