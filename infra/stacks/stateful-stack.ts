@@ -33,6 +33,23 @@ export const SES_EVENT_TYPES = [
   EmailSendingEvent.REJECT,
 ];
 
+/** A generated secret kept when the stack goes; rotated by hand, for the reason given to cdk-nag. */
+function handRotatedSecret(
+  scope: Construct,
+  id: string,
+  options: { description: string; passwordLength: number; whyNotRotated: string },
+): Secret {
+  const secret = new Secret(scope, id, {
+    description: options.description,
+    generateSecretString: { passwordLength: options.passwordLength, excludePunctuation: true },
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  NagSuppressions.addResourceSuppressions(secret, [
+    { id: 'AwsSolutions-SMG4', reason: options.whyNotRotated },
+  ]);
+  return secret;
+}
+
 export interface StatefulStackProps extends StackProps {
   settings: DeploySettings;
   /** Folder deployed to the content bucket; defaults to the project's `content/`. */
@@ -70,31 +87,18 @@ export class StatefulStack extends Stack {
     const distribution = archiveDistribution(this, this.issuesBucket, buckets.accessLogs);
     this.archiveBaseUrl = `https://${distribution.distributionDomainName}/${ARCHIVE_PREFIX}`;
 
-    this.tokenSecret = new Secret(this, 'TokenSigningSecret', {
+    this.tokenSecret = handRotatedSecret(this, 'TokenSigningSecret', {
       description: 'Broadsheet: HMAC key that signs confirm, unsubscribe and preferences links',
-      generateSecretString: { passwordLength: 64, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      passwordLength: 64,
+      whyNotRotated:
+        'Rotating the signing key would break every unsubscribe link already in inboxes, which must keep working; rotate by hand with a grace period if it leaks',
     });
-    NagSuppressions.addResourceSuppressions(this.tokenSecret, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'Rotating the signing key would break every unsubscribe link already in inboxes, which must keep working; rotate by hand with a grace period if it leaks',
-      },
-    ]);
-
-    this.operatorSecret = new Secret(this, 'OperatorConsoleSecret', {
+    this.operatorSecret = handRotatedSecret(this, 'OperatorConsoleSecret', {
       description: 'Broadsheet: the token operators sign in to the /admin console with',
-      generateSecretString: { passwordLength: 40, excludePunctuation: true },
-      removalPolicy: RemovalPolicy.RETAIN,
+      passwordLength: 40,
+      whyNotRotated:
+        'A sign-in token people type: rotate it by hand (put a new value; every console session ends, as the session key includes it)',
     });
-    NagSuppressions.addResourceSuppressions(this.operatorSecret, [
-      {
-        id: 'AwsSolutions-SMG4',
-        reason:
-          'A sign-in token people type: rotate it by hand (put a new value; every console session ends, as the session key includes it)',
-      },
-    ]);
 
     this.configurationSet = new ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
