@@ -1,7 +1,14 @@
 import * as z from 'zod';
 import { type CliIo, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { followIssue, statusLine } from './issues.ts';
-import { API_FLAGS, type ApiDeps, ApiError, apiTarget, callApi, issueViewSchema } from './operator-api.ts';
+import {
+  API_FLAGS,
+  type ApiDeps,
+  apiTarget,
+  callApi,
+  issueViewSchema,
+  reportingApiErrors,
+} from './operator-api.ts';
 
 const resumedSchema = z.union([
   z.object({
@@ -41,7 +48,7 @@ export async function runResume(argv: string[], io: CliIo, deps: ApiDeps): Promi
   if (issueId === undefined) throw new UsageError('give the id of the issue to resume');
   if (extra.length > 0) throw new UsageError(`give one issue id, not ${positionals.length}`);
   const target = await apiTarget(values);
-  try {
+  return reportingApiErrors(io, 'issues resume', async () => {
     const { data } = await callApi(
       target,
       deps,
@@ -78,11 +85,5 @@ export async function runResume(argv: string[], io: CliIo, deps: ApiDeps): Promi
     }
     const issue = await followIssue(target, deps, io, issueId, deps.terminal ? {} : { timeoutMs: 0 });
     return issue.status === 'failed' ? EXIT_INVALID : EXIT_OK;
-  } catch (error) {
-    if (error instanceof ApiError) {
-      io.err(`broadsheet issues resume: ${error.message}`);
-      return EXIT_INVALID;
-    }
-    throw error;
-  }
+  });
 }

@@ -15,7 +15,6 @@ import {
   API_FLAG_HELP,
   API_FLAGS,
   type ApiDeps,
-  ApiError,
   type ApiTarget,
   apiTarget,
   callApi,
@@ -23,6 +22,7 @@ import {
   FINAL_STATUSES,
   type IssueView,
   issueViewSchema,
+  reportingApiErrors,
 } from './operator-api.ts';
 import { knownDigests } from './subscribers-kit.ts';
 
@@ -160,7 +160,7 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
   if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw new UsageError('--limit must be 1 to 100');
   await checkDigest(values.digest, values.content);
   const target = await apiTarget(values);
-  try {
+  return reportingApiErrors(io, 'issues', async () => {
     const [issueId] = positionals;
     if (issueId !== undefined) {
       if (values.json) {
@@ -195,13 +195,7 @@ export async function runIssues(argv: string[], io: CliIo, deps: ApiDeps): Promi
     for (const line of issueTable(issues)) io.out(line);
     if (issues.some((i) => i.test)) io.out('* test issue');
     return EXIT_OK;
-  } catch (error) {
-    if (error instanceof ApiError) {
-      io.err(`broadsheet issues: ${error.message}`);
-      return EXIT_INVALID;
-    }
-    throw error;
-  }
+  });
 }
 
 export const command: Command = {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import * as z from 'zod';
 import { errorBodySchema } from '../../functions/app/http/responses.ts';
 import { localEnvSchema, parseEnv } from '../../functions/config.ts';
-import { type FlagHelp, UsageError } from '../cli-kit.ts';
+import { type CliIo, EXIT_INVALID, type FlagHelp, UsageError } from '../cli-kit.ts';
 import { localStack } from '../defaults.ts';
 import { type IamSigning, iamSigning, isLoopback, regionOfApiUrl, signRequest } from '../sign-request.ts';
 import { defaultStackLookup, resolveStack, type StackLookup } from '../stack-outputs.ts';
@@ -60,6 +60,21 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+}
+
+/** Runs a command's API calls; an ApiError becomes `broadsheet COMMAND: message` on stderr and exit 1. */
+export async function reportingApiErrors(
+  io: CliIo,
+  command: string,
+  run: () => Promise<number>,
+): Promise<number> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    io.err(`broadsheet ${command}: ${error.message}`);
+    return EXIT_INVALID;
   }
 }
 

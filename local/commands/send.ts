@@ -6,12 +6,12 @@ import {
   API_FLAG_HELP,
   API_FLAGS,
   type ApiDeps,
-  ApiError,
   type ApiTarget,
   apiTarget,
   callApi,
   defaultApiDeps,
   issueViewSchema,
+  reportingApiErrors,
 } from './operator-api.ts';
 
 const modeSchema = z.enum(['next', 'all']).default('next');
@@ -85,7 +85,7 @@ export async function runSend(
     ...(values.to ? { testRecipients: values.to } : {}),
     ...(values.force ? { force: true } : {}),
   };
-  try {
+  return reportingApiErrors(io, 'send', async () => {
     if (mustConfirm && !(await confirmAll(target, deps, body, confirmer))) {
       io.err('broadsheet send: not confirmed: nothing was sent');
       return EXIT_INVALID;
@@ -127,13 +127,7 @@ export async function runSend(
       return EXIT_INVALID;
     }
     return final.status === 'failed' ? EXIT_INVALID : EXIT_OK;
-  } catch (error) {
-    if (error instanceof ApiError) {
-      io.err(`broadsheet send: ${error.message}`);
-      return EXIT_INVALID;
-    }
-    throw error;
-  }
+  });
 }
 
 /** Says what `--all` would send (a dry run) and asks; true when the operator said yes. */
