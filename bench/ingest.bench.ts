@@ -2,11 +2,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DynamoDbFeedStateStore } from '../functions/adapters/dynamodb-feed-state.ts';
-import { FsArticleWriter } from '../functions/adapters/fs-article-writer.ts';
-import { FsContentSource } from '../functions/adapters/fs-content-source.ts';
-import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../functions/adapters/http-fetcher.ts';
-import { createIngestHandler } from '../functions/app/ingest.ts';
 import { extractArticle } from '../functions/core/feeds/extract.ts';
+import { folderIngestHandler } from '../local/commands/feeds-kit.ts';
 import { fixture, longText, startDynamo, startFeedServer } from '../tests/integration/feeds-harness.ts';
 
 const FEEDS = 50;
@@ -84,20 +81,8 @@ export default async function ingestBench(): Promise<Record<string, unknown>> {
     );
     await writeFile(path.join(dir, 'sources.yaml'), `feeds:\n${feeds.join('\n')}\n`);
 
-    const handler = createIngestHandler({
-      content: new FsContentSource(dir),
-      store: new DynamoDbFeedStateStore(dynamo.db, dynamo.table),
-      writer: new FsArticleWriter(path.join(dir, 'articles')),
-      fetcher: (userAgent) =>
-        new NodeHttpFetcher({
-          userAgent,
-          ...FEED_FETCH_LIMITS,
-          allowPrivateAddresses: true,
-        }),
-      clock: { now: () => new Date() },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    const handler = folderIngestHandler(dir, new DynamoDbFeedStateStore(dynamo.db, dynamo.table), {
       hostIntervalMs: 0,
-      parallelFeeds: 8,
       defaultBudgetMs: 30 * 60_000,
     });
     const started = performance.now();

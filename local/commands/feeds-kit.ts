@@ -1,6 +1,10 @@
 import path from 'node:path';
 import { dynamoDocumentClient } from '../../functions/adapters/clients/dynamodb.ts';
 import { DynamoDbFeedStateStore } from '../../functions/adapters/dynamodb-feed-state.ts';
+import { FsArticleWriter } from '../../functions/adapters/fs-article-writer.ts';
+import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../../functions/adapters/http-fetcher.ts';
+import { createIngestHandler, type IngestDeps, type IngestHandler } from '../../functions/app/ingest.ts';
 import { clientEnv, parseEnv } from '../../functions/config.ts';
 import type { FlagHelp } from '../cli-kit.ts';
 import { LOCAL_TABLES, localStack } from '../defaults.ts';
@@ -52,4 +56,26 @@ export function explainStore(cause: unknown, where: string): Error {
 
 export function contentDir(values: { content?: string | undefined }): string {
   return path.resolve(values.content ?? DEFAULT_CONTENT_DIR);
+}
+
+/**
+ * The ingest function on this machine: sources.yaml of the content folder `root`, new articles into
+ * `root/articles`, feeds on any address (a local test server too), nothing logged.
+ */
+export function folderIngestHandler(
+  root: string,
+  store: IngestDeps['store'],
+  timing: Pick<IngestDeps, 'hostIntervalMs' | 'defaultBudgetMs'>,
+): IngestHandler {
+  return createIngestHandler({
+    content: new FsContentSource(root),
+    store,
+    writer: new FsArticleWriter(path.join(root, 'articles')),
+    fetcher: (userAgent) =>
+      new NodeHttpFetcher({ userAgent, ...FEED_FETCH_LIMITS, allowPrivateAddresses: true }),
+    clock: { now: () => new Date() },
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    parallelFeeds: 8,
+    ...timing,
+  });
 }

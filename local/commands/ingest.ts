@@ -1,12 +1,15 @@
 import path from 'node:path';
-import { FsArticleWriter } from '../../functions/adapters/fs-article-writer.ts';
-import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
-import { FEED_FETCH_LIMITS, NodeHttpFetcher } from '../../functions/adapters/http-fetcher.ts';
-import { createIngestHandler } from '../../functions/app/ingest.ts';
 import type { SourceReport } from '../../functions/core/feeds/ingest.ts';
 import { DEFAULT_HOST_INTERVAL_MS } from '../../functions/core/feeds/politeness.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags } from '../cli-kit.ts';
-import { contentDir, explainStore, FEED_FLAG_HELP, FEED_FLAGS, feedStateStore } from './feeds-kit.ts';
+import {
+  contentDir,
+  explainStore,
+  FEED_FLAG_HELP,
+  FEED_FLAGS,
+  feedStateStore,
+  folderIngestHandler,
+} from './feeds-kit.ts';
 
 function describe(report: SourceReport): string {
   const counts = `${report.written.length} new, ${report.known} known, ${report.filtered} filtered${report.deferred > 0 ? `, ${report.deferred} left for the next run` : ''}`;
@@ -36,20 +39,8 @@ export const command: Command = {
     const { values } = parseFlags(argv, { ...FEED_FLAGS, source: { type: 'string' } });
     const root = contentDir(values);
     const { store, where } = feedStateStore(values);
-    const handler = createIngestHandler({
-      content: new FsContentSource(root),
-      store,
-      writer: new FsArticleWriter(path.join(root, 'articles')),
-      fetcher: (userAgent) =>
-        new NodeHttpFetcher({
-          userAgent,
-          ...FEED_FETCH_LIMITS,
-          allowPrivateAddresses: true,
-        }),
-      clock: { now: () => new Date() },
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    const handler = folderIngestHandler(root, store, {
       hostIntervalMs: DEFAULT_HOST_INTERVAL_MS,
-      parallelFeeds: 8,
       defaultBudgetMs: 10 * 60_000,
     });
     const summary = await handler(values.source === undefined ? {} : { sourceId: values.source }).catch(
