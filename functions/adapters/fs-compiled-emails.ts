@@ -51,23 +51,26 @@ export async function readCompiledEmails(file: string): Promise<CompiledEmails |
 }
 
 /**
- * The MJML compiler, named at run time so that esbuild leaves it (and MJML, 4 MB) out of every
- * bundle: a bundle's build writes the compiled file, so only a run from source comes here.
+ * The MJML compiler and the template set's loader, named at run time so that esbuild leaves them out
+ * of every bundle: a bundle's build writes the compiled file, so only a run from source comes here.
+ * (MJML is 4 MB; an `import('./fs-templates.ts')` esbuild can see would be bundled, and would make it
+ * wrap zod and the content modules in lazy initialisers, which slows every cold start.)
  */
 const COMPILER = new URL('../render/subscriber-emails.ts', import.meta.url);
+const TEMPLATE_SET = new URL('./fs-templates.ts', import.meta.url);
 
 async function compileAtFirstUse(
   file: string,
   templatesDir: string | undefined,
 ): Promise<CompiledEmailSource> {
   let compiler: typeof import('../render/subscriber-emails.ts');
+  let templates: typeof import('./fs-templates.ts');
   try {
-    compiler = await import(COMPILER.href);
+    [compiler, templates] = await Promise.all([import(COMPILER.href), import(TEMPLATE_SET.href)]);
   } catch (cause) {
     throw new ContentError(file, 'compiled emails are missing: the package’s build writes them', { cause });
   }
-  const { loadTemplateSet } = await import('./fs-templates.ts');
-  return compiler.compilingSource(await loadTemplateSet(templatesDir));
+  return compiler.compilingSource(await templates.loadTemplateSet(templatesDir));
 }
 
 /**

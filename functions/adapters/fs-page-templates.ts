@@ -21,7 +21,8 @@ function readPages(
   skip: ReadonlySet<string>,
   out: Record<string, string>,
 ): void {
-  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
+  // Code-unit order: `localeCompare` would load ICU's collation data at cold start (~10-20 ms).
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
   for (const entry of entries) {
     if (entry.isDirectory() && !skip.has(entry.name)) {
       readPages(path.join(dir, entry.name), `${prefix}${entry.name}/`, new Set(), out);

@@ -19,7 +19,7 @@ const TEMPLATE_FILE = /^([a-z0-9][a-z0-9-]*)\.mjml$/;
 async function readTemplates(dir: string): Promise<Record<string, string>> {
   const entries = await readdir(dir, { withFileTypes: true });
   const out: Record<string, string> = {};
-  for (const entry of entries.filter((e) => e.isFile()).sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const entry of entries.filter((e) => e.isFile()).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const match = TEMPLATE_FILE.exec(entry.name);
     if (match?.[1]) out[match[1]] = await readFile(path.join(dir, entry.name), 'utf8');
   }

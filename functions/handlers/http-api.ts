@@ -1,3 +1,4 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoDocumentClient } from '../adapters/clients/dynamodb.ts';
 import { s3Client } from '../adapters/clients/s3.ts';
 import { sesClient } from '../adapters/clients/ses.ts';
@@ -65,7 +66,7 @@ export function composeHttpApi(
     signupsPerNetworkPerHour: config.SUBSCRIBE_MAX_PER_NETWORK_PER_HOUR,
     logger: observability.logger,
     metrics: observability.metrics,
-    ...trackingDeps(config, urls),
+    ...trackingDeps(config, urls, db),
   };
 }
 
@@ -74,10 +75,13 @@ export function composeHttpApi(
  * (deliveries) and records and counters (issues). The console signs in with the operator token
  * (OPERATOR_TOKEN locally, the OPERATOR_SECRET_ARN secret on AWS).
  */
-function trackingDeps(config: HttpApiEnv, urls: Urls): Pick<HttpApiDeps, 'tracking' | 'admin'> {
+function trackingDeps(
+  config: HttpApiEnv,
+  urls: Urls,
+  db: DynamoDBDocumentClient,
+): Pick<HttpApiDeps, 'tracking' | 'admin'> {
   const { ISSUES_TABLE, DELIVERIES_TABLE, ISSUES_BUCKET } = config;
   if (ISSUES_TABLE === undefined || DELIVERIES_TABLE === undefined || ISSUES_BUCKET === undefined) return {};
-  const db = dynamoDocumentClient(config);
   const archive = new S3IssueArchive(s3Client(config), ISSUES_BUCKET);
   const engagement = new DynamoDbEngagement(db, { issues: ISSUES_TABLE, deliveries: DELIVERIES_TABLE });
   const loadEmail = (issueId: string) => archive.loadEmail(issueId);
