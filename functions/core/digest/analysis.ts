@@ -5,11 +5,11 @@ import { articleCandidates, type Candidate } from './candidates.ts';
 import { compatible, placeKey } from './event-agreement.ts';
 import { type Event, filedEvent, sentenceEvent } from './events.ts';
 import { articlePassages, type Passage, WordTable } from './passages.ts';
-import { scoreThemes } from './relevance.ts';
+import { bm25, type PassageTerms, passageTerms, themeQueries } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
 import { joinLabel } from './summary.ts';
-import { articleSketches, syndicatedCopies } from './syndication.ts';
+import { sketcher, syndicatedCopies } from './syndication.ts';
 
 /** What the engine knows of a set of articles, whatever digest is built from them. */
 export interface Analysis {
@@ -33,14 +33,21 @@ export interface Analysis {
 export function analyse(articles: readonly Article[], themes: readonly Theme[]): Analysis {
   const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const words = new WordTable();
-  const perArticle = sorted.map((article) => ({ article, passages: articlePassages(article, words) }));
+  const queries = themeQueries(themes);
+  const sketch = sketcher();
+  const sketches = new Map<string, Set<number>>();
+  const terms: PassageTerms[] = [];
+  // Every word of a passage is needed for theme phrases and sketches only: read, then let go, an
+  // article at a time, so the words of all articles are never held at once.
+  const perArticle = sorted.map((article) => {
+    const own = articlePassages(article, words);
+    for (const p of own) terms.push(passageTerms(p, queries));
+    sketches.set(article.id, sketch(own));
+    for (const p of own) p.allStems = [];
+    return { article, passages: own };
+  });
   const passages = perArticle.flatMap((a) => a.passages);
-  const themeScores = scoreThemes(passages, themes);
-  const sketches = articleSketches(
-    perArticle.map(({ article, passages: own }) => ({ id: article.id, passages: own })),
-  );
-  // Every word of every passage was needed for phrases and sketches only: let them go.
-  for (const passage of passages) passage.allStems.length = 0;
+  const themeScores = bm25(passages, terms, queries);
   const learned = learnPlaces(passages.map((p) => p.text));
   const gazetteer = venues(learned, passages);
   const settings = new Map([...learned].filter(([name]) => !gazetteer.has(name)));

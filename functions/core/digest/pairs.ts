@@ -8,25 +8,20 @@ import {
   MIN_POSTING,
   SHARED_FEATURES,
 } from './scoring.ts';
-
-type Vector = ReadonlyMap<string, number>;
+import { heaviest, type SparseVector, type WordIds } from './vectors.ts';
 
 /**
  * Pairs worth comparing: they share two of their most telling words, or they date the same day. Yielded
  * one candidate at a time, so only that candidate's counts are ever held.
  */
 export function* candidatePairs(
-  vs: readonly Vector[],
+  vs: readonly SparseVector[],
+  words: WordIds,
   events: readonly (Event | null)[],
   articles: number,
 ): Generator<[number, number]> {
-  const tops = vs.map((v) =>
-    [...v.entries()]
-      .sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))
-      .slice(0, CANDIDATE_FEATURES)
-      .map(([term]) => term),
-  );
-  const postings = new Map<string, number[]>();
+  const tops = vs.map((v) => heaviest(v, CANDIDATE_FEATURES, words));
+  const postings = new Map<number, number[]>();
   tops.forEach((terms, i) => {
     for (const term of terms) {
       const list = postings.get(term);
@@ -39,7 +34,7 @@ export function* candidatePairs(
   const sameDay = sameDayNeighbours(events);
   for (let i = 0; i < vs.length; i += 1) {
     const shared = new Map<number, number>();
-    for (const term of tops[i] as string[]) {
+    for (const term of tops[i] as number[]) {
       const list = postings.get(term) as number[];
       if (list.length > maxPosting) continue;
       for (const j of list) if (j > i) shared.set(j, (shared.get(j) ?? 0) + 1);

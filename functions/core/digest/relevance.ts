@@ -35,55 +35,66 @@ function themeQuery(theme: Theme): QueryTerm[] {
   return [...byKey.values()];
 }
 
-/** Where each stem occurs in a list of stems. */
-function positionsOf(stems: readonly string[]): Map<string, number[]> {
-  const positions = new Map<string, number[]>();
-  stems.forEach((s, i) => {
-    const list = positions.get(s);
-    if (list) list.push(i);
-    else positions.set(s, [i]);
-  });
-  return positions;
+/** The themes as queries, and their terms by first stem (so a passage is read once for all of them). */
+export interface ThemeQueries {
+  themes: { id: string; terms: QueryTerm[] }[];
+  byFirstStem: Map<string, QueryTerm[]>;
 }
 
-function occurrences(
-  stems: readonly string[],
-  positions: Map<string, number[]>,
-  phrase: readonly string[],
-): number {
-  const starts = positions.get(phrase[0] as string) ?? [];
-  return starts.filter((i) => phrase.every((s, j) => stems[i + j] === s)).length;
-}
-
-/**
- * BM25 of every passage against every theme: `scores.get(passageKey).get(themeId)`. A heading's words
- * count `HEADING_BOOST` times in each passage under it.
- */
-export function scoreThemes(
-  passages: readonly Passage[],
-  themes: readonly Theme[],
-): Map<string, Map<string, number>> {
+export function themeQueries(themes: readonly Theme[]): ThemeQueries {
   const queries = themes.map((theme) => ({ id: theme.id, terms: themeQuery(theme) }));
-  const lengths = passages.map((p) => p.allStems.length + HEADING_BOOST * p.headingStems.length);
-  const averageLength = lengths.reduce((a, b) => a + b, 0) / Math.max(1, lengths.length);
-  const termFrequencies = passages.map((p) => {
-    const counts = new Map<string, number>();
-    const inText = positionsOf(p.allStems);
-    const inHeading = positionsOf(p.headingStems);
-    for (const { terms } of queries) {
-      for (const term of terms) {
-        const key = term.stems.join(' ');
-        if (counts.has(key)) continue;
-        const n =
-          occurrences(p.allStems, inText, term.stems) +
-          HEADING_BOOST * occurrences(p.headingStems, inHeading, term.stems);
-        if (n > 0) counts.set(key, n);
-      }
+  const byFirstStem = new Map<string, QueryTerm[]>();
+  const seen = new Set<string>();
+  for (const { terms } of queries) {
+    for (const term of terms) {
+      const key = term.stems.join(' ');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const first = term.stems[0] as string;
+      byFirstStem.set(first, [...(byFirstStem.get(first) ?? []), term]);
     }
-    return counts;
+  }
+  return { themes: queries, byFirstStem };
+}
+
+/** What BM25 needs of a passage: its length and how often each query term occurs in it. */
+export interface PassageTerms {
+  length: number;
+  counts: Map<string, number>;
+}
+
+function countPhrases(
+  stems: readonly string[],
+  queries: ThemeQueries,
+  times: number,
+  into: Map<string, number>,
+) {
+  stems.forEach((stem, i) => {
+    for (const term of queries.byFirstStem.get(stem) ?? []) {
+      if (!term.stems.every((s, j) => stems[i + j] === s)) continue;
+      const key = term.stems.join(' ');
+      into.set(key, (into.get(key) ?? 0) + times);
+    }
   });
+}
+
+/** A heading's words count `HEADING_BOOST` times in each passage under it. Needs the passage's `allStems`. */
+export function passageTerms(passage: Passage, queries: ThemeQueries): PassageTerms {
+  const counts = new Map<string, number>();
+  countPhrases(passage.allStems, queries, 1, counts);
+  countPhrases(passage.headingStems, queries, HEADING_BOOST, counts);
+  return { length: passage.allStems.length + HEADING_BOOST * passage.headingStems.length, counts };
+}
+
+/** BM25 of every passage against every theme: `scores.get(passageKey).get(themeId)`. */
+export function bm25(
+  passages: readonly Passage[],
+  terms: readonly PassageTerms[],
+  queries: ThemeQueries,
+): Map<string, Map<string, number>> {
+  const averageLength = terms.reduce((a, t) => a + t.length, 0) / Math.max(1, terms.length);
   const documentFrequency = new Map<string, number>();
-  for (const counts of termFrequencies)
+  for (const { counts } of terms)
     for (const key of counts.keys()) documentFrequency.set(key, (documentFrequency.get(key) ?? 0) + 1);
   const total = passages.length + BACKGROUND_PASSAGES;
   const idf = (key: string) => {
@@ -92,20 +103,34 @@ export function scoreThemes(
   };
   const scores = new Map<string, Map<string, number>>();
   passages.forEach((p, i) => {
-    const counts = termFrequencies[i] as Map<string, number>;
-    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * (lengths[i] as number)) / averageLength);
+    const { counts, length } = terms[i] as PassageTerms;
+    const norm = BM25_K1 * (1 - BM25_B + (BM25_B * length) / averageLength);
     const byTheme = new Map<string, number>();
-    for (const { id, terms } of queries) {
+    for (const { id, terms: query } of queries.themes) {
       let score = 0;
-      for (const term of terms) {
-        const tf = counts.get(term.stems.join(' ')) ?? 0;
-        if (tf > 0) score += term.weight * idf(term.stems.join(' ')) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+      for (const term of query) {
+        const key = term.stems.join(' ');
+        const tf = counts.get(key) ?? 0;
+        if (tf > 0) score += term.weight * idf(key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
       }
       byTheme.set(id, Math.round(score * 10_000) / 10_000);
     }
     scores.set(p.key, byTheme);
   });
   return scores;
+}
+
+/** `bm25` of passages that still have their `allStems`. */
+export function scoreThemes(
+  passages: readonly Passage[],
+  themes: readonly Theme[],
+): Map<string, Map<string, number>> {
+  const queries = themeQueries(themes);
+  return bm25(
+    passages,
+    passages.map((p) => passageTerms(p, queries)),
+    queries,
+  );
 }
 
 /** The theme a group of passages says most about, and its share of all they say about every theme. */

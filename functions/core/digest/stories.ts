@@ -5,11 +5,11 @@ import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
   MERGE_SIMILARITY,
-  NAME_WEIGHT,
   OTHER_THEME_SIMILARITY,
   SAME_EVENT_SIMILARITY,
   UNDATED_SIMILARITY,
 } from './scoring.ts';
+import { addInto, dot, EMPTY, type SparseVector, tfidfVectors, type Weights, WordIds } from './vectors.ts';
 
 /** One event (or one subject) told by one or more articles. */
 export interface StoryGroup {
@@ -20,8 +20,6 @@ export interface StoryGroup {
   articleIds: string[];
 }
 
-type Vector = Map<string, number>;
-
 /** Two candidates similar enough to join, and what it takes. */
 interface Edge {
   i: number;
@@ -31,62 +29,6 @@ interface Edge {
   oneDay: boolean;
   similarity: number;
   threshold: number;
-}
-
-function termCounts(candidate: Candidate): Vector {
-  const counts = new Map<string, number>();
-  for (const passage of candidate.passages) {
-    for (const stem of passage.stems) counts.set(stem, (counts.get(stem) ?? 0) + 1);
-    for (const stem of passage.names) counts.set(stem, (counts.get(stem) ?? 0) + NAME_WEIGHT - 1);
-  }
-  return counts;
-}
-
-/**
- * TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. Across
- * articles only words two articles use can make them alike (`minArticles` 2); within one article every
- * word counts (`minArticles` 1).
- */
-function vectors(
-  candidates: readonly Candidate[],
-  minArticles: number,
-  include: (c: Candidate) => boolean = () => true,
-): Vector[] {
-  // An article's candidates are next to each other: a word is counted once per article. The counts are
-  // made twice rather than held for every candidate at once.
-  const articlesUsing = new Map<string, number>();
-  const lastArticle = new Map<string, string>();
-  for (const c of candidates) {
-    if (!include(c)) continue;
-    for (const term of termCounts(c).keys()) {
-      if (lastArticle.get(term) === c.articleId) continue;
-      lastArticle.set(term, c.articleId);
-      articlesUsing.set(term, (articlesUsing.get(term) ?? 0) + 1);
-    }
-  }
-  const articles = new Set(candidates.map((c) => c.articleId)).size;
-  return candidates.map((c) => {
-    const v: Vector = new Map();
-    if (!include(c)) return v;
-    let norm = 0;
-    for (const [term, n] of termCounts(c)) {
-      const df = articlesUsing.get(term) ?? 1;
-      if (df < minArticles) continue;
-      const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
-      v.set(term, weight);
-      norm += weight * weight;
-    }
-    norm = Math.sqrt(norm) || 1;
-    for (const [term, weight] of v) v.set(term, weight / norm);
-    return v;
-  });
-}
-
-function dot(a: Vector, b: Vector): number {
-  const [small, large] = a.size < b.size ? [a, b] : [b, a];
-  let sum = 0;
-  for (const [term, weight] of small) sum += weight * (large.get(term) ?? 0);
-  return sum;
 }
 
 /** The similarity two candidates need to be one story, or `Infinity` when they cannot be. */
@@ -118,15 +60,15 @@ function thresholdFor(a: Candidate, b: Candidate): number {
  * compatible with every event of the other (different dates or places keep stories apart).
  */
 export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
-  const across = vectors(candidates, 2);
+  const words = new WordIds();
+  const across = tfidfVectors(candidates, words, 2);
   const perArticle = new Map<string, number>();
   for (const c of candidates) perArticle.set(c.articleId, (perArticle.get(c.articleId) ?? 0) + 1);
-  const within = vectors(candidates, 1, (c) => (perArticle.get(c.articleId) ?? 0) > 1);
-  const similarity = (i: number, j: number) =>
-    dot(
-      (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[i] as Vector,
-      (candidates[i]?.articleId === candidates[j]?.articleId ? within : across)[j] as Vector,
-    );
+  const within = tfidfVectors(candidates, words, 1, (c) => (perArticle.get(c.articleId) ?? 0) > 1);
+  const similarity = (i: number, j: number) => {
+    const vs = candidates[i]?.articleId === candidates[j]?.articleId ? within : across;
+    return dot(vs[i] as SparseVector, vs[j] as SparseVector);
+  };
   const articles = new Set(candidates.map((c) => c.articleId)).size;
   const edges: Edge[] = [];
   const consider = ([i, j]: [number, number]) => {
@@ -141,6 +83,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   };
   for (const pair of candidatePairs(
     across,
+    words,
     candidates.map((c) => c.event),
     articles,
   ))
@@ -153,7 +96,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const members = candidates.map((_, i) => [i]);
   // The sum of a group's unit vectors: the mean pairwise cosine of two groups is the dot of their sums
   // divided by both sizes, so average link costs one dot product.
-  const sums: Vector[] = [...across];
+  const sums: Weights[] = [...across];
   const events = candidates.map((c) => (c.event ? [c.event] : []));
   const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
   const averages = new Map<string, number>();
@@ -178,7 +121,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
         ? similarity(i, j)
         : (averages.get(versions) ??
           averages
-            .set(versions, dot(sums[a] as Vector, sums[b] as Vector) / (ma.length * mb.length))
+            .set(versions, dot(sums[a] as Weights, sums[b] as Weights) / (ma.length * mb.length))
             .get(versions) ??
           0);
     // Groups that lean to different themes need as much in common as candidates that do, unless the
@@ -191,10 +134,9 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     groupOf[b] = a;
     members[a] = [...ma, ...mb];
     members[b] = [];
-    const sum = sums[a] === across[a] ? new Map(sums[a]) : (sums[a] as Vector);
-    for (const [term, weight] of sums[b] as Vector) sum.set(term, (sum.get(term) ?? 0) + weight);
-    sums[a] = sum;
-    sums[b] = new Map();
+    const sum = sums[a] instanceof Map ? sums[a] : addInto(new Map(), sums[a] as Weights);
+    sums[a] = addInto(sum, sums[b] as Weights);
+    sums[b] = EMPTY;
     events[a] = [...ea, ...eb.filter((e) => !ea.some((x) => sameKey(x, e)))];
     for (const [theme, n] of themes[b] as Map<string, number>) {
       (themes[a] as Map<string, number>).set(theme, ((themes[a] as Map<string, number>).get(theme) ?? 0) + n);

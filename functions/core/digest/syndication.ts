@@ -36,10 +36,8 @@ function overlap(a: Set<number>, b: Set<number>): number {
   return shared / Math.min(a.size, b.size);
 }
 
-/** Each article's sketch, made while its words are at hand. */
-export function articleSketches(
-  perArticle: readonly { id: string; passages: readonly Passage[] }[],
-): Map<string, Set<number>> {
+/** Sketches articles one at a time, while their passages still have `allStems`; word hashes are kept. */
+export function sketcher(): (passages: readonly Passage[]) => Set<number> {
   const wordHashes = new Map<string, number>();
   const hashOf = (word: string) => {
     let h = wordHashes.get(word);
@@ -49,7 +47,7 @@ export function articleSketches(
     }
     return h;
   };
-  return new Map(perArticle.map(({ id, passages }) => [id, sketch(passages, hashOf)]));
+  return (passages) => sketch(passages, hashOf);
 }
 
 /**
