@@ -69,6 +69,24 @@ function pad(n: number): string {
   return String(n).padStart(2, '0');
 }
 
+/** "4 May 2018" or "May 4, 2018"; null when the number cannot be a day of a month. */
+function dayDate(
+  dayText: string,
+  monthName: string,
+  year: string,
+): Omit<DateMention, 'start' | 'end'> | null {
+  const month = monthNumber(monthName);
+  const day = Number(dayText);
+  if (day < 1 || day > 31) return null;
+  return {
+    when: `${day} ${MONTH_NAMES[month - 1]} ${year}`,
+    sortKey: `${year}-${pad(month)}-${pad(day)}`,
+    year,
+    precision: 'day',
+    event: true,
+  };
+}
+
 export function findDates(text: string): DateMention[] {
   const found: DateMention[] = [];
   for (const match of text.matchAll(DATE)) {
@@ -76,37 +94,12 @@ export function findDates(text: string): DateMention[] {
     const start = match.index;
     const end = start + match[0].length;
     const before = text.slice(Math.max(0, start - 16), start);
-    if (y1 !== undefined && m1 !== undefined && d1 !== undefined) {
-      const month = monthNumber(m1);
-      const day = Number(d1);
-      if (day >= 1 && day <= 31) {
-        found.push({
-          when: `${day} ${MONTH_NAMES[month - 1]} ${y1}`,
-          sortKey: `${y1}-${pad(month)}-${pad(day)}`,
-          year: y1,
-          precision: 'day',
-          event: true,
-          start,
-          end,
-        });
-        continue;
-      }
-    }
-    if (y2 !== undefined && m2 !== undefined && d2 !== undefined) {
-      const month = monthNumber(m2);
-      const day = Number(d2);
-      if (day >= 1 && day <= 31) {
-        found.push({
-          when: `${day} ${MONTH_NAMES[month - 1]} ${y2}`,
-          sortKey: `${y2}-${pad(month)}-${pad(day)}`,
-          year: y2,
-          precision: 'day',
-          event: true,
-          start,
-          end,
-        });
-        continue;
-      }
+    const day =
+      (y1 !== undefined && m1 !== undefined && d1 !== undefined ? dayDate(d1, m1, y1) : null) ??
+      (y2 !== undefined && m2 !== undefined && d2 !== undefined ? dayDate(d2, m2, y2) : null);
+    if (day !== null) {
+      found.push({ ...day, start, end });
+      continue;
     }
     if (y3 !== undefined && m3 !== undefined) {
       // "May 2018" is a date; "may 2018" is not, and the pattern is case-sensitive on the capital.
