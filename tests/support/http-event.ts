@@ -16,7 +16,7 @@ export interface HttpEventOptions {
 
 /**
  * A whole API Gateway HTTP API (payload 2.0) event, as AWS sends it and as the handlers' one event
- * schema (Powertools' APIGatewayProxyEventV2Schema) demands; the route key from the route table.
+ * schema (functions/app/http/event.ts, Powertools' fields) demands; the route key from the route table.
  */
 export function httpApiEvent(
   method: string,

@@ -45,7 +45,7 @@ describe('the route table', () => {
   });
 });
 
-describe('one event parsing (Powertools API Gateway v2 schema)', () => {
+describe('one event parsing (the API Gateway v2 event schema)', () => {
   it('reads an event as API Gateway sends it', () => {
     const parsed = request(fixture('http-api-get-signup.json'));
     expect(parsed).toMatchObject({ method: 'GET', path: '/', query: '', sourceIp: '198.51.100.23' });
