@@ -56,6 +56,20 @@ describe('content config', () => {
     );
   });
 
+  it('a repeated theme or digest id is an error at each repeat, listed in file order', () => {
+    const brokenThemes = themes.replace('id: interference', 'id: summits');
+    const brokenDigests = digests
+      .replace('id: monthly-security', 'id: weekly-diplomacy')
+      .replace('themes: [summits, interference, sanctions, alliances, outlook]', 'themes: [weather]');
+    const known = '(known: summits, sanctions, alliances, outlook)';
+    expect(parseContentConfig(brokenThemes, brokenDigests, site).problems.map((p) => p.message)).toEqual([
+      'themes[1].id: duplicate id "summits"',
+      'digests[1].id: duplicate id "weekly-diplomacy"',
+      `digests[1].themes[0]: unknown theme "interference" ${known}`,
+      `digests[2].themes[0]: unknown theme "weather" ${known}`,
+    ]);
+  });
+
   it('a sender name with a line break is refused (it would become a mail header)', () => {
     const broken = digests.replace('name: Ledger Weekly', 'name: "Weekly\\r\\nBcc: victim@example.com"');
     expect(parseContentConfig(themes, broken, site).problems).toContainEqual(

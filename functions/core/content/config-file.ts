@@ -6,6 +6,13 @@ export type ConfigResult<T> =
   | { ok: true; value: T; problems: Problem[] }
   | { ok: false; problems: Problem[] };
 
+/** Adds `id` to `seen`; the problem `PATH.id: duplicate id "…"` when an earlier item had it. */
+export function duplicateId(file: string, path: string, id: string, seen: Set<string>): Problem[] {
+  const duplicate = seen.has(id);
+  seen.add(id);
+  return duplicate ? [{ file, severity: 'error', message: `${path}.id: duplicate id "${id}"` }] : [];
+}
+
 function formatPath(root: string, path: PropertyKey[]): string {
   let out = root;
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : `.${String(key)}`;

@@ -1,7 +1,7 @@
 import { Cron } from 'croner';
 import * as z from 'zod';
 import { trackingConfigSchema } from '../tracking/links.ts';
-import { type ConfigResult, parseConfigFile } from './config-file.ts';
+import { type ConfigResult, duplicateId, parseConfigFile } from './config-file.ts';
 import { headerSafe, hexColour, idSchema, type Sender, senderSchema } from './fields.ts';
 import { parseSiteConfig, type SiteConfig } from './site.ts';
 
@@ -107,25 +107,11 @@ export function parseContentConfig(
 
   const themeIds = new Set<string>();
   themes.value.themes.forEach((theme, index) => {
-    if (themeIds.has(theme.id)) {
-      problems.push({
-        file: THEMES_FILE,
-        severity: 'error',
-        message: `themes[${index}].id: duplicate id "${theme.id}"`,
-      });
-    }
-    themeIds.add(theme.id);
+    problems.push(...duplicateId(THEMES_FILE, `themes[${index}]`, theme.id, themeIds));
   });
   const digestIds = new Set<string>();
   digests.value.digests.forEach((digest, index) => {
-    if (digestIds.has(digest.id)) {
-      problems.push({
-        file: DIGESTS_FILE,
-        severity: 'error',
-        message: `digests[${index}].id: duplicate id "${digest.id}"`,
-      });
-    }
-    digestIds.add(digest.id);
+    problems.push(...duplicateId(DIGESTS_FILE, `digests[${index}]`, digest.id, digestIds));
     digest.themes.forEach((themeId, themeIndex) => {
       if (!themeIds.has(themeId)) {
         problems.push({

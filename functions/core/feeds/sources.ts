@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { type ConfigResult, parseConfigFile } from '../content/config.ts';
+import { type ConfigResult, duplicateId, parseConfigFile } from '../content/config-file.ts';
 import { idSchema } from '../content/fields.ts';
 
 export const SOURCES_FILE = 'sources.yaml';
@@ -47,19 +47,9 @@ export function parseSources(text: string): ConfigResult<SourcesFile> {
   const parsed = parseConfigFile(SOURCES_FILE, text, sourcesFileSchema);
   if (!parsed.ok) return parsed;
   const seen = new Set<string>();
-  const problems = parsed.value.feeds.flatMap((feed, index) => {
-    const duplicate = seen.has(feed.id);
-    seen.add(feed.id);
-    return duplicate
-      ? [
-          {
-            file: SOURCES_FILE,
-            severity: 'error' as const,
-            message: `feeds[${index}].id: duplicate id "${feed.id}"`,
-          },
-        ]
-      : [];
-  });
+  const problems = parsed.value.feeds.flatMap((feed, index) =>
+    duplicateId(SOURCES_FILE, `feeds[${index}]`, feed.id, seen),
+  );
   return problems.length > 0 ? { ok: false, problems } : parsed;
 }
 
