@@ -70,27 +70,43 @@ export function without<T extends object, K extends keyof T>(value: T, ...keys: 
   return copy;
 }
 
+/** A new subscriber: what every one starts with, and the status, consent and dates of its status. */
+function newSubscriber(
+  id: string,
+  input: { email: string; name?: string | undefined; digests: string[] },
+  now: Date,
+  fields: Pick<Subscriber, 'status' | 'consent'> &
+    Partial<Pick<Subscriber, 'confirmedAt' | 'confirmationSentAt' | 'expiresAt'>>,
+): Subscriber {
+  const { status, consent, ...dates } = fields;
+  return {
+    id,
+    email: input.email,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    status,
+    digests: unique(input.digests),
+    consent,
+    createdAt: iso(now),
+    updatedAt: iso(now),
+    ...dates,
+    welcomeDue: false,
+    softBounces: 0,
+    version: 0,
+  };
+}
+
 export function newPendingSubscriber(
   id: string,
   request: SubscribeRequest,
   now: Date,
   policy: LifecyclePolicy,
 ): Subscriber {
-  return {
-    id,
-    email: request.email,
-    ...(request.name !== undefined ? { name: request.name } : {}),
+  return newSubscriber(id, request, now, {
     status: 'pending',
-    digests: unique(request.digests),
     consent: consentOf(request, now),
-    createdAt: iso(now),
-    updatedAt: iso(now),
     confirmationSentAt: iso(now),
-    welcomeDue: false,
-    softBounces: 0,
     expiresAt: pendingExpiry(now, policy),
-    version: 0,
-  };
+  });
 }
 
 /** A subscriber an operator or an import vouches for: confirmed at once, no confirmation email. */
@@ -99,20 +115,11 @@ export function newConfirmedSubscriber(
   input: { email: string; name?: string | undefined; digests: string[]; consent: Consent },
   now: Date,
 ): Subscriber {
-  return {
-    id,
-    email: input.email,
-    ...(input.name !== undefined ? { name: input.name } : {}),
+  return newSubscriber(id, input, now, {
     status: 'confirmed',
-    digests: unique(input.digests),
     consent: { ...input.consent, confirmedAt: input.consent.confirmedAt ?? iso(now) },
-    createdAt: iso(now),
-    updatedAt: iso(now),
     confirmedAt: iso(now),
-    welcomeDue: false,
-    softBounces: 0,
-    version: 0,
-  };
+  });
 }
 
 /**
