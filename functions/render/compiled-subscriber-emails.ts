@@ -3,7 +3,7 @@ import type { SiteConfig } from '../core/content/site.ts';
 import type { RenderedEmail, SubscriberEmails } from '../core/ports.ts';
 import { RenderError } from '../core/render/errors.ts';
 import { type IssueTemplate, slot } from '../core/render/issue-template.ts';
-import { fillSlots, headerSafe } from '../core/render/personalise.ts';
+import { fillSlots, headerSafe, type SlotValues } from '../core/render/personalise.ts';
 import { wrap } from './plain-text.ts';
 import { cleanText, dateTimeFormat, href, html, listPhrase } from './text.ts';
 
@@ -150,17 +150,28 @@ export class CompiledSubscriberEmails implements SubscriberEmails {
     return cleaned.length > 0 ? listPhrase(cleaned) : this.brand;
   }
 
+  /** Every subscription email greets an unnamed reader and names the digests; `slots` are its own. */
+  private async fill(
+    kind: EmailKind,
+    input: { email: string; digestTitles: string[] },
+    slots: SlotValues,
+  ): Promise<RenderedEmail> {
+    return fillSlots(await this.template(kind), {
+      email: input.email,
+      name: '',
+      greeting: 'Hello,',
+      digestTitles: this.digestTitles(input.digestTitles),
+      ...slots,
+    });
+  }
+
   public async confirmation(input: {
     email: string;
     digestTitles: string[];
     confirmUrl: string;
     expiresAt: Date;
   }): Promise<RenderedEmail> {
-    return fillSlots(await this.template('confirmation'), {
-      email: input.email,
-      name: '',
-      greeting: 'Hello,',
-      digestTitles: this.digestTitles(input.digestTitles),
+    return this.fill('confirmation', input, {
       confirmUrl: input.confirmUrl,
       expiresAt: this.expiryFormat.format(input.expiresAt),
     });
@@ -172,11 +183,7 @@ export class CompiledSubscriberEmails implements SubscriberEmails {
     preferencesUrl: string;
     unsubscribeUrl: string;
   }): Promise<RenderedEmail> {
-    return fillSlots(await this.template('welcome'), {
-      email: input.email,
-      name: '',
-      greeting: 'Hello,',
-      digestTitles: this.digestTitles(input.digestTitles),
+    return this.fill('welcome', input, {
       preferencesUrl: input.preferencesUrl,
       unsubscribeUrl: input.unsubscribeUrl,
     });
