@@ -3,6 +3,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as z from 'zod';
 import { loadTemplateSet } from '../functions/adapters/fs-templates.ts';
+import type { Article } from '../functions/core/content/article.ts';
 import { type ContentConfig, parseContentConfig } from '../functions/core/content/config.ts';
 import { parseArticles } from '../functions/core/content/load-content.ts';
 import { createDigestBuilder } from '../functions/core/digest/build-digest.ts';
@@ -58,6 +59,17 @@ async function peakRssBytes(): Promise<number> {
 
 const round = (ms: number) => Math.round(ms);
 
+/** Reads and parses the articles as build-issue does (loadArticles): the files' bytes are let go once parsed. */
+async function readAndParse(corpusDir: string): Promise<{ readAt: number; articles: Article[] }> {
+  const names = (await readdir(corpusDir)).filter((n) => /\.(txt|md)$/i.test(n)).sort();
+  if (names.length === 0) throw new Error(`${corpusDir}: no *.txt or *.md article files`);
+  const files = await Promise.all(
+    names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(path.join(corpusDir, name))) })),
+  );
+  const readAt = performance.now();
+  return { readAt, articles: parseArticles(files).articles };
+}
+
 export async function coldBuild(
   contentDir: string,
   corpusDir: string,
@@ -65,13 +77,7 @@ export async function coldBuild(
 ): Promise<ColdBuild> {
   const startupMs = performance.now();
   const config = await loadContentConfig(contentDir);
-  const names = (await readdir(corpusDir)).filter((n) => /\.(txt|md)$/i.test(n)).sort();
-  if (names.length === 0) throw new Error(`${corpusDir}: no *.txt or *.md article files`);
-  const files = await Promise.all(
-    names.map(async (name) => ({ name, bytes: new Uint8Array(await readFile(path.join(corpusDir, name))) })),
-  );
-  const read = performance.now();
-  const { articles } = parseArticles(files);
+  const { readAt: read, articles } = await readAndParse(corpusDir);
   const parsed = performance.now();
   const build = createDigestBuilder(articles, config.themes);
   const digests = config.digests.map((digestConfig) => ({

@@ -32,41 +32,20 @@ export interface Analysis {
 /** Articles → passages → relevance → candidates (one article, one event) → stories across articles. */
 export function analyse(articles: readonly Article[], themes: readonly Theme[]): Analysis {
   const sorted = [...articles].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const words = new WordTable();
-  const queries = themeQueries(themes);
-  const sketch = sketcher();
-  const sketches = new Map<string, Set<number>>();
-  const terms: PassageTerms[] = [];
-  // Every word of a passage is needed for theme phrases and sketches only: read, then let go, an
-  // article at a time, so the words of all articles are never held at once.
-  const perArticle = sorted.map((article) => {
-    const own = articlePassages(article, words);
-    for (const p of own) terms.push(passageTerms(p, queries));
-    sketches.set(article.id, sketch(own));
-    for (const p of own) p.allStems = [];
-    return { article, passages: own };
-  });
+  const { perArticle, themeScores, sketches } = readArticles(sorted, themes);
   const passages = perArticle.flatMap((a) => a.passages);
-  const themeScores = bm25(passages, terms, queries);
   const learned = learnPlaces(passages.map((p) => p.text));
   const gazetteer = venues(learned, passages);
   const settings = new Map([...learned].filter(([name]) => !gazetteer.has(name)));
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
     articleCandidates(article, own, themeScores, gazetteer),
   );
-  const byArticle = new Map<string, Candidate[]>();
-  for (const c of candidates) byArticle.set(c.articleId, [...(byArticle.get(c.articleId) ?? []), c]);
-  const articlesUsing = new Map<string, number>();
-  for (const { passages: own } of perArticle) {
-    for (const stem of new Set(own.flatMap((p) => p.stems)))
-      articlesUsing.set(stem, (articlesUsing.get(stem) ?? 0) + 1);
-  }
   const stories = groupStories(candidates);
   const articleMap = new Map(sorted.map((a) => [a.id, a]));
   return {
     copies: syndicatedCopies(articleMap, sketches, stories),
-    articlesUsing,
-    candidatesOf: (id) => byArticle.get(id) ?? [],
+    articlesUsing: articlesUsing(perArticle),
+    candidatesOf: lookup(candidates),
     articles: articleMap,
     passages,
     themeScores,
@@ -74,6 +53,47 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
     settings,
     stories,
   };
+}
+
+/**
+ * Passages and their relevance to each theme. Every word of a passage is needed for theme phrases and
+ * sketches only: read, then let go, an article at a time, so the words of all articles are never held at once.
+ */
+function readArticles(sorted: readonly Article[], themes: readonly Theme[]) {
+  const words = new WordTable();
+  const queries = themeQueries(themes);
+  const sketch = sketcher();
+  const sketches = new Map<string, Set<number>>();
+  const terms: PassageTerms[] = [];
+  const perArticle = sorted.map((article) => {
+    const own = articlePassages(article, words);
+    for (const p of own) terms.push(passageTerms(p, queries));
+    sketches.set(article.id, sketch(own));
+    for (const p of own) p.allStems = [];
+    return { article, passages: own };
+  });
+  const themeScores = bm25(
+    perArticle.flatMap((a) => a.passages),
+    terms,
+    queries,
+  );
+  return { perArticle, themeScores, sketches };
+}
+
+/** An article's candidates by its id: a closure of its own, so it keeps nothing else of the analysis alive. */
+function lookup(candidates: readonly Candidate[]): (articleId: string) => readonly Candidate[] {
+  const byArticle = new Map<string, Candidate[]>();
+  for (const c of candidates) byArticle.set(c.articleId, [...(byArticle.get(c.articleId) ?? []), c]);
+  return (id) => byArticle.get(id) ?? [];
+}
+
+/** How many articles use each content stem. */
+function articlesUsing(perArticle: readonly { passages: readonly Passage[] }[]): Map<string, number> {
+  const using = new Map<string, number>();
+  for (const { passages: own } of perArticle) {
+    for (const stem of new Set(own.flatMap((p) => p.stems))) using.set(stem, (using.get(stem) ?? 0) + 1);
+  }
+  return using;
 }
 
 /** Places named in most passages are the setting of every story (a country the corpus is about), not a venue. */
