@@ -221,6 +221,19 @@ async function exportCsv(argv: string[], io: CliIo): Promise<number> {
   return EXIT_OK;
 }
 
+const SUBCOMMANDS = new Map<string, (argv: string[], io: CliIo) => Promise<number>>([
+  ['add', add],
+  ['show', show],
+  ['set', setDigestsCommand],
+  ['unsubscribe', unsubscribeCommand],
+  ['erase', erase],
+  ['list', list],
+  ['export', exportCsv],
+  ['import', importCsv],
+  ['unsuppress', unsuppress],
+  ['dedupe', dedupe],
+]);
+
 export const command: Command = {
   summary: 'add, show, set, unsubscribe, erase, list, export, import, unsuppress or dedupe subscribers',
   usage: USAGE,
@@ -228,31 +241,12 @@ export const command: Command = {
   examples: EXAMPLES,
   async run(argv, io) {
     const [subcommand, ...rest] = argv;
-    switch (subcommand) {
-      case 'add':
-        return add(rest, io);
-      case 'show':
-        return show(rest, io);
-      case 'set':
-        return setDigestsCommand(rest, io);
-      case 'unsubscribe':
-        return unsubscribeCommand(rest, io);
-      case 'erase':
-        return erase(rest, io);
-      case 'list':
-        return list(rest, io);
-      case 'export':
-        return exportCsv(rest, io);
-      case 'import':
-        return importCsv(rest, io);
-      case 'unsuppress':
-        return unsuppress(rest, io);
-      case 'dedupe':
-        return dedupe(rest, io);
-      default:
-        throw new UsageError(
-          subcommand === undefined ? 'which subcommand?' : `unknown subcommand "${subcommand}"`,
-        );
+    const run = subcommand === undefined ? undefined : SUBCOMMANDS.get(subcommand);
+    if (run === undefined) {
+      throw new UsageError(
+        subcommand === undefined ? 'which subcommand?' : `unknown subcommand "${subcommand}"`,
+      );
     }
+    return run(rest, io);
   },
 };

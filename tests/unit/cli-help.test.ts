@@ -198,6 +198,21 @@ async function issuesApi(issues: unknown[]) {
   };
 }
 
+describe('subcommands', () => {
+  it('subscribers with no subcommand, or one it does not have (even an object key), exits 2 and says which', async () => {
+    for (const [argv, message] of [
+      [[], 'broadsheet subscribers: which subcommand?'],
+      [['sohw'], 'broadsheet subscribers: unknown subcommand "sohw"'],
+      [['constructor'], 'broadsheet subscribers: unknown subcommand "constructor"'],
+    ] as const) {
+      const { io, out, err } = capture();
+      expect(await main(['subscribers', ...argv], io)).toBe(2);
+      expect(out).toEqual([]);
+      expect(err[0]).toBe(message);
+    }
+  });
+});
+
 describe('tables and filters', () => {
   it('issues --digest with an unknown digest names the known ones and exits 2, asking no API', async () => {
     const { io, out, err } = capture();
