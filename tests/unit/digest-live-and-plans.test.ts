@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
-import { sentenceEvent } from '../../functions/core/digest/events.ts';
+import { leadEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { usableHeading } from '../../functions/core/digest/headline.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 
 const THEMES = [
@@ -33,6 +34,27 @@ describe('dates read against the publication day', () => {
     expect(sentenceEvent(baseline, places, '2025-03-08')?.date ?? null).toBeNull();
     const chatter = 'Hey folks, today we are diving into the find that has taken over my feed.';
     expect(sentenceEvent(chatter, places, '2025-06-16', true)?.date ?? null).toBeNull();
+  });
+  it('read "Tuesday\'s hearing" as the Tuesday before publication', () => {
+    const lede = "Tuesday's regatta hearing in Tallmoor was the longest anyone could remember.";
+    expect(sentenceEvent(lede, places, '2025-11-20')?.date?.sortKey).toBe('2025-11-18');
+  });
+  it('lead with the day a report opens on, not a year its background mentions', () => {
+    const events = [
+      sentenceEvent("Tuesday's regatta hearing in Tallmoor ran for six hours.", places, '2025-11-20'),
+      sentenceEvent('Crews cited a noise limit agreed in 2022 in Tallmoor.', places, '2025-11-20'),
+    ];
+    expect(leadEvent(events)?.date?.sortKey).toBe('2025-11-18');
+    const written = sentenceEvent(
+      'The regatta was held on 16 November 2025 in Tallmoor.',
+      places,
+      '2025-11-20',
+    );
+    expect(leadEvent([events[0] ?? null, written])?.date?.sortKey).toBe('2025-11-16');
+  });
+  it("never head a story with a live entry's time-stamped heading", () => {
+    expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();
+    expect(usableHeading('Crews protest the new regatta course')).not.toBeNull();
   });
   it('take no event from a date that labels a plan', () => {
     expect(

@@ -1,6 +1,7 @@
 import type { Article } from '../content/article.ts';
 import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
+import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { compatible, daysAfter, placeKey } from './event-agreement.ts';
 import { datelinePlace, type Event, labelEvent, leadEvent, passageEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
@@ -71,7 +72,6 @@ function filedReport(article: Article, passages: readonly Passage[], gazetteer: 
 }
 
 /** "14:02 — A full house": a section headed by the time of day is an entry of live coverage. */
-const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s|$)/i;
 
 /**
  * Live coverage (most sections headed by a time of day) tells one event as it happens, on the day it

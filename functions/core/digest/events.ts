@@ -229,8 +229,10 @@ function sameDate(a: Event, b: Event): boolean {
   return a.date !== null && b.date !== null && a.date.sortKey === b.date.sortKey;
 }
 
-/** The article's lead event: the first dated event of its first passages. */
+/** The article's lead event: the first day its first passages write out, else their first dated event. */
 export function leadEvent(events: readonly (Event | null)[]): Event | null {
   const lead = events.slice(0, LEAD_PASSAGES);
-  return lead.find((e) => e?.date && !e.date.inferred) ?? lead.find((e) => e?.date) ?? null;
+  return (
+    lead.find((e) => e?.date?.precision === 'day' && !e.date.inferred) ?? lead.find((e) => e?.date) ?? null
+  );
 }

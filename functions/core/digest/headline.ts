@@ -1,5 +1,6 @@
 import type { Article } from '../content/article.ts';
 import { findDates } from '../text/dates.ts';
+import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { STOPWORDS } from '../text/words.ts';
 import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
@@ -71,7 +72,14 @@ const GENERIC_TITLE =
 
 /** A section heading that can head a story: specific, short, not a structural word. */
 export function usableHeading(heading: string | null): string | null {
-  if (!heading || GENERIC_TITLE.test(heading) || heading.length > MAX_HEADLINE_CHARS) return null;
+  // A live entry's heading says what happened at one moment, not what the story is.
+  if (
+    !heading ||
+    GENERIC_TITLE.test(heading) ||
+    TIME_OF_DAY.test(heading) ||
+    heading.length > MAX_HEADLINE_CHARS
+  )
+    return null;
   return heading.split(/\s+/).length >= MIN_HEADLINE_WORDS ? heading : null;
 }
 

@@ -35,16 +35,17 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const RELATIVE_DAY =
-  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(yesterday|today)\b/i;
+  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today)(?:['’]s)?\b/i;
 
-/** "on Thursday", "yesterday" in an article published on a known day: the day it means (within the week before). */
+/** "on Thursday", "Tuesday's hearing", "yesterday" in an article published on a known day: the day it means (within the week before). */
 export function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
   if (!match || !publishedOn) return null;
   const published = new Date(`${publishedOn}T00:00:00Z`);
   let back = 0;
-  if (match[2]) back = match[2].toLowerCase() === 'yesterday' ? 1 : 0;
-  else back = (published.getUTCDay() - WEEKDAYS.indexOf((match[1] as string).toLowerCase()) + 7) % 7;
+  const weekday = match[1] ?? match[2];
+  if (match[3]) back = match[3].toLowerCase() === 'yesterday' ? 1 : 0;
+  else back = (published.getUTCDay() - WEEKDAYS.indexOf((weekday as string).toLowerCase()) + 7) % 7;
   const day = new Date(published.getTime() - back * 86_400_000);
   const sortKey = day.toISOString().slice(0, 10);
   const when = `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`;
@@ -58,3 +59,6 @@ export function relativeDate(clause: string, publishedOn: string | null): DateMe
     end: match.index + match[0].length,
   };
 }
+
+/** A heading that opens on a time of day ("15:30 —"): a live entry's. */
+export const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s|$)/i;
