@@ -7,6 +7,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { mapConcurrently } from '../core/concurrency.ts';
 import type { DeliveryErasure, LedgerAnonymisation } from '../core/subscribers/erasure.ts';
 import { deliveryKey, tallyPartition } from './dynamodb-delivery-ledger.ts';
 import { RECENT_PK } from './dynamodb-issue-items.ts';
@@ -54,18 +55,14 @@ export class DynamoDeliveryErasure implements DeliveryErasure {
       issuePointerSchema,
     );
     const issueIds = [...new Set(pointers.map((p) => p.issueId))];
-    const result: LedgerAnonymisation = { issuesSearched: issueIds.length, rows: 0, tallies: 0 };
-    const queue = [...issueIds];
-    await Promise.all(
-      Array.from({ length: ISSUES_AT_ONCE }, async () => {
-        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-          const { rows, tallies } = await this.anonymiseIssue(id, recipientKeys, email);
-          result.rows += rows;
-          result.tallies += tallies;
-        }
-      }),
+    const perIssue = await mapConcurrently(issueIds, ISSUES_AT_ONCE, (id) =>
+      this.anonymiseIssue(id, recipientKeys, email),
     );
-    return result;
+    return {
+      issuesSearched: issueIds.length,
+      rows: perIssue.reduce((sum, issue) => sum + issue.rows, 0),
+      tallies: perIssue.reduce((sum, issue) => sum + issue.tallies, 0),
+    };
   }
 
   private async anonymiseIssue(

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { mapConcurrently } from '../core/concurrency.ts';
 import type { ArticleFile } from '../core/content/article.ts';
 import type { ContentSource } from '../core/ports.ts';
 
@@ -34,17 +35,10 @@ export class S3ContentSource implements ContentSource {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     names.sort();
-    const files: ArticleFile[] = new Array(names.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < names.length) {
-        const index = next++;
-        const name = names[index] as string;
-        files[index] = { name, bytes: await this.read(`${ARTICLES_PREFIX}${name}`) };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_READS, names.length) }, worker));
-    return files;
+    return mapConcurrently(names, PARALLEL_READS, async (name) => ({
+      name,
+      bytes: await this.read(`${ARTICLES_PREFIX}${name}`),
+    }));
   }
 
   public async readConfigFile(name: string): Promise<string> {

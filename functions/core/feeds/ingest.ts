@@ -1,3 +1,4 @@
+import { mapConcurrently } from '../concurrency.ts';
 import { articleFile, cleanByline } from './article-file.ts';
 import { decodeBody } from './charset.ts';
 import type { Crawler } from './crawler.ts';
@@ -222,27 +223,19 @@ export async function ingestAll(
   options: { deadline: Date; parallel: number },
 ): Promise<SourceReport[]> {
   const states = await deps.store.states(sources.map((s) => s.id));
-  const reports: SourceReport[] = new Array(sources.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < sources.length) {
-      const index = next++;
-      const source = sources[index] as FeedSource;
-      reports[index] = await ingestSource(deps, source, states.get(source.id), options.deadline).catch(
-        (cause: unknown): SourceReport => ({
-          sourceId: source.id,
-          status: 'failed',
-          written: [],
-          known: 0,
-          filtered: 0,
-          deferred: 0,
-          error: `ingest failed: ${(cause as Error).message}`,
-          problems: [],
-          consecutiveFailures: (states.get(source.id)?.consecutiveFailures ?? 0) + 1,
-        }),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.parallel, sources.length)) }, worker));
-  return reports;
+  return mapConcurrently(sources, options.parallel, (source) =>
+    ingestSource(deps, source, states.get(source.id), options.deadline).catch(
+      (cause: unknown): SourceReport => ({
+        sourceId: source.id,
+        status: 'failed',
+        written: [],
+        known: 0,
+        filtered: 0,
+        deferred: 0,
+        error: `ingest failed: ${(cause as Error).message}`,
+        problems: [],
+        consecutiveFailures: (states.get(source.id)?.consecutiveFailures ?? 0) + 1,
+      }),
+    ),
+  );
 }
