@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { linkSlot, OPEN_PIXEL_SLOT } from '../../functions/core/render/issue-template.ts';
+import { personalise } from '../../functions/core/render/personalise.ts';
 import { judgeRequest } from '../../functions/core/tracking/prefetch.ts';
 import {
   recipientTracking,
@@ -69,6 +71,46 @@ describe('tracking tokens', () => {
 
   it('leaves the pixel out when opens are not tracked', () => {
     expect(recipientTracking(key, urls, { ...reader, opens: false }).open).toBeNull();
+  });
+
+  it('refuses an issue id or a subscriber id that a token cannot carry, naming it', () => {
+    const bad = [
+      { issueId: 'Weekly"><script>', subscriberId: reader.subscriberId },
+      { issueId: reader.issueId, subscriberId: 'abc"def&ghijklmnopqrstuvwx' },
+      { issueId: reader.issueId, subscriberId: 'abcdefghijklmnopqrstuvwxy' },
+      { issueId: reader.issueId, subscriberId: 'reader@example.com' },
+    ];
+    for (const ids of bad)
+      expect(() => recipientTracking(key, urls, { ...reader, ...ids })).toThrow(
+        `issue "${ids.issueId}" for subscriber "${ids.subscriberId}"`,
+      );
+  });
+
+  it('fills the HTML with tracked URLs as they are, and escapes a base URL that needs it', () => {
+    const template = {
+      subject: 's',
+      preheader: '',
+      html: `<a href="${linkSlot(0)}">a</a>${OPEN_PIXEL_SLOT}`,
+      text: `a: ${linkSlot(0)}`,
+    };
+    const to = {
+      email: 'a@example.com',
+      unsubscribeUrl: 'https://u.example',
+      preferencesUrl: 'https://p.example',
+    };
+    const tracked = recipientTracking(key, urls, { ...reader, linkCount: 1 });
+    expect(tracked.htmlSafe).toBe(true);
+    const html = personalise(template, to, tracked).html;
+    expect(html).toContain(`href="${tracked.links[0]}"`);
+    expect(html).toContain(`src="${tracked.open}"`);
+
+    const oddBase = trackingUrls("https://news.example/it's&more");
+    expect(oddBase.htmlSafe).toBe(false);
+    const odd = recipientTracking(key, oddBase, { ...reader, linkCount: 1 });
+    const filled = personalise(template, to, odd);
+    expect(filled.html).toContain('href="https://news.example/it&#39;s&amp;more/r/weekly-diplomacy');
+    expect(filled.html).toContain('src="https://news.example/it&#39;s&amp;more/o/weekly-diplomacy');
+    expect(filled.text).toBe(`a: ${odd.links[0]}`);
   });
 });
 

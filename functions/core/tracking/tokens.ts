@@ -1,4 +1,5 @@
 import { createHash, hash, timingSafeEqual } from 'node:crypto';
+import { escapeHtml } from '../render/personalise.ts';
 import { issueIdSchema } from '../sending/issue.ts';
 import { MIN_SECRET_LENGTH, TokenSecretError } from '../subscribers/tokens.ts';
 import type { Urls } from '../urls.ts';
@@ -18,6 +19,8 @@ const TAG_CHARS = 12;
 const TAGS_PER_BLOCK = 5;
 const DOMAIN = 'broadsheet-tracking-v2\n';
 const MAX_LINKS = 10_000;
+/** `<issueId>.<subscriberId>.<sentAt>.`, the part of a token its slot and tag follow. */
+const HEAD = /^[a-z0-9][a-zA-Z0-9-]{0,120}\.[a-z2-7]{26}\.[0-9a-z]{1,9}\.$/;
 const TOKEN =
   /^([a-z0-9][a-zA-Z0-9-]{0,120})\.([a-z2-7]{26})\.([0-9a-z]{1,9})\.(o|0|[1-9][0-9]{0,3})\.([A-Za-z0-9_-]{12})$/;
 
@@ -55,10 +58,15 @@ export interface TrackingUrls {
   clickBase: string;
   /** `https://…/o/`: open tokens (and `.gif`) are appended. */
   openBase: string;
+  /** Neither base holds a character HTML escapes (a token never does). */
+  htmlSafe: boolean;
 }
 
 export function trackingUrls(publicBaseUrl: Urls['publicBaseUrl']): TrackingUrls {
-  return { clickBase: `${publicBaseUrl}/r/`, openBase: `${publicBaseUrl}/o/` };
+  const clickBase = `${publicBaseUrl}/r/`;
+  const openBase = `${publicBaseUrl}/o/`;
+  const htmlSafe = escapeHtml(clickBase) === clickBase && escapeHtml(openBase) === openBase;
+  return { clickBase, openBase, htmlSafe };
 }
 
 export interface RecipientTracking {
@@ -66,9 +74,11 @@ export interface RecipientTracking {
   links: string[];
   /** The open pixel's URL, or null when opens are not tracked. */
   open: string | null;
+  /** The URLs need no HTML escaping (see `TrackingUrls`). */
+  htmlSafe: boolean;
 }
 
-/** One recipient's tracked URLs: one hash call per five links, then string joins. */
+/** One recipient's tracked URLs: one hash call per five links, then a string per link. */
 export function recipientTracking(
   key: TrackingKey,
   urls: TrackingUrls,
@@ -78,7 +88,13 @@ export function recipientTracking(
   if (linkCount > MAX_LINKS) throw new RangeError(`an issue may track at most ${MAX_LINKS} links`);
   const sent = Math.floor(input.sentAt.getTime() / 1000).toString(36);
   const head = `${issueId}.${subscriberId}.${sent}.`;
-  const clickHead = urls.clickBase + head;
+  if (!HEAD.test(head))
+    throw new TypeError(
+      `cannot track links of issue "${issueId}" for subscriber "${subscriberId}" sent at ${input.sentAt.getTime()} ms: not an issue id, a subscriber id and a time since 1970`,
+    );
+  // Joined, the URLs' common start is one flat string; left a rope of ropes, it is walked again for
+  // every copy of every link in the email (measured: that cost more than the rest of tracking).
+  const clickHead = [urls.clickBase, head].join('');
   const links = new Array<string>(linkCount);
   let tags = '';
   for (let i = 0; i < linkCount; i++) {
@@ -89,7 +105,7 @@ export function recipientTracking(
   const open = input.opens
     ? `${urls.openBase}${head}o.${tagBlock(key, head, 'o').slice(0, TAG_CHARS)}.gif`
     : null;
-  return { links, open };
+  return { links, open, htmlSafe: urls.htmlSafe };
 }
 
 export interface TrackingToken {
