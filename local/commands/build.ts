@@ -8,6 +8,7 @@ import { loadContent } from '../../functions/core/content/load-content.ts';
 import type { SiteConfig } from '../../functions/core/content/site.ts';
 import { createDigestBuilder } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestJsonSchema } from '../../functions/core/digest/model.ts';
+import { scheduledDateIn } from '../../functions/core/sending/issue.ts';
 import type { TemplateSet } from '../../functions/render/template-set.ts';
 import { type CliIo, type Command, EXIT_INVALID, EXIT_OK, parseFlags, UsageError } from '../cli-kit.ts';
 import { writeRenderedIssue } from '../render-output.ts';
@@ -40,19 +41,6 @@ export const writeEmail: AfterDigest = async (digest, config, dir, site) => {
 
 /** What `build` writes for each digest, in order. */
 export const AFTER_DIGEST: AfterDigest[] = [writeDigestJson, writeEmail];
-
-/** Today's date (YYYY-MM-DD) in a time zone: the date a digest's subscribers are living. */
-export function dateIn(timeZone: string, now: Date): string {
-  const parts: Record<string, string> = {};
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  });
-  for (const part of format.formatToParts(now)) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day}`;
-}
 
 function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -96,7 +84,7 @@ export async function runBuild(options: BuildOptions, io: CliIo): Promise<number
   for (const digestConfig of digests) {
     const digest = build({
       digest: digestConfig,
-      issueDate: options.date ?? dateIn(digestConfig.schedule.timezone, options.now),
+      issueDate: options.date ?? scheduledDateIn(options.now, digestConfig.schedule.timezone),
       sentArticleIds: options.includeAll ? new Set() : await history.sentArticleIds(digestConfig.id),
       includeAll: options.includeAll,
     });
