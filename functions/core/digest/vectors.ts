@@ -43,14 +43,6 @@ function termCounts(candidate: Candidate, words: WordIds): Map<number, number> {
   return counts;
 }
 
-function fromEntries(entries: [number, number][]): SparseVector {
-  entries.sort((x, y) => x[0] - y[0]);
-  return {
-    ids: Int32Array.from(entries, ([id]) => id),
-    weights: Float64Array.from(entries, ([, weight]) => weight),
-  };
-}
-
 /**
  * TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. Across
  * articles only words two articles use can make them alike (`minArticles` 2); within one article every
@@ -77,18 +69,21 @@ export function tfidfVectors(
   const articles = new Set(candidates.map((c) => c.articleId)).size;
   return candidates.map((c) => {
     if (!include(c)) return EMPTY;
-    const entries: [number, number][] = [];
+    const counts = termCounts(c, words);
+    const ids = Int32Array.from(
+      [...counts.keys()].filter((id) => (articlesUsing.get(id) ?? 1) >= minArticles),
+    ).sort();
+    const weights = new Float64Array(ids.length);
     let norm = 0;
-    for (const [id, n] of termCounts(c, words)) {
+    ids.forEach((id, k) => {
       const df = articlesUsing.get(id) ?? 1;
-      if (df < minArticles) continue;
-      const weight = (1 + Math.log(n)) * Math.log(1 + articles / df);
-      entries.push([id, weight]);
+      const weight = (1 + Math.log(counts.get(id) as number)) * Math.log(1 + articles / df);
+      weights[k] = weight;
       norm += weight * weight;
-    }
+    });
     norm = Math.sqrt(norm) || 1;
-    for (const entry of entries) entry[1] /= norm;
-    return fromEntries(entries);
+    for (let k = 0; k < weights.length; k += 1) weights[k] = (weights[k] as number) / norm;
+    return { ids, weights };
   });
 }
 
@@ -119,9 +114,8 @@ export function dot(a: Weights, b: Weights): number {
   let sum = 0;
   if (small instanceof Map) for (const [id, weight] of small) sum += weight * weightOf(large, id);
   else
-    small.ids.forEach((id, k) => {
-      sum += (small.weights[k] as number) * weightOf(large, id);
-    });
+    for (let k = 0; k < small.ids.length; k += 1)
+      sum += (small.weights[k] as number) * weightOf(large, small.ids[k] as number);
   return sum;
 }
 
@@ -131,14 +125,13 @@ export function addInto(sum: Map<number, number>, v: Weights): Map<number, numbe
   return sum;
 }
 
-/** A vector's `n` heaviest words (ties: the word first in alphabetical order). */
+/** A vector's `n` heaviest words (of those as heavy as the n-th, the first in alphabetical order). */
 export function heaviest(v: SparseVector, n: number, words: WordIds): number[] {
-  return [...v.ids.keys()]
-    .sort((x, y) => {
-      const wx = words.words[v.ids[x] as number] as string;
-      const wy = words.words[v.ids[y] as number] as string;
-      return (v.weights[y] as number) - (v.weights[x] as number) || (wx < wy ? -1 : 1);
-    })
-    .slice(0, n)
-    .map((k) => v.ids[k] as number);
+  if (v.ids.length <= n) return [...v.ids];
+  const nth = Float64Array.from(v.weights).sort()[v.ids.length - n] as number;
+  const above = [...v.ids].filter((_, k) => (v.weights[k] as number) > nth);
+  const ties = [...v.ids]
+    .filter((_, k) => v.weights[k] === nth)
+    .sort((x, y) => ((words.words[x] as string) < (words.words[y] as string) ? -1 : 1));
+  return [...above, ...ties.slice(0, n - above.length)];
 }
