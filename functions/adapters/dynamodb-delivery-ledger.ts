@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
@@ -9,6 +8,12 @@ import {
 } from '../core/sending/ledger.ts';
 import type { ClaimOutcome, ClaimResult, DeliveryLedger, RecordedTally } from '../core/sending/ports.ts';
 import { queryAll } from './dynamodb-query.ts';
+import {
+  conditionally,
+  expiresAfterDays,
+  isConditionFailure,
+  SEND_RECORDS_RETENTION_DAYS,
+} from './dynamodb-writes.ts';
 
 const recordedTallySchema = batchTallySchema.extend({ recordedAt: z.number().default(0) });
 
@@ -33,13 +38,6 @@ export function tallyPartition(issueId: string): string {
   return `TALLY#${issueId}`;
 }
 
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
 function toRecord(item: Record<string, unknown>): DeliveryRecord {
   return deliveryRecordSchema.parse({
     issueId: item.issueId,
@@ -55,19 +53,11 @@ function toRecord(item: Record<string, unknown>): DeliveryRecord {
 }
 
 export class DynamoDbDeliveryLedger implements DeliveryLedger {
-  private readonly retentionSeconds: number;
-
   public constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { retentionDays?: number } = {},
-  ) {
-    this.retentionSeconds = Math.round((options.retentionDays ?? 90) * 24 * 3600);
-  }
-
-  private expiry(nowMs: number): number {
-    return Math.floor(nowMs / 1000) + this.retentionSeconds;
-  }
+    private readonly retentionDays = SEND_RECORDS_RETENTION_DAYS,
+  ) {}
 
   public async claim(
     issueId: string,
@@ -92,7 +82,7 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
               ':released': 'released',
               ':claimId': claimId,
               ':now': nowMs,
-              ':ttl': this.expiry(nowMs),
+              ':ttl': expiresAfterDays(nowMs, this.retentionDays),
               ':one': 1,
             },
           }),
@@ -117,39 +107,15 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     outcome: ClaimOutcome,
     nowMs: number,
   ): Promise<boolean> {
-    if (await this.settleOnce(issueId, recipientKey, claimId, outcome, nowMs)) return true;
-    // A settle retried by the SDK after its answer was lost finds its own result.
-    const record = await this.get(issueId, recipientKey);
-    return record?.claimId === claimId && record.status === outcome.status;
-  }
-
-  private settleOnce(
-    issueId: string,
-    recipientKey: string,
-    claimId: string,
-    outcome: ClaimOutcome,
-    nowMs: number,
-  ): Promise<boolean> {
     const detail =
       outcome.status === 'sent'
         ? { expression: 'messageId = :detail', value: outcome.messageId }
         : { expression: 'reason = :detail', value: outcome.reason.slice(0, 500) };
-    return this.conditionally(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: deliveryKey(issueId, recipientKey),
-        UpdateExpression: `SET #status = :to, updatedAt = :now, ${detail.expression}`,
-        ConditionExpression: 'claimId = :claimId AND #status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':to': outcome.status,
-          ':now': nowMs,
-          ':detail': detail.value,
-          ':claimId': claimId,
-          ':sending': 'sending',
-        },
-      }),
-    );
+    const key = deliveryKey(issueId, recipientKey);
+    if (await this.finishClaim(key, claimId, outcome.status, nowMs, detail)) return true;
+    // A settle retried by the SDK after its answer was lost finds its own result.
+    const record = await this.get(issueId, recipientKey);
+    return record?.claimId === claimId && record.status === outcome.status;
   }
 
   public markUnknown(
@@ -158,21 +124,37 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
     staleClaimId: string,
     nowMs: number,
   ): Promise<boolean> {
-    return this.conditionally(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: deliveryKey(issueId, recipientKey),
-        UpdateExpression: 'SET #status = :unknown, updatedAt = :now, reason = :reason',
-        ConditionExpression: 'claimId = :claimId AND #status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: {
-          ':unknown': 'unknown',
-          ':now': nowMs,
-          ':reason': 'send started and never recorded; not re-sent',
-          ':claimId': staleClaimId,
-          ':sending': 'sending',
-        },
-      }),
+    return this.finishClaim(deliveryKey(issueId, recipientKey), staleClaimId, 'unknown', nowMs, {
+      expression: 'reason = :detail',
+      value: 'send started and never recorded; not re-sent',
+    });
+  }
+
+  /** Moves a delivery still `sending` under `claimId` to `status`, setting `detail` too; false if it is not. */
+  private finishClaim(
+    key: ReturnType<typeof deliveryKey>,
+    claimId: string,
+    status: DeliveryRecord['status'],
+    nowMs: number,
+    detail: { expression: string; value: string },
+  ): Promise<boolean> {
+    return conditionally(() =>
+      this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: `SET #status = :to, updatedAt = :now, ${detail.expression}`,
+          ConditionExpression: 'claimId = :claimId AND #status = :sending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':to': status,
+            ':now': nowMs,
+            ':detail': detail.value,
+            ':claimId': claimId,
+            ':sending': 'sending',
+          },
+        }),
+      ),
     );
   }
 
@@ -188,18 +170,20 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   public recordTally(issueId: string, tally: BatchTally, nowMs: number): Promise<boolean> {
-    return this.conditionally(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: {
-          pk: tallyPartition(issueId),
-          sk: tally.batchId,
-          ...tally,
-          recordedAt: nowMs,
-          ttl: this.expiry(nowMs),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+    return conditionally(() =>
+      this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: tallyPartition(issueId),
+            sk: tally.batchId,
+            ...tally,
+            recordedAt: nowMs,
+            ttl: expiresAfterDays(nowMs, this.retentionDays),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      ),
     );
   }
 
@@ -213,16 +197,5 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
       },
       recordedTallySchema,
     );
-  }
-
-  private async conditionally(command: UpdateCommand | PutCommand): Promise<boolean> {
-    try {
-      if (command instanceof PutCommand) await this.db.send(command);
-      else await this.db.send(command);
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
   }
 }

@@ -1,8 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DigestLock, DigestLocks } from '../core/sending/ports.ts';
-import { conditionally } from './dynamodb-issue-items.ts';
 import { queryAll } from './dynamodb-query.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /**
  * One lock per digest in the `issues` table, all in one partition (there are few digests):

@@ -2,8 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import * as z from 'zod';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { EnqueuedPage, EnqueuedPages } from '../core/sending/ports.ts';
-import { conditionally } from './dynamodb-issue-items.ts';
 import { queryAll } from './dynamodb-query.ts';
+import { conditionally, expiresAfterDays, SEND_RECORDS_RETENTION_DAYS } from './dynamodb-writes.ts';
 
 /**
  * The pages of an issue's recipients as enqueued, in the `deliveries` table next to the ledger (same
@@ -28,15 +28,11 @@ function pageKey(issueId: string, pageIndex: number) {
 }
 
 export class DynamoDbEnqueuedPages implements EnqueuedPages {
-  private readonly retentionSeconds: number;
-
   public constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { retentionDays?: number } = {},
-  ) {
-    this.retentionSeconds = Math.round((options.retentionDays ?? 90) * 24 * 3600);
-  }
+    private readonly retentionDays = SEND_RECORDS_RETENTION_DAYS,
+  ) {}
 
   public async putIfAbsent(issueId: string, page: EnqueuedPage, nowMs: number): Promise<EnqueuedPage> {
     const put = await conditionally(() =>
@@ -46,7 +42,7 @@ export class DynamoDbEnqueuedPages implements EnqueuedPages {
           Item: {
             ...pageKey(issueId, page.pageIndex),
             ...page,
-            ttl: Math.floor(nowMs / 1000) + this.retentionSeconds,
+            ttl: expiresAfterDays(nowMs, this.retentionDays),
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),

@@ -1,6 +1,7 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventClaims } from '../core/subscribers/ports.ts';
-import { EVENT, isConditionFailure } from './dynamodb-subscriber-items.ts';
+import { EVENT } from './dynamodb-subscriber-items.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /**
  * EventClaims in the subscribers table (see dynamodb-subscriber-store.ts): one item per external
@@ -14,8 +15,8 @@ export class DynamoEventClaims implements EventClaims {
   ) {}
 
   public async claim(eventKey: string, expiresAt: Date): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -27,12 +28,8 @@ export class DynamoEventClaims implements EventClaims {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return false;
-      throw cause;
-    }
+      ),
+    );
   }
 
   public async release(eventKey: string): Promise<void> {

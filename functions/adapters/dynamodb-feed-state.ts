@@ -7,7 +7,7 @@ import {
 import * as z from 'zod';
 import { keyHash } from '../core/feeds/dedupe.ts';
 import type { FeedState, FeedStateStore } from '../core/feeds/ports.ts';
-import { conditionally } from './dynamodb-issue-items.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /**
  * Feed ingestion's items in the `issues` table, under partition keys that start with `FEED` (the

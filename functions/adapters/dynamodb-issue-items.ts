@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { type IssueRecord, issueRecordSchema } from '../core/sending/issue.ts';
 import type { StoredIssue } from '../core/sending/ports.ts';
@@ -92,24 +91,6 @@ export function toItem(issue: StoredIssue): Record<string, unknown> {
     cursor: progress.cursor,
     leaseUntil: progress.leaseUntil,
   };
-}
-
-export function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
-}
-
-/** Runs a conditional write; `false` when its condition did not hold. */
-export async function conditionally(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
 }
 
 export function withoutProgress(issue: StoredIssue): IssueRecord {

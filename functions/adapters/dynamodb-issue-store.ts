@@ -2,14 +2,8 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { IssueStore, OutcomeTotals, PageRecord, StoredIssue } from '../core/sending/ports.ts';
-import {
-  conditionally,
-  fromItem,
-  isConditionFailure,
-  issueKey,
-  RECENT_PK,
-  toItem,
-} from './dynamodb-issue-items.ts';
+import { fromItem, issueKey, RECENT_PK, toItem } from './dynamodb-issue-items.ts';
+import { conditionally, isConditionFailure } from './dynamodb-writes.ts';
 
 export { ARCHIVE_PK, digestIssuesPartition, ISSUE_SK, issueKey, RECENT_PK } from './dynamodb-issue-items.ts';
 

@@ -1,6 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RateCounters } from '../core/subscribers/ports.ts';
-import { counterKeyOf, counterSchema, isConditionFailure } from './dynamodb-subscriber-items.ts';
+import { counterKeyOf, counterSchema } from './dynamodb-subscriber-items.ts';
+import { isConditionFailure } from './dynamodb-writes.ts';
 
 /**
  * RateCounters in the subscribers table (see dynamodb-subscriber-store.ts): one item per counter and

@@ -6,9 +6,9 @@ import {
   addressItemSchema,
   addressKey,
   epochSeconds,
-  isConditionFailure,
   legacyAddressKey,
 } from './dynamodb-subscriber-items.ts';
+import { isConditionFailure } from './dynamodb-writes.ts';
 
 /**
  * The address items of the subscribers table (see dynamodb-subscriber-store.ts): the uniqueness guard

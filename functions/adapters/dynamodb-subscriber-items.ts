@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { BroadsheetError } from '../core/errors.ts';
 import { emailIdentity } from '../core/subscribers/email.ts';
@@ -72,13 +71,6 @@ export function decodeCursor<S extends z.ZodType>(cursor: string, schema: S): z.
   } catch (cause) {
     throw new InvalidCursorError('cursor was not handed out by this store', { cause });
   }
-}
-
-export function isConditionFailure(cause: unknown): boolean {
-  return (
-    cause instanceof ConditionalCheckFailedException ||
-    (cause instanceof Error && cause.name === 'ConditionalCheckFailedException')
-  );
 }
 
 /** Spreads out writers that keep colliding on the same subscriber. */

@@ -5,7 +5,6 @@ import type { SubscriberMaintenance } from '../core/subscribers/ports.ts';
 import { queryAll } from './dynamodb-query.ts';
 import {
   addressKey,
-  isConditionFailure,
   legacyAddressKey,
   MEMBERSHIP_PREFIX,
   membershipItemSchema,
@@ -13,6 +12,7 @@ import {
   profileKey,
   subKey,
 } from './dynamodb-subscriber-items.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /**
  * The operator's migrations on the subscribers table (`broadsheet subscribers dedupe`). Ordered so a
@@ -74,19 +74,15 @@ export class DynamoSubscriberMaintenance implements SubscriberMaintenance {
 
   /** Deletes the address item at `key` if it points at `subscriber`; whether it did. */
   private async deleteAddressOf(subscriber: Subscriber, key: { pk: string; sk: string }): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(() =>
+      this.client.send(
         new DeleteCommand({
           TableName: this.table,
           Key: key,
           ConditionExpression: 'subscriberId = :id',
           ExpressionAttributeValues: { ':id': subscriber.id },
         }),
-      );
-      return true;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return false;
-      throw cause;
-    }
+      ),
+    );
   }
 }

@@ -6,7 +6,6 @@ import { batchGet, batchPut, inParallel } from './dynamodb-batch.ts';
 import {
   addressItemSchema,
   addressKey,
-  isConditionFailure,
   legacyAddressKey,
   membershipItem,
   membershipKey,
@@ -15,6 +14,7 @@ import {
   profileKey,
 } from './dynamodb-subscriber-items.ts';
 import type { DynamoSubscriberStore } from './dynamodb-subscriber-store.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /** Conditional address claims in flight at once. */
 const CLAIMS_AT_ONCE = 24;
@@ -121,8 +121,8 @@ export class DynamoSubscriberBulk {
   }
 
   private async claimAddress(subscriber: Subscriber): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: {
@@ -133,12 +133,8 @@ export class DynamoSubscriberBulk {
           },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
-      );
-      return true;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return false;
-      throw cause;
-    }
+      ),
+    );
   }
 
   /** Memberships first (no more mail), then the profile nobody's address points at. */

@@ -22,7 +22,6 @@ import {
   decodeCursor,
   encodeCursor,
   epochSeconds,
-  isConditionFailure,
   LIST_SCAN_PAGE,
   MAX_CREATE_ATTEMPTS,
   MAX_UPDATE_ATTEMPTS,
@@ -34,6 +33,7 @@ import {
   tableCursorSchema,
 } from './dynamodb-subscriber-items.ts';
 import { DynamoSubscriberMemberships } from './dynamodb-subscriber-memberships.ts';
+import { conditionally } from './dynamodb-writes.ts';
 
 /**
  * Subscribers in one DynamoDB table (see dynamodb-tables.ts), without transactions:
@@ -224,8 +224,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
     condition: string,
     values?: Record<string, unknown>,
   ): Promise<boolean> {
-    try {
-      await this.client.send(
+    return conditionally(() =>
+      this.client.send(
         new PutCommand({
           TableName: this.table,
           Item: item,
@@ -233,11 +233,7 @@ export class DynamoSubscriberStore implements SubscriberStore {
           ...(condition.includes('#version') ? { ExpressionAttributeNames: { '#version': 'version' } } : {}),
           ...(values ? { ExpressionAttributeValues: values } : {}),
         }),
-      );
-      return true;
-    } catch (cause) {
-      if (isConditionFailure(cause)) return false;
-      throw cause;
-    }
+      ),
+    );
   }
 }
