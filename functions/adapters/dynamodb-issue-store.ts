@@ -1,9 +1,18 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { IssueStore, OutcomeTotals, PageRecord, StoredIssue } from '../core/sending/ports.ts';
 import { fromItem, issueKey, RECENT_PK, toItem } from './dynamodb-issue-items.ts';
 import { conditionally, isConditionFailure } from './dynamodb-writes.ts';
+
+/** What an update of an issue's item says besides the table and the key. */
+type IssueUpdate = Omit<UpdateCommandInput, 'TableName' | 'Key'>;
 
 export { ARCHIVE_PK, digestIssuesPartition, ISSUE_SK, issueKey, RECENT_PK } from './dynamodb-issue-items.ts';
 
@@ -80,32 +89,20 @@ export class DynamoDbIssueStore implements IssueStore {
       sets.push('reason = :reason');
       values[':reason'] = changes.reason;
     }
-    return conditionally(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: 'attribute_exists(pk) AND #status = :from',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: values,
-        }),
-      ),
-    );
+    return this.updateIf(issueId, {
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ConditionExpression: 'attribute_exists(pk) AND #status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: values,
+    });
   }
 
   public async releaseLease(issueId: string): Promise<void> {
-    await conditionally(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression: 'SET leaseUntil = :zero',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':zero': 0 },
-        }),
-      ),
-    );
+    await this.updateIf(issueId, {
+      UpdateExpression: 'SET leaseUntil = :zero',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':zero': 0 },
+    });
   }
 
   public async takeOver(
@@ -145,69 +142,46 @@ export class DynamoDbIssueStore implements IssueStore {
   }
 
   public recordPage(issueId: string, page: PageRecord): Promise<boolean> {
-    return conditionally(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression:
-            'SET pagesEnqueued = :next, #cursor = :cursor, leaseUntil = :lease, updatedAt = :now ADD recipients :recipients, batches :batches',
-          ConditionExpression: 'pagesEnqueued = :page',
-          ExpressionAttributeNames: { '#cursor': 'cursor' },
-          ExpressionAttributeValues: {
-            ':page': page.pageIndex,
-            ':next': page.pageIndex + 1,
-            ':cursor': page.nextCursor,
-            ':lease': page.leaseUntil,
-            ':now': page.now.toISOString(),
-            ':recipients': page.recipients,
-            ':batches': page.batches,
-          },
-        }),
-      ),
-    );
+    return this.updateIf(issueId, {
+      UpdateExpression:
+        'SET pagesEnqueued = :next, #cursor = :cursor, leaseUntil = :lease, updatedAt = :now ADD recipients :recipients, batches :batches',
+      ConditionExpression: 'pagesEnqueued = :page',
+      ExpressionAttributeNames: { '#cursor': 'cursor' },
+      ExpressionAttributeValues: {
+        ':page': page.pageIndex,
+        ':next': page.pageIndex + 1,
+        ':cursor': page.nextCursor,
+        ':lease': page.leaseUntil,
+        ':now': page.now.toISOString(),
+        ':recipients': page.recipients,
+        ':batches': page.batches,
+      },
+    });
   }
 
   public async completeEnqueue(issueId: string, now: Date): Promise<StoredIssue> {
-    const result = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: issueKey(issueId),
-        UpdateExpression:
-          'SET enqueueComplete = :true, #cursor = :null, leaseUntil = :zero, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#cursor': 'cursor' },
-        ExpressionAttributeValues: { ':true': true, ':null': null, ':zero': 0, ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    if (!result.Attributes) throw new Error(`issue ${issueId} vanished`);
-    return fromItem(result.Attributes);
+    return this.updateExisting(issueId, {
+      UpdateExpression: 'SET enqueueComplete = :true, #cursor = :null, leaseUntil = :zero, updatedAt = :now',
+      ExpressionAttributeNames: { '#cursor': 'cursor' },
+      ExpressionAttributeValues: { ':true': true, ':null': null, ':zero': 0, ':now': now.toISOString() },
+    });
   }
 
   public async addTally(issueId: string, tally: BatchTally, now: Date): Promise<StoredIssue> {
-    const result = await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: issueKey(issueId),
-        UpdateExpression:
-          'SET updatedAt = :now ADD batchesDone :one, sent :sent, rejected :rejected, skipped :skipped, #unknown :unknown, failed :failed',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#unknown': 'unknown' },
-        ExpressionAttributeValues: {
-          ':now': now.toISOString(),
-          ':one': 1,
-          ':sent': tally.sent,
-          ':rejected': tally.rejected,
-          ':skipped': tally.skipped,
-          ':unknown': tally.unknown,
-          ':failed': tally.failed,
-        },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    if (!result.Attributes) throw new Error(`issue ${issueId} vanished`);
-    return fromItem(result.Attributes);
+    return this.updateExisting(issueId, {
+      UpdateExpression:
+        'SET updatedAt = :now ADD batchesDone :one, sent :sent, rejected :rejected, skipped :skipped, #unknown :unknown, failed :failed',
+      ExpressionAttributeNames: { '#unknown': 'unknown' },
+      ExpressionAttributeValues: {
+        ':now': now.toISOString(),
+        ':one': 1,
+        ':sent': tally.sent,
+        ':rejected': tally.rejected,
+        ':skipped': tally.skipped,
+        ':unknown': tally.unknown,
+        ':failed': tally.failed,
+      },
+    });
   }
 
   public replaceCounts(
@@ -216,48 +190,58 @@ export class DynamoDbIssueStore implements IssueStore {
     seenBatchesDone: number,
     now: Date,
   ): Promise<boolean> {
-    return conditionally(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression:
-            'SET batchesDone = :done, sent = :sent, rejected = :rejected, skipped = :skipped, #unknown = :unknown, failed = :failed, updatedAt = :now',
-          ConditionExpression: '#status = :sending AND batchesDone = :seen',
-          ExpressionAttributeNames: { '#status': 'status', '#unknown': 'unknown' },
-          ExpressionAttributeValues: {
-            ':done': totals.batchesDone,
-            ':sent': totals.sent,
-            ':rejected': totals.rejected,
-            ':skipped': totals.skipped,
-            ':unknown': totals.unknown,
-            ':failed': totals.failed,
-            ':now': now.toISOString(),
-            ':sending': 'sending',
-            ':seen': seenBatchesDone,
-          },
-        }),
-      ),
-    );
+    return this.updateIf(issueId, {
+      UpdateExpression:
+        'SET batchesDone = :done, sent = :sent, rejected = :rejected, skipped = :skipped, #unknown = :unknown, failed = :failed, updatedAt = :now',
+      ConditionExpression: '#status = :sending AND batchesDone = :seen',
+      ExpressionAttributeNames: { '#status': 'status', '#unknown': 'unknown' },
+      ExpressionAttributeValues: {
+        ':done': totals.batchesDone,
+        ':sent': totals.sent,
+        ':rejected': totals.rejected,
+        ':skipped': totals.skipped,
+        ':unknown': totals.unknown,
+        ':failed': totals.failed,
+        ':now': now.toISOString(),
+        ':sending': 'sending',
+        ':seen': seenBatchesDone,
+      },
+    });
   }
 
   public markSentIfComplete(issueId: string, now: Date): Promise<boolean> {
+    return this.updateIf(issueId, {
+      UpdateExpression: 'SET #status = :sent, updatedAt = :now',
+      ConditionExpression: '#status = :sending AND enqueueComplete = :true AND batchesDone >= batches',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':sending': 'sending',
+        ':true': true,
+        ':now': now.toISOString(),
+      },
+    });
+  }
+
+  /** An update of the issue's item under a condition; false when the condition did not hold. */
+  private updateIf(issueId: string, update: IssueUpdate): Promise<boolean> {
     return conditionally(() =>
-      this.db.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: issueKey(issueId),
-          UpdateExpression: 'SET #status = :sent, updatedAt = :now',
-          ConditionExpression: '#status = :sending AND enqueueComplete = :true AND batchesDone >= batches',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':sent': 'sent',
-            ':sending': 'sending',
-            ':true': true,
-            ':now': now.toISOString(),
-          },
-        }),
-      ),
+      this.db.send(new UpdateCommand({ TableName: this.tableName, Key: issueKey(issueId), ...update })),
     );
+  }
+
+  /** An update of an issue that must exist; the issue as it is after. */
+  private async updateExisting(issueId: string, update: IssueUpdate): Promise<StoredIssue> {
+    const result = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: issueKey(issueId),
+        ...update,
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    if (!result.Attributes) throw new Error(`issue ${issueId} vanished`);
+    return fromItem(result.Attributes);
   }
 }
