@@ -11,7 +11,7 @@ import { mapConcurrently } from '../core/concurrency.ts';
 import type { DeliveryErasure, LedgerAnonymisation } from '../core/subscribers/erasure.ts';
 import { deliveryKey, tallyPartition } from './dynamodb-delivery-ledger.ts';
 import { RECENT_PK } from './dynamodb-issue-items.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryAll, queryPartition } from './dynamodb-query.ts';
 
 const issuePointerSchema = z.object({ issueId: z.string() });
 const deliveryItemSchema = z.looseObject({ pk: z.string(), sk: z.string(), recipientKey: z.string() });
@@ -45,13 +45,9 @@ export class DynamoDeliveryErasure implements DeliveryErasure {
   ) {}
 
   public async anonymise(recipientKeys: readonly string[], email: string): Promise<LedgerAnonymisation> {
-    const pointers = await queryAll(
+    const pointers = await queryPartition(
       this.db,
-      {
-        TableName: this.issuesTable,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': RECENT_PK },
-      },
+      { TableName: this.issuesTable, pk: RECENT_PK },
       issuePointerSchema,
     );
     const issueIds = [...new Set(pointers.map((p) => p.issueId))];

@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   type BatchTally,
@@ -7,7 +7,7 @@ import {
   deliveryRecordSchema,
 } from '../core/sending/ledger.ts';
 import type { ClaimOutcome, ClaimResult, DeliveryLedger, RecordedTally } from '../core/sending/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryPartition, readItem } from './dynamodb-query.ts';
 import {
   conditionally,
   expiresAfterDays,
@@ -159,14 +159,8 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   public async get(issueId: string, recipientKey: string): Promise<DeliveryRecord | null> {
-    const result = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: deliveryKey(issueId, recipientKey),
-        ConsistentRead: true,
-      }),
-    );
-    return result.Item ? toRecord(result.Item) : null;
+    const item = await readItem(this.db, this.tableName, deliveryKey(issueId, recipientKey));
+    return item ? toRecord(item) : null;
   }
 
   public recordTally(issueId: string, tally: BatchTally, nowMs: number): Promise<boolean> {
@@ -188,13 +182,9 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   public tallies(issueId: string): Promise<RecordedTally[]> {
-    return queryAll(
+    return queryPartition(
       this.db,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': tallyPartition(issueId) },
-      },
+      { TableName: this.tableName, pk: tallyPartition(issueId) },
       recordedTallySchema,
     );
   }

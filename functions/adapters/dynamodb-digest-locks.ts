@@ -1,7 +1,7 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { DigestLock, DigestLocks } from '../core/sending/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryPartition, readItem } from './dynamodb-query.ts';
 import { conditionally } from './dynamodb-writes.ts';
 
 /**
@@ -27,10 +27,8 @@ export class DynamoDbDigestLocks implements DigestLocks {
   ) {}
 
   public async get(digestId: string): Promise<DigestLock | null> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: { pk: LOCK_PK, sk: digestId }, ConsistentRead: true }),
-    );
-    return result.Item ? lockSchema.parse(result.Item) : null;
+    const item = await readItem(this.db, this.tableName, { pk: LOCK_PK, sk: digestId });
+    return item ? lockSchema.parse(item) : null;
   }
 
   public take(lock: DigestLock, replacing: string | null): Promise<boolean> {
@@ -51,14 +49,9 @@ export class DynamoDbDigestLocks implements DigestLocks {
   }
 
   public list(): Promise<DigestLock[]> {
-    return queryAll(
+    return queryPartition(
       this.db,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': LOCK_PK },
-        ConsistentRead: true,
-      },
+      { TableName: this.tableName, pk: LOCK_PK, ConsistentRead: true },
       lockSchema,
     );
   }

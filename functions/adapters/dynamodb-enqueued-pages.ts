@@ -1,8 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { EnqueuedPage, EnqueuedPages } from '../core/sending/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryPartition, readItem } from './dynamodb-query.ts';
 import { conditionally, expiresAfterDays, SEND_RECORDS_RETENTION_DAYS } from './dynamodb-writes.ts';
 
 /**
@@ -49,26 +49,15 @@ export class DynamoDbEnqueuedPages implements EnqueuedPages {
       ),
     );
     if (put) return page;
-    const existing = await this.db.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: pageKey(issueId, page.pageIndex),
-        ConsistentRead: true,
-      }),
-    );
-    if (!existing.Item) throw new Error(`page ${page.pageIndex} of ${issueId} is recorded and is not`);
-    return pageSchema.parse(existing.Item);
+    const existing = await readItem(this.db, this.tableName, pageKey(issueId, page.pageIndex));
+    if (!existing) throw new Error(`page ${page.pageIndex} of ${issueId} is recorded and is not`);
+    return pageSchema.parse(existing);
   }
 
   public list(issueId: string): Promise<EnqueuedPage[]> {
-    return queryAll(
+    return queryPartition(
       this.db,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pagePartition(issueId) },
-        ConsistentRead: true,
-      },
+      { TableName: this.tableName, pk: pagePartition(issueId), ConsistentRead: true },
       pageSchema,
     );
   }

@@ -1,7 +1,6 @@
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
@@ -16,7 +15,7 @@ import {
   RECENT_PK,
   withoutProgress,
 } from './dynamodb-issue-items.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryPartition, readItem } from './dynamodb-query.ts';
 import { GSI1 } from './dynamodb-tables.ts';
 
 /** IssueQueries on the `issues` table (see dynamodb-issue-store.ts for its items). */
@@ -27,10 +26,8 @@ export class DynamoDbIssueQueries implements IssueQueries {
   ) {}
 
   public async get(issueId: string): Promise<IssueRecord | null> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: issueKey(issueId), ConsistentRead: true }),
-    );
-    return result.Item ? withoutProgress(fromItem(result.Item)) : null;
+    const item = await readItem(this.db, this.tableName, issueKey(issueId));
+    return item ? withoutProgress(fromItem(item)) : null;
   }
 
   public listRecent(options: { digestId?: string; limit: number }): Promise<IssueRecord[]> {
@@ -55,14 +52,9 @@ export class DynamoDbArchiveIndex implements ArchiveIndex {
   }
 
   public listArchived(): Promise<ArchivedIssue[]> {
-    return queryAll(
+    return queryPartition(
       this.db,
-      {
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': ARCHIVE_PK },
-        ScanIndexForward: false,
-      },
+      { TableName: this.tableName, pk: ARCHIVE_PK, ScanIndexForward: false },
       archivedSchema,
     );
   }

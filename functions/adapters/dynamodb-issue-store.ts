@@ -1,6 +1,5 @@
 import {
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   UpdateCommand,
   type UpdateCommandInput,
@@ -9,6 +8,7 @@ import type { IssueRecord, IssueStatus } from '../core/sending/issue.ts';
 import type { BatchTally } from '../core/sending/ledger.ts';
 import type { IssueStore, OutcomeTotals, PageRecord, StoredIssue } from '../core/sending/ports.ts';
 import { fromItem, issueKey, RECENT_PK, toItem } from './dynamodb-issue-items.ts';
+import { readItem } from './dynamodb-query.ts';
 import { conditionally, isConditionFailure } from './dynamodb-writes.ts';
 
 /** What an update of an issue's item says besides the table and the key. */
@@ -59,10 +59,8 @@ export class DynamoDbIssueStore implements IssueStore {
   }
 
   public async get(issueId: string): Promise<StoredIssue | null> {
-    const result = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: issueKey(issueId), ConsistentRead: true }),
-    );
-    return result.Item ? fromItem(result.Item) : null;
+    const item = await readItem(this.db, this.tableName, issueKey(issueId));
+    return item ? fromItem(item) : null;
   }
 
   public transition(

@@ -1,7 +1,8 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod';
 import { emailIdentity } from '../core/subscribers/email.ts';
 import type { Subscriber } from '../core/subscribers/model.ts';
+import { readItem } from './dynamodb-query.ts';
 import {
   addressItemSchema,
   addressKey,
@@ -21,9 +22,7 @@ export class DynamoSubscriberAddresses {
   ) {}
 
   public async read(email: string): Promise<z.infer<typeof addressItemSchema> | undefined> {
-    const read = async (key: { pk: string; sk: string }) =>
-      (await this.client.send(new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true })))
-        .Item;
+    const read = (key: { pk: string; sk: string }) => readItem(this.client, this.table, key);
     // An address stored before keys were case-folded is found under its own spelling until migrated.
     const item =
       (await read(addressKey(email))) ??

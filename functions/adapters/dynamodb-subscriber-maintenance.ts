@@ -1,8 +1,8 @@
-import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { emailIdentity } from '../core/subscribers/email.ts';
 import type { Subscriber } from '../core/subscribers/model.ts';
 import type { SubscriberMaintenance } from '../core/subscribers/ports.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryAll, readItem } from './dynamodb-query.ts';
 import {
   addressKey,
   legacyAddressKey,
@@ -52,11 +52,9 @@ export class DynamoSubscriberMaintenance implements SubscriberMaintenance {
 
   public async rekeyAddress(subscriber: Subscriber): Promise<'moved' | 'already'> {
     const key = addressKey(subscriber.email);
-    const current = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: key, ConsistentRead: true }),
-    );
+    const current = await readItem(this.client, this.table, key);
     let moved = false;
-    if (current.Item?.subscriberId !== subscriber.id) {
+    if (current?.subscriberId !== subscriber.id) {
       // Taken over from a duplicate that is being removed, or written for the first time.
       await this.client.send(
         new PutCommand({

@@ -1,7 +1,7 @@
 import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import type { ErasedAddress, ErasedAddresses } from '../core/subscribers/erasure.ts';
-import { queryAll } from './dynamodb-query.ts';
+import { queryPartition } from './dynamodb-query.ts';
 
 /**
  * Erased addresses in the subscribers table, one item per keyed hash (see core/subscribers/erasure.ts):
@@ -30,14 +30,9 @@ export class DynamoErasedAddresses implements ErasedAddresses {
   }
 
   public async list(): Promise<ErasedAddress[]> {
-    const items = await queryAll(
+    const items = await queryPartition(
       this.client,
-      {
-        TableName: this.table,
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': ERASED_PK },
-        ConsistentRead: true,
-      },
+      { TableName: this.table, pk: ERASED_PK, ConsistentRead: true },
       erasedItemSchema,
     );
     return items.map((item) => ({ hash: item.sk, keyId: item.keyId, erasedAt: item.erasedAt }));

@@ -1,7 +1,6 @@
 import {
   DeleteCommand,
   type DynamoDBDocumentClient,
-  GetCommand,
   PutCommand,
   ScanCommand,
   UpdateCommand,
@@ -15,6 +14,7 @@ import {
   type SubscriberStore,
   type UpdateResult,
 } from '../core/subscribers/ports.ts';
+import { readItem } from './dynamodb-query.ts';
 import { DynamoSubscriberAddresses } from './dynamodb-subscriber-addresses.ts';
 import {
   addressKey,
@@ -80,10 +80,8 @@ export class DynamoSubscriberStore implements SubscriberStore {
   }
 
   public async get(id: string): Promise<Subscriber | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.table, Key: profileKey(id), ConsistentRead: true }),
-    );
-    return Item ? parseProfile(Item) : undefined;
+    const item = await readItem(this.client, this.table, profileKey(id));
+    return item ? parseProfile(item) : undefined;
   }
 
   public async findByEmail(email: string): Promise<Subscriber | undefined> {
