@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapConcurrently } from '../core/concurrency.ts';
 import { backoff } from './dynamodb-subscriber-items.ts';
 
 /** BatchWriteItem takes 25 requests, BatchGetItem 100 keys; what DynamoDB leaves unprocessed is retried. */
@@ -12,20 +13,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Runs `run` on every task, at most `parallelism` at a time. */
-export async function inParallel<T>(
-  tasks: readonly T[],
-  parallelism: number,
-  run: (task: T) => Promise<void>,
-) {
-  const queue = [...tasks];
-  await Promise.all(
-    Array.from({ length: Math.min(parallelism, queue.length) }, async () => {
-      for (let task = queue.shift(); task !== undefined; task = queue.shift()) await run(task);
-    }),
-  );
-}
-
 /** Puts every item (unconditionally: only for items nobody else can be writing). */
 export async function batchPut(
   client: DynamoDBDocumentClient,
@@ -33,7 +20,7 @@ export async function batchPut(
   items: readonly Record<string, unknown>[],
   parallelism = 4,
 ): Promise<void> {
-  await inParallel(chunks(items, WRITE_BATCH), parallelism, async (chunk) => {
+  await mapConcurrently(chunks(items, WRITE_BATCH), parallelism, async (chunk) => {
     let requests = chunk.map((Item) => ({ PutRequest: { Item } }));
     for (let round = 0; requests.length > 0; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${requests.length} writes unprocessed`);
@@ -54,7 +41,7 @@ export async function batchGet(
   parallelism = 4,
 ): Promise<Record<string, unknown>[]> {
   const found: Record<string, unknown>[] = [];
-  await inParallel(chunks(keys, GET_BATCH), parallelism, async (chunk) => {
+  await mapConcurrently(chunks(keys, GET_BATCH), parallelism, async (chunk) => {
     let pending: Record<string, unknown>[] = chunk;
     for (let round = 0; pending.length > 0; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`DynamoDB left ${pending.length} reads unprocessed`);

@@ -1,8 +1,9 @@
 import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { mapConcurrently } from '../core/concurrency.ts';
 import { emailIdentity } from '../core/subscribers/email.ts';
 import { activeDigests, type Subscriber } from '../core/subscribers/model.ts';
 import type { CreateResult } from '../core/subscribers/ports.ts';
-import { batchGet, batchPut, inParallel } from './dynamodb-batch.ts';
+import { batchGet, batchPut } from './dynamodb-batch.ts';
 import {
   addressItemSchema,
   addressKey,
@@ -86,7 +87,7 @@ export class DynamoSubscriberBulk {
     });
 
     const won: number[] = [];
-    await inParallel(claimed, CLAIMS_AT_ONCE, async (index) => {
+    await mapConcurrently(claimed, CLAIMS_AT_ONCE, async (index) => {
       const subscriber = subscribers[index] as Subscriber;
       if (await this.claimAddress(subscriber)) won.push(index);
       else slow.push(index);
@@ -101,7 +102,7 @@ export class DynamoSubscriberBulk {
       ]),
     );
     const stillOurs = await this.findByEmails(winners.map((s) => s.email));
-    await inParallel(won, CLAIMS_AT_ONCE, async (index) => {
+    await mapConcurrently(won, CLAIMS_AT_ONCE, async (index) => {
       const subscriber = subscribers[index] as Subscriber;
       if (stillOurs.get(emailIdentity(subscriber.email))?.id === subscriber.id) {
         results[index] = { created: true, subscriber };
@@ -111,7 +112,7 @@ export class DynamoSubscriberBulk {
       }
     });
     // Lost races and addresses whose profile is gone: the careful one-by-one path.
-    await inParallel([...slow], CLAIMS_AT_ONCE, async (index) => {
+    await mapConcurrently([...slow], CLAIMS_AT_ONCE, async (index) => {
       results[index] = await this.store.create(subscribers[index] as Subscriber);
     });
     return results.map((r, i) => {
