@@ -42,7 +42,7 @@ describe('BM25 relevance', () => {
     );
     const scores = scoreThemes(passages, themes);
     expect(scores.get('a#0')?.get('press')).toBeGreaterThan(0);
-    expect(scores.get('a#1')?.get('press')).toBe(0);
+    expect(scores.get('a#1')?.get('press') ?? 0).toBe(0);
   });
 
   it('counts a heading word as several words of text, and plurals as their word', () => {
@@ -62,7 +62,7 @@ describe('BM25 relevance', () => {
     const [inHeading, inText, once] = ['a#0', 'a#1', 'a#2'].map((k) => scores.get(k)?.get('trade') ?? 0);
     expect(inHeading).toBeGreaterThan(once ?? 0);
     expect(inText).toBeGreaterThan(once ?? 0);
-    expect(scores.get('a#0')?.get('press')).toBe(0);
+    expect(scores.get('a#0')?.get('press') ?? 0).toBe(0);
   });
 
   it('names the theme a group of passages says most about, with its share', () => {

@@ -101,8 +101,10 @@ function passage(
     text,
     sentences,
     allStems,
-    stems,
-    names,
+    // Copied to their length: an array grown by push keeps room for more (a third again, at 10,000
+    // articles ~30 MB of the passages).
+    stems: stems.slice(),
+    names: names.slice(),
     headingStems: heading ? words.read(heading).map((w) => w.stem) : [],
   };
 }

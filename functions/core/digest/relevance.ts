@@ -86,7 +86,7 @@ export function passageTerms(passage: Passage, queries: ThemeQueries): PassageTe
   return { length: passage.allStems.length + HEADING_BOOST * passage.headingStems.length, counts };
 }
 
-/** BM25 of every passage against every theme: `scores.get(passageKey).get(themeId)`. */
+/** BM25 of every passage against every theme: `scores.get(passageKey)?.get(themeId) ?? 0` (zeros are not held). */
 export function bm25(
   passages: readonly Passage[],
   terms: readonly PassageTerms[],
@@ -113,9 +113,10 @@ export function bm25(
         const tf = counts.get(key) ?? 0;
         if (tf > 0) score += term.weight * idf(key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
       }
-      byTheme.set(id, Math.round(score * 10_000) / 10_000);
+      const rounded = Math.round(score * 10_000) / 10_000;
+      if (rounded > 0) byTheme.set(id, rounded);
     }
-    scores.set(p.key, byTheme);
+    if (byTheme.size > 0) scores.set(p.key, byTheme);
   });
   return scores;
 }
