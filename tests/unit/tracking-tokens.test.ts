@@ -73,17 +73,17 @@ describe('tracking tokens', () => {
     expect(recipientTracking(key, urls, { ...reader, opens: false }).open).toBeNull();
   });
 
-  it('refuses an issue id or a subscriber id that a token cannot carry, naming it', () => {
-    const bad = [
-      { issueId: 'Weekly"><script>', subscriberId: reader.subscriberId },
-      { issueId: reader.issueId, subscriberId: 'abc"def&ghijklmnopqrstuvwx' },
-      { issueId: reader.issueId, subscriberId: 'abcdefghijklmnopqrstuvwxy' },
-      { issueId: reader.issueId, subscriberId: 'reader@example.com' },
+  it('refuses an issue id, a subscriber id or a send time that a token cannot carry, naming it', () => {
+    const bad: [Partial<typeof reader>, string][] = [
+      [{ issueId: 'Weekly"><script>' }, 'issue "Weekly"><script>": not an issue id'],
+      [{ subscriberId: 'abc"def&ghijklmnopqrstuvwx' }, 'subscriber "abc"def&ghijklmnopqrstuvwx"'],
+      [{ subscriberId: 'abcdefghijklmnopqrstuvwxy' }, 'subscriber "abcdefghijklmnopqrstuvwxy"'],
+      [{ subscriberId: 'reader@example.com' }, 'subscriber "reader@example.com": not a subscriber id'],
+      [{ sentAt: new Date(Number.NaN) }, 'sent at NaN s: not a time since 1970'],
+      [{ sentAt: new Date('1969-12-31T00:00:00Z') }, 'sent at -86400 s'],
     ];
-    for (const ids of bad)
-      expect(() => recipientTracking(key, urls, { ...reader, ...ids })).toThrow(
-        `issue "${ids.issueId}" for subscriber "${ids.subscriberId}"`,
-      );
+    for (const [change, message] of bad)
+      expect(() => recipientTracking(key, urls, { ...reader, ...change })).toThrow(message);
   });
 
   it('fills the HTML with tracked URLs as they are, and escapes a base URL that needs it', () => {

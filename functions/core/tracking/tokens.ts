@@ -19,8 +19,8 @@ const TAG_CHARS = 12;
 const TAGS_PER_BLOCK = 5;
 const DOMAIN = 'broadsheet-tracking-v2\n';
 const MAX_LINKS = 10_000;
-/** `<issueId>.<subscriberId>.<sentAt>.`, the part of a token its slot and tag follow. */
-const HEAD = /^[a-z0-9][a-zA-Z0-9-]{0,120}\.[a-z2-7]{26}\.[0-9a-z]{1,9}\.$/;
+const ISSUE = /^[a-z0-9][a-zA-Z0-9-]{0,120}$/;
+const SUBSCRIBER = /^[a-z2-7]{26}$/;
 const TOKEN =
   /^([a-z0-9][a-zA-Z0-9-]{0,120})\.([a-z2-7]{26})\.([0-9a-z]{1,9})\.(o|0|[1-9][0-9]{0,3})\.([A-Za-z0-9_-]{12})$/;
 
@@ -86,12 +86,12 @@ export function recipientTracking(
 ): RecipientTracking {
   const { issueId, subscriberId, linkCount } = input;
   if (linkCount > MAX_LINKS) throw new RangeError(`an issue may track at most ${MAX_LINKS} links`);
-  const sent = Math.floor(input.sentAt.getTime() / 1000).toString(36);
-  const head = `${issueId}.${subscriberId}.${sent}.`;
-  if (!HEAD.test(head))
-    throw new TypeError(
-      `cannot track links of issue "${issueId}" for subscriber "${subscriberId}" sent at ${input.sentAt.getTime()} ms: not an issue id, a subscriber id and a time since 1970`,
-    );
+  const seconds = Math.floor(input.sentAt.getTime() / 1000);
+  if (!ISSUE.test(issueId)) throw new TypeError(`cannot track links of issue "${issueId}": not an issue id`);
+  if (!SUBSCRIBER.test(subscriberId))
+    throw new TypeError(`cannot track links for subscriber "${subscriberId}": not a subscriber id`);
+  if (!(seconds >= 0)) throw new RangeError(`cannot track links sent at ${seconds} s: not a time since 1970`);
+  const head = `${issueId}.${subscriberId}.${seconds.toString(36)}.`;
   // Joined, the URLs' common start is one flat string; left a rope of ropes, it is walked again for
   // every copy of every link in the email (measured: that cost more than the rest of tracking).
   const clickHead = [urls.clickBase, head].join('');
