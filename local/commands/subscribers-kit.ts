@@ -8,8 +8,7 @@ import { DynamoErasedAddresses } from '../../functions/adapters/dynamodb-subscri
 import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { tokenSecretSource } from '../../functions/adapters/token-secret.ts';
 import { clientEnv, localEnvSchema, parseEnv } from '../../functions/config.ts';
-import { DIGESTS_FILE, parseContentConfig, THEMES_FILE } from '../../functions/core/content/config.ts';
-import { SITE_FILE } from '../../functions/core/content/site.ts';
+import { loadContentConfig } from '../../functions/core/content/load-content.ts';
 import { normaliseEmail } from '../../functions/core/subscribers/email.ts';
 import { ErasureGuard } from '../../functions/core/subscribers/erasure.ts';
 import { SUBSCRIBER_STATUSES, type SubscriberStatus } from '../../functions/core/subscribers/model.ts';
@@ -128,19 +127,12 @@ export function explain(cause: unknown, where: string): Error {
 /** The digest ids of the content config, in its order. */
 export async function knownDigests(contentDir: string | undefined): Promise<string[]> {
   const dir = contentDir ?? 'content';
-  const source = new FsContentSource(path.resolve(dir));
-  const [themes, digests, site] = await Promise.all([
-    source.readConfigFile(THEMES_FILE),
-    source.readConfigFile(DIGESTS_FILE),
-    source.readConfigFile(SITE_FILE).catch(() => null),
-  ]);
-  const parsed = parseContentConfig(themes, digests, site);
-  if (!parsed.ok) {
-    throw new Error(
-      `content config in ${dir} is invalid: ${parsed.problems.map((p) => p.message).join('; ')}`,
-    );
+  const { config, problems } = await loadContentConfig(new FsContentSource(path.resolve(dir)));
+  if (config === null) {
+    const errors = problems.filter((p) => p.severity === 'error').map((p) => p.message);
+    throw new Error(`content config in ${dir} is invalid: ${errors.join('; ')}`);
   }
-  return parsed.value.digests.map((d) => d.id);
+  return config.digests.map((d) => d.id);
 }
 
 export function parseStatus(value: string | undefined): SubscriberStatus | undefined {
