@@ -56,6 +56,13 @@ describe('dates read against the publication day', () => {
     expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();
     expect(usableHeading('Crews protest the new regatta course')).not.toBeNull();
   });
+  it('head with what follows a structural label, never with the label', () => {
+    expect(usableHeading('Conclusion: the legacy of the regatta years')).toBe(
+      'The legacy of the regatta years',
+    );
+    expect(usableHeading('Conclusion')).toBeNull();
+    expect(usableHeading('Timeline: 2019')).toBeNull();
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

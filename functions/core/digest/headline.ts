@@ -70,17 +70,17 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
 const GENERIC_TITLE =
   /^(?:conclusion|introduction|summary|overview|background|timeline|analysis|opinion|update)\b/i;
 
-/** A section heading that can head a story: specific, short, not a structural word. */
+/** "Conclusion: The legacy of the talks": a structural label, then what the section is about. */
+const LABELLED = new RegExp(`${GENERIC_TITLE.source}\\s*[:—–-]\\s*(.+)$`, 'i');
+
+/** A section heading that can head a story: specific, short, not a structural word (nor a live entry's time). */
 export function usableHeading(heading: string | null): string | null {
-  // A live entry's heading says what happened at one moment, not what the story is.
-  if (
-    !heading ||
-    GENERIC_TITLE.test(heading) ||
-    TIME_OF_DAY.test(heading) ||
-    heading.length > MAX_HEADLINE_CHARS
-  )
+  const about = heading ? (LABELLED.exec(heading)?.[1] ?? heading) : null;
+  if (!about || GENERIC_TITLE.test(about) || TIME_OF_DAY.test(about) || about.length > MAX_HEADLINE_CHARS)
     return null;
-  return heading.split(/\s+/).length >= MIN_HEADLINE_WORDS ? heading : null;
+  return about.split(/\s+/).length >= MIN_HEADLINE_WORDS
+    ? about.charAt(0).toUpperCase() + about.slice(1)
+    : null;
 }
 
 /** A source's own title can head the story when the story is what the article is about. */
