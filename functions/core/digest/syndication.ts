@@ -16,10 +16,13 @@ function hash(text: string): number {
 /** The smallest hashes of an article's word 4-shingles: a sketch two copies of one text share. */
 function sketch(passages: readonly Passage[], hashOf: (word: string) => number): Set<number> {
   // A copy is a copy from its first words on: the start of an article is enough to tell.
-  const words = passages
-    .flatMap((p) => p.allStems.filter((s) => s !== ''))
-    .slice(0, SKETCH_WORDS)
-    .map(hashOf);
+  const words: number[] = [];
+  for (const p of passages) {
+    for (const stem of p.allStems) {
+      if (words.length === SKETCH_WORDS) break;
+      if (stem !== '') words.push(hashOf(stem));
+    }
+  }
   const hashes = new Set<number>();
   for (let i = 0; i + 3 < words.length; i += 1) {
     let h = 0x811c9dc5;
