@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
-import { leadEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { filedEvent, leadEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import { usableHeading } from '../../functions/core/digest/headline.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 
@@ -51,6 +51,17 @@ describe('dates read against the publication day', () => {
       '2025-11-20',
     );
     expect(leadEvent([events[0] ?? null, written])?.date?.sortKey).toBe('2025-11-16');
+  });
+  it("keep a report's own day before the day its dateline says it was filed", () => {
+    const lede = 'TALLMOOR, 9 June 2025 (Wire) — The home crew won the regatta on Sunday by two lengths.';
+    expect(filedEvent(lede, sentenceEvent(lede, places, '2025-06-09'), places)?.date?.sortKey).toBe(
+      '2025-06-08',
+    );
+    const filedLate =
+      'TALLMOOR, 20 June 2025 (Wire) — The home crew won the regatta on Sunday by two lengths.';
+    expect(filedEvent(filedLate, sentenceEvent(filedLate, places, '2025-06-09'), places)?.date?.sortKey).toBe(
+      '2025-06-20',
+    );
   });
   it("never head a story with a live entry's time-stamped heading", () => {
     expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();

@@ -2,7 +2,7 @@ import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
 import type { Passage } from './passages.ts';
-import { LEAD_PASSAGES, VENUE_REACH } from './scoring.ts';
+import { LEAD_PASSAGES, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
@@ -169,8 +169,13 @@ export function filedEvent(text: string, event: Event | null, gazetteer: Gazette
   const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
   const filedOn = dateline?.[2] ? findDates(dateline[2])[0] : undefined;
   const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
-  // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened.
-  if (filedOn && filedOn.precision === 'day' && (!event?.date || event.date.inferred)) {
+  // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened, unless it
+  // says the day before ("VELDRAN, 9 June — … won on Sunday").
+  if (
+    filedOn &&
+    filedOn.precision === 'day' &&
+    (!event?.date || (event.date.inferred && !dayBefore(event, filedOn)))
+  ) {
     return {
       date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
       place: event?.venue ? event.place : (place ?? event?.place ?? null),
@@ -179,6 +184,13 @@ export function filedEvent(text: string, event: Event | null, gazetteer: Gazette
   // The dateline says where, unless the report itself says where it happened ("in Leeds").
   if (place && event?.date && !event.venue) return { date: event.date, place };
   return event;
+}
+
+/** An event read as a day or two before a report was filed: what the report tells, filed later. */
+function dayBefore(event: Event, filedOn: DateMention): boolean {
+  if (event.date?.precision !== 'day') return false;
+  const days = (Date.parse(filedOn.sortKey) - Date.parse(event.date.sortKey)) / 86_400_000;
+  return days >= 1 && days <= REPORT_DELAY_DAYS;
 }
 
 const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
