@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoSubscriberStore } from '../functions/adapters/dynamodb-subscriber-store.ts';
+import { mapConcurrently } from '../functions/core/concurrency.ts';
 import { startStackProcess } from '../tests/integration/local-stack-process.ts';
 import { confirmedSubscriber } from '../tests/integration/sending-harness.ts';
 
@@ -53,14 +54,10 @@ export default async function localStackBench(): Promise<Record<string, unknown>
     );
     const store = new DynamoSubscriberStore(db, 'broadsheet-subscribers');
     let seeded = performance.now();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < SUBSCRIBERS) {
-          const i = next++;
-          await store.create(confirmedSubscriber(`reader${i}@example.com`, [DIGEST]));
-        }
-      }),
+    await mapConcurrently(
+      Array.from({ length: SUBSCRIBERS }, (_, i) => i),
+      8,
+      (i) => store.create(confirmedSubscriber(`reader${i}@example.com`, [DIGEST])),
     );
     seeded = (performance.now() - seeded) / 1000;
 

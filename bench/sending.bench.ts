@@ -11,6 +11,7 @@ import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { createBuildIssueHandler } from '../functions/app/build-issue.ts';
 import { createSendBatchHandler } from '../functions/app/send-batch.ts';
+import { mapConcurrently } from '../functions/core/concurrency.ts';
 import type { Mailer } from '../functions/core/ports.ts';
 import { SLOT_CLOSE, SLOT_OPEN, slot } from '../functions/core/render/issue-template.ts';
 import { personalise } from '../functions/core/render/personalise.ts';
@@ -54,12 +55,12 @@ function links(i: number) {
   };
 }
 
-async function pool(count: number, concurrency: number, work: (index: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) await work(next++);
-    }),
+/** `work` on 0 … count-1, at most `concurrency` at a time. */
+function pool(count: number, concurrency: number, work: (index: number) => Promise<void>) {
+  return mapConcurrently(
+    Array.from({ length: count }, (_, index) => index),
+    concurrency,
+    work,
   );
 }
 

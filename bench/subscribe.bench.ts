@@ -10,6 +10,7 @@ import { loadPageTemplates } from '../functions/adapters/fs-page-templates.ts';
 import { loadTemplateSet } from '../functions/adapters/fs-templates.ts';
 import { SesMailer } from '../functions/adapters/ses-mailer.ts';
 import { createHttpApiHandler } from '../functions/app/http-api.ts';
+import { mapConcurrently } from '../functions/core/concurrency.ts';
 import { parseSiteConfig, SITE_FILE, type SiteConfig } from '../functions/core/content/site.ts';
 import { createPageKit } from '../functions/render/page-kit.ts';
 import { MjmlSubscriberEmails } from '../functions/render/subscriber-emails.ts';
@@ -34,18 +35,16 @@ function percentile(sorted: number[], p: number): number {
 async function run(count: number, request: (i: number) => Promise<number>) {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) {
-        const i = next++;
-        const t0 = performance.now();
-        const status = await request(i);
-        latencies.push(performance.now() - t0);
-        statuses[status] = (statuses[status] ?? 0) + 1;
-      }
-    }),
+  await mapConcurrently(
+    Array.from({ length: count }, (_, i) => i),
+    CONCURRENCY,
+    async (i) => {
+      const t0 = performance.now();
+      const status = await request(i);
+      latencies.push(performance.now() - t0);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+    },
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
