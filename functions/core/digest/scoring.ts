@@ -25,6 +25,8 @@ export const VENUE_REACH = 90;
 export const ROUND_UP_EVENTS = 3;
 /** …unless it opens on an event at most this many days before it was published: a report that looks back. */
 export const REPORT_DELAY_DAYS = 2;
+/** Days apart the reports of one named event of several days can date it (a festival's Friday and Sunday). */
+export const EVENT_SPAN_DAYS = 2;
 /** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */
 export const TIMELINE_SHARE = 0.3;
 /** An undated article with this many sections is an explainer, split by section; a shorter one is one report. */

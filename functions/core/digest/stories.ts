@@ -1,6 +1,7 @@
 import type { Candidate } from './candidates.ts';
 import { compatible, placeKey, sameDay, sameEvent } from './event-agreement.ts';
 import type { Event } from './events.ts';
+import { daysOfOneEvent, lastingEvents } from './lasting.ts';
 import { candidatePairs, sameArticlePairs } from './pairs.ts';
 import type { Passage } from './passages.ts';
 import {
@@ -37,10 +38,13 @@ function before(event: Event | null, published: string | null): boolean {
   return !event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length);
 }
 
-function thresholdFor(a: Candidate, b: Candidate): number {
+function thresholdFor(a: Candidate, b: Candidate, lasting: (c: Candidate) => Set<string>): number {
+  if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
+  const events = (c: Candidate) => (c.event ? [c.event] : []);
+  // The days of one event of several days: the Sunday's review can join the Friday's report.
+  if (daysOfOneEvent(events(a), events(b), lasting(a), lasting(b))) return MERGE_SIMILARITY;
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (!before(a.event, b.published) || !before(b.event, a.published)) return Number.POSITIVE_INFINITY;
-  if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
   // Without a shared event, what two candidates are about decides: an article's sections on one theme are
   // one story, on different themes different stories; two articles leaning to different themes need more
@@ -70,11 +74,12 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     return dot(vs[i] as SparseVector, vs[j] as SparseVector);
   };
   const articles = new Set(candidates.map((c) => c.articleId)).size;
+  const lasting = candidates.map(lastingEvents);
   const edges: Edge[] = [];
   const consider = ([i, j]: [number, number]) => {
     const a = candidates[i] as Candidate;
     const b = candidates[j] as Candidate;
-    const threshold = thresholdFor(a, b);
+    const threshold = thresholdFor(a, b, (c) => lasting[c === a ? i : j] as Set<string>);
     if (threshold === Number.POSITIVE_INFINITY) return;
     const value = similarity(i, j);
     if (value < threshold) return;
@@ -110,9 +115,10 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     const ea = events[a] as Event[];
     const eb = events[b] as Event[];
     const fits =
-      ea.every((x) => eb.every((y) => compatible(x, y))) &&
-      ea.every((x) => mb.every((k) => before(x, candidates[k]?.published ?? null))) &&
-      eb.every((y) => ma.every((k) => before(y, candidates[k]?.published ?? null)));
+      (ea.every((x) => eb.every((y) => compatible(x, y))) &&
+        ea.every((x) => mb.every((k) => before(x, candidates[k]?.published ?? null))) &&
+        eb.every((y) => ma.every((k) => before(y, candidates[k]?.published ?? null)))) ||
+      daysOfOneEvent(ea, eb, lasting[a] as Set<string>, lasting[b] as Set<string>);
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
     // Two groups meet again through many pairs: their average is worked out once per pair of versions.
     const versions = `${a}:${ma.length}:${b}:${mb.length}`;
@@ -138,6 +144,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     sums[a] = addInto(sum, sums[b] as Weights);
     sums[b] = EMPTY;
     events[a] = [...ea, ...eb.filter((e) => !ea.some((x) => sameKey(x, e)))];
+    lasting[a] = new Set([...(lasting[a] as Set<string>), ...(lasting[b] as Set<string>)]);
     for (const [theme, n] of themes[b] as Map<string, number>) {
       (themes[a] as Map<string, number>).set(theme, ((themes[a] as Map<string, number>).get(theme) ?? 0) + n);
     }

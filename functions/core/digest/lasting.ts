@@ -1,0 +1,39 @@
+import type { Candidate } from './candidates.ts';
+import { compatible } from './event-agreement.ts';
+import type { Event } from './events.ts';
+import { EVENT_SPAN_DAYS } from './scoring.ts';
+
+/** A named event of several days: "the Saltmarsh Festival", "the Lakeside Games", "Harbour Week". */
+const LASTING =
+  /(?:(?<!\p{L})(?!The\s)\p{Lu}[\p{L}’'-]*\s){1,3}(?:Festival|Games|Championships?|Tournament|Conference|Congress|Convention|Fair|Expo|Show|Week)(?!\p{L})/gu;
+
+/** The named events of several days a candidate speaks of. */
+export function lastingEvents(candidate: Candidate): Set<string> {
+  const names = new Set<string>();
+  for (const passage of candidate.passages)
+    for (const match of passage.text.matchAll(LASTING)) names.add(match[0].toLowerCase());
+  return names;
+}
+
+function withinSpan(a: Event | null, b: Event | null): boolean {
+  if (a?.date?.precision !== 'day' || b?.date?.precision !== 'day') return false;
+  const days = Math.abs(Date.parse(a.date.sortKey) - Date.parse(b.date.sortKey)) / 86_400_000;
+  return (
+    days <= EVENT_SPAN_DAYS && compatible({ date: null, place: a.place }, { date: null, place: b.place })
+  );
+}
+
+/**
+ * Reports of the days of one event that lasts several (a festival's Friday and its Sunday): dated a day or
+ * two apart, in places that agree, and naming the same event of several days (both dated: an undated
+ * piece naming the festival is not thereby about one of its days).
+ */
+export function daysOfOneEvent(
+  a: readonly Event[],
+  b: readonly Event[],
+  aNames: ReadonlySet<string>,
+  bNames: ReadonlySet<string>,
+): boolean {
+  if (a.length === 0 || b.length === 0 || ![...aNames].some((name) => bNames.has(name))) return false;
+  return a.every((x) => b.every((y) => compatible(x, y) || withinSpan(x, y)));
+}
