@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import {
   type BatchTally,
@@ -12,6 +12,7 @@ import {
   conditionally,
   expiresAfterDays,
   isConditionFailure,
+  putNewItem,
   SEND_RECORDS_RETENTION_DAYS,
 } from './dynamodb-writes.ts';
 
@@ -164,21 +165,13 @@ export class DynamoDbDeliveryLedger implements DeliveryLedger {
   }
 
   public recordTally(issueId: string, tally: BatchTally, nowMs: number): Promise<boolean> {
-    return conditionally(() =>
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: tallyPartition(issueId),
-            sk: tally.batchId,
-            ...tally,
-            recordedAt: nowMs,
-            ttl: expiresAfterDays(nowMs, this.retentionDays),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    return putNewItem(this.db, this.tableName, {
+      pk: tallyPartition(issueId),
+      sk: tally.batchId,
+      ...tally,
+      recordedAt: nowMs,
+      ttl: expiresAfterDays(nowMs, this.retentionDays),
+    });
   }
 
   public tallies(issueId: string): Promise<RecordedTally[]> {

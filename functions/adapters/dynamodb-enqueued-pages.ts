@@ -1,9 +1,9 @@
-import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { recipientBatchSchema } from '../core/sending/fan-out.ts';
 import type { EnqueuedPage, EnqueuedPages } from '../core/sending/ports.ts';
 import { queryPartition, readItem } from './dynamodb-query.ts';
-import { conditionally, expiresAfterDays, SEND_RECORDS_RETENTION_DAYS } from './dynamodb-writes.ts';
+import { expiresAfterDays, putNewItem, SEND_RECORDS_RETENTION_DAYS } from './dynamodb-writes.ts';
 
 /**
  * The pages of an issue's recipients as enqueued, in the `deliveries` table next to the ledger (same
@@ -35,19 +35,11 @@ export class DynamoDbEnqueuedPages implements EnqueuedPages {
   ) {}
 
   public async putIfAbsent(issueId: string, page: EnqueuedPage, nowMs: number): Promise<EnqueuedPage> {
-    const put = await conditionally(() =>
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...pageKey(issueId, page.pageIndex),
-            ...page,
-            ttl: expiresAfterDays(nowMs, this.retentionDays),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    const put = await putNewItem(this.db, this.tableName, {
+      ...pageKey(issueId, page.pageIndex),
+      ...page,
+      ttl: expiresAfterDays(nowMs, this.retentionDays),
+    });
     if (put) return page;
     const existing = await readItem(this.db, this.tableName, pageKey(issueId, page.pageIndex));
     if (!existing) throw new Error(`page ${page.pageIndex} of ${issueId} is recorded and is not`);

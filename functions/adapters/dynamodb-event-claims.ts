@@ -1,7 +1,7 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventClaims } from '../core/subscribers/ports.ts';
 import { EVENT } from './dynamodb-subscriber-items.ts';
-import { conditionally } from './dynamodb-writes.ts';
+import { putNewItem } from './dynamodb-writes.ts';
 
 /**
  * EventClaims in the subscribers table (see dynamodb-subscriber-store.ts): one item per external
@@ -15,21 +15,13 @@ export class DynamoEventClaims implements EventClaims {
   ) {}
 
   public async claim(eventKey: string, expiresAt: Date): Promise<boolean> {
-    return conditionally(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            pk: `EVENT#${eventKey}`,
-            sk: EVENT,
-            type: 'event',
-            claimedAt: this.now().toISOString(),
-            ttl: Math.floor(expiresAt.getTime() / 1000),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    return putNewItem(this.client, this.table, {
+      pk: `EVENT#${eventKey}`,
+      sk: EVENT,
+      type: 'event',
+      claimedAt: this.now().toISOString(),
+      ttl: Math.floor(expiresAt.getTime() / 1000),
+    });
   }
 
   public async release(eventKey: string): Promise<void> {

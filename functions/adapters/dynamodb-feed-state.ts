@@ -7,7 +7,7 @@ import {
 import * as z from 'zod';
 import { keyHash } from '../core/feeds/dedupe.ts';
 import type { FeedState, FeedStateStore } from '../core/feeds/ports.ts';
-import { conditionally } from './dynamodb-writes.ts';
+import { putNewItem } from './dynamodb-writes.ts';
 
 /**
  * Feed ingestion's items in the `issues` table, under partition keys that start with `FEED` (the
@@ -74,15 +74,13 @@ export class DynamoDbFeedStateStore implements FeedStateStore {
   public async claim(keys: readonly string[], record: { sourceId: string; file: string }): Promise<boolean> {
     const taken: string[] = [];
     for (const key of keys) {
-      const ok = await conditionally(() =>
-        this.db.send(
-          new PutCommand({
-            TableName: this.tableName,
-            Item: { pk: keyPk(key), sk: KEY_SK, key, ...record, takenAt: new Date().toISOString() },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          }),
-        ),
-      );
+      const ok = await putNewItem(this.db, this.tableName, {
+        pk: keyPk(key),
+        sk: KEY_SK,
+        key,
+        ...record,
+        takenAt: new Date().toISOString(),
+      });
       if (!ok) {
         await this.release(taken);
         return false;

@@ -9,7 +9,7 @@ import type { BatchTally } from '../core/sending/ledger.ts';
 import type { IssueStore, OutcomeTotals, PageRecord, StoredIssue } from '../core/sending/ports.ts';
 import { fromItem, issueKey, RECENT_PK, toItem } from './dynamodb-issue-items.ts';
 import { readItem } from './dynamodb-query.ts';
-import { conditionally, isConditionFailure } from './dynamodb-writes.ts';
+import { conditionally, isConditionFailure, putNewItem } from './dynamodb-writes.ts';
 
 /** What an update of an issue's item says besides the table and the key. */
 type IssueUpdate = Omit<UpdateCommandInput, 'TableName' | 'Key'>;
@@ -35,15 +35,7 @@ export class DynamoDbIssueStore implements IssueStore {
   ) {}
 
   public async create(issue: StoredIssue): Promise<boolean> {
-    const created = await conditionally(() =>
-      this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(issue),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    const created = await putNewItem(this.db, this.tableName, toItem(issue));
     if (created) await this.putRecentPointer(issue);
     return created;
   }

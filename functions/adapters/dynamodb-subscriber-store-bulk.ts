@@ -1,4 +1,4 @@
-import { DeleteCommand, type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapConcurrently } from '../core/concurrency.ts';
 import { emailIdentity } from '../core/subscribers/email.ts';
 import { activeDigests, type Subscriber } from '../core/subscribers/model.ts';
@@ -15,7 +15,7 @@ import {
   profileKey,
 } from './dynamodb-subscriber-items.ts';
 import type { DynamoSubscriberStore } from './dynamodb-subscriber-store.ts';
-import { conditionally } from './dynamodb-writes.ts';
+import { putNewItem } from './dynamodb-writes.ts';
 
 /** Conditional address claims in flight at once. */
 const CLAIMS_AT_ONCE = 24;
@@ -122,20 +122,12 @@ export class DynamoSubscriberBulk {
   }
 
   private async claimAddress(subscriber: Subscriber): Promise<boolean> {
-    return conditionally(() =>
-      this.client.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: {
-            ...addressKey(subscriber.email),
-            type: 'address',
-            subscriberId: subscriber.id,
-            createdAt: subscriber.createdAt,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      ),
-    );
+    return putNewItem(this.client, this.table, {
+      ...addressKey(subscriber.email),
+      type: 'address',
+      subscriberId: subscriber.id,
+      createdAt: subscriber.createdAt,
+    });
   }
 
   /** Memberships first (no more mail), then the profile nobody's address points at. */

@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 
 /** The error of a conditional write whose condition did not hold (by class, or by name across SDK copies). */
 export function isConditionFailure(error: unknown): boolean {
@@ -17,6 +18,19 @@ export async function conditionally(write: () => Promise<unknown>): Promise<bool
     if (isConditionFailure(error)) return false;
     throw error;
   }
+}
+
+/** Puts `item` unless an item with its key exists; whether it did. */
+export function putNewItem(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  item: Record<string, unknown>,
+): Promise<boolean> {
+  return conditionally(() =>
+    client.send(
+      new PutCommand({ TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+    ),
+  );
 }
 
 /** Days the records of a send (deliveries, tallies, enqueued pages) are kept; the issue's own item stays. */
