@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
@@ -18,6 +17,7 @@ import {
   type IssueEngagement,
 } from '../core/tracking/engagement.ts';
 import { deliveryKey } from './dynamodb-delivery-ledger.ts';
+import { isConditionFailure } from './dynamodb-writes.ts';
 
 /**
  * Engagement in the two tables the sender already writes:
@@ -61,13 +61,6 @@ function attributeName(counter: string): string {
   if (match) return `${match[1]}_${match[2]}`;
   if ((SCALARS as readonly string[]).includes(counter)) return counter;
   throw new TypeError(`unknown engagement counter "${counter}"`);
-}
-
-function isConditionFailure(error: unknown): boolean {
-  return (
-    error instanceof ConditionalCheckFailedException ||
-    (error instanceof Error && error.name === 'ConditionalCheckFailedException')
-  );
 }
 
 function numberAt(item: Record<string, unknown>, name: string): number {
