@@ -26,7 +26,7 @@ interface Edge {
   i: number;
   j: number;
   within: boolean;
-  /** One event or one day: the groups may lean to different themes. */
+  /** One event, one day or the days of one event: the groups may lean to different themes. */
   oneDay: boolean;
   similarity: number;
   threshold: number;
@@ -83,7 +83,15 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     if (threshold === Number.POSITIVE_INFINITY) return;
     const value = similarity(i, j);
     if (value < threshold) return;
-    const oneDay = sameEvent(a.event, b.event) || sameDay(a.event, b.event);
+    const oneDay =
+      sameEvent(a.event, b.event) ||
+      sameDay(a.event, b.event) ||
+      daysOfOneEvent(
+        a.event ? [a.event] : [],
+        b.event ? [b.event] : [],
+        lasting[i] as Set<string>,
+        lasting[j] as Set<string>,
+      );
     edges.push({ i, j, within: a.articleId === b.articleId, oneDay, similarity: value, threshold });
   };
   for (const pair of candidatePairs(
