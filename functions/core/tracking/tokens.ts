@@ -92,18 +92,17 @@ export function recipientTracking(
     throw new TypeError(`cannot track links for subscriber "${subscriberId}": not a subscriber id`);
   if (!(seconds >= 0)) throw new RangeError(`cannot track links sent at ${seconds} s: not a time since 1970`);
   const head = `${issueId}.${subscriberId}.${seconds.toString(36)}.`;
-  // Joined, the URLs' common start is one flat string; left a rope of ropes, it is walked again for
-  // every copy of every link in the email (measured: that cost more than the rest of tracking).
-  const clickHead = [urls.clickBase, head].join('');
   const links = new Array<string>(linkCount);
   let tags = '';
   for (let i = 0; i < linkCount; i++) {
     const slot = i % TAGS_PER_BLOCK;
     if (slot === 0) tags = tagBlock(key, head, i / TAGS_PER_BLOCK);
-    links[i] = `${clickHead}${i}.${tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)}`;
+    // Joined, a URL is one flat string; built with + it would be a rope, walked again for every copy
+    // of the link in the email (measured: about a third of what tracking adds to a send).
+    links[i] = [urls.clickBase, head, i, '.', tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)].join('');
   }
   const open = input.opens
-    ? `${urls.openBase}${head}o.${tagBlock(key, head, 'o').slice(0, TAG_CHARS)}.gif`
+    ? [urls.openBase, head, 'o.', tagBlock(key, head, 'o').slice(0, TAG_CHARS), '.gif'].join('')
     : null;
   return { links, open, htmlSafe: urls.htmlSafe };
 }
