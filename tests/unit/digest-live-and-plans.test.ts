@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
-import { filedEvent, leadEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { filedEvent, leadEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import { usableHeading } from '../../functions/core/digest/headline.ts';
+import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 
 const THEMES = [
@@ -62,6 +63,25 @@ describe('dates read against the publication day', () => {
     expect(filedEvent(filedLate, sentenceEvent(filedLate, places, '2025-06-09'), places)?.date?.sortKey).toBe(
       '2025-06-20',
     );
+  });
+  it('read a day and month under a heading that looks ahead as still to come', () => {
+    const entry = (heading: string | null) =>
+      ({
+        key: 'roundup#6',
+        articleId: 'roundup',
+        index: 6,
+        sectionIndex: 2,
+        heading,
+        kind: 'item',
+        text: 'The Tallmoor regatta final: held on 28 August at the harbour.',
+        sentences: ['The Tallmoor regatta final: held on 28 August at the harbour.'],
+        allStems: [],
+        stems: [],
+        names: [],
+        headingStems: [],
+      }) as Passage;
+    expect(passageEvent(entry('What happens next'), places, '2026-07-20')?.date ?? null).toBeNull();
+    expect(passageEvent(entry('The season so far'), places, '2026-07-20')?.date?.sortKey).toBe('2025-08-28');
   });
   it("never head a story with a live entry's time-stamped heading", () => {
     expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();

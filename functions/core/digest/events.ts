@@ -214,6 +214,8 @@ export function labelEvent(passage: Passage, gazetteer: Gazetteer): Event | null
   };
 }
 
+const LOOKING_AHEAD = /\b(?:next|ahead|coming|upcoming|to watch|to come)\b/i;
+
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
   const labelled = labelEvent(passage, gazetteer);
@@ -227,9 +229,11 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
       place: place ? { name: place.name, country: place.country } : null,
     };
   }
+  // Under "What happens next", a day and month without a year is one still ahead, whatever it reads as.
+  const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
   const events = passage.sentences
     .map((s, i) => sentenceEvent(s, gazetteer, publishedOn, passage.index === 0 && i === 0))
-    .filter((e): e is Event => e !== null);
+    .filter((e): e is Event => e !== null && !(ahead && e.date?.inferred));
   const dated = events.find((e) => e.date !== null);
   if (!dated) return events.find((e) => e.place !== null) ?? null;
   if (dated.place) return dated;
