@@ -121,7 +121,11 @@ export function dot(a: Weights, b: Weights): number {
 
 export function addInto(sum: Map<number, number>, v: Weights): Map<number, number> {
   if (v instanceof Map) for (const [id, weight] of v) sum.set(id, (sum.get(id) ?? 0) + weight);
-  else v.ids.forEach((id, k) => sum.set(id, (sum.get(id) ?? 0) + (v.weights[k] as number)));
+  else
+    for (let k = 0; k < v.ids.length; k += 1) {
+      const id = v.ids[k] as number;
+      sum.set(id, (sum.get(id) ?? 0) + (v.weights[k] as number));
+    }
   return sum;
 }
 
