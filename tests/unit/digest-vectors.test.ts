@@ -21,7 +21,7 @@ describe('word vectors', () => {
     const words = new WordIds();
     const [a, b, c] = tfidfVectors(candidates, words, 1);
     if (!a || !b || !c) throw new Error('three vectors expected');
-    expect(dot(a, a)).toBeCloseTo(1, 10);
+    expect(dot(a, a)).toBeCloseTo(1, 6);
     expect(dot(a, b)).toBeGreaterThan(0.3);
     expect(dot(a, c)).toBeLessThan(dot(a, b));
   });
@@ -39,8 +39,8 @@ describe('word vectors', () => {
     const [a, b, c] = tfidfVectors(candidates, words, 1);
     if (!a || !b || !c) throw new Error('three vectors expected');
     const sum = addInto(addInto(new Map(), a), b);
-    expect(dot(sum, c)).toBeCloseTo(dot(a, c) + dot(b, c), 12);
-    expect(dot(c, sum)).toBeCloseTo(dot(sum, c), 12);
-    expect(dot(sum, sum)).toBeCloseTo(2 + 2 * dot(a, b), 12);
+    expect(dot(sum, c)).toBeCloseTo(dot(a, c) + dot(b, c), 6);
+    expect(dot(c, sum)).toBeCloseTo(dot(sum, c), 6);
+    expect(dot(sum, sum)).toBeCloseTo(2 + 2 * dot(a, b), 6);
   });
 });
