@@ -20,7 +20,7 @@ export function placeKey(place: Event['place'] | undefined): string | undefined 
   return place?.name.toLowerCase();
 }
 
-function placesAgree(a: Event['place'], b: Event['place']): boolean {
+export function placesAgree(a: Event['place'], b: Event['place']): boolean {
   if (!a || !b) return true;
   const [aName, bName] = [a.name.toLowerCase(), b.name.toLowerCase()];
   if (aName.startsWith(bName) || bName.startsWith(aName)) return true;

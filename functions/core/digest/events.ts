@@ -1,6 +1,7 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
+import { daysAfter } from './event-agreement.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
 
@@ -188,9 +189,8 @@ export function filedEvent(text: string, event: Event | null, gazetteer: Gazette
 
 /** An event read as a day or two before a report was filed: what the report tells, filed later. */
 function dayBefore(event: Event, filedOn: DateMention): boolean {
-  if (event.date?.precision !== 'day') return false;
-  const days = (Date.parse(filedOn.sortKey) - Date.parse(event.date.sortKey)) / 86_400_000;
-  return days >= 1 && days <= REPORT_DELAY_DAYS;
+  const days = daysAfter(event, filedOn.sortKey);
+  return days !== null && days >= 1 && days <= REPORT_DELAY_DAYS;
 }
 
 const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;

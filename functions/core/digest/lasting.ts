@@ -1,5 +1,5 @@
 import type { Candidate } from './candidates.ts';
-import { compatible } from './event-agreement.ts';
+import { compatible, daysAfter, placesAgree } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { EVENT_SPAN_DAYS } from './scoring.ts';
 
@@ -15,12 +15,9 @@ export function lastingEvents(candidate: Candidate): Set<string> {
   return names;
 }
 
-function withinSpan(a: Event | null, b: Event | null): boolean {
-  if (a?.date?.precision !== 'day' || b?.date?.precision !== 'day') return false;
-  const days = Math.abs(Date.parse(a.date.sortKey) - Date.parse(b.date.sortKey)) / 86_400_000;
-  return (
-    days <= EVENT_SPAN_DAYS && compatible({ date: null, place: a.place }, { date: null, place: b.place })
-  );
+function withinSpan(a: Event, b: Event): boolean {
+  const days = b.date?.precision === 'day' ? daysAfter(a, b.date.sortKey) : null;
+  return days !== null && Math.abs(days) <= EVENT_SPAN_DAYS && placesAgree(a.place, b.place);
 }
 
 /**

@@ -32,17 +32,18 @@ interface Edge {
   threshold: number;
 }
 
-/** The similarity two candidates need to be one story, or `Infinity` when they cannot be. */
 /** An article cannot tell of an event after the day it was published. */
 function before(event: Event | null, published: string | null): boolean {
   return !event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length);
 }
 
-function thresholdFor(a: Candidate, b: Candidate, lasting: (c: Candidate) => Set<string>): number {
+/**
+ * The similarity two candidates need to be one story, or `Infinity` when they cannot be. `severalDays`:
+ * they report days of one event of several days (the Sunday's review can join the Friday's report).
+ */
+function thresholdFor(a: Candidate, b: Candidate, severalDays: boolean): number {
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
-  const events = (c: Candidate) => (c.event ? [c.event] : []);
-  // The days of one event of several days: the Sunday's review can join the Friday's report.
-  if (daysOfOneEvent(events(a), events(b), lasting(a), lasting(b))) return MERGE_SIMILARITY;
+  if (severalDays) return MERGE_SIMILARITY;
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (!before(a.event, b.published) || !before(b.event, a.published)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
@@ -75,23 +76,25 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   };
   const articles = new Set(candidates.map((c) => c.articleId)).size;
   const lasting = candidates.map(lastingEvents);
+  // Each candidate's own events; once groups join, a group's.
+  const events = candidates.map((c) => (c.event ? [c.event] : []));
+  const severalDays = (x: number, y: number) =>
+    daysOfOneEvent(
+      events[x] as Event[],
+      events[y] as Event[],
+      lasting[x] as Set<string>,
+      lasting[y] as Set<string>,
+    );
   const edges: Edge[] = [];
   const consider = ([i, j]: [number, number]) => {
     const a = candidates[i] as Candidate;
     const b = candidates[j] as Candidate;
-    const threshold = thresholdFor(a, b, (c) => lasting[c === a ? i : j] as Set<string>);
+    const oneEventOfDays = severalDays(i, j);
+    const threshold = thresholdFor(a, b, oneEventOfDays);
     if (threshold === Number.POSITIVE_INFINITY) return;
     const value = similarity(i, j);
     if (value < threshold) return;
-    const oneDay =
-      sameEvent(a.event, b.event) ||
-      sameDay(a.event, b.event) ||
-      daysOfOneEvent(
-        a.event ? [a.event] : [],
-        b.event ? [b.event] : [],
-        lasting[i] as Set<string>,
-        lasting[j] as Set<string>,
-      );
+    const oneDay = sameEvent(a.event, b.event) || sameDay(a.event, b.event) || oneEventOfDays;
     edges.push({ i, j, within: a.articleId === b.articleId, oneDay, similarity: value, threshold });
   };
   for (const pair of candidatePairs(
@@ -110,7 +113,6 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   // The sum of a group's unit vectors: the mean pairwise cosine of two groups is the dot of their sums
   // divided by both sizes, so average link costs one dot product.
   const sums: Weights[] = [...across];
-  const events = candidates.map((c) => (c.event ? [c.event] : []));
   const themes = candidates.map((c) => new Map([[c.theme, c.passages.length]]));
   const averages = new Map<string, number>();
   const find = (i: number): number => (groupOf[i] === i ? i : find(groupOf[i] as number));
@@ -126,7 +128,7 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
       (ea.every((x) => eb.every((y) => compatible(x, y))) &&
         ea.every((x) => mb.every((k) => before(x, candidates[k]?.published ?? null))) &&
         eb.every((y) => ma.every((k) => before(y, candidates[k]?.published ?? null)))) ||
-      daysOfOneEvent(ea, eb, lasting[a] as Set<string>, lasting[b] as Set<string>);
+      severalDays(a, b);
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
     // Two groups meet again through many pairs: their average is worked out once per pair of versions.
     const versions = `${a}:${ma.length}:${b}:${mb.length}`;
