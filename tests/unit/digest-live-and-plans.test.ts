@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
-import { filedEvent, leadEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import {
+  filedEvent,
+  leadEvent,
+  passageEvent,
+  previewEvent,
+  sentenceEvent,
+} from '../../functions/core/digest/events.ts';
 import { usableHeading } from '../../functions/core/digest/headline.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
@@ -157,5 +163,49 @@ describe('live coverage', () => {
     const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
     expect(candidates).toHaveLength(1);
     expect(candidates[0]?.event?.date?.sortKey).toBe('2025-06-14');
+  });
+});
+
+describe('a preview', () => {
+  it('dates what its lede looks ahead to, within two weeks, and no deadline', () => {
+    const lede = 'On Saturday 14 June, eight rowing crews race the regatta final in Tallmoor.';
+    const event = previewEvent(lede, places, '2025-06-12');
+    expect(event?.date?.sortKey).toBe('2025-06-14');
+    expect(event?.place?.name).toBe('Tallmoor');
+    expect(event?.planned).toBe(true);
+    expect(previewEvent(lede, places, '2025-04-20')).toBeNull();
+    expect(previewEvent('Crews must enter by 14 June to race in Tallmoor.', places, '2025-06-12')).toBeNull();
+  });
+
+  const article = (name: string, date: string, title: string, paragraphs: string[]) => ({
+    name,
+    bytes: new TextEncoder().encode(
+      ['---', `title: "${title}"`, `date: ${date}`, '---', '', ...paragraphs.flatMap((p) => [p, ''])].join(
+        '\n',
+      ),
+    ),
+  });
+  const preview = article('preview.md', '2025-06-12', 'Tallmoor rows on Saturday: what to watch', [
+    'On Saturday 14 June, eight rowing crews race the regatta final in Tallmoor, the rowing highlight of the year.',
+    'Harbourside are favourites: their crew has not lost a regatta race all season, and the rowing club expects a crowd.',
+  ]);
+  const storiesOf = (files: ReturnType<typeof article>[]) => {
+    const { articles } = parseArticles(files);
+    return analyse(articles, THEMES).stories.map((s) => s.articleIds.sort());
+  };
+
+  it('joins the report of the event it looked ahead to', () => {
+    const report = article('report.md', '2025-06-15', 'Harbourside win the Tallmoor regatta final', [
+      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
+      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
+    ]);
+    expect(storiesOf([preview, report])).toEqual([['preview', 'report']]);
+  });
+  it('stays apart from an event of another day', () => {
+    const heat = article('heat.md', '2025-06-08', 'Harbourside win their Tallmoor regatta heat', [
+      'Harbourside won their regatta heat in Tallmoor on 7 June, their rowing crew a length clear of the rest.',
+      'The crew had not lost a regatta race all season; the rowing club expects a crowd at the final.',
+    ]);
+    expect(storiesOf([preview, heat])).toHaveLength(2);
   });
 });

@@ -3,7 +3,15 @@ import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { compatible, daysAfter, placeKey } from './event-agreement.ts';
-import { datelinePlace, type Event, labelEvent, leadEvent, passageEvent, sentenceEvent } from './events.ts';
+import {
+  datelinePlace,
+  type Event,
+  labelEvent,
+  leadEvent,
+  passageEvent,
+  previewEvent,
+  sentenceEvent,
+} from './events.ts';
 import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {
@@ -118,8 +126,13 @@ export function articleCandidates(
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
   const live = liveCoverage(article, passages, gazetteer);
+  const lede = passages[0]?.sentences[0];
   const lead =
-    live ?? leadEvent(found) ?? filedReport(article, passages, gazetteer) ?? titleEvent(article, gazetteer);
+    live ??
+    leadEvent(found) ??
+    (lede !== undefined ? previewEvent(lede, gazetteer, article.date) : null) ??
+    filedReport(article, passages, gazetteer) ??
+    titleEvent(article, gazetteer);
   const score = (p: Passage) => Math.max(0, ...(themeScores.get(p.key)?.values() ?? []));
   // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
   // A report of the day tells its event first and looks back after: whatever it dates, it is no round-up.

@@ -3,7 +3,7 @@ import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
 import { daysAfter } from './event-agreement.ts';
 import type { Passage } from './passages.ts';
-import { LEAD_PASSAGES, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
+import { LEAD_PASSAGES, PREVIEW_DAYS, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
@@ -12,6 +12,8 @@ export interface Event {
   place: Pick<PlaceMention, 'name' | 'country'> | null;
   /** The place was said as where it happened ("in Leeds", "the county of Mombasa"), not only named nearby. */
   venue?: boolean;
+  /** Still ahead when the article was written: what a preview looks ahead to. */
+  planned?: boolean;
 }
 
 /** Words that say something happened (or is a happening): held, signed, summit, vote… */
@@ -131,6 +133,34 @@ export function sentenceEvent(
         ...(place?.venue ? { venue: true } : {}),
       };
     }
+  }
+  return null;
+}
+
+/** A date of a deadline or a time limit ("by 8 June", "until Friday 12 May"), not of what happens. */
+const DEADLINE_BEFORE = /\b(?:by|until|till|before|since|from|deadline|no later than)(?:\s+\w+)?\s*$/i;
+
+/**
+ * What a preview looks ahead to, from its lede ("On Sunday 8 June, 1.9 million people are entitled to
+ * elect…"): the first day within `PREVIEW_DAYS` after publication its clauses date, and where.
+ */
+export function previewEvent(lede: string, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
+  if (publishedOn === null) return null;
+  for (const clause of clausesOf(lede)) {
+    const written = findDates(clause.text).filter((d) => d.precision === 'day');
+    const date = [...written, dayMonthDate(clause.text, publishedOn)].find((d): d is DateMention => {
+      const days = d ? -(daysAfter({ date: d, place: null }, publishedOn) ?? 0) : 0;
+      return (
+        d != null && days > 0 && days <= PREVIEW_DAYS && !DEADLINE_BEFORE.test(clause.text.slice(0, d.start))
+      );
+    });
+    if (!date) continue;
+    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), [date.start]);
+    return {
+      date: { when: date.when, sortKey: date.sortKey, precision: 'day', inferred: !written.includes(date) },
+      place: place ? { name: place.name, country: place.country } : null,
+      planned: true,
+    };
   }
   return null;
 }

@@ -32,9 +32,12 @@ interface Edge {
   threshold: number;
 }
 
-/** An article cannot tell of an event after the day it was published. */
-function before(event: Event | null, published: string | null): boolean {
-  return !event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length);
+/** An article cannot tell of an event after the day it was published, unless it previews that event. */
+function tells(candidate: Candidate | undefined, event: Event | null): boolean {
+  const published = candidate?.published ?? null;
+  if (!event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length))
+    return true;
+  return candidate?.event?.planned === true && compatible(event, candidate.event);
 }
 
 /**
@@ -45,7 +48,7 @@ function thresholdFor(a: Candidate, b: Candidate, severalDays: boolean): number 
   if (a.articleId === b.articleId && (a.event || b.event)) return Number.POSITIVE_INFINITY;
   if (severalDays) return MERGE_SIMILARITY;
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
-  if (!before(a.event, b.published) || !before(b.event, a.published)) return Number.POSITIVE_INFINITY;
+  if (!tells(b, a.event) || !tells(a, b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
   // Without a shared event, what two candidates are about decides: an article's sections on one theme are
   // one story, on different themes different stories; two articles leaning to different themes need more
@@ -126,8 +129,8 @@ export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
     const eb = events[b] as Event[];
     const fits =
       (ea.every((x) => eb.every((y) => compatible(x, y))) &&
-        ea.every((x) => mb.every((k) => before(x, candidates[k]?.published ?? null))) &&
-        eb.every((y) => ma.every((k) => before(y, candidates[k]?.published ?? null)))) ||
+        ea.every((x) => mb.every((k) => tells(candidates[k], x))) &&
+        eb.every((y) => ma.every((k) => tells(candidates[k], y)))) ||
       severalDays(a, b);
     // Average link: the groups as a whole must be as alike as the pair that brought them together.
     // Two groups meet again through many pairs: their average is worked out once per pair of versions.
