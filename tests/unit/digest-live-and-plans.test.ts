@@ -100,6 +100,15 @@ describe('dates read against the publication day', () => {
     expect(usableHeading('Conclusion')).toBeNull();
     expect(usableHeading('Timeline: 2019')).toBeNull();
   });
+  it('take a day chosen for something ("named 8 June as race day") for no event of it', () => {
+    const chosen = 'The rowing board named 8 June as regatta day in Tallmoor.';
+    expect(sentenceEvent(chosen, places, '2025-01-10')?.date ?? null).toBeNull();
+    expect(
+      sentenceEvent('The board set 8 June 2025 as regatta day.', places, '2025-01-10')?.date ?? null,
+    ).toBeNull();
+    const held = 'The rowing board held the regatta on 8 June in Tallmoor.';
+    expect(sentenceEvent(held, places, '2025-09-10')?.date?.sortKey).toBe('2025-06-08');
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

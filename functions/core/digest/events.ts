@@ -54,8 +54,17 @@ function clausesOf(sentence: string): { text: string; start: number }[] {
   return clauses;
 }
 
+/** "named 8 June as polling day", "set 1 March as the deadline": a day chosen for something, not an event of it. */
+function designatedDay(clause: string, date: Pick<DateMention, 'start' | 'end'>): boolean {
+  return (
+    /\b(?:named|set|fixed|chose|picked|designated|declared|made)(?:\s+on)?\s*$/i.test(
+      clause.slice(0, date.start),
+    ) && /^,?\s+as\b/i.test(clause.slice(date.end))
+  );
+}
+
 function isEventDate(clause: string, date: DateMention, publishedOn: string | null): boolean {
-  if (!date.event) return false;
+  if (!date.event || designatedDay(clause, date)) return false;
   const before = clause.slice(0, date.start);
   // A bare year dates an event only as "in 2017" or "(2017)"; "since 2015", "between 2018 and 2022" do not.
   if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
@@ -172,8 +181,8 @@ function clauseDates(clause: string, publishedOn: string | null): (DateMention &
     .map((d) => ({ ...d, inferred: false }));
   if (written.length > 0) return written;
   const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
-  if (!read || NOT_EVENT_BEFORE.test(clause.slice(0, read.start)) || PLAN.test(clause.slice(0, read.start)))
-    return [];
+  const before = read ? clause.slice(0, read.start) : '';
+  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read)) return [];
   // A day after publication is one the article looks ahead to.
   if (publishedOn !== null && read.sortKey > publishedOn) return [];
   return [{ ...read, inferred: true }];
