@@ -1,6 +1,12 @@
 import type { Theme } from '../content/config.ts';
+import { wordsOf } from '../text/words.ts';
 import type { Analysis } from './analysis.ts';
-import { MAX_STORIES_PER_SECTION, MIN_SHARE_OF_TOP_STORY, RELEVANCE_THRESHOLD } from './scoring.ts';
+import {
+  HEADLINE_THEME_WEIGHT,
+  MAX_STORIES_PER_SECTION,
+  MIN_SHARE_OF_TOP_STORY,
+  RELEVANCE_THRESHOLD,
+} from './scoring.ts';
 import type { StoryGroup } from './stories.ts';
 
 /** A story placed under one theme of a digest. */
@@ -33,6 +39,35 @@ function themedAs(group: StoryGroup, themeId: string, analysis: Analysis): Theme
   return { group, themeId, score: Math.round(score * 10_000) / 10_000, creditOrder, articleScores };
 }
 
+/** A headline's main clause says what happened: "Hull dockers begin strike", not "as ships wait in the Humber". */
+const SUBORDINATE =
+  /[,:;?!]|\s[—–-]\s|\s(?:as|after|amid|over|under|while|despite|following|before|with|because)\s/i;
+
+function stemsOf(text: string): string {
+  return ` ${wordsOf(text)
+    .map((w) => w.stem)
+    .join(' ')} `;
+}
+
+/** For each theme, the share of a story's titled sources whose headline's main clause uses one of its terms. */
+function headlineThemes(
+  group: StoryGroup,
+  themes: readonly Theme[],
+  analysis: Analysis,
+): Map<string, number> {
+  const titles = group.articleIds
+    .map((id) => analysis.articles.get(id))
+    .filter((a) => a !== undefined && !a.titleDerived)
+    .map((a) => stemsOf(a?.title.split(SUBORDINATE)[0] ?? ''));
+  const shares = new Map<string, number>();
+  for (const theme of themes) {
+    const terms = theme.terms.map(stemsOf);
+    const naming = titles.filter((title) => terms.some((term) => term.trim() && title.includes(term)));
+    if (naming.length > 0) shares.set(theme.id, naming.length / titles.length);
+  }
+  return shares;
+}
+
 /**
  * Each story under the theme its passages say most about (once per digest), if the digest has that theme
  * and the score reaches the relevance threshold; each section's stories by importance, asides below a share of the best dropped.
@@ -45,7 +80,13 @@ export function themedSections(
   const sections = new Map<string, ThemedStory[]>(themes.map((t) => [t.id, []]));
   for (const group of analysis.stories) {
     // A story is told under its own theme: a digest without that theme leaves it out.
-    const options = allThemes.map((t) => themedAs(group, t.id, analysis)).sort((a, b) => b.score - a.score);
+    // What its headlines say happened tips the balance between themes its passages speak of alike.
+    const named = headlineThemes(group, allThemes, analysis);
+    const weighed = (story: ThemedStory) =>
+      story.score * (1 + HEADLINE_THEME_WEIGHT * (named.get(story.themeId) ?? 0));
+    const options = allThemes
+      .map((t) => themedAs(group, t.id, analysis))
+      .sort((a, b) => weighed(b) - weighed(a));
     const best = options[0];
     if (best && best.score >= RELEVANCE_THRESHOLD) sections.get(best.themeId)?.push(best);
   }
