@@ -65,6 +65,33 @@ describe('BM25 relevance', () => {
     expect(scores.get('a#0')?.get('press') ?? 0).toBe(0);
   });
 
+  it("needs one of a theme's terms, or two words of its title and description, never one alone", () => {
+    const opera = [
+      {
+        id: 'opera',
+        title: 'Opera & Classical Music',
+        description: 'Orchestras and singers.',
+        terms: ['soprano'],
+      },
+    ];
+    const passages = articlePassages(
+      article([
+        {
+          heading: null,
+          paragraphs: [
+            'The market square was full of families and music.',
+            'The orchestra played music all night.',
+            'A soprano sang.',
+          ],
+        },
+      ]),
+    );
+    const scores = scoreThemes(passages, opera);
+    expect(scores.get('a#0')?.get('opera') ?? 0).toBe(0);
+    expect(scores.get('a#1')?.get('opera')).toBeGreaterThan(0);
+    expect(scores.get('a#2')?.get('opera')).toBeGreaterThan(0);
+  });
+
   it('names the theme a group of passages says most about, with its share', () => {
     const passages = articlePassages(
       article([{ heading: null, paragraphs: ['A tariff, a tariff and a press conference.'] }]),

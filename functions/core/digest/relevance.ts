@@ -108,11 +108,18 @@ export function bm25(
     const byTheme = new Map<string, number>();
     for (const { id, terms: query } of queries.themes) {
       let score = 0;
+      let matched = 0;
+      let termMatched = false;
       for (const term of query) {
         const key = term.stems.join(' ');
         const tf = counts.get(key) ?? 0;
-        if (tf > 0) score += term.weight * idf(key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+        if (tf === 0) continue;
+        score += term.weight * idf(key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+        matched += 1;
+        termMatched ||= term.weight >= TERM_WEIGHT;
       }
+      // One word of a theme's title or description ("music" of "Opera & Classical Music") is not enough.
+      if (!termMatched && matched < 2) continue;
       const rounded = Math.round(score * 10_000) / 10_000;
       if (rounded > 0) byTheme.set(id, rounded);
     }
