@@ -109,6 +109,13 @@ describe('dates read against the publication day', () => {
     const held = 'The rowing board held the regatta on 8 June in Tallmoor.';
     expect(sentenceEvent(held, places, '2025-09-10')?.date?.sortKey).toBe('2025-06-08');
   });
+  it('date the event a sentence with no event word of its own opens on, "a day after", that day', () => {
+    const lede =
+      'A day after a storm sank two boats in Tallmoor, the quays on Tuesday were lined with wreckage.';
+    expect(sentenceEvent(lede, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-17');
+    const collapse = 'Two days after the regatta, the rowing club collapsed on Tuesday in Tallmoor.';
+    expect(sentenceEvent(collapse, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-18');
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

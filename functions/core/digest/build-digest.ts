@@ -54,11 +54,9 @@ function headlineOf(
   const place = event?.place?.name.toLowerCase();
   const told = headingOrder(story, event, analysis);
   const distinctive = distinctiveStems(told, analysis);
-  // The report published on the day (or the day after) says best what happened; later pieces look back.
-  const onTheDay = (id: string) => {
-    const days = daysAfter(event, analysis.articles.get(id)?.date ?? null);
-    return days !== null && Math.abs(days) <= 1;
-  };
+  // The report published on the day (then the day after) says best what happened; later pieces look back.
+  const daysLater = (id: string) => Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
+  const onTheDay = (id: string) => daysLater(id) <= 1;
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
@@ -69,7 +67,7 @@ function headlineOf(
     return !lookingBack && about ? usableTitle(article) : null;
   };
   const byReport = [
-    ...story.creditOrder.filter(onTheDay),
+    ...story.creditOrder.filter(onTheDay).sort((a, b) => daysLater(a) - daysLater(b)),
     ...story.creditOrder.filter((id) => !onTheDay(id)),
   ];
   return storyHeadline({

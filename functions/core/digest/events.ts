@@ -1,7 +1,8 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
-import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
+import { dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { daysAfter } from './event-agreement.ts';
+import { clauseDates, clausesOf, DEADLINE_BEFORE } from './event-dates.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, PREVIEW_DAYS, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
 
@@ -20,12 +21,6 @@ export interface Event {
 const EVENT_WORD =
   /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
 
-/** A date after one of these is a deadline, baseline, target or pledge, not when something happened. */
-const NOT_EVENT_BEFORE =
-  /\b(?:by|until|till|before|since|from|through|than|compared (?:with|to)|against|versus|as of|starting|beginning|ahead of|promised|pledged|vowed|planned|target(?:ed|s)?|goal|deadline|aim(?:s|ing)?|due|scheduled|set to|expected|due to|next|every|each|per)\b(?:\s+[\w’'-]+){0,3}\s*$/i;
-/** A clause that speaks of a plan or a preview: its dates are not events yet. */
-const PLAN =
-  /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
 /** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
 const VENUE_BEFORE =
   /\b(?:(?:in|at|near|outside|inside)\s+(?:the\s+)?|(?:city|county|town|province|state|region|district|village|capital|island|plains?|streets?|shores?|outskirts|centre|center|heart|banks?|suburbs?|coast)\s+of\s+)$/i;
@@ -35,52 +30,6 @@ const SAID_AT =
 /** "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened. */
 const FOR_WHOM_BEFORE = /\bfor\s+(?:[\w’'-]+\s+){1,3}(?:in|at)\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
-
-const CLAUSE_BREAK =
-  /[;—–]|\s-\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
-
-function clausesOf(sentence: string): { text: string; start: number }[] {
-  const clauses: { text: string; start: number }[] = [];
-  let rest = sentence;
-  let offset = 0;
-  for (;;) {
-    const match = CLAUSE_BREAK.exec(rest);
-    if (!match) break;
-    clauses.push({ text: rest.slice(0, match.index), start: offset });
-    offset += match.index + match[0].length;
-    rest = rest.slice(match.index + match[0].length);
-  }
-  clauses.push({ text: rest, start: offset });
-  return clauses;
-}
-
-/** "named 8 June as polling day", "set 1 March as the deadline": a day chosen for something, not an event of it. */
-function designatedDay(clause: string, date: Pick<DateMention, 'start' | 'end'>): boolean {
-  return (
-    /\b(?:named|set|fixed|chose|picked|designated|declared|made)(?:\s+on)?\s*$/i.test(
-      clause.slice(0, date.start),
-    ) && /^,?\s+as\b/i.test(clause.slice(date.end))
-  );
-}
-
-function isEventDate(clause: string, date: DateMention, publishedOn: string | null): boolean {
-  if (!date.event || designatedDay(clause, date)) return false;
-  const before = clause.slice(0, date.start);
-  // A bare year dates an event only as "in 2017" or "(2017)"; "since 2015", "between 2018 and 2022" do not.
-  if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
-  if (/\bbetween\b/i.test(before)) return false;
-  if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
-  // "the largest move since the cycle began in 2022": what follows "since" in a clause is a baseline.
-  if (/\bsince\b[^,;()]*$/i.test(clause.slice(0, date.start))) return false;
-  if (PLAN.test(clause.slice(0, date.start))) return false;
-  // "Later in 2026: the tablet is due to travel": a date that labels a plan.
-  const after = clause.slice(date.end);
-  if (/^\W{0,3}:/.test(after) && PLAN.test(after)) return false;
-  // A date after the article was published is a plan the article previews.
-  if (publishedOn !== null && date.sortKey > publishedOn && !publishedOn.startsWith(date.sortKey))
-    return false;
-  return true;
-}
 
 function venueOf(
   clause: string,
@@ -118,10 +67,45 @@ export function sentenceEvent(
     ...clause,
     dates: clauseDates(clause.text, publishedOn),
   }));
-  const allDates = clauses.flatMap((c) => c.dates);
   // A report's first sentence tells what happened, whatever verb it uses, when it says when.
   const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
-  for (const clause of clauses) {
+  const found = clauseEvent(clauses, gazetteer, anyVerb);
+  // "A day after a ransomware attack shut down …, the corridors on Tuesday were lined with trolleys": a
+  // sentence that opens on what happened a day before tells its aftermath; the event is that day.
+  const after = AFTERMATH.exec(sentence);
+  const date = found?.event.date;
+  // …unless what follows the opening phrase says what happened ("Two days after the vote, talks collapsed").
+  const main = sentence.slice(sentence.indexOf(',') + 1);
+  if (!after || !date || date.precision !== 'day' || happened(main)) return found?.event ?? null;
+  const days =
+    after[2]?.toLowerCase() === 'week' ? 7 : (NUMBER_WORDS.get(after[1]?.toLowerCase() ?? '') ?? 1);
+  const { when, sortKey } = daysBefore(date.sortKey, days);
+  return { ...found.event, date: { ...date, when, sortKey } };
+}
+
+/** A clause that says something happened with a verb ("collapsed", "won"), not only names a happening ("hearing"). */
+function happened(clause: string): boolean {
+  const words = clause.match(new RegExp(EVENT_WORD.source, 'gi')) ?? [];
+  return words.some((w) => /ed$|^(?:met|won|beat|drew|lost|struck|began|took place|walked out)$/i.test(w));
+}
+
+const AFTERMATH = /^\W*(a|one|the|two|three|four|five|six)\s+(days?|week)\s+after\b/i;
+const NUMBER_WORDS = new Map([
+  ['two', 2],
+  ['three', 3],
+  ['four', 4],
+  ['five', 5],
+  ['six', 6],
+]);
+
+/** The first clause with an event word (or, `anyVerb`, a date), its date and where it happened. */
+function clauseEvent(
+  clauses: { text: string; start: number; dates: (DateMention & { inferred: boolean })[] }[],
+  gazetteer: Gazetteer,
+  anyVerb: boolean,
+): { event: Event; clause: number } | null {
+  const allDates = clauses.flatMap((c) => c.dates);
+  for (const [index, clause] of clauses.entries()) {
     // …but "today we're diving into…" is a writer's day, not an event's.
     const lead = clause.dates[0];
     const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
@@ -134,20 +118,18 @@ export function sentenceEvent(
     const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
     const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
     if (date || place) {
-      return {
+      const event: Event = {
         date: date
           ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date.inferred }
           : null,
         place: place ? { name: place.name, country: place.country } : null,
         ...(place?.venue ? { venue: true } : {}),
       };
+      return { event, clause: index };
     }
   }
   return null;
 }
-
-/** A date of a deadline or a time limit ("by 8 June", "until Friday 12 May"), not of what happens. */
-const DEADLINE_BEFORE = /\b(?:by|until|till|before|since|from|deadline|no later than)(?:\s+\w+)?\s*$/i;
 
 /**
  * What a preview looks ahead to, from its lede ("On Sunday 8 June, 1.9 million people are entitled to
@@ -172,20 +154,6 @@ export function previewEvent(lede: string, gazetteer: Gazetteer, publishedOn: st
     };
   }
   return null;
-}
-
-/** The dates in a clause that say when something happened: written out, else read against the publication date. */
-function clauseDates(clause: string, publishedOn: string | null): (DateMention & { inferred: boolean })[] {
-  const written = findDates(clause)
-    .filter((d) => isEventDate(clause, d, publishedOn))
-    .map((d) => ({ ...d, inferred: false }));
-  if (written.length > 0) return written;
-  const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
-  const before = read ? clause.slice(0, read.start) : '';
-  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read)) return [];
-  // A day after publication is one the article looks ahead to.
-  if (publishedOn !== null && read.sortKey > publishedOn) return [];
-  return [{ ...read, inferred: true }];
 }
 
 /** Where a report was filed from: "CANBERRA (Wire) —", "GENEVA, 4 March 2024 —". */

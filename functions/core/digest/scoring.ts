@@ -25,6 +25,8 @@ export const VENUE_REACH = 90;
 export const ROUND_UP_EVENTS = 3;
 /** …unless it opens on an event at most this many days before it was published: a report that looks back. */
 export const REPORT_DELAY_DAYS = 2;
+/** A story's theme: each source's first passage (what happened) counts this many times its best passage. */
+export const LEAD_WEIGHT = 2;
 /** A story's theme: its score counts this much more when all its sources' headlines name the theme in their main clause. */
 export const HEADLINE_THEME_WEIGHT = 0.25;
 /** A preview's lede dates what it looks ahead to at most this many days after it was published. */

@@ -3,6 +3,7 @@ import { wordsOf } from '../text/words.ts';
 import type { Analysis } from './analysis.ts';
 import {
   HEADLINE_THEME_WEIGHT,
+  LEAD_WEIGHT,
   MAX_STORIES_PER_SECTION,
   MIN_SHARE_OF_TOP_STORY,
   RELEVANCE_THRESHOLD,
@@ -30,7 +31,8 @@ function themedAs(group: StoryGroup, themeId: string, analysis: Analysis): Theme
     // What a source says first is what happened; what it says most about may be the aftermath.
     if (!leads.has(passage.articleId)) leads.set(passage.articleId, score);
   }
-  for (const [id, lead] of leads) articleScores.set(id, ((articleScores.get(id) ?? 0) + lead) / 2);
+  for (const [id, lead] of leads)
+    articleScores.set(id, ((articleScores.get(id) ?? 0) + LEAD_WEIGHT * lead) / (1 + LEAD_WEIGHT));
   let score = 0;
   for (const value of articleScores.values()) score += value;
   const creditOrder = [...articleScores.keys()].sort(

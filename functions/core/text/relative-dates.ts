@@ -42,22 +42,19 @@ export function relativeDate(clause: string, publishedOn: string | null): DateMe
   const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
   if (!match || !publishedOn) return null;
   const published = new Date(`${publishedOn}T00:00:00Z`);
-  let back = 0;
-  const weekday = match[1] ?? match[2];
-  if (match[3]) back = match[3].toLowerCase() === 'yesterday' ? 1 : 0;
-  else back = (published.getUTCDay() - WEEKDAYS.indexOf((weekday as string).toLowerCase()) + 7) % 7;
-  const day = new Date(published.getTime() - back * 86_400_000);
-  const sortKey = day.toISOString().slice(0, 10);
-  const when = `${day.getUTCDate()} ${day.toLocaleString('en-GB', { month: 'long', timeZone: 'UTC' })} ${day.getUTCFullYear()}`;
-  return {
-    when,
-    sortKey,
-    year: sortKey.slice(0, 4),
-    precision: 'day',
-    event: true,
-    start: match.index,
-    end: match.index + match[0].length,
-  };
+  const weekday = (match[1] ?? match[2] ?? '').toLowerCase();
+  const back = match[3]
+    ? Number(match[3].toLowerCase() === 'yesterday')
+    : (published.getUTCDay() - WEEKDAYS.indexOf(weekday) + 7) % 7;
+  return { ...daysBefore(publishedOn, back), start: match.index, end: match.index + match[0].length };
+}
+
+/** The day `days` before a day ("2026-04-14"), as a date mention without a position. */
+export function daysBefore(sortKey: string, days: number): Omit<DateMention, 'start' | 'end'> {
+  const day = new Date(Date.parse(`${sortKey}T00:00:00Z`) - days * 86_400_000);
+  const key = day.toISOString().slice(0, 10);
+  const when = `${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
+  return { when, sortKey: key, year: key.slice(0, 4), precision: 'day', event: true };
 }
 
 /** A heading that opens on a time of day ("15:30 —"): a live entry's. */

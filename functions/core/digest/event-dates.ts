@@ -1,0 +1,76 @@
+import { type DateMention, findDates } from '../text/dates.ts';
+import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
+
+/** Which dates of a sentence say when something happened, and which are deadlines, baselines or plans. */
+
+/** A date after one of these is a deadline, baseline, target or pledge, not when something happened. */
+const NOT_EVENT_BEFORE =
+  /\b(?:by|until|till|before|since|from|through|than|compared (?:with|to)|against|versus|as of|starting|beginning|ahead of|promised|pledged|vowed|planned|target(?:ed|s)?|goal|deadline|aim(?:s|ing)?|due|scheduled|set to|expected|due to|next|every|each|per)\b(?:\s+[\w’'-]+){0,3}\s*$/i;
+/** A clause that speaks of a plan or a preview: its dates are not events yet. */
+const PLAN =
+  /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
+const CLAUSE_BREAK =
+  /[;—–]|\s-\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
+
+export function clausesOf(sentence: string): { text: string; start: number }[] {
+  const clauses: { text: string; start: number }[] = [];
+  let rest = sentence;
+  let offset = 0;
+  for (;;) {
+    const match = CLAUSE_BREAK.exec(rest);
+    if (!match) break;
+    clauses.push({ text: rest.slice(0, match.index), start: offset });
+    offset += match.index + match[0].length;
+    rest = rest.slice(match.index + match[0].length);
+  }
+  clauses.push({ text: rest, start: offset });
+  return clauses;
+}
+
+/** "named 8 June as polling day", "set 1 March as the deadline": a day chosen for something, not an event of it. */
+function designatedDay(clause: string, date: Pick<DateMention, 'start' | 'end'>): boolean {
+  return (
+    /\b(?:named|set|fixed|chose|picked|designated|declared|made)(?:\s+on)?\s*$/i.test(
+      clause.slice(0, date.start),
+    ) && /^,?\s+as\b/i.test(clause.slice(date.end))
+  );
+}
+
+function isEventDate(clause: string, date: DateMention, publishedOn: string | null): boolean {
+  if (!date.event || designatedDay(clause, date)) return false;
+  const before = clause.slice(0, date.start);
+  // A bare year dates an event only as "in 2017" or "(2017)"; "since 2015", "between 2018 and 2022" do not.
+  if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
+  if (/\bbetween\b/i.test(before)) return false;
+  if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
+  // "the largest move since the cycle began in 2022": what follows "since" in a clause is a baseline.
+  if (/\bsince\b[^,;()]*$/i.test(clause.slice(0, date.start))) return false;
+  if (PLAN.test(clause.slice(0, date.start))) return false;
+  // "Later in 2026: the tablet is due to travel": a date that labels a plan.
+  const after = clause.slice(date.end);
+  if (/^\W{0,3}:/.test(after) && PLAN.test(after)) return false;
+  // A date after the article was published is a plan the article previews.
+  if (publishedOn !== null && date.sortKey > publishedOn && !publishedOn.startsWith(date.sortKey))
+    return false;
+  return true;
+}
+
+/** A date of a deadline or a time limit ("by 8 June", "until Friday 12 May"), not of what happens. */
+export const DEADLINE_BEFORE = /\b(?:by|until|till|before|since|from|deadline|no later than)(?:\s+\w+)?\s*$/i;
+
+/** The dates in a clause that say when something happened: written out, else read against the publication date. */
+export function clauseDates(
+  clause: string,
+  publishedOn: string | null,
+): (DateMention & { inferred: boolean })[] {
+  const written = findDates(clause)
+    .filter((d) => isEventDate(clause, d, publishedOn))
+    .map((d) => ({ ...d, inferred: false }));
+  if (written.length > 0) return written;
+  const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
+  const before = read ? clause.slice(0, read.start) : '';
+  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read)) return [];
+  // A day after publication is one the article looks ahead to.
+  if (publishedOn !== null && read.sortKey > publishedOn) return [];
+  return [{ ...read, inferred: true }];
+}
