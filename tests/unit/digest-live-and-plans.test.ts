@@ -113,6 +113,8 @@ describe('dates read against the publication day', () => {
     const lede =
       'A day after a storm sank two boats in Tallmoor, the quays on Tuesday were lined with wreckage.';
     expect(sentenceEvent(lede, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-17');
+    const undated = 'Two days after a storm sank two boats in Tallmoor, crews are counting the cost.';
+    expect(sentenceEvent(undated, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-16');
     const collapse = 'Two days after the regatta, the rowing club collapsed on Tuesday in Tallmoor.';
     expect(sentenceEvent(collapse, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-18');
   });

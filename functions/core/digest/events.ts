@@ -70,17 +70,25 @@ export function sentenceEvent(
   // A report's first sentence tells what happened, whatever verb it uses, when it says when.
   const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
-  // "A day after a ransomware attack shut down …, the corridors on Tuesday were lined with trolleys": a
-  // sentence that opens on what happened a day before tells its aftermath; the event is that day.
+  return aftermathOf(sentence, found, lede ? publishedOn : null) ?? found;
+}
+
+/**
+ * "A day after a ransomware attack shut down …, the corridors on Tuesday were lined with trolleys": a
+ * sentence that opens on what happened days before tells its aftermath, on the day it names (a lede's
+ * undated one: the day it was published); the event is those days before. Not when what follows says
+ * what happened ("Two days after the vote, talks collapsed").
+ */
+function aftermathOf(sentence: string, found: Event | null, publishedOn: string | null): Event | null {
   const after = AFTERMATH.exec(sentence);
-  const date = found?.event.date;
-  // …unless what follows the opening phrase says what happened ("Two days after the vote, talks collapsed").
-  const main = sentence.slice(sentence.indexOf(',') + 1);
-  if (!after || !date || date.precision !== 'day' || happened(main)) return found?.event ?? null;
+  if (!after || happened(sentence.slice(sentence.indexOf(',') + 1))) return null;
+  const date =
+    found?.date ?? (publishedOn ? { sortKey: publishedOn, precision: 'day', inferred: true } : null);
+  if (date?.precision !== 'day') return null;
   const days =
     after[2]?.toLowerCase() === 'week' ? 7 : (NUMBER_WORDS.get(after[1]?.toLowerCase() ?? '') ?? 1);
   const { when, sortKey } = daysBefore(date.sortKey, days);
-  return { ...found.event, date: { ...date, when, sortKey } };
+  return { place: null, ...found, date: { ...date, when, sortKey } };
 }
 
 /** A clause that says something happened with a verb ("collapsed", "won"), not only names a happening ("hearing"). */
@@ -103,9 +111,9 @@ function clauseEvent(
   clauses: { text: string; start: number; dates: (DateMention & { inferred: boolean })[] }[],
   gazetteer: Gazetteer,
   anyVerb: boolean,
-): { event: Event; clause: number } | null {
+): Event | null {
   const allDates = clauses.flatMap((c) => c.dates);
-  for (const [index, clause] of clauses.entries()) {
+  for (const clause of clauses) {
     // …but "today we're diving into…" is a writer's day, not an event's.
     const lead = clause.dates[0];
     const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
@@ -118,14 +126,13 @@ function clauseEvent(
     const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
     const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
     if (date || place) {
-      const event: Event = {
+      return {
         date: date
           ? { when: date.when, sortKey: date.sortKey, precision: date.precision, inferred: date.inferred }
           : null,
         place: place ? { name: place.name, country: place.country } : null,
         ...(place?.venue ? { venue: true } : {}),
       };
-      return { event, clause: index };
     }
   }
   return null;
