@@ -193,15 +193,17 @@ function join(
   links: PartLinks,
 ): string {
   const { literals, slots } = text;
-  let out = literals[0] ?? '';
+  const out = new Array<string>(literals.length + slots.length);
+  out[0] = literals[0] ?? '';
   for (let i = 0; i < slots.length; i += 1) {
     const name = slots[i] ?? 'email';
     const value =
       typeof name === 'number' ? (name === PIXEL ? links.pixel : links.links[name]) : values[name];
     if (value === undefined) throw new RenderError(`${where}: no value for slot ${name}`);
-    out += value + (literals[i + 1] ?? '');
+    out[2 * i + 1] = value;
+    out[2 * i + 2] = literals[i + 1] ?? '';
   }
-  return out;
+  return out.join('');
 }
 
 /**

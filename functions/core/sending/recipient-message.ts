@@ -50,7 +50,7 @@ export function outgoingEmail(
   batch: RecipientBatch,
   email: IssueEmail,
   to: Addressee,
-  deps: DeliverDeps,
+  deps: Pick<DeliverDeps, 'clock' | 'links' | 'tracker' | 'unsubscribeMailbox'>,
   test: boolean,
 ) {
   const now = deps.clock.now();

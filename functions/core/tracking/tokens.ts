@@ -91,15 +91,18 @@ export function recipientTracking(
   if (!SUBSCRIBER.test(subscriberId))
     throw new TypeError(`cannot track links for subscriber "${subscriberId}": not a subscriber id`);
   if (!(seconds >= 0)) throw new RangeError(`cannot track links sent at ${seconds} s: not a time since 1970`);
-  const head = `${issueId}.${subscriberId}.${seconds.toString(36)}.`;
+  // What every URL of the recipient starts with is joined once into one flat string; a URL is then a
+  // rope of three: that string, `<index>.` and the tag. Measured in whole sends, this costs less than
+  // joining each URL flat, and less than a rope of more pieces (`${clickHead}${i}.…` is four).
+  const clickHead = [urls.clickBase, issueId, '.', subscriberId, '.', seconds.toString(36), '.'].join('');
+  const head = clickHead.slice(urls.clickBase.length);
   const links = new Array<string>(linkCount);
   let tags = '';
   for (let i = 0; i < linkCount; i++) {
     const slot = i % TAGS_PER_BLOCK;
     if (slot === 0) tags = tagBlock(key, head, i / TAGS_PER_BLOCK);
-    // Joined, a URL is one flat string; built with + it would be a rope, walked again for every copy
-    // of the link in the email (measured: about a quarter of what tracking adds to a send).
-    links[i] = [urls.clickBase, head, i, '.', tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)].join('');
+    const index = `${i}.`;
+    links[i] = `${clickHead}${index}${tags.slice(slot * TAG_CHARS, (slot + 1) * TAG_CHARS)}`;
   }
   const open = input.opens
     ? [urls.openBase, head, 'o.', tagBlock(key, head, 'o').slice(0, TAG_CHARS), '.gif'].join('')
