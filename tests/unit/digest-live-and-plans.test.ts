@@ -89,6 +89,30 @@ describe('dates read against the publication day', () => {
     expect(passageEvent(entry('What happens next'), places, '2026-07-20')?.date ?? null).toBeNull();
     expect(passageEvent(entry('The season so far'), places, '2026-07-20')?.date?.sortKey).toBe('2025-08-28');
   });
+  it('date a timeline entry written "April 13th, 2026, Tallmoor — …" as "13 April 2026, Tallmoor — …"', () => {
+    const entry = (text: string) =>
+      ({
+        key: 'timeline#2',
+        articleId: 'timeline',
+        index: 2,
+        sectionIndex: 1,
+        heading: 'Timeline',
+        kind: 'item',
+        text,
+        sentences: [text],
+        allStems: [],
+        stems: [],
+        names: [],
+        headingStems: [],
+      }) as Passage;
+    for (const text of [
+      'April 13th, 2026, Tallmoor — the final. Crews race at dawn.',
+      '13 April 2026, Tallmoor — the final. Crews race at dawn.',
+    ]) {
+      const event = passageEvent(entry(text), places, '2026-10-01');
+      expect([event?.date?.sortKey, event?.place?.name]).toEqual(['2026-04-13', 'Tallmoor']);
+    }
+  });
   it("never head a story with a live entry's time-stamped heading", () => {
     expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();
     expect(usableHeading('Crews protest the new regatta course')).not.toBeNull();

@@ -209,8 +209,9 @@ function dayBefore(event: Event, filedOn: DateMention): boolean {
 
 const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
 
-/** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." */
-const DATED_ENTRY = /^(?:[-*]\s*)?([^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
+/** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
+const DATED_ENTRY =
+  /^(?:[-*]\s*)?([A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|[^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
 
 /** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */
 const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
