@@ -165,10 +165,20 @@ describe('list entries', () => {
     const labelled = labelEvent(
       item('Pretoria, South Africa (2023): the indictment, served in court.'),
       places,
+      null,
     );
     expect(labelled?.date?.sortKey).toBe('2023');
     expect(labelled?.place?.name).toBe('Pretoria');
-    expect(labelEvent(item('The indictment: 148 pages long.'), places)).toBeNull();
+    expect(labelEvent(item('The indictment: 148 pages long.'), places, null)).toBeNull();
+  });
+  it("read a label's day and month without a year against the publication date, never ahead of it", () => {
+    const places = learnPlaces(['Leaders met in Pretoria and later in Pretoria again.']);
+    const item = (text: string) =>
+      ({ key: 'a#1', kind: 'item', text, sentences: [text], sectionIndex: 0 }) as unknown as Passage;
+    const entry = item('17 September, Pretoria: the report. Investigators publish their findings.');
+    expect(labelEvent(entry, places, '2026-12-20')?.date?.sortKey).toBe('2026-09-17');
+    expect(labelEvent(entry, places, '2026-09-10')).toBeNull();
+    expect(labelEvent(entry, places, null)).toBeNull();
   });
 });
 

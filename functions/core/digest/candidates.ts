@@ -148,7 +148,7 @@ export function articleCandidates(
   const groups =
     (lead || oneSubject || shortUndated(passages, found)) && !roundUp
       ? [{ passages: [...passages], event: lead ?? onlyEvent(entries) }]
-      : byEvent(passages, entries, gazetteer);
+      : byEvent(passages, entries, gazetteer, article.date);
   // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
   // an explainer with one list of dated examples has undated sections that are subjects of their own.
   const dated = passages.filter((_, i) => entries[i]?.date);
@@ -195,6 +195,7 @@ function byEvent(
   passages: readonly Passage[],
   found: readonly (Event | null)[],
   gazetteer: Gazetteer,
+  published: string | null,
 ): { passages: Passage[]; event: Event | null }[] {
   const groups: { passages: Passage[]; event: Event | null }[] = [];
   let sectionIndex = -1;
@@ -209,7 +210,7 @@ function byEvent(
     const event = eventOf(mine?.date ? mine : null, sectionEvent);
     if (mine?.date) sectionEvent = event;
     // Each labelled entry of a list is an entry of its own, even when two share a year and a place.
-    const labelled = labelEvent(passage, gazetteer) !== null;
+    const labelled = labelEvent(passage, gazetteer, published) !== null;
     const home = event
       ? labelled
         ? undefined

@@ -216,15 +216,26 @@ const DATED_ENTRY =
 /** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */
 const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
 
-/** The event a list entry's label names (both a place and a date), or `null`. */
-export function labelEvent(passage: Passage, gazetteer: Gazetteer): Event | null {
+/**
+ * The event a list entry's label names (both a place and a date), or `null`; a day and month without a
+ * year ("17 September, Aldenmoor: the report") is read against the publication date, and must be past.
+ */
+export function labelEvent(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
   if (passage.kind !== 'item') return null;
   const label = ENTRY_LABEL.exec(passage.text)?.[1];
-  const date = label ? findDates(label)[0] : undefined;
-  const place = label && date ? placesIn(label, gazetteer)[0] : undefined;
+  if (!label) return null;
+  const written = findDates(label)[0];
+  const read = written ? undefined : (dayMonthDate(label, publishedOn) ?? undefined);
+  const date = written ?? (read && publishedOn !== null && read.sortKey <= publishedOn ? read : undefined);
+  const place = date ? placesIn(label, gazetteer)[0] : undefined;
   if (!date || !place) return null;
   return {
-    date: { when: date.when, sortKey: date.sortKey, precision: date.precision },
+    date: {
+      when: date.when,
+      sortKey: date.sortKey,
+      precision: date.precision,
+      ...(read ? { inferred: true } : {}),
+    },
     place: { name: place.name, country: place.country },
   };
 }
@@ -233,7 +244,7 @@ const LOOKING_AHEAD = /\b(?:next|ahead|coming|upcoming|to watch|to come)\b/i;
 
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
-  const labelled = labelEvent(passage, gazetteer);
+  const labelled = labelEvent(passage, gazetteer, publishedOn);
   if (labelled) return labelled;
   const entry = DATED_ENTRY.exec(passage.text);
   const entryDate = entry?.[1] ? findDates(entry[1])[0] : undefined;
