@@ -4,6 +4,7 @@ import { personalise } from '../../functions/core/render/personalise.ts';
 import { judgeRequest } from '../../functions/core/tracking/prefetch.ts';
 import {
   recipientTracking,
+  trackedUrlMaxBytes,
   trackingKey,
   trackingUrls,
   verifyTrackingToken,
@@ -111,6 +112,28 @@ describe('tracking tokens', () => {
     expect(filled.html).toContain('href="https://news.example/it&#39;s&amp;more/r/weekly-diplomacy');
     expect(filled.html).toContain('src="https://news.example/it&#39;s&amp;more/o/weekly-diplomacy');
     expect(filled.text).toBe(`a: ${odd.links[0]}`);
+  });
+
+  it('allows for the longest tracked URL as the HTML carries it, a base URL that needs escaping too', () => {
+    const template = { subject: 's', preheader: '', html: `<a href="${linkSlot(9999)}">a</a>`, text: 't' };
+    const to = {
+      email: 'a@example.com',
+      unsubscribeUrl: 'https://u.example',
+      preferencesUrl: 'https://p.example',
+    };
+    for (const base of ['https://news.example', "https://news.example/it's&more"]) {
+      const longest = trackingUrls(base);
+      const tracked = recipientTracking(key, longest, {
+        ...reader,
+        issueId: `a${'b'.repeat(120)}`,
+        sentAt: new Date(8.64e15),
+        linkCount: 10_000,
+      });
+      const html = personalise(template, to, tracked).html;
+      const href = html.slice('<a href="'.length, html.indexOf('">a</a>'));
+      expect(href).toContain('.9999.');
+      expect(Buffer.byteLength(href)).toBe(trackedUrlMaxBytes(longest));
+    }
   });
 });
 

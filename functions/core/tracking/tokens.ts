@@ -50,7 +50,7 @@ const TOKEN_MAX_CHARS = 121 + 26 + 9 + 4 + TAG_CHARS + 4;
  * an issue is fitted under Gmail's clip as it will be sent.
  */
 export function trackedUrlMaxBytes(urls: TrackingUrls): number {
-  return Buffer.byteLength(urls.clickBase) + TOKEN_MAX_CHARS;
+  return Buffer.byteLength(escapeHtml(urls.clickBase)) + TOKEN_MAX_CHARS;
 }
 
 export interface TrackingUrls {
