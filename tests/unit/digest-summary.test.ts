@@ -35,4 +35,19 @@ describe('summaries', () => {
     expect(summary[0]).toBe(lede);
     expect(summary.indexOf(dated)).toBeGreaterThan(0);
   });
+
+  it('never choose what another source says before it quotes the opener', () => {
+    const wireLede = 'The harbour board approved the new ferry terminal at Oskarvik on Monday 3 March 2025.';
+    const localLede = 'Ferry passengers in Oskarvik will wait two more years for a terminal of their own.';
+    const passages = [
+      passage('wire', 0, [wireLede, 'Work on the ferry terminal is expected to begin in the spring.']),
+      passage('local', 0, [localLede]),
+      passage('local', 1, [wireLede, 'Local ferry crews welcomed the terminal decision at the harbour.']),
+    ];
+    const choices = summaryChoices(passages, new Set([wireLede]), new Set(contentStems('ferry terminal')));
+    const summary = summarise(choices, ['wire', 'local'], []);
+    expect(summary[0]).toBe(wireLede);
+    expect(summary).not.toContain(localLede);
+    expect(summary).toContain('Local ferry crews welcomed the terminal decision at the harbour.');
+  });
 });

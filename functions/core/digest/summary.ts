@@ -144,12 +144,15 @@ export function summarise(
       c.articleId === eventOpener.articleId && c.passage.index === 0 && c.position === 0 && standalone(c),
   );
   const opener = lede ?? eventOpener;
+  const copies = choices.filter((c) => c.text === opener.text && c.articleId !== opener.articleId);
   const chosen = [opener];
   let length = opener.text.length;
   for (const choice of choices) {
     if (chosen.length >= MAX_SUMMARY_SENTENCES) break;
     if (chosen.includes(choice) || length + choice.text.length > MAX_SUMMARY_CHARS) continue;
     if (choice.articleId === opener.articleId && compareOrder(choice, opener) < 0) continue;
+    // Nor what another source says before it quotes the opener: that source would read out of order.
+    if (copies.some((c) => c.articleId === choice.articleId && compareOrder(choice, c) < 0)) continue;
     if (opensOnReference(choice.text) && !follows(choice, chosen)) continue;
     if (repeats(choice, [...said, ...chosen.map((c) => c.stems)])) continue;
     // Two sentences that both say when and where it happened say one fact twice.
