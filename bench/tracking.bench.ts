@@ -16,12 +16,13 @@ import { startStackProcess } from '../tests/integration/local-stack-process.ts';
 
 /**
  * Click tracking's costs. (1) Per recipient: the 'everything' digest of the seeds with a source URL on
- * every article (so each story links out), personalised for 50,000 readers with plain links and with
- * tracked ones (one keyed hash + a URL per link); measured on the slot fill alone, and on the whole
+ * every article (so each story links out), 50,000 readers. The slot fill alone: the tracked template
+ * filled with the plain URLs and with tracked ones (one keyed hash + a URL per link). The whole
  * per-recipient work of a send: send-batch's `outgoingEmail` (signed unsubscribe and preferences
  * links, tracked URLs, fill, List-Unsubscribe headers) and the UTF-8 encoding of both parts, for the
- * issue built with tracking on against the same issue built with it off. Target: tracking adds < 5 %. (2) The redirect: `npm start` with its demo issue, 1,000 GETs of a
- * tracked link (counted clicks, after the scanner window) over HTTP; target p95 < 20 ms.
+ * issue built with tracking on against the same issue built with it off. Target: tracking adds < 5 %.
+ * (2) The redirect: `npm start` with its demo issue, 1,000 GETs of a tracked link (counted clicks,
+ * after the scanner window) over HTTP; target p95 < 20 ms.
  */
 const READERS = 50_000;
 const SECRET = 'bench-token-secret-0123456789-abcdefghijklmnop';
