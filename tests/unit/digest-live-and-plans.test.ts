@@ -243,6 +243,17 @@ describe('a preview', () => {
     ]);
     expect(storiesOf([preview, report])).toEqual([['preview', 'report']]);
   });
+  it('dates what it looks ahead to in its second paragraph, when its lede dates nothing', () => {
+    const later = article('later.md', '2025-06-12', 'Tallmoor crews face the regatta final: what to watch', [
+      'Eight rowing crews will race for the regatta trophy, the highlight of the Tallmoor rowing year.',
+      'The regatta final will be rowed on 14 June in Tallmoor; Harbourside are favourites, their crew unbeaten.',
+    ]);
+    const report = article('report.md', '2025-06-15', 'Harbourside win the Tallmoor regatta final', [
+      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
+      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
+    ]);
+    expect(storiesOf([later, report])).toEqual([['later', 'report']]);
+  });
   it('stays apart from an event of another day', () => {
     const heat = article('heat.md', '2025-06-08', 'Harbourside win their Tallmoor regatta heat', [
       'Harbourside won their regatta heat in Tallmoor on 7 June, their rowing crew a length clear of the rest.',

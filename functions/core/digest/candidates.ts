@@ -17,6 +17,7 @@ import { dominantTheme } from './relevance.ts';
 import {
   CONTINUATION_THRESHOLD,
   EXPLAINER_SECTIONS,
+  LEAD_PASSAGES,
   LIVE_ENTRIES,
   RELEVANCE_THRESHOLD,
   REPORT_DELAY_DAYS,
@@ -70,6 +71,19 @@ function publicationDay(article: Article): NonNullable<Event['date']> | null {
   const day = new Date(`${article.date}T00:00:00Z`);
   const when = `${day.getUTCDate()} ${MONTH_NAMES[day.getUTCMonth()]} ${day.getUTCFullYear()}`;
   return { when, sortKey: article.date, precision: 'day', inferred: true };
+}
+
+/** What a preview looks ahead to: the first day its opening passages date within the days ahead. */
+function previewed(
+  passages: readonly Passage[],
+  gazetteer: Gazetteer,
+  published: string | null,
+): Event | null {
+  for (const sentence of passages.slice(0, LEAD_PASSAGES).flatMap((p) => p.sentences)) {
+    const event = previewEvent(sentence, gazetteer, published);
+    if (event) return event;
+  }
+  return null;
 }
 
 /** A report with a dateline and a publication date tells what happened there that day. */
@@ -126,12 +140,12 @@ export function articleCandidates(
 ): Candidate[] {
   const found = passages.map((p) => passageEvent(p, gazetteer, article.date));
   const live = liveCoverage(article, passages, gazetteer);
-  const lede = passages[0]?.sentences[0];
   const lead =
     live ??
     leadEvent(found) ??
-    (lede !== undefined ? previewEvent(lede, gazetteer, article.date) : null) ??
+    previewed(passages.slice(0, 1), gazetteer, article.date) ??
     filedReport(article, passages, gazetteer) ??
+    previewed(passages.slice(0, LEAD_PASSAGES), gazetteer, article.date) ??
     titleEvent(article, gazetteer);
   const score = (p: Passage) => Math.max(0, ...(themeScores.get(p.key)?.values() ?? []));
   // A bare year in prose is background ("founded in 1998"); in a list it is an entry ("Hamburg (2017): …").
