@@ -8,7 +8,7 @@ import {
   previewEvent,
   sentenceEvent,
 } from '../../functions/core/digest/events.ts';
-import { usableHeading } from '../../functions/core/digest/headline.ts';
+import { headlineFromSentence, usableHeading } from '../../functions/core/digest/headline.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 
@@ -116,6 +116,16 @@ describe('dates read against the publication day', () => {
   it("never head a story with a live entry's time-stamped heading", () => {
     expect(usableHeading('15:30 — Surprise set on the river stage')).toBeNull();
     expect(usableHeading('Crews protest the new regatta course')).not.toBeNull();
+  });
+  it('end a headline from a sentence on a whole phrase: "the old one", "for the first time", never "the old"', () => {
+    const cut = (s: string) => headlineFromSentence(s, { cut: true });
+    expect(cut('The trophy is still on the shelf, the old one, with the dents knocked out.')).toBe(
+      'The trophy is still on the shelf, the old one',
+    );
+    expect(cut('Harbourside won the regatta for the first time.')).toBe(
+      'Harbourside won the regatta for the first time',
+    );
+    expect(cut('The club said it would appeal, and the mayor said.')).toBe('The club said it would appeal');
   });
   it('head with what follows a structural label, never with the label', () => {
     expect(usableHeading('Conclusion: the legacy of the regatta years')).toBe(

@@ -19,7 +19,15 @@ const DATE_PHRASE =
 /** "The most prominent of these was…", "The first one was…": it needs what came before. */
 const POINTS_BACK =
   /^(?:\S+\s){0,5}(?:of these|of those|one of them|this one|that one|such|one (?:was|were|is))\b/i;
-const ENDS_BADLY = new Set([...STOPWORDS, 'said', 'says', 'reported', 'according']);
+/** Words a headline cannot end on; nouns and object pronouns among the stopwords ("the old one", "for the first time") end a phrase. */
+const ENDS_PHRASE = new Set(
+  'one ones others another day days year years week month time thing things two it them him us me you itself themselves'.split(
+    ' ',
+  ),
+);
+const ENDS_BADLY = new Set(
+  [...STOPWORDS, 'said', 'says', 'reported', 'according'].filter((w) => !ENDS_PHRASE.has(w)),
+);
 
 function trimEnd(text: string): string {
   const words = text.split(' ');
