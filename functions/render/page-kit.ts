@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import Handlebars from 'handlebars';
 import type { SiteConfig } from '../core/content/site.ts';
 import { RenderError } from '../core/render/errors.ts';
+import { pagePalette } from './page-palette.ts';
 
 /**
  * Web pages from Handlebars templates (`templates/pages/`): `layout.hbs` draws the brand (site.yaml)
- * around one page template; `page.css` is the one stylesheet, inline and allowed by its hash. Every
+ * around one page template; `page.css` is the one stylesheet, inline and allowed by its hash, filled
+ * with the palette of each scheme (`{{light.ink}}`, `{{dark.background}}`: page-palette.ts). Every
  * value goes through Handlebars' escaping: templates use `{{…}}` only.
  *
  * A page is `templates/pages/<name>.hbs` (or `admin/<name>.hbs`), filled with its view model;
@@ -65,7 +67,7 @@ export function createPageKit(templates: PageTemplates): PageKit {
     const key = `${site.accents.light} ${site.accents.dark}`;
     let style = styles.get(key);
     if (style === undefined) {
-      const css = stylesheet({ accents: site.accents });
+      const css = stylesheet(pagePalette(site.accents));
       style = {
         css: new Handlebars.SafeString(css),
         hash: `sha256-${createHash('sha256').update(css, 'utf8').digest('base64')}`,
