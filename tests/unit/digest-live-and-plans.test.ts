@@ -70,6 +70,19 @@ describe('dates read against the publication day', () => {
       '2025-06-20',
     );
   });
+  it('read a dateline in any capitals, its day without a year against publication, over a year the lede names', () => {
+    const lede =
+      'SAINT-RÉMY-DES-ÉCLUSES, 12 June (Wire) — Crews whose regatta began in 1898 rowed it again in the town.';
+    const gazetteer = learnPlaces([lede, 'Crowds gathered in Saint-Rémy-des-Écluses.']);
+    const event = filedEvent(
+      lede,
+      sentenceEvent(lede, gazetteer, '2026-06-12', true),
+      gazetteer,
+      '2026-06-12',
+    );
+    expect(event?.date?.sortKey).toBe('2026-06-12');
+    expect(event?.place?.name.toLowerCase()).toBe('saint-rémy-des-écluses');
+  });
   it('read a day and month under a heading that looks ahead as still to come', () => {
     const entry = (heading: string | null) =>
       ({

@@ -175,21 +175,31 @@ export function passageEvent(
   gazetteer: Gazetteer,
   publishedOn: string | null,
 ): Event | null {
-  return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer);
+  return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer, publishedOn);
 }
 
-/** The event a text reports, with what its dateline (if it opens on one) says of where and when. */
-export function filedEvent(text: string, event: Event | null, gazetteer: Gazetteer): Event | null {
+/**
+ * The event a text reports, with what its dateline (if it opens on one) says of where and when; a
+ * dateline's day without a year ("VILA NOVA DE OMBÉ, 12 June (AMP) —") is read against the publication date.
+ */
+export function filedEvent(
+  text: string,
+  event: Event | null,
+  gazetteer: Gazetteer,
+  publishedOn: string | null = null,
+): Event | null {
   const dateline = DATELINE.exec(text);
   const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
-  const filedOn = dateline?.[2] ? findDates(dateline[2])[0] : undefined;
+  const filedOn = dateline?.[2]
+    ? (findDates(dateline[2])[0] ?? dayMonthDate(dateline[2], publishedOn) ?? undefined)
+    : undefined;
   const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
   // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened, unless it
-  // says the day before ("VELDRAN, 9 June — … won on Sunday").
+  // says the day before ("VELDRAN, 9 June — … won on Sunday"); a year it names ("looted in 1898") is background.
   if (
     filedOn &&
     filedOn.precision === 'day' &&
-    (!event?.date || (event.date.inferred && !dayBefore(event, filedOn)))
+    (event?.date?.precision !== 'day' || (event.date.inferred && !dayBefore(event, filedOn)))
   ) {
     return {
       date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
@@ -207,7 +217,7 @@ function dayBefore(event: Event, filedOn: DateMention): boolean {
   return days !== null && days >= 1 && days <= REPORT_DELAY_DAYS;
 }
 
-const DATELINE = /^((?:['’]S-)?[A-Z][A-Z'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/;
+const DATELINE = /^((?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/u;
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
 const DATED_ENTRY =

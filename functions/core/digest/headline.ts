@@ -6,7 +6,7 @@ import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
 
 /** A dateline ("GENEVA — ", "NAIROBI, 4 March (Wire) – "): where a report was filed, not what happened. */
-const DATELINE = /^(?:['’]S-)?[A-Z][A-Z'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/;
+const DATELINE = /^(?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/u;
 /** A timeline entry's date and place: "30 January 2025, Den Haag - ". */
 const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */

@@ -95,7 +95,7 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
   const places = new Map<string, string>(COUNTRIES);
   const inCounts = new Map<string, number>();
   for (const text of texts) {
-    const dateline = /^([A-Z][A-Z'’-]+(?: [A-Z][A-Z'’-]+)*)(?:,| —| –| -| \()/.exec(text);
+    const dateline = /^(\p{Lu}[\p{Lu}'’-]+(?: \p{Lu}[\p{Lu}'’-]+)*)(?:,| —| –| -| \()/u.exec(text);
     if (dateline?.[1] && dateline[1].length > 2) {
       const name = titleCase(dateline[1]);
       if (!places.has(name)) places.set(name, '');
