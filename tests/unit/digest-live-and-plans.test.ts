@@ -162,6 +162,9 @@ describe('dates read against the publication day', () => {
     expect(sentenceEvent(lede, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-17');
     const undated = 'Two days after a storm sank two boats in Tallmoor, crews are counting the cost.';
     expect(sentenceEvent(undated, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-16');
+    const dated =
+      'Five days after a storm sank two boats in Tallmoor on 9 November, crews are counting the cost.';
+    expect(sentenceEvent(dated, places, '2025-11-14', true)?.date?.sortKey).toBe('2025-11-09');
     const collapse = 'Two days after the regatta, the rowing club collapsed on Tuesday in Tallmoor.';
     expect(sentenceEvent(collapse, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-18');
   });

@@ -70,7 +70,7 @@ export function sentenceEvent(
   // A report's first sentence tells what happened, whatever verb it uses, when it says when.
   const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
-  return aftermathOf(sentence, found, lede ? publishedOn : null) ?? found;
+  return aftermathOf(sentence, found, publishedOn, lede) ?? found;
 }
 
 /**
@@ -79,11 +79,19 @@ export function sentenceEvent(
  * undated one: the day it was published); the event is those days before. Not when what follows says
  * what happened ("Two days after the vote, talks collapsed").
  */
-function aftermathOf(sentence: string, found: Event | null, publishedOn: string | null): Event | null {
+function aftermathOf(
+  sentence: string,
+  found: Event | null,
+  publishedOn: string | null,
+  lede: boolean,
+): Event | null {
   const after = AFTERMATH.exec(sentence);
-  if (!after || happened(sentence.slice(sentence.indexOf(',') + 1))) return null;
+  const comma = sentence.indexOf(',');
+  if (!after || happened(sentence.slice(comma + 1))) return null;
+  // "Five days after two paintings vanished on the night of 8 to 9 February, …" dates the event itself.
+  if (comma > 0 && clauseDates(sentence.slice(0, comma), publishedOn).length > 0) return null;
   const date =
-    found?.date ?? (publishedOn ? { sortKey: publishedOn, precision: 'day', inferred: true } : null);
+    found?.date ?? (lede && publishedOn ? { sortKey: publishedOn, precision: 'day', inferred: true } : null);
   if (date?.precision !== 'day') return null;
   const days =
     after[2]?.toLowerCase() === 'week' ? 7 : (NUMBER_WORDS.get(after[1]?.toLowerCase() ?? '') ?? 1);
@@ -217,7 +225,8 @@ function dayBefore(event: Event, filedOn: DateMention): boolean {
   return days !== null && days >= 1 && days <= REPORT_DELAY_DAYS;
 }
 
-const DATELINE = /^((?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/u;
+const DATELINE =
+  /^((?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/u;
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
 const DATED_ENTRY =
