@@ -97,6 +97,16 @@ describe('the pages stylesheet', () => {
     expect(sheet).not.toMatch(/#8a1c1c|#f2a49a|#c9821b/);
   });
 
+  it("draws the console's charts from the palette, and no page template names a colour of its own", () => {
+    expect(light).toMatch(new RegExp(`\\.chart-bar\\{fill:${palette.light.ink}`));
+    expect(dark).toMatch(new RegExp(`\\.chart-line\\{stroke:${palette.dark.ink}`));
+    const templates = loadPageTemplates();
+    const coloured = Object.entries({ ...templates.pages, ...templates.partials, layout: templates.layout })
+      .filter(([, source]) => /#[0-9a-f]{6}\b/i.test(source))
+      .map(([name]) => name);
+    expect(coloured).toEqual([]);
+  });
+
   it("gives fieldsets the dark palette's rule colour and wrapped button labels room", () => {
     expect(dark).toMatch(new RegExp(`fieldset[^{]*\\{border-color:${palette.dark.rule}`));
     const lineHeight = Number(/button\{font:\d+ [\d.]+rem\/([\d.]+)/.exec(light)?.[1]);
