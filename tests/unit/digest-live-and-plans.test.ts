@@ -168,6 +168,13 @@ describe('dates read against the publication day', () => {
     const collapse = 'Two days after the regatta, the rowing club collapsed on Tuesday in Tallmoor.';
     expect(sentenceEvent(collapse, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-18');
   });
+  it('date a sentence of prose that opens on its day, whatever its verb, by that day before a year it looks back to', () => {
+    const withdrew = 'On 29 September, the rowing club withdrew its boat from the Tallmoor regatta.';
+    expect(sentenceEvent(withdrew, places, '2025-12-20')?.date?.sortKey).toBe('2025-09-29');
+    const handed = 'On 12 June, at a ceremony in Tallmoor, the club handed back oars taken in 1898.';
+    expect(sentenceEvent(handed, places, '2025-12-20')?.date?.sortKey).toBe('2025-06-12');
+    expect(sentenceEvent('5 April 2024: the club withdrew its boat.', places, '2025-12-20')).toBeNull();
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

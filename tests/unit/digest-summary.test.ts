@@ -50,4 +50,18 @@ describe('summaries', () => {
     expect(summary).not.toContain(localLede);
     expect(summary).toContain('Local ferry crews welcomed the terminal decision at the harbour.');
   });
+
+  it("open on the report of the day's sentence dating the event, before a later round-up's", () => {
+    const roundUp =
+      'On 14 April, the harbour board approved the ferry terminal at Oskarvik, ending a long ferry terminal dispute.';
+    const wire = 'OSKARVIK, 14 April (Wire) — The harbour board approved the ferry terminal on Tuesday.';
+    const passages = [passage('roundup', 0, [roundUp]), passage('wire', 0, [wire])];
+    const choices = summaryChoices(
+      passages,
+      new Set([roundUp, wire]),
+      new Set(contentStems('ferry terminal')),
+    );
+    expect(summarise(choices, ['roundup', 'wire'], [], ['wire', 'roundup'])[0]).toBe(wire);
+    expect(summarise(choices, ['roundup', 'wire'], [])[0]).toBe(roundUp);
+  });
 });

@@ -41,6 +41,22 @@ function slug(text: string): string {
 }
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
+/** Days between an event and an article's publication (2 when either is unknown). */
+function daysLater(id: string, event: Event | null, analysis: Analysis): number {
+  return Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
+}
+
+/** The report published on the day (then the day after) says best what happened; later pieces look back. */
+function reportOrder(creditOrder: readonly string[], event: Event | null, analysis: Analysis): string[] {
+  const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
+  return [
+    ...creditOrder
+      .filter(onTheDay)
+      .sort((a, b) => daysLater(a, event, analysis) - daysLater(b, event, analysis)),
+    ...creditOrder.filter((id) => !onTheDay(id)),
+  ];
+}
+
 function headlineOf(
   story: ThemedStory,
   event: Event | null,
@@ -54,9 +70,7 @@ function headlineOf(
   const place = event?.place?.name.toLowerCase();
   const told = headingOrder(story, event, analysis);
   const distinctive = distinctiveStems(told, analysis);
-  // The report published on the day (then the day after) says best what happened; later pieces look back.
-  const daysLater = (id: string) => Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
-  const onTheDay = (id: string) => daysLater(id) <= 1;
+  const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
@@ -66,10 +80,7 @@ function headlineOf(
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
     return !lookingBack && about ? usableTitle(article) : null;
   };
-  const byReport = [
-    ...story.creditOrder.filter(onTheDay).sort((a, b) => daysLater(a) - daysLater(b)),
-    ...story.creditOrder.filter((id) => !onTheDay(id)),
-  ];
+  const byReport = reportOrder(story.creditOrder, event, analysis);
   return storyHeadline({
     titles: byReport.map(titleFor),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
@@ -170,7 +181,12 @@ function buildFrom(
         eventSentences(themed.group, event, analysis),
         themeStems,
       );
-      const summary = summarise(choices, themed.creditOrder, said);
+      const summary = summarise(
+        choices,
+        themed.creditOrder,
+        said,
+        reportOrder(themed.creditOrder, event, analysis),
+      );
       if (summary.length === 0) continue;
       const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems });
       taken.add(headline.toLowerCase());

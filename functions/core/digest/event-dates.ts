@@ -66,11 +66,13 @@ export function clauseDates(
   const written = findDates(clause)
     .filter((d) => isEventDate(clause, d, publishedOn))
     .map((d) => ({ ...d, inferred: false }));
-  if (written.length > 0) return written;
+  if (written.some((d) => d.precision === 'day')) return written;
   const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
   const before = read ? clause.slice(0, read.start) : '';
-  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read)) return [];
+  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read))
+    return written;
   // A day after publication is one the article looks ahead to.
-  if (publishedOn !== null && read.sortKey > publishedOn) return [];
-  return [{ ...read, inferred: true }];
+  if (publishedOn !== null && read.sortKey > publishedOn) return written;
+  // "On 12 June, … bronzes looted in 1898": the day it opens on before the year it looks back to.
+  return [{ ...read, inferred: true }, ...written].sort((a, b) => a.start - b.start);
 }

@@ -67,8 +67,12 @@ export function sentenceEvent(
     ...clause,
     dates: clauseDates(clause.text, publishedOn),
   }));
-  // A report's first sentence tells what happened, whatever verb it uses, when it says when.
-  const anyVerb = lede && !clauses.some((c) => EVENT_WORD.test(c.text));
+  // A report's first sentence, or a sentence of prose that opens on its date ("On 29 September, the
+  // auction house withdrew…"; not a timeline's "5 April 2024: …"), tells what happened, whatever its verb.
+  const opensOnDate =
+    /^\W*(?:on|in)\s/i.test(sentence) &&
+    (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= OPENING_DATE_REACH;
+  const anyVerb = (lede || opensOnDate) && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
   return aftermathOf(sentence, found, publishedOn, lede) ?? found;
 }
@@ -104,6 +108,9 @@ function happened(clause: string): boolean {
   const words = clause.match(new RegExp(EVENT_WORD.source, 'gi')) ?? [];
   return words.some((w) => /ed$|^(?:met|won|beat|drew|lost|struck|began|took place|walked out)$/i.test(w));
 }
+
+/** "On 29 September, …", "In March 2024, …": a date this far into a sentence at most opens it. */
+const OPENING_DATE_REACH = 4;
 
 const AFTERMATH = /^\W*(a|one|the|two|three|four|five|six)\s+(days?|week)\s+after\b/i;
 const NUMBER_WORDS = new Map([

@@ -133,10 +133,17 @@ export function summarise(
   choices: readonly SentenceChoice[],
   creditOrder: readonly string[],
   said: SaidSoFar,
+  /** Sources in the order they report the event: those published on its day first. */
+  reports: readonly string[] = [],
 ): string[] {
-  // A story about an event opens on a sentence that says when or where it happened, when one can open.
+  // A story about an event opens on a sentence that says when or where it happened, when one can open:
+  // the report of the day's, when it has one.
   const standalone = (c: SentenceChoice) => !opensOnReference(c.text) && !repeats(c, said);
-  const eventOpener = choices.find((c) => c.reportsEvent && standalone(c)) ?? choices.find(standalone);
+  const reporting = (c: SentenceChoice) => c.reportsEvent && standalone(c);
+  const eventOpener =
+    choices.find((c) => c.articleId === reports[0] && reporting(c)) ??
+    choices.find(reporting) ??
+    choices.find(standalone);
   if (!eventOpener) return [];
   // A report's first sentence comes first: the sentence with the date follows its own lede.
   const lede = choices.find(
