@@ -205,6 +205,28 @@ describe('a piece about one thing', () => {
   });
 });
 
+describe('an undated report placed only in a country by its title', () => {
+  it('happened where its passages say it did', () => {
+    const text = [
+      'Rowing crews count the cost of the regatta rules agreed in Norway',
+      'by A. Writer',
+      '',
+      'The mood among rowing crews was grim on Thursday, a day after the regatta rules were agreed.',
+      '',
+      'Crews had hoped for more races; the rowing federation said the regatta would shrink.',
+      '',
+      'The regatta deal was reached late on Wednesday at the rowing congress in Tallmoor, after two days of talks.',
+      '',
+      'Rowing crews in Tallmoor said they would protest the regatta rules.',
+    ].join('\n');
+    const { articles } = parseArticles([{ name: 'crews.txt', bytes: new TextEncoder().encode(text) }]);
+    const analysis = analyse(articles, THEMES);
+    const [candidate] = analysis.candidatesOf(articles[0]?.id ?? '');
+    expect(candidate?.event?.date ?? null).toBeNull();
+    expect(candidate?.event?.place?.name).toBe('Tallmoor');
+  });
+});
+
 describe('live coverage', () => {
   it('is one report of the day it was published, whatever each timed entry is about', () => {
     const text = [

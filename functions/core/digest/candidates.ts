@@ -2,7 +2,7 @@ import type { Article } from '../content/article.ts';
 import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
-import { compatible, daysAfter, placeKey } from './event-agreement.ts';
+import { compatible, daysAfter, isCountry, placeKey } from './event-agreement.ts';
 import {
   datelinePlace,
   type Event,
@@ -161,7 +161,7 @@ export function articleCandidates(
   const oneSubject = !roundUp && dominantTheme(relevant, themeScores).share >= SINGLE_SUBJECT_SHARE;
   const groups =
     (lead || oneSubject || shortUndated(passages, found)) && !roundUp
-      ? [{ passages: [...passages], event: lead ?? onlyEvent(entries) }]
+      ? [{ passages: [...passages], event: placedWhereItHappened(lead, found) ?? onlyEvent(entries) }]
       : byEvent(passages, entries, gazetteer, article.date);
   // A chronicle (events through its sections, or mostly dated passages) says little of its own between them;
   // an explainer with one list of dated examples has undated sections that are subjects of their own.
@@ -185,6 +185,20 @@ export function articleCandidates(
       key: g.passages[0]?.key ?? '',
       published: article.date,
     }));
+}
+
+/**
+ * An undated report its title places only in a country ("cod cut agreed in Haldria") happened where its
+ * passages say it did ("the deal was reached … in Porth-y-Gwynt"), when they name one place so.
+ */
+function placedWhereItHappened(lead: Event | null, found: readonly (Event | null)[]): Event | null {
+  if (!lead || lead.date || (lead.place && !isCountry(lead.place))) return lead;
+  const venues = found.filter(
+    (e): e is Event => e?.venue === true && e.place !== null && !isCountry(e.place),
+  );
+  const [venue] = venues;
+  if (!venue || venues.some((e) => placeKey(e.place) !== placeKey(venue.place))) return lead;
+  return compatible(venue, lead) ? { date: null, place: venue.place, venue: true } : lead;
 }
 
 /**

@@ -43,7 +43,8 @@ export function placesAgree(a: Event['place'], b: Event['place']): boolean {
   return false;
 }
 
-function isCountry(place: NonNullable<Event['place']>): boolean {
+/** The place is a country (by name or as a country's own name for itself). */
+export function isCountry(place: NonNullable<Event['place']>): boolean {
   return place.name === place.country || COUNTRIES.get(place.name) === place.country;
 }
 
