@@ -61,7 +61,10 @@ describe('summaries', () => {
       new Set([roundUp, wire]),
       new Set(contentStems('ferry terminal')),
     );
-    expect(summarise(choices, ['roundup', 'wire'], [], ['wire', 'roundup'])[0]).toBe(wire);
+    // …without its dateline: the story says where and when.
+    expect(summarise(choices, ['roundup', 'wire'], [], ['wire', 'roundup'])[0]).toBe(
+      'The harbour board approved the ferry terminal on Tuesday.',
+    );
     expect(summarise(choices, ['roundup', 'wire'], [])[0]).toBe(roundUp);
   });
 });

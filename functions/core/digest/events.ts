@@ -226,6 +226,17 @@ export function filedEvent(
   return event;
 }
 
+/**
+ * The text without the dateline it opens on ("ROTTERDAM, 21 April 2025 (Agency) — "); after an article's
+ * lede, only one with a date or an agency counts ("NATO — the alliance…" is no dateline).
+ */
+export function withoutDateline(text: string, lede = true): string {
+  const dateline = DATELINE.exec(text);
+  if (!dateline || (!lede && !dateline[2] && !dateline[0].includes('('))) return text;
+  const rest = text.slice(dateline[0].length);
+  return rest.charAt(0).toUpperCase() + rest.slice(1);
+}
+
 /** An event read as a day or two before a report was filed: what the report tells, filed later. */
 function dayBefore(event: Event, filedOn: DateMention): boolean {
   const days = daysAfter(event, filedOn.sortKey);

@@ -1,4 +1,5 @@
 import { contentStems, jaccard } from '../text/words.ts';
+import { withoutDateline } from './events.ts';
 import type { Passage } from './passages.ts';
 import {
   EVENT_SENTENCE_BONUS,
@@ -102,7 +103,17 @@ export function summaryChoices(
       if (position === 0 && passage.kind === 'paragraph') score += PARAGRAPH_OPENER_BONUS;
       const reportsEvent = eventSentences.has(text);
       if (reportsEvent) score += EVENT_SENTENCE_BONUS;
-      choices.push({ text, articleId: passage.articleId, passage, position, stems, score, reportsEvent });
+      // A reader needs no "ROTTERDAM, 21 April 2025 (Agency) —" in a summary: the story says where and when.
+      const shown = position === 0 ? withoutDateline(text, passage.index === 0) : text;
+      choices.push({
+        text: shown,
+        articleId: passage.articleId,
+        passage,
+        position,
+        stems,
+        score,
+        reportsEvent,
+      });
     });
   }
   return choices.sort((a, b) => b.score - a.score || compareOrder(a, b));

@@ -73,12 +73,18 @@ function isPlaceLike(name: string): boolean {
   );
 }
 
+const INNER_PARTICLE = new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi');
+/** "Stratton-on-the-Wold", "Saint-Gilles-du-Mont": the small words of a hyphenated name. */
+const HYPHENED_PARTICLE =
+  /(?<=-)(?:de|des|du|la|le|les|lès|sur|sous|en|aux|on|upon|under|in|by|the|next|y|am|an|der|den|op)(?=-)/giu;
+
 function titleCase(name: string): string {
   return name
     .toLowerCase()
     .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
     .replace(/^(['’])S-/, '$1s-')
-    .replace(new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi'), (p) => p.toLowerCase());
+    .replace(INNER_PARTICLE, (p) => p.toLowerCase())
+    .replace(HYPHENED_PARTICLE, (p) => p.toLowerCase());
 }
 
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
