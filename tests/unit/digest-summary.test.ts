@@ -67,4 +67,29 @@ describe('summaries', () => {
     );
     expect(summarise(choices, ['roundup', 'wire'], [])[0]).toBe(roundUp);
   });
+
+  it("tell a live entry, a timeline entry and a date-only dateline by their sentence, and never a quote's fragment", () => {
+    const passages = [
+      passage('live', 0, [
+        '21 March 2026 (Wire) — The harbour board approved the ferry terminal on Saturday.',
+      ]),
+      passage('live', 1, ['10:05 — Ferry crews cheered the terminal decision on the harbour quay.']),
+      passage('live', 2, ['9 March 2026, Oskarvik — the vote. The board voted for the ferry terminal plan.']),
+      passage('live', 3, [
+        '"The ferry terminal will change the harbour.',
+        'Crews said the terminal was overdue."',
+      ]),
+    ];
+    const texts = summaryChoices(passages, new Set(), new Set(contentStems('ferry terminal'))).map(
+      (c) => c.text,
+    );
+    expect(texts).toEqual(
+      expect.arrayContaining([
+        'The harbour board approved the ferry terminal on Saturday.',
+        'Ferry crews cheered the terminal decision on the harbour quay.',
+        'The board voted for the ferry terminal plan.',
+      ]),
+    );
+    expect(texts.some((t) => t.includes('change the harbour') || t.includes('overdue'))).toBe(false);
+  });
 });

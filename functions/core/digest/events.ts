@@ -231,7 +231,7 @@ export function filedEvent(
  * lede, only one with a date or an agency counts ("NATO — the alliance…" is no dateline).
  */
 export function withoutDateline(text: string, lede = true): string {
-  const dateline = DATELINE.exec(text);
+  const dateline = DATELINE.exec(text) ?? DATE_ONLY_DATELINE.exec(text);
   if (!dateline || (!lede && !dateline[2] && !dateline[0].includes('('))) return text;
   const rest = text.slice(dateline[0].length);
   return rest.charAt(0).toUpperCase() + rest.slice(1);
@@ -245,6 +245,10 @@ function dayBefore(event: Event, filedOn: DateMention): boolean {
 
 const DATELINE =
   /^((?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/u;
+
+/** A dateline with no place: "21 March 2026 (CPA) — ". */
+const DATE_ONLY_DATELINE =
+  /^()((?:[0-3]?\d\s\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\.?\s[0-3]?\d,?)\s\d{4})\s*(?:\([^)]{1,30}\))?\s*[—–]\s/u;
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
 const DATED_ENTRY =

@@ -46,9 +46,26 @@ export function joinLabel(text: string): string {
   const match = /^([^.!?:]{1,60}):\s+(\S.*?)[.!]?$/.exec(text);
   if (!match?.[1] || !match[2]) return text;
   const label = match[1].replace(/\s*\(([^)]+)\)\s*$/, ', $1').trim();
-  const rest = match[2].charAt(0).toUpperCase() + match[2].slice(1);
+  // "17 September, Aldenmoor: the report. The office finds…": the entry's name is no sentence.
+  const told = match[2].replace(ENTRY_NAME, '');
+  const rest = told.charAt(0).toUpperCase() + told.slice(1);
   return `${rest} (${label}).`;
 }
+
+/** "2 August 2025, Vilar de Monte — the tablet. ": a timeline entry's date, place and name. */
+const ENTRY_HEAD = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?\s[—–-]\s/;
+
+/** The sentence a timeline entry tells, without its date, place and name (the story says where and when). */
+function withoutEntryHead(text: string): string {
+  if (!ENTRY_HEAD.test(text)) return text;
+  const told = text.replace(ENTRY_HEAD, '').replace(ENTRY_NAME, '');
+  return told.charAt(0).toUpperCase() + told.slice(1);
+}
+
+/** A timeline entry's short name before its sentence: "the report. ", "back online. ". */
+const ENTRY_NAME = /^(?:[^\s.!?]+\s){0,4}[^\s.!?]+\.\s+(?=\p{Lu})/u;
+/** "08:10 — ", "10:05: ": a live entry's time. */
+const TIME_STAMP = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:[—–-]|:)\s+/i;
 
 export function opensOnReference(text: string): boolean {
   return BACK_REFERENCE.test(text) || SUBORDINATE_BACK.test(text);
@@ -63,8 +80,15 @@ export function isSummarySentence(text: string): boolean {
     /^[\p{Lu}"“‘'\d]/u.test(text) &&
     /[.]["”’)]?$/.test(text) &&
     !CHATTER.test(text) &&
-    !LABEL.test(text)
+    !LABEL.test(text) &&
+    quotesBalance(text)
   );
+}
+
+/** A sentence cut from inside a quotation opens or closes a quote it does not finish. */
+function quotesBalance(text: string): boolean {
+  const count = (re: RegExp) => (text.match(re) ?? []).length;
+  return count(/"/g) % 2 === 0 && count(/“/g) === count(/”/g);
 }
 
 function centroidOf(passages: readonly Passage[]): Map<string, number> {
@@ -92,7 +116,8 @@ export function summaryChoices(
   const choices: SentenceChoice[] = [];
   for (const passage of passages) {
     passage.sentences.forEach((written, position) => {
-      const text = passage.kind === 'item' ? joinLabel(written) : written;
+      const said = passage.kind === 'item' ? joinLabel(written) : written;
+      const text = withoutEntryHead(said.replace(TIME_STAMP, ''));
       if (!isSummarySentence(text)) return;
       const stems = new Set(contentStems(text));
       let score = centrality(stems, centroid, total);
@@ -101,7 +126,7 @@ export function summaryChoices(
       score +=
         THEME_WORD_BONUS * Math.min(MAX_THEME_WORDS, [...stems].filter((s) => themeStems.has(s)).length);
       if (position === 0 && passage.kind === 'paragraph') score += PARAGRAPH_OPENER_BONUS;
-      const reportsEvent = eventSentences.has(text);
+      const reportsEvent = eventSentences.has(said);
       if (reportsEvent) score += EVENT_SENTENCE_BONUS;
       // A reader needs no "ROTTERDAM, 21 April 2025 (Agency) —" in a summary: the story says where and when.
       const shown = position === 0 ? withoutDateline(text, passage.index === 0) : text;
