@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
+import { buildDigest } from '../../functions/core/digest/build-digest.ts';
 import {
   filedEvent,
   leadEvent,
@@ -308,6 +309,35 @@ describe('a preview', () => {
       'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
     ]);
     expect(storiesOf([later, report])).toEqual([['later', 'report']]);
+  });
+  it('never heads the story of what then happened with its own title', () => {
+    // A title no story may take ("Analysis: …"), so the preview's is the only one left.
+    const report = article('report.md', '2025-06-15', 'Analysis: the Tallmoor regatta final', [
+      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
+      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
+    ]);
+    const { articles } = parseArticles([preview, report]);
+    const digest = buildDigest({
+      articles,
+      themes: THEMES,
+      digest: {
+        id: 'rowing',
+        title: 'Rowing',
+        description: 'Rowing.',
+        themes: ['rowing'],
+        schedule: { cron: '0 9 * * 1', timezone: 'Europe/London' },
+        visualTheme: 'light',
+        template: 'digest',
+        sender: { name: 'Desk', address: 'desk@broadsheet.example' },
+        postalAddress: 'Broadsheet, 1 Example Street, London',
+      },
+      issueDate: '2025-06-16',
+      sentArticleIds: new Set(),
+      includeAll: false,
+    });
+    const [story] = digest.sections.flatMap((s) => s.stories);
+    expect(story?.sourceIds.slice().sort()).toEqual(['preview', 'report']);
+    expect(story?.headline).not.toMatch(/what to watch|rows on Saturday/);
   });
   it('stays apart from an event of another day', () => {
     const heat = article('heat.md', '2025-06-08', 'Harbourside win their Tallmoor regatta heat', [

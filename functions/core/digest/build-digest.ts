@@ -11,6 +11,7 @@ import type { Digest, DigestSection, Source, Story } from './model.ts';
 import type { Passage } from './passages.ts';
 import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
+import type { StoryGroup } from './stories.ts';
 import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
 
 export interface DigestRequest {
@@ -41,6 +42,21 @@ function slug(text: string): string {
 }
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
+/**
+ * The previews in a story that has a report too: what they looked ahead to (their titles, headings and
+ * sentences: "… next week: what to expect", "crews race on Saturday") never tells what then happened.
+ */
+function previewsIn(group: StoryGroup): Set<string> {
+  const previews = group.candidates.filter((c) => c.event?.planned).map((c) => c.articleId);
+  return new Set(previews.length < group.articleIds.length ? previews : []);
+}
+
+/** The passages that tell a story: a preview's only when nothing else does. */
+function toldBy(group: StoryGroup): readonly Passage[] {
+  const previews = previewsIn(group);
+  return previews.size > 0 ? group.passages.filter((p) => !previews.has(p.articleId)) : group.passages;
+}
+
 /** Days between an event and an article's publication (2 when either is unknown). */
 function daysLater(id: string, event: Event | null, analysis: Analysis): number {
   return Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
@@ -71,10 +87,12 @@ function headlineOf(
   const told = headingOrder(story, event, analysis);
   const distinctive = distinctiveStems(told, analysis);
   const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
+  const previews = previewsIn(story.group);
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
     if (!only || more.length > 0 || !article) return null;
+    if (previews.has(id)) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
     const about = contentStems(article.title).some((s) => distinctive.has(s));
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
@@ -84,7 +102,9 @@ function headlineOf(
   return storyHeadline({
     titles: byReport.map(titleFor),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
-    headings: [...new Set(told.map((p) => usableHeading(p.heading)))].filter(
+    headings: [
+      ...new Set(told.filter((p) => !previews.has(p.articleId)).map((p) => usableHeading(p.heading))),
+    ].filter(
       (h): h is string =>
         h !== null &&
         (place
@@ -93,7 +113,7 @@ function headlineOf(
             HEADING_TERMS),
     ),
     summary,
-    sentences: story.group.passages.flatMap((p) =>
+    sentences: toldBy(story.group).flatMap((p) =>
       p.kind === 'item' ? p.sentences.map(joinLabel) : p.sentences,
     ),
     place: event?.place?.name ?? null,
@@ -177,7 +197,7 @@ function buildFrom(
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
       const event = storyEvent(themed.group, analysis.settings);
       const choices = summaryChoices(
-        event?.date ? themed.group.passages : onTheme(themed.group.passages, theme.id, analysis),
+        event?.date ? toldBy(themed.group) : onTheme(themed.group.passages, theme.id, analysis),
         eventSentences(themed.group, event, analysis),
         themeStems,
       );
