@@ -103,6 +103,8 @@ export function sentenceEvent(
   publishedOn: string | null,
   lede = false,
 ): Event | null {
+  // A clause's event word is one of the sentence's: a sentence without one reports nothing, unless it leads.
+  if (!lede && !EVENT_WORD.test(sentence)) return null;
   const clauses = clausesOf(sentence).map((clause) => ({
     ...clause,
     dates: clauseDates(clause.text, publishedOn),
