@@ -11,7 +11,8 @@ import type { Digest, DigestSection, Source, Story } from './model.ts';
 import type { Passage } from './passages.ts';
 import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
-import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
+import type { StoryGroup } from './stories.ts';
+import { joinLabel, type SaidSoFar, type SentenceChoice, summarise, summaryChoices } from './summary.ts';
 
 export interface DigestRequest {
   digest: DigestConfig;
@@ -146,12 +147,30 @@ function sortedIds(ids: Iterable<string>): string[] {
   return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * What a story's summary is chosen from, whatever digest tells it (a story goes under the same theme in
+ * every digest): worked out once per analysis, not once per digest.
+ */
+type StoryChoices = Map<StoryGroup, { event: Event | null; choices: SentenceChoice[] }>;
+
+function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, analysis: Analysis, known: StoryChoices) {
+  const cached = known.get(themed.group);
+  if (cached) return cached;
+  const { group, themeId } = themed;
+  const event = storyEvent(group, analysis.settings);
+  const passages = event?.date ? group.passages : onTheme(group.passages, themeId, analysis);
+  const found = { event, choices: summaryChoices(passages, eventSentences(group, event, analysis), stems) };
+  known.set(group, found);
+  return found;
+}
+
 /** Builds one issue of one digest from an analysis of its new articles. */
 function buildFrom(
   analysis: Analysis,
   themes: readonly Theme[],
   request: DigestRequest,
   newIds: string[],
+  known: StoryChoices,
 ): Digest {
   const digestThemes = request.digest.themes
     .map((id) => themes.find((t) => t.id === id))
@@ -166,12 +185,7 @@ function buildFrom(
     const stories: Story[] = [];
     const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
-      const event = storyEvent(themed.group, analysis.settings);
-      const choices = summaryChoices(
-        event?.date ? themed.group.passages : onTheme(themed.group.passages, theme.id, analysis),
-        eventSentences(themed.group, event, analysis),
-        themeStems,
-      );
+      const { event, choices } = choicesOf(themed, themeStems, analysis, known);
       const summary = summarise(choices, themed.creditOrder, said);
       if (summary.length === 0) continue;
       const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems });
@@ -272,18 +286,18 @@ export function createDigestBuilder(
   articles: readonly Article[],
   themes: readonly Theme[],
 ): (request: DigestRequest) => Digest {
-  const analyses = new Map<string, Analysis>();
+  const analyses = new Map<string, { analysis: Analysis; known: StoryChoices }>();
   return (request) => {
     const fresh = request.includeAll ? articles : articles.filter((a) => !request.sentArticleIds.has(a.id));
     const newIds = sortedIds(fresh.map((a) => a.id));
     if (fresh.length === 0) return emptyIssue(request, newIds, 'nothing-new');
     const key = newIds.join('\n');
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = analyse(fresh, themes);
-      analyses.set(key, analysis);
+    let analysed = analyses.get(key);
+    if (!analysed) {
+      analysed = { analysis: analyse(fresh, themes), known: new Map() };
+      analyses.set(key, analysed);
     }
-    return buildFrom(analysis, themes, request, newIds);
+    return buildFrom(analysed.analysis, themes, request, newIds, analysed.known);
   };
 }
 
