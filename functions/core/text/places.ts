@@ -73,12 +73,14 @@ function isPlaceLike(name: string): boolean {
   );
 }
 
+const INNER_PARTICLE = new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi');
+
 function titleCase(name: string): string {
   return name
     .toLowerCase()
     .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
     .replace(/^(['’])S-/, '$1s-')
-    .replace(new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi'), (p) => p.toLowerCase());
+    .replace(INNER_PARTICLE, (p) => p.toLowerCase());
 }
 
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
@@ -201,8 +203,9 @@ function knownPart(mention: NameMention, gazetteer: Gazetteer): PlaceMention | n
     for (let from = 0; from === 0 && from + length <= words.length; from += 1) {
       const name = words.slice(from, from + length).join(' ');
       const asWritten = gazetteer.get(name);
-      const country =
-        asWritten ?? (/^[\p{Lu}\s'’-]+$/u.test(name) ? gazetteer.get(titleCase(name)) : undefined);
+      // In capitals ("HAMBURG"), it may be known in title case; one capital ("U" of "U.S.") is its own.
+      const shouted = name.length > 1 && /^[\p{Lu}\s'’-]+$/u.test(name);
+      const country = asWritten ?? (shouted ? gazetteer.get(titleCase(name)) : undefined);
       if (country === undefined) continue;
       const offset = words.slice(0, from).join(' ').length + (from > 0 ? 1 : 0);
       return {
