@@ -136,14 +136,33 @@ function weightOf(v: Weights, id: number): number {
   return 0;
 }
 
-/** Looks each word of the smaller up in the larger: a candidate against a big group costs the candidate's size. */
+/**
+ * Two candidates' vectors: one walk along both sorted id lists. Else each word of the smaller is looked up
+ * in the larger: a candidate against a big group costs the candidate's size.
+ */
 export function dot(a: Weights, b: Weights): number {
+  if (!(a instanceof Map || b instanceof Map)) return sortedDot(a, b);
   const [small, large] = sizeOf(a) <= sizeOf(b) ? [a, b] : [b, a];
   let sum = 0;
   if (small instanceof Map) for (const [id, weight] of small) sum += weight * weightOf(large, id);
   else
     for (let k = 0; k < small.ids.length; k += 1)
       sum += (small.weights[k] as number) * weightOf(large, small.ids[k] as number);
+  return sum;
+}
+
+/** Terms in ascending id order, as the lookup sums them: the same result to the last bit. */
+function sortedDot(a: SparseVector, b: SparseVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i] as number;
+    const y = b.ids[j] as number;
+    if (x === y) sum += (a.weights[i++] as number) * (b.weights[j++] as number);
+    else if (x < y) i += 1;
+    else j += 1;
+  }
   return sum;
 }
 
