@@ -114,9 +114,9 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       }
       // "Bergen op Zoom, a city of 70,000": an apposition says what a place is.
       if (
+        PLACE_APPOSITION.test(text.slice(mention.end, mention.end + 40)) &&
         isPlaceLike(mention.name) &&
-        !COUNTRIES.has(mention.name) &&
-        PLACE_APPOSITION.test(text.slice(mention.end, mention.end + 40))
+        !COUNTRIES.has(mention.name)
       )
         places.set(mention.name, places.get(mention.name) ?? '');
       // "Calderwick City Council", "Mombasa County": a place names its own institutions.
