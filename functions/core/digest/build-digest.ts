@@ -148,12 +148,16 @@ function sortedIds(ids: Iterable<string>): string[] {
 }
 
 /**
- * What a story's summary is chosen from, whatever digest tells it (a story goes under the same theme in
- * every digest): worked out once per analysis, not once per digest.
+ * What every digest built from one analysis shares, worked out once: each theme's stories (a story goes
+ * under the same theme in every digest) and what each story's summary is chosen from.
  */
-type StoryChoices = Map<StoryGroup, { event: Event | null; choices: SentenceChoice[] }>;
+interface Shared {
+  analysis: Analysis;
+  sections: Map<string, ThemedStory[]>;
+  known: Map<StoryGroup, { event: Event | null; choices: SentenceChoice[] }>;
+}
 
-function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, analysis: Analysis, known: StoryChoices) {
+function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, { analysis, known }: Shared) {
   const cached = known.get(themed.group);
   if (cached) return cached;
   const { group, themeId } = themed;
@@ -166,16 +170,15 @@ function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, analysis: An
 
 /** Builds one issue of one digest from an analysis of its new articles. */
 function buildFrom(
-  analysis: Analysis,
+  shared: Shared,
   themes: readonly Theme[],
   request: DigestRequest,
   newIds: string[],
-  known: StoryChoices,
 ): Digest {
+  const { analysis, sections: sectionsByTheme } = shared;
   const digestThemes = request.digest.themes
     .map((id) => themes.find((t) => t.id === id))
     .filter((t): t is Theme => t !== undefined);
-  const sectionsByTheme = themedSections(analysis, digestThemes, themes);
   const said: SaidSoFar = [];
   const taken = new Set<string>();
   const ids = new Set<string>();
@@ -185,7 +188,7 @@ function buildFrom(
     const stories: Story[] = [];
     const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
-      const { event, choices } = choicesOf(themed, themeStems, analysis, known);
+      const { event, choices } = choicesOf(themed, themeStems, shared);
       const summary = summarise(choices, themed.creditOrder, said);
       if (summary.length === 0) continue;
       const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems });
@@ -286,7 +289,7 @@ export function createDigestBuilder(
   articles: readonly Article[],
   themes: readonly Theme[],
 ): (request: DigestRequest) => Digest {
-  const analyses = new Map<string, { analysis: Analysis; known: StoryChoices }>();
+  const analyses = new Map<string, Shared>();
   return (request) => {
     const fresh = request.includeAll ? articles : articles.filter((a) => !request.sentArticleIds.has(a.id));
     const newIds = sortedIds(fresh.map((a) => a.id));
@@ -294,10 +297,11 @@ export function createDigestBuilder(
     const key = newIds.join('\n');
     let analysed = analyses.get(key);
     if (!analysed) {
-      analysed = { analysis: analyse(fresh, themes), known: new Map() };
+      const analysis = analyse(fresh, themes);
+      analysed = { analysis, sections: themedSections(analysis, themes, themes), known: new Map() };
       analyses.set(key, analysed);
     }
-    return buildFrom(analysed.analysis, themes, request, newIds, analysed.known);
+    return buildFrom(analysed, themes, request, newIds);
   };
 }
 
