@@ -63,7 +63,8 @@ export function tfidfVectors(
 ): SparseVector[][] {
   const included = (c: Candidate) => weighings.map((w) => w.include?.(c) ?? true);
   // An article's candidates are next to each other: a word is counted once per article.
-  const counted = weighings.map(() => ({
+  const counted = weighings.map(({ minArticles }) => ({
+    minArticles,
     using: new Map<number, number>(),
     last: new Map<number, string>(),
   }));
@@ -85,8 +86,7 @@ export function tfidfVectors(
   for (const c of candidates) {
     const ways = included(c);
     const counts = ways.includes(true) ? termCounts(c, words) : null;
-    counted.forEach(({ using }, w) => {
-      const minArticles = weighings[w]?.minArticles ?? 1;
+    counted.forEach(({ using, minArticles }, w) => {
       vectors[w]?.push(counts && ways[w] ? unitVector(counts, using, minArticles, articles) : EMPTY);
     });
   }
