@@ -19,7 +19,7 @@ describe('word vectors', () => {
 
   it('are unit length, alike for two reports of one thing and unlike for another subject', () => {
     const words = new WordIds();
-    const [a, b, c] = tfidfVectors(candidates, words, 1);
+    const [[a, b, c] = []] = tfidfVectors(candidates, words, { minArticles: 1 });
     if (!a || !b || !c) throw new Error('three vectors expected');
     expect(dot(a, a)).toBeCloseTo(1, 6);
     expect(dot(a, b)).toBeGreaterThan(0.3);
@@ -28,7 +28,7 @@ describe('word vectors', () => {
 
   it('leave out words one article uses when two must share them', () => {
     const words = new WordIds();
-    const [a] = tfidfVectors(candidates, words, 2);
+    const [[a] = []] = tfidfVectors(candidates, words, { minArticles: 2 });
     const used = [...(a?.ids ?? [])].map((id) => words.words[id]);
     expect(used).toContain(contentStems('ferry')[0]);
     expect(used).not.toContain(contentStems('delay')[0]);
@@ -36,7 +36,7 @@ describe('word vectors', () => {
 
   it('give a group sum whose dot with another vector is the sum of the dots', () => {
     const words = new WordIds();
-    const [a, b, c] = tfidfVectors(candidates, words, 1);
+    const [[a, b, c] = []] = tfidfVectors(candidates, words, { minArticles: 1 });
     if (!a || !b || !c) throw new Error('three vectors expected');
     const sum = addInto(addInto(new Map(), a), b);
     expect(dot(sum, c)).toBeCloseTo(dot(a, c) + dot(b, c), 6);

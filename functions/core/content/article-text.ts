@@ -31,8 +31,9 @@ export function collapse(line: string): string {
   return line.replace(/ {2,}/g, ' ').trim();
 }
 
+/** Words separated by white space that have a letter or a digit: one match each, from its first to its end. */
 export function wordCount(text: string): number {
-  return text.split(/\s+/).filter((w) => /[\p{L}\p{N}]/u.test(w)).length;
+  return text.match(/[\p{L}\p{N}]\S*/gu)?.length ?? 0;
 }
 
 export function countWords(sections: Section[]): number {

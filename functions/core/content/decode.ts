@@ -22,7 +22,9 @@ export function decodeText(bytes: Uint8Array): DecodedText {
     return { kind: 'utf-16', text: new TextDecoder('utf-16be').decode(bytes) };
   const sample = bytes.subarray(0, 8192);
   let control = 0;
-  for (const byte of sample) {
+  // Indexed, not for…of: a cold process runs this loop before it is optimised, and the iterator is ~2× slower there.
+  for (let i = 0; i < sample.length; i++) {
+    const byte = sample[i] as number;
     if (byte === 0) return { kind: 'binary' };
     if (byte < 9 || (byte > 13 && byte < 32)) control++;
   }

@@ -91,7 +91,9 @@ function lookup(candidates: readonly Candidate[]): (articleId: string) => readon
 function articlesUsing(perArticle: readonly { passages: readonly Passage[] }[]): Map<string, number> {
   const using = new Map<string, number>();
   for (const { passages: own } of perArticle) {
-    for (const stem of new Set(own.flatMap((p) => p.stems))) using.set(stem, (using.get(stem) ?? 0) + 1);
+    const stems = new Set<string>();
+    for (const p of own) for (const stem of p.stems) stems.add(stem);
+    for (const stem of stems) using.set(stem, (using.get(stem) ?? 0) + 1);
   }
   return using;
 }

@@ -12,7 +12,7 @@ import type { Passage } from './passages.ts';
 import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
 import type { StoryGroup } from './stories.ts';
-import { joinLabel, type SaidSoFar, summarise, summaryChoices } from './summary.ts';
+import { joinLabel, type SaidSoFar, type SentenceChoice, summarise, summaryChoices } from './summary.ts';
 
 export interface DigestRequest {
   digest: DigestConfig;
@@ -175,17 +175,38 @@ function sortedIds(ids: Iterable<string>): string[] {
   return [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
+/**
+ * What every digest built from one analysis shares, worked out once: each theme's stories (a story goes
+ * under the same theme in every digest) and what each story's summary is chosen from.
+ */
+interface Shared {
+  analysis: Analysis;
+  sections: Map<string, ThemedStory[]>;
+  known: Map<StoryGroup, { event: Event | null; choices: SentenceChoice[] }>;
+}
+
+function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, { analysis, known }: Shared) {
+  const cached = known.get(themed.group);
+  if (cached) return cached;
+  const { group, themeId } = themed;
+  const event = storyEvent(group, analysis.settings);
+  const passages = event?.date ? toldBy(group) : onTheme(group.passages, themeId, analysis);
+  const found = { event, choices: summaryChoices(passages, eventSentences(group, event, analysis), stems) };
+  known.set(group, found);
+  return found;
+}
+
 /** Builds one issue of one digest from an analysis of its new articles. */
 function buildFrom(
-  analysis: Analysis,
+  shared: Shared,
   themes: readonly Theme[],
   request: DigestRequest,
   newIds: string[],
 ): Digest {
+  const { analysis, sections: sectionsByTheme } = shared;
   const digestThemes = request.digest.themes
     .map((id) => themes.find((t) => t.id === id))
     .filter((t): t is Theme => t !== undefined);
-  const sectionsByTheme = themedSections(analysis, digestThemes, themes);
   const said: SaidSoFar = [];
   const taken = new Set<string>();
   const ids = new Set<string>();
@@ -195,12 +216,7 @@ function buildFrom(
     const stories: Story[] = [];
     const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
-      const event = storyEvent(themed.group, analysis.settings);
-      const choices = summaryChoices(
-        event?.date ? toldBy(themed.group) : onTheme(themed.group.passages, theme.id, analysis),
-        eventSentences(themed.group, event, analysis),
-        themeStems,
-      );
+      const { event, choices } = choicesOf(themed, themeStems, shared);
       const summary = summarise(
         choices,
         themed.creditOrder,
@@ -306,18 +322,19 @@ export function createDigestBuilder(
   articles: readonly Article[],
   themes: readonly Theme[],
 ): (request: DigestRequest) => Digest {
-  const analyses = new Map<string, Analysis>();
+  const analyses = new Map<string, Shared>();
   return (request) => {
     const fresh = request.includeAll ? articles : articles.filter((a) => !request.sentArticleIds.has(a.id));
     const newIds = sortedIds(fresh.map((a) => a.id));
     if (fresh.length === 0) return emptyIssue(request, newIds, 'nothing-new');
     const key = newIds.join('\n');
-    let analysis = analyses.get(key);
-    if (!analysis) {
-      analysis = analyse(fresh, themes);
-      analyses.set(key, analysis);
+    let analysed = analyses.get(key);
+    if (!analysed) {
+      const analysis = analyse(fresh, themes);
+      analysed = { analysis, sections: themedSections(analysis, themes, themes), known: new Map() };
+      analyses.set(key, analysed);
     }
-    return buildFrom(analysis, themes, request, newIds);
+    return buildFrom(analysed, themes, request, newIds);
   };
 }
 

@@ -63,6 +63,10 @@ export function sentenceEvent(
   publishedOn: string | null,
   lede = false,
 ): Event | null {
+  // A clause's event word is one of the sentence's: a sentence without one reports nothing, unless it
+  // leads or opens on a date ("On 29 September, …").
+  const opensOnPhrase = OPENING_PREPOSITION.test(sentence);
+  if (!lede && !opensOnPhrase && !EVENT_WORD.test(sentence)) return null;
   const clauses = clausesOf(sentence).map((clause) => ({
     ...clause,
     dates: clauseDates(clause.text, publishedOn),
@@ -70,8 +74,7 @@ export function sentenceEvent(
   // A report's first sentence, or a sentence of prose that opens on its date ("On 29 September, the
   // auction house withdrew…"; not a timeline's "5 April 2024: …"), tells what happened, whatever its verb.
   const opensOnDate =
-    /^\W*(?:on|in)\s/i.test(sentence) &&
-    (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= OPENING_DATE_REACH;
+    opensOnPhrase && (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= OPENING_DATE_REACH;
   const anyVerb = (lede || opensOnDate) && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
   return aftermathOf(sentence, found, publishedOn, lede) ?? found;
@@ -110,6 +113,7 @@ function happened(clause: string): boolean {
 }
 
 /** "On 29 September, …", "In March 2024, …": a date this far into a sentence at most opens it. */
+const OPENING_PREPOSITION = /^\W*(?:on|in)\s/i;
 const OPENING_DATE_REACH = 4;
 
 const AFTERMATH = /^\W*(a|one|the|two|three|four|five|six)\s+(days?|week)\s+after\b/i;

@@ -167,27 +167,28 @@ export interface HeadlineSources {
  * main clause; any sentence's main clause; a source's title.
  */
 export function storyHeadline(from: HeadlineSources): string {
+  for (const h of headlineOptions(from)) if (h && !from.taken.has(h.toLowerCase())) return h;
+  return from.summary[0] ?? '';
+}
+
+/** The options in that order, each worked out only when every one before it is taken (most stories stop at a title). */
+function* headlineOptions(from: HeadlineSources): Generator<string | null> {
   const place = from.place;
   const names = (h: string | null) => h !== null && (!place || h.toLowerCase().includes(place.toLowerCase()));
   const [lead = '', ...rest] = from.summary;
   const sentences = [lead, ...rest, ...from.sentences];
+  yield* from.titles.filter(names);
+  yield* from.headings.filter(names);
+  yield* from.titles;
+  yield* from.headings;
   const whole = sentences.map((s) => headlineFromSentence(s, { cut: false }));
+  yield* whole.filter(names);
   const phrase = place ? eventPhrase(sentences, place) : null;
-  const composed =
-    phrase && place
-      ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
-      : null;
-  const options = [
-    ...from.titles.filter(names),
-    ...from.headings.filter(names),
-    ...from.titles,
-    ...from.headings,
-    ...whole.filter(names),
-    composed,
-    headlineFromSentence(lead, { cut: true }),
-    ...whole,
-    ...sentences.map((s) => headlineFromSentence(s, { cut: true })),
-    ...from.fallback,
-  ];
-  return options.find((h): h is string => Boolean(h) && !from.taken.has((h as string).toLowerCase())) ?? lead;
+  yield phrase && place
+    ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
+    : null;
+  yield headlineFromSentence(lead, { cut: true });
+  yield* whole;
+  for (const s of sentences) yield headlineFromSentence(s, { cut: true });
+  yield* from.fallback;
 }

@@ -49,8 +49,11 @@ export interface FactStory {
  * the shortest other sentence of the story's event passages that fits as a headline.
  */
 function factText(group: StoryGroup, headline: string, summary: readonly string[]): string {
-  const repeats = (text: string) =>
-    summary.some((s) => jaccard(shingles(s), shingles(text)) >= SAME_FACT_JACCARD);
+  const said = summary.map(shingles);
+  const repeats = (text: string) => {
+    const own = shingles(text);
+    return said.some((s) => jaccard(s, own) >= SAME_FACT_JACCARD);
+  };
   if (!repeats(headline)) return headline;
   const other = group.passages
     .flatMap((p) => p.sentences)
@@ -63,27 +66,26 @@ function factText(group: StoryGroup, headline: string, summary: readonly string[
 
 /** A timeline of the digest's dated events: one per story, the most important stories, in date order. */
 export function keyFacts(stories: readonly FactStory[]): KeyFact[] {
-  const facts: (KeyFact & { score: number })[] = [];
-  for (const { group, event, headline, summary, score } of stories) {
-    // A timeline entry says when and where; an event the sources do not place is told in its story only.
-    if (!event?.date || !event.place) continue;
+  // A timeline entry says when and where; an event the sources do not place is told in its story only.
+  // Only the stories that make the timeline need its text worked out.
+  const timeline = stories
+    .filter((s) => s.event?.date && s.event.place)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_KEY_FACTS);
+  const facts = timeline.map(({ group, event, headline, summary }): KeyFact => {
+    const date = event?.date as NonNullable<Event['date']>;
     const sourceIds = group.candidates
-      .filter(
-        (c) => c.event?.date && (event.date?.sortKey.startsWith(c.event.date.sortKey.slice(0, 7)) ?? false),
-      )
+      .filter((c) => c.event?.date && date.sortKey.startsWith(c.event.date.sortKey.slice(0, 7)))
       .map((c) => c.articleId);
-    facts.push({
-      when: event.date.when,
-      sortKey: event.date.sortKey,
-      place: event.place?.name ?? null,
+    return {
+      when: date.when,
+      sortKey: date.sortKey,
+      place: event?.place?.name ?? null,
       text: factText(group, headline, summary),
       sourceIds: [...new Set(sourceIds.length > 0 ? sourceIds : group.articleIds)],
-      score,
-    });
-  }
-  return facts
-    .sort((a, b) => b.score - a.score)
-    .slice(0, MAX_KEY_FACTS)
-    .sort((a, b) => (a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.text < b.text ? -1 : 1))
-    .map(({ score: _score, ...fact }) => fact);
+    };
+  });
+  return facts.sort((a, b) =>
+    a.sortKey < b.sortKey ? -1 : a.sortKey > b.sortKey ? 1 : a.text < b.text ? -1 : 1,
+  );
 }

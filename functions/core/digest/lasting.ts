@@ -3,15 +3,20 @@ import { compatible, daysAfter, placesAgree } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { EVENT_SPAN_DAYS } from './scoring.ts';
 
+const LASTING_WORD =
+  '(?:Festival|Games|Championships?|Tournament|Conference|Congress|Convention|Fair|Expo|Show|Week)(?!\\p{L})';
 /** A named event of several days: "the Saltmarsh Festival", "the Lakeside Games", "Harbour Week". */
-const LASTING =
-  /(?:(?<!\p{L})(?!The\s)\p{Lu}[\p{L}’'-]*\s){1,3}(?:Festival|Games|Championships?|Tournament|Conference|Congress|Convention|Fair|Expo|Show|Week)(?!\p{L})/gu;
+const LASTING = new RegExp(`(?:(?<!\\p{L})(?!The\\s)\\p{Lu}[\\p{L}’'-]*\\s){1,3}${LASTING_WORD}`, 'gu');
+/** Few passages name one: looking for the word alone first skips the others (LASTING tries every capital). */
+const HAS_LASTING_WORD = new RegExp(LASTING_WORD, 'u');
 
 /** The named events of several days a candidate speaks of. */
 export function lastingEvents(candidate: Candidate): Set<string> {
   const names = new Set<string>();
-  for (const passage of candidate.passages)
+  for (const passage of candidate.passages) {
+    if (!HAS_LASTING_WORD.test(passage.text)) continue;
     for (const match of passage.text.matchAll(LASTING)) names.add(match[0].toLowerCase());
+  }
   return names;
 }
 

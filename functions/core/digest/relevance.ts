@@ -14,6 +14,8 @@ import {
 /** One query term of a theme: a word or a phrase, as stems. */
 interface QueryTerm {
   stems: string[];
+  /** The stems joined by spaces: what passages count it by. */
+  key: string;
   weight: number;
 }
 
@@ -23,7 +25,7 @@ function themeQuery(theme: Theme): QueryTerm[] {
     if (stems.length === 0) return;
     const key = stems.join(' ');
     const known = byKey.get(key);
-    if (!known || known.weight < weight) byKey.set(key, { stems, weight });
+    if (!known || known.weight < weight) byKey.set(key, { stems, key, weight });
   };
   for (const term of theme.terms)
     add(
@@ -47,9 +49,8 @@ export function themeQueries(themes: readonly Theme[]): ThemeQueries {
   const seen = new Set<string>();
   for (const { terms } of queries) {
     for (const term of terms) {
-      const key = term.stems.join(' ');
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (seen.has(term.key)) continue;
+      seen.add(term.key);
       const first = term.stems[0] as string;
       byFirstStem.set(first, [...(byFirstStem.get(first) ?? []), term]);
     }
@@ -72,8 +73,7 @@ function countPhrases(
   stems.forEach((stem, i) => {
     for (const term of queries.byFirstStem.get(stem) ?? []) {
       if (!term.stems.every((s, j) => stems[i + j] === s)) continue;
-      const key = term.stems.join(' ');
-      into.set(key, (into.get(key) ?? 0) + times);
+      into.set(term.key, (into.get(term.key) ?? 0) + times);
     }
   });
 }
@@ -111,10 +111,9 @@ export function bm25(
       let matched = 0;
       let termMatched = false;
       for (const term of query) {
-        const key = term.stems.join(' ');
-        const tf = counts.get(key) ?? 0;
+        const tf = counts.get(term.key) ?? 0;
         if (tf === 0) continue;
-        score += term.weight * idf(key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
+        score += term.weight * idf(term.key) * ((tf * (BM25_K1 + 1)) / (tf + norm));
         matched += 1;
         termMatched ||= term.weight >= TERM_WEIGHT;
       }

@@ -69,10 +69,14 @@ function thresholdFor(a: Candidate, b: Candidate, severalDays: boolean): number 
  */
 export function groupStories(candidates: readonly Candidate[]): StoryGroup[] {
   const words = new WordIds();
-  const across = tfidfVectors(candidates, words, 2);
   const perArticle = new Map<string, number>();
   for (const c of candidates) perArticle.set(c.articleId, (perArticle.get(c.articleId) ?? 0) + 1);
-  const within = tfidfVectors(candidates, words, 1, (c) => (perArticle.get(c.articleId) ?? 0) > 1);
+  const [across = [], within = []] = tfidfVectors(
+    candidates,
+    words,
+    { minArticles: 2 },
+    { minArticles: 1, include: (c) => (perArticle.get(c.articleId) ?? 0) > 1 },
+  );
   const similarity = (i: number, j: number) => {
     const vs = candidates[i]?.articleId === candidates[j]?.articleId ? within : across;
     return dot(vs[i] as SparseVector, vs[j] as SparseVector);

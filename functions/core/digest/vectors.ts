@@ -44,48 +44,75 @@ function termCounts(candidate: Candidate, words: WordIds): Map<number, number> {
   return counts;
 }
 
+/** A way to weigh words: only those `minArticles` articles use; candidates `include` leaves out get the empty vector. */
+export interface Weighing {
+  minArticles: number;
+  include?: (c: Candidate) => boolean;
+}
+
 /**
- * TF-IDF unit vectors; idf counts articles, so one long article cannot make its words rare. Across
- * articles only words two articles use can make them alike (`minArticles` 2); within one article every
- * word counts (`minArticles` 1). Candidates `include` leaves out get the empty vector.
+ * TF-IDF unit vectors, one array per weighing; idf counts articles, so one long article cannot make its
+ * words rare. Across articles only words two articles use can make them alike (`minArticles` 2); within
+ * one article every word counts (`minArticles` 1). Each candidate's words are counted twice (once for the
+ * idf, once for its vectors) whatever the number of weighings, rather than held for every candidate at once.
  */
 export function tfidfVectors(
   candidates: readonly Candidate[],
   words: WordIds,
-  minArticles: number,
-  include: (c: Candidate) => boolean = () => true,
-): SparseVector[] {
-  // An article's candidates are next to each other: a word is counted once per article. The counts are
-  // made twice rather than held for every candidate at once.
-  const articlesUsing = new Map<number, number>();
-  const lastArticle = new Map<number, string>();
+  ...weighings: Weighing[]
+): SparseVector[][] {
+  const included = (c: Candidate) => weighings.map((w) => w.include?.(c) ?? true);
+  // An article's candidates are next to each other: a word is counted once per article.
+  const counted = weighings.map(({ minArticles }) => ({
+    minArticles,
+    using: new Map<number, number>(),
+    last: new Map<number, string>(),
+  }));
   for (const c of candidates) {
-    if (!include(c)) continue;
-    for (const id of termCounts(c, words).keys()) {
-      if (lastArticle.get(id) === c.articleId) continue;
-      lastArticle.set(id, c.articleId);
-      articlesUsing.set(id, (articlesUsing.get(id) ?? 0) + 1);
-    }
+    const ways = included(c);
+    if (!ways.includes(true)) continue;
+    const ids = [...termCounts(c, words).keys()];
+    counted.forEach(({ using, last }, w) => {
+      if (!ways[w]) return;
+      for (const id of ids) {
+        if (last.get(id) === c.articleId) continue;
+        last.set(id, c.articleId);
+        using.set(id, (using.get(id) ?? 0) + 1);
+      }
+    });
   }
   const articles = new Set(candidates.map((c) => c.articleId)).size;
-  return candidates.map((c) => {
-    if (!include(c)) return EMPTY;
-    const counts = termCounts(c, words);
-    const ids = Int32Array.from(
-      [...counts.keys()].filter((id) => (articlesUsing.get(id) ?? 1) >= minArticles),
-    ).sort();
-    const weights = new Float32Array(ids.length);
-    let norm = 0;
-    ids.forEach((id, k) => {
-      const df = articlesUsing.get(id) ?? 1;
-      const weight = (1 + Math.log(counts.get(id) as number)) * Math.log(1 + articles / df);
-      weights[k] = weight;
-      norm += weight * weight;
+  const vectors = weighings.map((): SparseVector[] => []);
+  for (const c of candidates) {
+    const ways = included(c);
+    const counts = ways.includes(true) ? termCounts(c, words) : null;
+    counted.forEach(({ using, minArticles }, w) => {
+      vectors[w]?.push(counts && ways[w] ? unitVector(counts, using, minArticles, articles) : EMPTY);
     });
-    norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < weights.length; k += 1) weights[k] = (weights[k] as number) / norm;
-    return { ids, weights };
+  }
+  return vectors;
+}
+
+function unitVector(
+  counts: Map<number, number>,
+  articlesUsing: Map<number, number>,
+  minArticles: number,
+  articles: number,
+): SparseVector {
+  const ids = Int32Array.from(
+    [...counts.keys()].filter((id) => (articlesUsing.get(id) ?? 1) >= minArticles),
+  ).sort();
+  const weights = new Float32Array(ids.length);
+  let norm = 0;
+  ids.forEach((id, k) => {
+    const df = articlesUsing.get(id) ?? 1;
+    const weight = (1 + Math.log(counts.get(id) as number)) * Math.log(1 + articles / df);
+    weights[k] = weight;
+    norm += weight * weight;
   });
+  norm = Math.sqrt(norm) || 1;
+  for (let k = 0; k < weights.length; k += 1) weights[k] = (weights[k] as number) / norm;
+  return { ids, weights };
 }
 
 /** A group's sum of its candidates' vectors, added to in place as groups join. */
@@ -109,14 +136,33 @@ function weightOf(v: Weights, id: number): number {
   return 0;
 }
 
-/** Looks each word of the smaller up in the larger: a candidate against a big group costs the candidate's size. */
+/**
+ * Two candidates' vectors: one walk along both sorted id lists. Else each word of the smaller is looked up
+ * in the larger: a candidate against a big group costs the candidate's size.
+ */
 export function dot(a: Weights, b: Weights): number {
+  if (!(a instanceof Map || b instanceof Map)) return sortedDot(a, b);
   const [small, large] = sizeOf(a) <= sizeOf(b) ? [a, b] : [b, a];
   let sum = 0;
   if (small instanceof Map) for (const [id, weight] of small) sum += weight * weightOf(large, id);
   else
     for (let k = 0; k < small.ids.length; k += 1)
       sum += (small.weights[k] as number) * weightOf(large, small.ids[k] as number);
+  return sum;
+}
+
+/** Terms in ascending id order, as the lookup sums them: the same result to the last bit. */
+function sortedDot(a: SparseVector, b: SparseVector): number {
+  let sum = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i] as number;
+    const y = b.ids[j] as number;
+    if (x === y) sum += (a.weights[i++] as number) * (b.weights[j++] as number);
+    else if (x < y) i += 1;
+    else j += 1;
+  }
   return sum;
 }
 

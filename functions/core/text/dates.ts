@@ -89,6 +89,8 @@ function dayDate(
 
 export function findDates(text: string): DateMention[] {
   const found: DateMention[] = [];
+  // Every date written out has a year: most sentences have none, and this test is far cheaper than DATE.
+  if (!/\d{4}/.test(text)) return found;
   for (const match of text.matchAll(DATE)) {
     const [, d1, m1, y1, m2, d2, y2, m3, y3, y4] = match;
     const start = match.index;

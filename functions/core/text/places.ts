@@ -118,9 +118,9 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       }
       // "Bergen op Zoom, a city of 70,000": an apposition says what a place is.
       if (
+        PLACE_APPOSITION.test(text.slice(mention.end, mention.end + 40)) &&
         isPlaceLike(mention.name) &&
-        !COUNTRIES.has(mention.name) &&
-        PLACE_APPOSITION.test(text.slice(mention.end, mention.end + 40))
+        !COUNTRIES.has(mention.name)
       )
         places.set(mention.name, places.get(mention.name) ?? '');
       // "Calderwick City Council", "Mombasa County": a place names its own institutions.
@@ -207,8 +207,9 @@ function knownPart(mention: NameMention, gazetteer: Gazetteer): PlaceMention | n
     for (let from = 0; from === 0 && from + length <= words.length; from += 1) {
       const name = words.slice(from, from + length).join(' ');
       const asWritten = gazetteer.get(name);
-      const country =
-        asWritten ?? (/^[\p{Lu}\s'’-]+$/u.test(name) ? gazetteer.get(titleCase(name)) : undefined);
+      // In capitals ("HAMBURG"), it may be known in title case; one capital ("U" of "U.S.") is its own.
+      const shouted = name.length > 1 && /^[\p{Lu}\s'’-]+$/u.test(name);
+      const country = asWritten ?? (shouted ? gazetteer.get(titleCase(name)) : undefined);
       if (country === undefined) continue;
       const offset = words.slice(0, from).join(' ').length + (from > 0 ? 1 : 0);
       return {
