@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { filedEvent } from '../../functions/core/digest/datelines.ts';
 import { compatible, placeKey } from '../../functions/core/digest/event-agreement.ts';
-import { filedEvent, labelEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { labelEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
 import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';

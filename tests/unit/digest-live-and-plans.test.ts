@@ -2,13 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
 import { buildDigest } from '../../functions/core/digest/build-digest.ts';
-import {
-  filedEvent,
-  leadEvent,
-  passageEvent,
-  previewEvent,
-  sentenceEvent,
-} from '../../functions/core/digest/events.ts';
+import { filedEvent } from '../../functions/core/digest/datelines.ts';
+import { leadEvent, passageEvent, previewEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import { headlineFromSentence, usableHeading } from '../../functions/core/digest/headline.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';

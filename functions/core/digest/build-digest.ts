@@ -2,17 +2,14 @@ import type { Article } from '../content/article.ts';
 import type { DigestConfig, Theme } from '../content/config.ts';
 import { contentStems } from '../text/words.ts';
 import { type Analysis, analyse, eventSentences } from './analysis.ts';
-import { daysAfter } from './event-agreement.ts';
 import type { Event } from './events.ts';
-import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
 import { nothingNewSubject, preheaderLine, readingMinutes, subjectLine } from './issue-meta.ts';
 import { type FactStory, keyFacts, storyEvent } from './key-facts.ts';
 import type { Digest, DigestSection, Source, Story } from './model.ts';
-import type { Passage } from './passages.ts';
-import { DISTINCTIVE_STEMS, HEADING_TERMS, LOOK_BACK_EVENTS } from './scoring.ts';
 import { type ThemedStory, themedSections } from './sections.ts';
 import type { StoryGroup } from './stories.ts';
-import { joinLabel, type SaidSoFar, type SentenceChoice, summarise, summaryChoices } from './summary.ts';
+import { type SaidSoFar, type SentenceChoice, summarise, summaryChoices } from './summary.ts';
+import { headlineOf, onTheme, reportOrder, toldBy } from './telling.ts';
 
 export interface DigestRequest {
   digest: DigestConfig;
@@ -42,123 +39,6 @@ function slug(text: string): string {
 }
 
 /** The story's own title when one article is about it (it leads with it), else its lead sentence's main clause. */
-/**
- * The previews in a story that has a report too: what they looked ahead to (their titles, headings and
- * sentences: "… next week: what to expect", "crews race on Saturday") never tells what then happened.
- */
-function previewsIn(group: StoryGroup): Set<string> {
-  const previews = group.candidates.filter((c) => c.event?.planned).map((c) => c.articleId);
-  return new Set(previews.length < group.articleIds.length ? previews : []);
-}
-
-/** The passages that tell a story: a preview's only when nothing else does. */
-function toldBy(group: StoryGroup): readonly Passage[] {
-  const previews = previewsIn(group);
-  return previews.size > 0 ? group.passages.filter((p) => !previews.has(p.articleId)) : group.passages;
-}
-
-/** Days between an event and an article's publication (2 when either is unknown). */
-function daysLater(id: string, event: Event | null, analysis: Analysis): number {
-  return Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
-}
-
-/** The report published on the day (then the day after) says best what happened; later pieces look back. */
-function reportOrder(creditOrder: readonly string[], event: Event | null, analysis: Analysis): string[] {
-  const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
-  return [
-    ...creditOrder
-      .filter(onTheDay)
-      .sort((a, b) => daysLater(a, event, analysis) - daysLater(b, event, analysis)),
-    ...creditOrder.filter((id) => !onTheDay(id)),
-  ];
-}
-
-function headlineOf(
-  story: ThemedStory,
-  event: Event | null,
-  summary: string[],
-  analysis: Analysis,
-  /** Headlines already used; the stems of the theme's own words (a heading using them says what it is about). */
-  about: { taken: Set<string>; themeStems: ReadonlySet<string> },
-): string {
-  // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
-  // and a report that looks back at other events may be titled for all of them unless it names the place.
-  const place = event?.place?.name.toLowerCase();
-  const told = headingOrder(story, event, analysis);
-  const distinctive = distinctiveStems(told, analysis);
-  const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
-  const previews = previewsIn(story.group);
-  const titleFor = (id: string) => {
-    const [only, ...more] = analysis.candidatesOf(id);
-    const article = analysis.articles.get(id);
-    if (!only || more.length > 0 || !article) return null;
-    if (previews.has(id)) return null;
-    const named = place !== undefined && article.title.toLowerCase().includes(place);
-    const about = contentStems(article.title).some((s) => distinctive.has(s));
-    const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
-    return !lookingBack && about ? usableTitle(article) : null;
-  };
-  const byReport = reportOrder(story.creditOrder, event, analysis);
-  return storyHeadline({
-    titles: byReport.map(titleFor),
-    // A heading heads an event's story if it names the place, any other story if it says what it is about.
-    headings: [
-      ...new Set(told.filter((p) => !previews.has(p.articleId)).map((p) => usableHeading(p.heading))),
-    ].filter(
-      (h): h is string =>
-        h !== null &&
-        (place
-          ? h.toLowerCase().includes(place)
-          : contentStems(h).filter((s) => distinctive.has(s) || about.themeStems.has(s)).length >=
-            HEADING_TERMS),
-    ),
-    summary,
-    sentences: toldBy(story.group).flatMap((p) =>
-      p.kind === 'item' ? p.sentences.map(joinLabel) : p.sentences,
-    ),
-    place: event?.place?.name ?? null,
-    when: event?.date?.when ?? null,
-    fallback: story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? ''),
-    taken: about.taken,
-  });
-}
-
-/** An event's passages in story order; a story of no one day's by how much each says of its theme. */
-function headingOrder(story: ThemedStory, event: Event | null, analysis: Analysis): readonly Passage[] {
-  if (event?.date) return story.group.passages;
-  const relevance = (p: Passage) => analysis.themeScores.get(p.key)?.get(story.themeId) ?? 0;
-  return [...onTheme(story.group.passages, story.themeId, analysis)].sort(
-    (a, b) => relevance(b) - relevance(a),
-  );
-}
-
-/**
- * A story of no one day is about its theme: its summary comes from the passages that lean to that theme
- * (when some do), not from the others it credits.
- */
-function onTheme(passages: readonly Passage[], themeId: string, analysis: Analysis): readonly Passage[] {
-  const leaning = passages.filter((p) => {
-    const scores = analysis.themeScores.get(p.key);
-    const own = scores?.get(themeId) ?? 0;
-    return own > 0 && [...(scores?.values() ?? [])].every((score) => score <= own);
-  });
-  return leaning.length > 0 ? leaning : passages;
-}
-
-/** The words that tell this story from the others: used often in it, by few articles overall. */
-function distinctiveStems(passages: readonly Passage[], analysis: Analysis): Set<string> {
-  const counts = new Map<string, number>();
-  for (const p of passages) for (const s of p.stems) counts.set(s, (counts.get(s) ?? 0) + 1);
-  const articles = analysis.articles.size;
-  const weight = (s: string, n: number) => n * Math.log(1 + articles / (analysis.articlesUsing.get(s) ?? 1));
-  return new Set(
-    [...counts]
-      .sort((a, b) => weight(b[0], b[1]) - weight(a[0], a[1]) || (a[0] < b[0] ? -1 : 1))
-      .slice(0, DISTINCTIVE_STEMS)
-      .map(([s]) => s),
-  );
-}
-
 function source(article: Article, copies: ReadonlyMap<string, string>): Source {
   return {
     id: article.id,

@@ -2,16 +2,9 @@ import type { Article } from '../content/article.ts';
 import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
+import { datelinePlace } from './datelines.ts';
 import { compatible, daysAfter, isCountry, placeKey } from './event-agreement.ts';
-import {
-  datelinePlace,
-  type Event,
-  labelEvent,
-  leadEvent,
-  passageEvent,
-  previewEvent,
-  sentenceEvent,
-} from './events.ts';
+import { type Event, labelEvent, leadEvent, passageEvent, previewEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {

@@ -1,10 +1,11 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { dayMonthDate, daysBefore } from '../text/relative-dates.ts';
+import { filedEvent } from './datelines.ts';
 import { daysAfter } from './event-agreement.ts';
 import { clauseDates, clausesOf, DEADLINE_BEFORE } from './event-dates.ts';
 import type { Passage } from './passages.ts';
-import { LEAD_PASSAGES, PREVIEW_DAYS, REPORT_DELAY_DAYS, VENUE_REACH } from './scoring.ts';
+import { LEAD_PASSAGES, PREVIEW_DAYS, VENUE_REACH } from './scoring.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
@@ -182,13 +183,6 @@ export function previewEvent(lede: string, gazetteer: Gazetteer, publishedOn: st
   return null;
 }
 
-/** Where a report was filed from: "CANBERRA (Wire) —", "GENEVA, 4 March 2024 —". */
-export function datelinePlace(text: string, gazetteer: Gazetteer): Event['place'] {
-  const dateline = DATELINE.exec(text);
-  const place = dateline?.[1] ? placesIn(dateline[1], gazetteer)[0] : undefined;
-  return place ? { name: place.name, country: place.country } : null;
-}
-
 export function passageEvent(
   passage: Passage,
   gazetteer: Gazetteer,
@@ -196,63 +190,6 @@ export function passageEvent(
 ): Event | null {
   return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer, publishedOn);
 }
-
-/**
- * The event a text reports, with what its dateline (if it opens on one) says of where and when; a
- * dateline's day without a year ("VILA NOVA DE OMBÉ, 12 June (AMP) —") is read against the publication date.
- */
-export function filedEvent(
-  text: string,
-  event: Event | null,
-  gazetteer: Gazetteer,
-  publishedOn: string | null = null,
-): Event | null {
-  const dateline = DATELINE.exec(text);
-  const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
-  const filedOn = dateline?.[2]
-    ? (findDates(dateline[2])[0] ?? dayMonthDate(dateline[2], publishedOn) ?? undefined)
-    : undefined;
-  const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
-  // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened, unless it
-  // says the day before ("VELDRAN, 9 June — … won on Sunday"); a year it names ("looted in 1898") is background.
-  if (
-    filedOn &&
-    filedOn.precision === 'day' &&
-    (event?.date?.precision !== 'day' || (event.date.inferred && !dayBefore(event, filedOn)))
-  ) {
-    return {
-      date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
-      place: event?.venue ? event.place : (place ?? event?.place ?? null),
-    };
-  }
-  // The dateline says where, unless the report itself says where it happened ("in Leeds").
-  if (place && event?.date && !event.venue) return { date: event.date, place };
-  return event;
-}
-
-/**
- * The text without the dateline it opens on ("ROTTERDAM, 21 April 2025 (Agency) — "); after an article's
- * lede, only one with a date or an agency counts ("NATO — the alliance…" is no dateline).
- */
-export function withoutDateline(text: string, lede = true): string {
-  const dateline = DATELINE.exec(text) ?? DATE_ONLY_DATELINE.exec(text);
-  if (!dateline || (!lede && !dateline[2] && !dateline[0].includes('('))) return text;
-  const rest = text.slice(dateline[0].length);
-  return rest.charAt(0).toUpperCase() + rest.slice(1);
-}
-
-/** An event read as a day or two before a report was filed: what the report tells, filed later. */
-function dayBefore(event: Event, filedOn: DateMention): boolean {
-  const days = daysAfter(event, filedOn.sortKey);
-  return days !== null && days >= 1 && days <= REPORT_DELAY_DAYS;
-}
-
-const DATELINE =
-  /^((?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}?)(?:,\s*([^—–(]{4,30}?))?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s/u;
-
-/** A dateline with no place: "21 March 2026 (CPA) — ". */
-const DATE_ONLY_DATELINE =
-  /^()((?:[0-3]?\d\s\p{Lu}\p{Ll}+|\p{Lu}\p{Ll}+\.?\s[0-3]?\d,?)\s\d{4})\s*(?:\([^)]{1,30}\))?\s*[—–]\s/u;
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
 const DATED_ENTRY =

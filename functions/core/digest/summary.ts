@@ -1,5 +1,5 @@
 import { contentStems, jaccard } from '../text/words.ts';
-import { withoutDateline } from './events.ts';
+import { withoutDateline } from './datelines.ts';
 import type { Passage } from './passages.ts';
 import {
   EVENT_SENTENCE_BONUS,
