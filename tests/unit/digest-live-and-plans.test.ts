@@ -135,6 +135,12 @@ describe('dates read against the publication day', () => {
       'Harbourside won the regatta for the first time',
     );
     expect(cut('The club said it would appeal, and the mayor said.')).toBe('The club said it would appeal');
+    expect(cut("Unlike last month's regatta at Tallmoor, the final was rowed in calm water.")).toBe(
+      'The final was rowed in calm water',
+    );
+    expect(cut('The final started at about 15:10 in calm water.')).toBe(
+      'The final started at about 15:10 in calm water',
+    );
   });
   it('head with what follows a structural label, never with the label', () => {
     expect(usableHeading('Conclusion: the legacy of the regatta years')).toBe(

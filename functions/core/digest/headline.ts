@@ -11,9 +11,9 @@ const DATELINE = /^(?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}(?:,[^—–-]{0,40})?\
 const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
 const OPENING_ADVERBIAL =
-  /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for|looking ahead|looking back|in short)\b[^,]{0,50},\s+/i;
+  /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for|looking ahead|looking back|in short|unlike|like|despite|following|amid|as with|as in|with|a day after|a week after|days after|hours after)\b[^,]{0,50},\s+/i;
 const CLAUSE_END =
-  /(?:,\s(?:which|who|whom|where|as|after|but|while|although|though|and|saying|according|with|in a|a move|marking|ending|bringing|despite|following)\b|;|:|\s[—–]\s|\s-\s|\()/;
+  /(?:,\s(?:which|who|whom|where|as|after|but|while|although|though|and|saying|according|with|in a|a move|marking|ending|bringing|despite|following)\b|;|(?<!\d):(?!\d)|\s[—–]\s|\s-\s|\()/;
 const DATE_PHRASE =
   /\s(?:on|in|at|by|from)\s(?:(?:the\s)?\d{1,2}(?:st|nd|rd|th)?\s)?(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2}(?:st|nd|rd|th)?)?,?\s)?\d{4}\b|\s(?:on|last|this)\s(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|\s(?:on|in)\s(?:January|February|March|April|May|June|July|August|September|October|November|December)(?:\s\d{1,2})?\b/g;
 /** "The most prominent of these was…", "The first one was…": it needs what came before. */
