@@ -229,6 +229,23 @@ describe('an undated report placed only in a country by its title', () => {
   });
 });
 
+describe('an undated report with a dateline', () => {
+  it('happened where it was filed from', () => {
+    const text = [
+      'Rowing board says sorry to crews',
+      'by A. Writer',
+      '',
+      'TALLMOOR, 24 September (Wire) — The rowing board apologised to crews for the regatta rules and said the regatta would grow.',
+      '',
+      'Rowing crews in Tallmoor welcomed the apology; the regatta returns in May.',
+    ].join('\n');
+    const { articles } = parseArticles([{ name: 'board.txt', bytes: new TextEncoder().encode(text) }]);
+    const [candidate] = analyse(articles, THEMES).candidatesOf(articles[0]?.id ?? '');
+    expect(candidate?.event?.date ?? null).toBeNull();
+    expect(candidate?.event?.place?.name.toLowerCase()).toBe('tallmoor');
+  });
+});
+
 describe('live coverage', () => {
   it('is one report of the day it was published, whatever each timed entry is about', () => {
     const text = [

@@ -79,11 +79,10 @@ function previewed(
   return null;
 }
 
-/** A report with a dateline and a publication date tells what happened there that day. */
+/** A report with a dateline tells what happened there: that day, when it says which day it was published. */
 function filedReport(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
   const place = passages[0] ? datelinePlace(passages[0].text, gazetteer) : null;
-  const date = publicationDay(article);
-  return place && date ? { date, place } : null;
+  return place ? { date: publicationDay(article), place } : null;
 }
 
 /** "14:02 — A full house": a section headed by the time of day is an entry of live coverage. */
