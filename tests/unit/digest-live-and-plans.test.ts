@@ -7,6 +7,7 @@ import { leadEvent, passageEvent, previewEvent, sentenceEvent } from '../../func
 import { headlineFromSentence, usableHeading } from '../../functions/core/digest/headline.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
+import { dayMonthDate } from '../../functions/core/text/relative-dates.ts';
 
 const THEMES = [
   {
@@ -25,6 +26,12 @@ describe('dates read against the publication day', () => {
     const report = 'The board announced its decision on 5 March in Tallmoor.';
     expect(sentenceEvent(report, places, '2026-09-20')?.date?.sortKey).toBe('2026-03-05');
     expect(sentenceEvent(report, places, '2026-03-02')?.date?.sortKey ?? null).toBeNull();
+  });
+  it("take a day and month more than two weeks ahead as this year's, unless the clause speaks of the future", () => {
+    const review = 'On 14 January a slab avalanche swept the run above Tallmoor.';
+    expect(dayMonthDate(review, '2026-12-20')?.sortKey).toBe('2026-01-14');
+    expect(dayMonthDate('The board will meet on 14 January.', '2026-12-20')?.sortKey).toBe('2027-01-14');
+    expect(dayMonthDate('The regatta is on 28 December.', '2026-12-20')?.sortKey).toBe('2026-12-28');
   });
   it('prefer a written day and month to a weekday in the same clause', () => {
     const lede =

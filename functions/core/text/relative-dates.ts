@@ -6,6 +6,9 @@ const DAY_MONTH =
   /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
 
 const LOOK_AHEAD_DAYS = 31;
+const NEAR_DAYS = 14;
+const FUTURE =
+  /\b(?:will|would|shall|to be|is due|are due|set to|scheduled|expected|plans?|planned|next|upcoming|ahead|coming)\b/i;
 
 /** "On 18 April" in an article published on a known day: the last 18 April on or before it, or one in the month ahead. */
 export function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
@@ -20,7 +23,10 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
   const thisYear = Number(publishedOn.slice(0, 4));
   const past = thisYear - (md > publishedOn.slice(5) ? 1 : 0);
   const ahead = (Date.parse(`${past + 1}-${md}`) - Date.parse(publishedOn)) / 86_400_000;
-  const year = ahead <= LOOK_AHEAD_DAYS ? past + 1 : past;
+  // More than two weeks ahead, only a clause that speaks of the future means the coming one ("On 14
+  // January a slab avalanche swept…" in a review of 20 December is this January's).
+  const coming = ahead <= LOOK_AHEAD_DAYS && (ahead <= NEAR_DAYS || FUTURE.test(clause));
+  const year = coming ? past + 1 : past;
   const sortKey = `${year}-${md}`;
   return {
     when: `${day} ${match[2]} ${year}`,
