@@ -184,6 +184,15 @@ describe('dates read against the publication day', () => {
     expect(sentenceEvent(handed, places, '2025-12-20')?.date?.sortKey).toBe('2025-06-12');
     expect(sentenceEvent('5 April 2024: the club withdrew its boat.', places, '2025-12-20')).toBeNull();
   });
+  it('place an inquiry where it sat, never where what it inquired into happened', () => {
+    const inquest = 'The inquest into the deaths at Tallmoor ended on Wednesday with a verdict.';
+    const event = sentenceEvent(inquest, places, '2025-11-20');
+    expect(event?.date?.sortKey).toBe('2025-11-19');
+    expect(event?.place ?? null).toBeNull();
+    expect(
+      sentenceEvent('The regatta ended at Tallmoor on Wednesday.', places, '2025-11-20')?.place?.name,
+    ).toBe('Tallmoor');
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

@@ -31,6 +31,8 @@ const SAID_AT =
 /** "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened. */
 const FOR_WHOM_BEFORE = /\bfor\s+(?:[\w’'-]+\s+){1,3}(?:in|at)\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
+/** "the inquest into the deaths at Saint-Martin": where what is inquired into happened, not the inquiry. */
+const INQUIRED_INTO = /\binto\s+(?:[\w’'-]+\s+){1,4}(?:in|at|near|on)\s+(?:the\s+)?$/i;
 
 function venueOf(
   clause: string,
@@ -40,10 +42,12 @@ function venueOf(
   const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
   const isVenue = (p: PlaceMention) =>
     VENUE_BEFORE.test(clause.slice(0, p.start)) && !FOR_WHOM_BEFORE.test(clause.slice(0, p.start));
-  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" neither.
+  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" and "the
+  // inquest into the deaths at X" neither.
   const venues = places.filter(
     (p) =>
       !SAID_AT.test(clause.slice(0, p.start)) &&
+      !INQUIRED_INTO.test(clause.slice(0, p.start)) &&
       (isVenue(p) || !ORIGIN_BEFORE.test(clause.slice(0, p.start))),
   );
   const near = venues.filter((p) => distance(p) <= VENUE_REACH);
