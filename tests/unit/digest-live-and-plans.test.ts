@@ -333,6 +333,14 @@ describe('a preview', () => {
     ]);
     expect(storiesOf([preview, report])).toEqual([['preview', 'report']]);
   });
+  it('reads "When the board sits down on Thursday, it will…" as the coming Thursday', () => {
+    const lede =
+      'When the rowing board sits down on Thursday in Tallmoor, it will vote on the regatta rules.';
+    expect(sentenceEvent(lede, places, '2026-10-12', true)?.date ?? null).toBeNull();
+    expect(previewEvent(lede, places, '2026-10-12')?.date?.sortKey).toBe('2026-10-15');
+    const report = 'The rowing board sat down on Thursday in Tallmoor and voted on the regatta rules.';
+    expect(sentenceEvent(report, places, '2026-10-12', true)?.date?.sortKey).toBe('2026-10-08');
+  });
   it('dates what it looks ahead to in its second paragraph, when its lede dates nothing', () => {
     const later = article('later.md', '2025-06-12', 'Tallmoor crews face the regatta final: what to watch', [
       'Eight rowing crews will race for the regatta trophy, the highlight of the Tallmoor rowing year.',

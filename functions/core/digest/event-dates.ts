@@ -1,5 +1,5 @@
 import { type DateMention, findDates } from '../text/dates.ts';
-import { dayMonthDate, relativeDate } from '../text/relative-dates.ts';
+import { comingWeekday, dayMonthDate, relativeDate } from '../text/relative-dates.ts';
 
 /** Which dates of a sentence say when something happened, and which are deadlines, baselines or plans. */
 
@@ -67,7 +67,10 @@ export function clauseDates(
     .filter((d) => isEventDate(clause, d, publishedOn))
     .map((d) => ({ ...d, inferred: false }));
   if (written.some((d) => d.precision === 'day')) return written;
-  const read = dayMonthDate(clause, publishedOn) ?? relativeDate(clause, publishedOn);
+  // "When the board sits down on Thursday, it will…" looks ahead: no day the article reports.
+  const read =
+    dayMonthDate(clause, publishedOn) ??
+    (comingWeekday(clause, publishedOn) ? null : relativeDate(clause, publishedOn));
   const before = read ? clause.slice(0, read.start) : '';
   if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read))
     return written;

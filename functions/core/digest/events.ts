@@ -1,6 +1,6 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
-import { dayMonthDate, daysBefore } from '../text/relative-dates.ts';
+import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { filedEvent } from './datelines.ts';
 import { daysAfter } from './event-agreement.ts';
 import { clauseDates, clausesOf, DEADLINE_BEFORE } from './event-dates.ts';
@@ -170,7 +170,8 @@ export function previewEvent(lede: string, gazetteer: Gazetteer, publishedOn: st
   if (publishedOn === null) return null;
   for (const clause of clausesOf(lede)) {
     const written = findDates(clause.text).filter((d) => d.precision === 'day');
-    const date = [...written, dayMonthDate(clause.text, publishedOn)].find((d): d is DateMention => {
+    const coming = comingWeekday(clause.text, publishedOn);
+    const date = [...written, dayMonthDate(clause.text, publishedOn), coming].find((d): d is DateMention => {
       const days = d ? -(daysAfter({ date: d, place: null }, publishedOn) ?? 0) : 0;
       return (
         d != null && days > 0 && days <= PREVIEW_DAYS && !DEADLINE_BEFORE.test(clause.text.slice(0, d.start))

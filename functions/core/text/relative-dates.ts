@@ -55,6 +55,20 @@ export function relativeDate(clause: string, publishedOn: string | null): DateMe
   return { ...daysBefore(publishedOn, back), start: match.index, end: match.index + match[0].length };
 }
 
+/** "When the board sits down on Thursday, it will…": a weekday in an opening "when" of a sentence about the future. */
+const COMING_WEEKDAY =
+  /^\W*(?:when|once|as soon as|before|until|if)\b[^,]*?\bon\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b[^,]*,\s[^.]*?\b(?:will|is to|are to|is due|are due)\b/i;
+
+/** The weekday such a sentence looks ahead to: the first one after publication. */
+export function comingWeekday(sentence: string, publishedOn: string | null): DateMention | null {
+  const match = publishedOn ? COMING_WEEKDAY.exec(sentence) : null;
+  if (!match?.[1] || !publishedOn) return null;
+  const published = new Date(`${publishedOn}T00:00:00Z`).getUTCDay();
+  const ahead = (WEEKDAYS.indexOf(match[1].toLowerCase()) - published + 7) % 7 || 7;
+  const start = match[0].search(new RegExp(`\\bon\\s+${match[1]}`, 'i'));
+  return { ...daysBefore(publishedOn, -ahead), start, end: start + 3 + match[1].length };
+}
+
 /** The day `days` before a day ("2026-04-14"), as a date mention without a position. */
 export function daysBefore(sortKey: string, days: number): Omit<DateMention, 'start' | 'end'> {
   const day = new Date(Date.parse(`${sortKey}T00:00:00Z`) - days * 86_400_000);
