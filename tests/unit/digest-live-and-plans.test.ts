@@ -193,6 +193,10 @@ describe('dates read against the publication day', () => {
       sentenceEvent('The regatta ended at Tallmoor on Wednesday.', places, '2025-11-20')?.place?.name,
     ).toBe('Tallmoor');
   });
+  it('never place an event where a sentence says it is not', () => {
+    const moved = 'The rowing board met on Thursday, and not in the clubhouse at Tallmoor.';
+    expect(sentenceEvent(moved, places, '2025-11-20')?.place ?? null).toBeNull();
+  });
   it('take no event from a date that labels a plan', () => {
     expect(
       sentenceEvent('Later in 2027: the trophy is due to travel to Tallmoor.', places, '2026-03-16'),

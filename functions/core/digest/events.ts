@@ -31,6 +31,8 @@ const SAID_AT =
 /** "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened. */
 const FOR_WHOM_BEFORE = /\bfor\s+(?:[\w’'-]+\s+){1,3}(?:in|at)\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
+/** "it will not be in the prefecture at Morvaux", "rather than in Leeds": where it did not happen. */
+const NOT_THERE = /\b(?:not|never|rather than|instead of)\s+(?:[\w’'-]+\s+){0,4}(?:in|at)\s+(?:the\s+)?$/i;
 /** "the inquest into the deaths at Saint-Martin": where what is inquired into happened, not the inquiry. */
 const INQUIRED_INTO = /\binto\s+(?:[\w’'-]+\s+){1,4}(?:in|at|near|on)\s+(?:the\s+)?$/i;
 
@@ -48,6 +50,7 @@ function venueOf(
     (p) =>
       !SAID_AT.test(clause.slice(0, p.start)) &&
       !INQUIRED_INTO.test(clause.slice(0, p.start)) &&
+      !NOT_THERE.test(clause.slice(0, p.start)) &&
       (isVenue(p) || !ORIGIN_BEFORE.test(clause.slice(0, p.start))),
   );
   const near = venues.filter((p) => distance(p) <= VENUE_REACH);
