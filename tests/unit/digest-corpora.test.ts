@@ -6,6 +6,7 @@ import type { ContentConfig, DigestConfig, Theme } from '../../functions/core/co
 import { loadContent, parseArticles } from '../../functions/core/content/load-content.ts';
 import { buildDigest } from '../../functions/core/digest/build-digest.ts';
 import { type Digest, digestSchema } from '../../functions/core/digest/model.ts';
+import { testDigest } from '../support/test-digest.ts';
 
 const craftedDir = path.resolve(import.meta.dirname, '../fixtures/corpora/crafted');
 let config: ContentConfig;
@@ -125,7 +126,7 @@ describe('article text is data', () => {
       buildDigest({
         articles: parsed,
         themes,
-        digest: { ...coldWarLike(), themes: ['summits'] },
+        digest: testDigest('hostile', ['summits'], 'Hostile Test'),
         issueDate: '2025-03-03',
         sentArticleIds: new Set(),
         includeAll: false,
@@ -140,17 +141,3 @@ describe('article text is data', () => {
     expect(summary).toContain('<script>alert(1)</script>');
   });
 });
-
-function coldWarLike(): DigestConfig {
-  return {
-    id: 'hostile',
-    title: 'Hostile Test',
-    description: 'A digest of one hostile article.',
-    themes: ['summits'],
-    schedule: { cron: '0 9 * * 1', timezone: 'Europe/London' },
-    visualTheme: 'light',
-    template: 'digest',
-    sender: { name: 'Desk', address: 'desk@broadsheet.example' },
-    postalAddress: 'Broadsheet, 1 Example Street, London',
-  };
-}

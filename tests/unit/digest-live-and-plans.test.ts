@@ -8,6 +8,7 @@ import { headlineFromSentence, usableHeading } from '../../functions/core/digest
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 import { dayMonthDate } from '../../functions/core/text/relative-dates.ts';
+import { testDigest } from '../support/test-digest.ts';
 
 const THEMES = [
   {
@@ -18,6 +19,30 @@ const THEMES = [
   },
 ];
 const places = learnPlaces(['Rowers met in Tallmoor. Crowds gathered in Tallmoor again.']);
+
+/** A list entry of a passage, as the engine reads it. */
+function itemPassage(text: string, heading: string | null): Passage {
+  return {
+    key: 'list#2',
+    articleId: 'list',
+    index: 2,
+    sectionIndex: 1,
+    heading,
+    kind: 'item',
+    text,
+    sentences: [text],
+    allStems: [],
+    stems: [],
+    names: [],
+    headingStems: [],
+  };
+}
+
+/** The candidates the engine makes of one article, given as the text of a file named `name`. */
+function candidatesOfText(name: string, text: string) {
+  const { articles } = parseArticles([{ name, bytes: new TextEncoder().encode(text) }]);
+  return analyse(articles, THEMES).candidatesOf(articles[0]?.id ?? '');
+}
 
 describe('dates read against the publication day', () => {
   it('take a day and month in the weeks ahead as a plan, not as last year', () => {
@@ -87,40 +112,13 @@ describe('dates read against the publication day', () => {
     expect(event?.place?.name.toLowerCase()).toBe('saint-rémy-des-écluses');
   });
   it('read a day and month under a heading that looks ahead as still to come', () => {
-    const entry = (heading: string | null) =>
-      ({
-        key: 'roundup#6',
-        articleId: 'roundup',
-        index: 6,
-        sectionIndex: 2,
-        heading,
-        kind: 'item',
-        text: 'The Tallmoor regatta final: held on 28 August at the harbour.',
-        sentences: ['The Tallmoor regatta final: held on 28 August at the harbour.'],
-        allStems: [],
-        stems: [],
-        names: [],
-        headingStems: [],
-      }) as Passage;
+    const text = 'The Tallmoor regatta final: held on 28 August at the harbour.';
+    const entry = (heading: string | null) => itemPassage(text, heading);
     expect(passageEvent(entry('What happens next'), places, '2026-07-20')?.date ?? null).toBeNull();
     expect(passageEvent(entry('The season so far'), places, '2026-07-20')?.date?.sortKey).toBe('2025-08-28');
   });
   it('date a timeline entry written "April 13th, 2026, Tallmoor — …" as "13 April 2026, Tallmoor — …"', () => {
-    const entry = (text: string) =>
-      ({
-        key: 'timeline#2',
-        articleId: 'timeline',
-        index: 2,
-        sectionIndex: 1,
-        heading: 'Timeline',
-        kind: 'item',
-        text,
-        sentences: [text],
-        allStems: [],
-        stems: [],
-        names: [],
-        headingStems: [],
-      }) as Passage;
+    const entry = (text: string) => itemPassage(text, 'Timeline');
     for (const text of [
       'April 13th, 2026, Tallmoor — the final. Crews race at dawn.',
       '13 April 2026, Tallmoor — the final. Crews race at dawn.',
@@ -220,9 +218,7 @@ describe('a piece about one thing', () => {
       '',
       'I think the rowing was the best the regatta has seen, and the crews agree.',
     ].join('\n');
-    const { articles } = parseArticles([{ name: 'blog.md', bytes: new TextEncoder().encode(text) }]);
-    const analysis = analyse(articles, THEMES);
-    const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
+    const candidates = candidatesOfText('blog.md', text);
     expect(candidates.map((c) => c.event?.date?.sortKey ?? null)).toEqual(['2025-06-14']);
   });
 });
@@ -241,9 +237,7 @@ describe('an undated report placed only in a country by its title', () => {
       '',
       'Rowing crews in Tallmoor said they would protest the regatta rules.',
     ].join('\n');
-    const { articles } = parseArticles([{ name: 'crews.txt', bytes: new TextEncoder().encode(text) }]);
-    const analysis = analyse(articles, THEMES);
-    const [candidate] = analysis.candidatesOf(articles[0]?.id ?? '');
+    const [candidate] = candidatesOfText('crews.txt', text);
     expect(candidate?.event?.date ?? null).toBeNull();
     expect(candidate?.event?.place?.name).toBe('Tallmoor');
   });
@@ -259,8 +253,7 @@ describe('an undated report with a dateline', () => {
       '',
       'Rowing crews in Tallmoor welcomed the apology; the regatta returns in May.',
     ].join('\n');
-    const { articles } = parseArticles([{ name: 'board.txt', bytes: new TextEncoder().encode(text) }]);
-    const [candidate] = analyse(articles, THEMES).candidatesOf(articles[0]?.id ?? '');
+    const [candidate] = candidatesOfText('board.txt', text);
     expect(candidate?.event?.date ?? null).toBeNull();
     expect(candidate?.event?.place?.name.toLowerCase()).toBe('tallmoor');
   });
@@ -294,9 +287,7 @@ describe('live coverage', () => {
       '',
       'The mayor hands the regatta trophy to the rowing crew captain on the quay.',
     ].join('\n');
-    const { articles } = parseArticles([{ name: 'live.md', bytes: new TextEncoder().encode(text) }]);
-    const analysis = analyse(articles, THEMES);
-    const candidates = analysis.candidatesOf(articles[0]?.id ?? '');
+    const candidates = candidatesOfText('live.md', text);
     expect(candidates).toHaveLength(1);
     expect(candidates[0]?.event?.date?.sortKey).toBe('2025-06-14');
   });
@@ -366,17 +357,7 @@ describe('a preview', () => {
     const digest = buildDigest({
       articles,
       themes: THEMES,
-      digest: {
-        id: 'rowing',
-        title: 'Rowing',
-        description: 'Rowing.',
-        themes: ['rowing'],
-        schedule: { cron: '0 9 * * 1', timezone: 'Europe/London' },
-        visualTheme: 'light',
-        template: 'digest',
-        sender: { name: 'Desk', address: 'desk@broadsheet.example' },
-        postalAddress: 'Broadsheet, 1 Example Street, London',
-      },
+      digest: testDigest('rowing', ['rowing'], 'Rowing'),
       issueDate: '2025-06-16',
       sentArticleIds: new Set(),
       includeAll: false,

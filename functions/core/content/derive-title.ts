@@ -5,6 +5,7 @@ import cerMetaModel from 'wink-eng-lite-web-model/dist/languages/cur/models/eng-
 };
 import winkNLP, { type WinkMethods } from 'wink-nlp';
 import { splitSentences } from '../text/sentences.ts';
+import { upperFirst } from '../text/words.ts';
 import type { Section } from './article.ts';
 
 /**
@@ -87,7 +88,7 @@ function render(words: readonly TaggedWord[]): string {
     .replace(/^["'“‘(\s]+/u, '')
     .replace(/[\s,;:"'”’(–—-]+$/u, '')
     .trim();
-  return trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return upperFirst(trimmed);
 }
 
 /** A finite verb: not a capitalised word inside a name, not an infinitive after "to". */

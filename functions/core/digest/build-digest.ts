@@ -97,14 +97,10 @@ function buildFrom(
     const themeStems = new Set(theme.terms.flatMap((term) => contentStems(term)));
     for (const themed of sectionsByTheme.get(theme.id) ?? []) {
       const { event, choices } = choicesOf(themed, themeStems, shared);
-      const summary = summarise(
-        choices,
-        themed.creditOrder,
-        said,
-        reportOrder(themed.creditOrder, event, analysis),
-      );
+      const reports = reportOrder(themed.creditOrder, event, analysis);
+      const summary = summarise(choices, themed.creditOrder, said, reports);
       if (summary.length === 0) continue;
-      const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems });
+      const headline = headlineOf(themed, event, summary, analysis, { taken, themeStems, reports });
       taken.add(headline.toLowerCase());
       let id = slug(headline);
       for (let n = 2; ids.has(id); n += 1) id = `${slug(headline)}-${n}`;

@@ -1,6 +1,7 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, placesIn } from '../text/places.ts';
 import { dayMonthDate } from '../text/relative-dates.ts';
+import { upperFirst } from '../text/words.ts';
 import { daysAfter } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { REPORT_DELAY_DAYS } from './scoring.ts';
@@ -54,8 +55,7 @@ export function filedEvent(
 export function withoutDateline(text: string, lede = true): string {
   const dateline = DATELINE.exec(text) ?? DATE_ONLY_DATELINE.exec(text);
   if (!dateline || (!lede && !dateline[2] && !dateline[0].includes('('))) return text;
-  const rest = text.slice(dateline[0].length);
-  return rest.charAt(0).toUpperCase() + rest.slice(1);
+  return upperFirst(text.slice(dateline[0].length));
 }
 
 /** An event read as a day or two before a report was filed: what the report tells, filed later. */

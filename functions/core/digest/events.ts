@@ -22,6 +22,8 @@ export interface Event {
 const EVENT_WORD =
   /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
 
+const EVENT_WORDS = new RegExp(EVENT_WORD.source, 'gi');
+
 /** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
 const VENUE_BEFORE =
   /\b(?:(?:in|at|near|outside|inside)\s+(?:the\s+)?|(?:city|county|town|province|state|region|district|village|capital|island|plains?|streets?|shores?|outskirts|centre|center|heart|banks?|suburbs?|coast)\s+of\s+)$/i;
@@ -42,17 +44,19 @@ function venueOf(
   anchors: readonly number[],
 ): (PlaceMention & { venue: boolean }) | null {
   const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
-  const isVenue = (p: PlaceMention) =>
-    VENUE_BEFORE.test(clause.slice(0, p.start)) && !FOR_WHOM_BEFORE.test(clause.slice(0, p.start));
-  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi" and "the
-  // inquest into the deaths at X" neither.
-  const venues = places.filter(
-    (p) =>
-      !SAID_AT.test(clause.slice(0, p.start)) &&
-      !INQUIRED_INTO.test(clause.slice(0, p.start)) &&
-      !NOT_THERE.test(clause.slice(0, p.start)) &&
-      (isVenue(p) || !ORIGIN_BEFORE.test(clause.slice(0, p.start))),
-  );
+  const before = (p: PlaceMention) => clause.slice(0, p.start);
+  const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(before(p)) && !FOR_WHOM_BEFORE.test(before(p));
+  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi", "the
+  // inquest into the deaths at X" and "not in X" neither.
+  const venues = places.filter((p) => {
+    const said = before(p);
+    return (
+      !SAID_AT.test(said) &&
+      !INQUIRED_INTO.test(said) &&
+      !NOT_THERE.test(said) &&
+      (isVenue(p) || !ORIGIN_BEFORE.test(said))
+    );
+  });
   const near = venues.filter((p) => distance(p) <= VENUE_REACH);
   const preferred = near.filter((p) => isVenue(p) || p.start === 0);
   const pool = preferred.length > 0 ? preferred : near;
@@ -116,7 +120,7 @@ function aftermathOf(
 
 /** A clause that says something happened with a verb ("collapsed", "won"), not only names a happening ("hearing"). */
 function happened(clause: string): boolean {
-  const words = clause.match(new RegExp(EVENT_WORD.source, 'gi')) ?? [];
+  const words = clause.match(EVENT_WORDS) ?? [];
   return words.some((w) => /ed$|^(?:met|won|beat|drew|lost|struck|began|took place|walked out)$/i.test(w));
 }
 
@@ -200,7 +204,7 @@ export function passageEvent(
 }
 
 /** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
-const DATED_ENTRY =
+export const DATED_ENTRY =
   /^(?:[-*]\s*)?([A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|[^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
 
 /** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */

@@ -1,14 +1,12 @@
 import type { Article } from '../content/article.ts';
 import { findDates } from '../text/dates.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
-import { STOPWORDS } from '../text/words.ts';
+import { STOPWORDS, upperFirst } from '../text/words.ts';
+import { withoutDateline } from './datelines.ts';
+import { DATED_ENTRY } from './events.ts';
 import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
 
-/** A dateline ("GENEVA — ", "NAIROBI, 4 March (Wire) – "): where a report was filed, not what happened. */
-const DATELINE = /^(?:['’]S-)?\p{Lu}[\p{Lu}'’ .-]{2,}(?:,[^—–-]{0,40})?\s*(?:\([^)]{1,30}\))?\s*[—–-]\s*/u;
-/** A timeline entry's date and place: "30 January 2025, Den Haag - ". */
-const DATED_ENTRY = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?(?:\s[—–-]\s|\.\s)/;
 /** An opening adverbial before the first comma: "On 4 March 2024, ", "In a statement, ", "Earlier, ". */
 const OPENING_ADVERBIAL =
   /^(?:on|in|at|by|after|before|during|earlier|later|last|this|late|early|yesterday|today|speaking|according to|for|looking ahead|looking back|in short|unlike|like|despite|following|amid|as with|as in|with|a day after|a week after|days after|hours after)\b[^,]{0,50},\s+/i;
@@ -42,9 +40,7 @@ function trimEnd(text: string): string {
  * `null` when nothing that says what happened is left.
  */
 export function headlineFromSentence(sentence: string, options: { cut: boolean }): string | null {
-  let text = sentence
-    .replace(DATED_ENTRY, '')
-    .replace(DATELINE, '')
+  let text = withoutDateline(sentence.replace(DATED_ENTRY, ''))
     .replace(OPENING_ADVERBIAL, '')
     .replace(/[.!?]["”’]?$/, '');
   const end = CLAUSE_END.exec(text);
@@ -72,7 +68,7 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
   text = trimEnd(text);
   if (text.split(' ').length < MIN_HEADLINE_WORDS || opensOnReference(text) || POINTS_BACK.test(text))
     return null;
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return upperFirst(text);
 }
 
 const GENERIC_TITLE =
@@ -86,9 +82,7 @@ export function usableHeading(heading: string | null): string | null {
   const about = heading ? (LABELLED.exec(heading)?.[1] ?? heading) : null;
   if (!about || GENERIC_TITLE.test(about) || TIME_OF_DAY.test(about) || about.length > MAX_HEADLINE_CHARS)
     return null;
-  return about.split(/\s+/).length >= MIN_HEADLINE_WORDS
-    ? about.charAt(0).toUpperCase() + about.slice(1)
-    : null;
+  return about.split(/\s+/).length >= MIN_HEADLINE_WORDS ? upperFirst(about) : null;
 }
 
 /** A source's own title can head the story when the story is what the article is about. */

@@ -1,5 +1,6 @@
-import { contentStems, jaccard } from '../text/words.ts';
+import { contentStems, jaccard, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
+import { DATED_ENTRY } from './events.ts';
 import type { Passage } from './passages.ts';
 import {
   EVENT_SENTENCE_BONUS,
@@ -47,19 +48,13 @@ export function joinLabel(text: string): string {
   if (!match?.[1] || !match[2]) return text;
   const label = match[1].replace(/\s*\(([^)]+)\)\s*$/, ', $1').trim();
   // "17 September, Aldenmoor: the report. The office finds…": the entry's name is no sentence.
-  const told = match[2].replace(ENTRY_NAME, '');
-  const rest = told.charAt(0).toUpperCase() + told.slice(1);
-  return `${rest} (${label}).`;
+  return `${upperFirst(match[2].replace(ENTRY_NAME, ''))} (${label}).`;
 }
 
-/** "2 August 2025, Vilar de Monte — the tablet. ": a timeline entry's date, place and name. */
-const ENTRY_HEAD = /^[^,—–]{6,30}?\d{4},\s[^.—–]{2,40}?\s[—–-]\s/;
-
-/** The sentence a timeline entry tells, without its date, place and name (the story says where and when). */
+/** The sentence a timeline entry ("2 August 2025, Vilar de Monte — the tablet. …") tells, without its date, place and name. */
 function withoutEntryHead(text: string): string {
-  if (!ENTRY_HEAD.test(text)) return text;
-  const told = text.replace(ENTRY_HEAD, '').replace(ENTRY_NAME, '');
-  return told.charAt(0).toUpperCase() + told.slice(1);
+  if (!DATED_ENTRY.test(text)) return text;
+  return upperFirst(text.replace(DATED_ENTRY, '').replace(ENTRY_NAME, ''));
 }
 
 /** A timeline entry's short name before its sentence: "the report. ", "back online. ". */

@@ -51,8 +51,11 @@ export function headlineOf(
   event: Event | null,
   summary: string[],
   analysis: Analysis,
-  /** Headlines already used; the stems of the theme's own words (a heading using them says what it is about). */
-  about: { taken: Set<string>; themeStems: ReadonlySet<string> },
+  /**
+   * Headlines already used; the stems of the theme's own words (a heading using them says what it is
+   * about); the sources in `reportOrder`.
+   */
+  about: { taken: Set<string>; themeStems: ReadonlySet<string>; reports: readonly string[] },
 ): string {
   // A report's title says what it reports; a round-up's or an explainer's says what the whole piece is,
   // and a report that looks back at other events may be titled for all of them unless it names the place.
@@ -71,9 +74,8 @@ export function headlineOf(
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
     return !lookingBack && about ? usableTitle(article) : null;
   };
-  const byReport = reportOrder(story.creditOrder, event, analysis);
   return storyHeadline({
-    titles: byReport.map(titleFor),
+    titles: about.reports.map(titleFor),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
     headings: [
       ...new Set(told.filter((p) => !previews.has(p.articleId)).map((p) => usableHeading(p.heading))),

@@ -47,11 +47,9 @@ const RELATIVE_DAY =
 export function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
   if (!match || !publishedOn) return null;
-  const published = new Date(`${publishedOn}T00:00:00Z`);
-  const weekday = (match[1] ?? match[2] ?? '').toLowerCase();
   const back = match[3]
     ? Number(match[3].toLowerCase() === 'yesterday')
-    : (published.getUTCDay() - WEEKDAYS.indexOf(weekday) + 7) % 7;
+    : (7 - weekdayAhead(publishedOn, match[1] ?? match[2] ?? '')) % 7;
   return { ...daysBefore(publishedOn, back), start: match.index, end: match.index + match[0].length };
 }
 
@@ -63,10 +61,15 @@ const COMING_WEEKDAY =
 export function comingWeekday(sentence: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? COMING_WEEKDAY.exec(sentence) : null;
   if (!match?.[1] || !publishedOn) return null;
-  const published = new Date(`${publishedOn}T00:00:00Z`).getUTCDay();
-  const ahead = (WEEKDAYS.indexOf(match[1].toLowerCase()) - published + 7) % 7 || 7;
+  const ahead = weekdayAhead(publishedOn, match[1]) || 7;
   const start = match[0].search(new RegExp(`\\bon\\s+${match[1]}`, 'i'));
   return { ...daysBefore(publishedOn, -ahead), start, end: start + 3 + match[1].length };
+}
+
+/** Days from a day to the next `weekday` on or after it (0 when it is that weekday). */
+function weekdayAhead(day: string, weekday: string): number {
+  const from = new Date(`${day}T00:00:00Z`).getUTCDay();
+  return (WEEKDAYS.indexOf(weekday.toLowerCase()) - from + 7) % 7;
 }
 
 /** The day `days` before a day ("2026-04-14"), as a date mention without a position. */

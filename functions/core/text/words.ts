@@ -34,6 +34,11 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
 );
 
 /** Plural-stripping stemmer: enough for "summits" to match "summit", and predictable. */
+/** The text with its first letter in upper case: a sentence cut from inside another one. */
+export function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function stem(norm: string): string {
   if (norm.length <= 3 || /\d/.test(norm)) return norm;
   if (norm.endsWith('ies') && norm.length > 4) return `${norm.slice(0, -3)}y`;
