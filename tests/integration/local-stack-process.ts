@@ -101,7 +101,9 @@ export async function freePortRun(): Promise<number> {
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 40_000);
+    // Below Linux's ephemeral range (32768–60999): an outgoing connection of the other test worker can take
+    // a port there between this check and the stack binding it (seen once: EADDRINUSE in CI).
+    const base = 20_000 + Math.floor(Math.random() * 12_000);
     let ok = true;
     for (let p = base; p < base + 4 && ok; p++) ok = await free(p);
     if (ok) return base;
