@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { filedEvent } from '../../functions/core/digest/datelines.ts';
 import { compatible, placeKey } from '../../functions/core/digest/event-agreement.ts';
-import { labelEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { labelEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
 import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
@@ -188,5 +188,43 @@ describe('summary openers', () => {
     expect(opensOnReference('While Trump often downplayed these findings, the inquiry went on.')).toBe(true);
     expect(opensOnReference('They met again a year later.')).toBe(true);
     expect(opensOnReference('The committee met in Geneva on 9 April 2024.')).toBe(false);
+  });
+});
+
+describe('where and when a clause says', () => {
+  const none = new Map<string, string>();
+  it('reads an unspaced dash as part of a name, not a break between clauses', () => {
+    const lede =
+      "Hey folks, today we're diving into the first hearing on the Norvane–Altamar merger, held on Tuesday 11 March.";
+    expect(sentenceEvent(lede, none, '2025-03-12', true)?.date?.sortKey).toBe('2025-03-11');
+  });
+  it('takes the place a dated dateline names even when the corpus names it too often to be a venue', () => {
+    const filed = filedEvent('VALMORE, 3 June 2024 (CPW) — The airline agreed to buy its rival.', null, none);
+    expect(filed?.place?.name).toBe('Valmore');
+    expect(filedEvent('NATO — the alliance met on Tuesday.', null, none)?.place ?? null).toBeNull();
+  });
+  it('never places an event in a place another sentence gives to another month', () => {
+    const tallmoor = learnPlaces(['Crews met in Tallmoor. Crowds gathered in Tallmoor again.']);
+    const sentences = [
+      'On Wednesday the regulator ruled on the merger.',
+      'The conditions are tougher than anything offered at the Tallmoor hearing in March.',
+    ];
+    const passage: Passage = {
+      key: 'opinion#0',
+      articleId: 'opinion',
+      index: 0,
+      sectionIndex: 0,
+      heading: null,
+      kind: 'paragraph',
+      text: sentences.join(' '),
+      sentences,
+      allStems: [],
+      stems: [],
+      names: [],
+      headingStems: [],
+    };
+    const event = passageEvent(passage, tallmoor, '2026-05-22');
+    expect(event?.date?.sortKey).toBe('2026-05-20');
+    expect(event?.place ?? null).toBeNull();
   });
 });

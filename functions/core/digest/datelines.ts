@@ -1,5 +1,5 @@
 import { type DateMention, findDates } from '../text/dates.ts';
-import { type Gazetteer, placesIn } from '../text/places.ts';
+import { type Gazetteer, placesIn, titleCase } from '../text/places.ts';
 import { dayMonthDate } from '../text/relative-dates.ts';
 import { upperFirst } from '../text/words.ts';
 import { daysAfter } from './event-agreement.ts';
@@ -11,8 +11,18 @@ import { REPORT_DELAY_DAYS } from './scoring.ts';
 /** Where a report was filed from: "CANBERRA (Wire) —", "GENEVA, 4 March 2024 —". */
 export function datelinePlace(text: string, gazetteer: Gazetteer): Event['place'] {
   const dateline = DATELINE.exec(text);
-  const place = dateline?.[1] ? placesIn(dateline[1], gazetteer)[0] : undefined;
-  return place ? { name: place.name, country: place.country } : null;
+  return dateline ? filedFrom(dateline, gazetteer) : null;
+}
+
+/**
+ * The place a dateline names: as the gazetteer knows it, or, when the dateline also gives a day or an
+ * agency ("VALMONTE, 3 June 2024 (CPW) —"), its name even when the corpus names it too often to be a venue.
+ */
+function filedFrom(dateline: RegExpExecArray, gazetteer: Gazetteer): Event['place'] {
+  const name = dateline[1] ?? '';
+  const known = placesIn(name, gazetteer)[0];
+  if (known) return { name: known.name, country: known.country };
+  return dateline[2] || dateline[0].includes('(') ? { name: titleCase(name.trim()), country: '' } : null;
 }
 
 /**
@@ -26,11 +36,10 @@ export function filedEvent(
   publishedOn: string | null = null,
 ): Event | null {
   const dateline = DATELINE.exec(text);
-  const filedFrom = dateline?.[1] ? (placesIn(dateline[1], gazetteer)[0] ?? null) : null;
+  const place = dateline ? filedFrom(dateline, gazetteer) : null;
   const filedOn = dateline?.[2]
     ? (findDates(dateline[2])[0] ?? dayMonthDate(dateline[2], publishedOn) ?? undefined)
     : undefined;
-  const place = filedFrom ? { name: filedFrom.name, country: filedFrom.country } : null;
   // "ROTTERDAM, 21 April 2025 (Agency) —": a report filed on the day from where it happened, unless it
   // says the day before ("VELDRAN, 9 June — … won on Sunday"); a year it names ("looted in 1898") is background.
   if (

@@ -10,7 +10,7 @@ const NOT_EVENT_BEFORE =
 const PLAN =
   /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
 const CLAUSE_BREAK =
-  /[;—–]|\s-\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
+  /;|—|\s[–-]\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
 
 export function clausesOf(sentence: string): { text: string; start: number }[] {
   const clauses: { text: string; start: number }[] = [];

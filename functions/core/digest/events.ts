@@ -1,4 +1,4 @@
-import { type DateMention, findDates } from '../text/dates.ts';
+import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { filedEvent } from './datelines.ts';
@@ -251,14 +251,35 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
   }
   // Under "What happens next", a day and month without a year is one still ahead, whatever it reads as.
   const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
-  const events = passage.sentences
-    .map((s, i) => sentenceEvent(s, gazetteer, publishedOn, passage.index === 0 && i === 0))
-    .filter((e): e is Event => e !== null && !(ahead && e.date?.inferred));
-  const dated = events.find((e) => e.date !== null);
-  if (!dated) return events.find((e) => e.place !== null) ?? null;
+  const said = passage.sentences
+    .map((sentence, i) => ({
+      sentence,
+      event: sentenceEvent(sentence, gazetteer, publishedOn, passage.index === 0 && i === 0),
+    }))
+    .filter(
+      (s): s is { sentence: string; event: Event } => s.event !== null && !(ahead && s.event.date?.inferred),
+    );
+  const dated = said.find((s) => s.event.date !== null)?.event;
+  if (!dated) return said.find((s) => s.event.place !== null)?.event ?? null;
   if (dated.place) return dated;
-  const placed = events.find((e) => e.place !== null && (e.date === null || sameDate(e, dated)));
-  return { date: dated.date, place: placed?.place ?? null };
+  const placed = said.find(
+    ({ sentence, event }) =>
+      event.place !== null &&
+      (event.date === null ? !saysOtherMonth(sentence, dated) : sameDate(event, dated)),
+  );
+  return { date: dated.date, place: placed?.event.place ?? null };
+}
+
+const MONTH_SAID = new RegExp(
+  `\\b(?:in|on|since|during|early|late|mid-?)\\s+(${MONTH_NAMES.join('|')})\\b`,
+  'g',
+);
+
+/** "the San Telmo hearing in March", said of a May event: a place said of another month is another occasion's. */
+function saysOtherMonth(sentence: string, event: Event): boolean {
+  if (event.date === null || event.date.precision === 'year') return false;
+  const month = MONTH_NAMES[Number(event.date.sortKey.slice(5, 7)) - 1];
+  return [...sentence.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
 }
 
 function sameDate(a: Event, b: Event): boolean {

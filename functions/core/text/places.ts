@@ -78,7 +78,8 @@ const INNER_PARTICLE = new RegExp(`(?<=\\s)${PARTICLE}(?=\\s)`, 'gi');
 const HYPHENED_PARTICLE =
   /(?<=-)(?:de|des|du|la|le|les|lès|sur|sous|en|aux|on|upon|under|in|by|the|next|y|am|an|der|den|op)(?=-)/giu;
 
-function titleCase(name: string): string {
+/** "SAN TELMO DE LA COSTA" → "San Telmo de la Costa". */
+export function titleCase(name: string): string {
   return name
     .toLowerCase()
     .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
