@@ -228,3 +228,24 @@ describe('where and when a clause says', () => {
     expect(event?.place ?? null).toBeNull();
   });
 });
+
+describe('a place a report was only filed from', () => {
+  const day = { when: '9 April 2025', sortKey: '2025-04-09', precision: 'day' as const };
+  const village = { date: day, place: { name: 'Ribeira da Cova', country: '' }, venue: true };
+  it('says nothing against another place of an event on the same day', () => {
+    const filed = filedEvent(
+      'VILA DE SANTA ANA, 9 April 2025 (OPL) — A new eruption began on the northern flank on Wednesday.',
+      null,
+      new Map(),
+    );
+    expect(filed?.filed).toBe(true);
+    expect(compatible(filed, village)).toBe(true);
+    expect(compatible({ ...village, place: { name: 'Vila de Santa Ana', country: '' } }, village)).toBe(
+      false,
+    );
+  });
+  it('still keeps an undated report apart from an event elsewhere', () => {
+    const undated = { date: null, place: { name: 'Vila de Santa Ana', country: '' }, filed: true };
+    expect(compatible(undated, village)).toBe(false);
+  });
+});

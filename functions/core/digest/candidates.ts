@@ -82,7 +82,7 @@ function previewed(
 /** A report with a dateline tells what happened there: that day, when it says which day it was published. */
 function filedReport(article: Article, passages: readonly Passage[], gazetteer: Gazetteer): Event | null {
   const place = passages[0] ? datelinePlace(passages[0].text, gazetteer) : null;
-  return place ? { date: publicationDay(article), place } : null;
+  return place ? { date: publicationDay(article), place, filed: true } : null;
 }
 
 /** "14:02 — A full house": a section headed by the time of day is an entry of live coverage. */

@@ -50,10 +50,11 @@ export function filedEvent(
     return {
       date: { when: filedOn.when, sortKey: filedOn.sortKey, precision: 'day' },
       place: event?.venue ? event.place : (place ?? event?.place ?? null),
+      ...(!event?.venue && place ? { filed: true } : {}),
     };
   }
   // The dateline says where, unless the report itself says where it happened ("in Leeds").
-  if (place && event?.date && !event.venue) return { date: event.date, place };
+  if (place && event?.date && !event.venue) return { date: event.date, place, filed: true };
   return event;
 }
 

@@ -48,10 +48,16 @@ export function isCountry(place: NonNullable<Event['place']>): boolean {
   return place.name === place.country || COUNTRIES.get(place.name) === place.country;
 }
 
-/** Could these be one event? Different dates or different places say no, whatever words they share. */
+/**
+ * Could these be one event? Different dates or different places say no, whatever words they share; but
+ * of two events on one day, a place that is only where a report was filed from says nothing against another.
+ */
 export function compatible(a: Event | null, b: Event | null): boolean {
   if (!a || !b) return true;
-  return datesAgree(a.date, b.date) && placesAgree(a.place, b.place);
+  if (!datesAgree(a.date, b.date)) return false;
+  const filedOnTheDay =
+    (a.filed === true || b.filed === true) && a.date?.precision === 'day' && b.date?.precision === 'day';
+  return filedOnTheDay || placesAgree(a.place, b.place);
 }
 
 /** Certainly one event: the same date and the same place. */

@@ -14,6 +14,8 @@ export interface Event {
   place: Pick<PlaceMention, 'name' | 'country'> | null;
   /** The place was said as where it happened ("in Leeds", "the county of Mombasa"), not only named nearby. */
   venue?: boolean;
+  /** The place is only where the report was filed from (its dateline): a wire files from the capital. */
+  filed?: boolean;
   /** Still ahead when the article was written: what a preview looks ahead to. */
   planned?: boolean;
 }

@@ -1,6 +1,6 @@
 import { type Gazetteer, placesIn } from '../text/places.ts';
 import { jaccard, shingles } from '../text/words.ts';
-import { placeKey } from './event-agreement.ts';
+import { isCountry, placeKey } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { headlineFromSentence } from './headline.ts';
 import type { KeyFact } from './model.ts';
@@ -16,7 +16,10 @@ export function storyEvent(story: StoryGroup, settings: Gazetteer = new Map()): 
   const date = dated.reduce((best, e) =>
     PRECISION[e.date?.precision ?? 'year'] > PRECISION[best.date?.precision ?? 'year'] ? e : best,
   ).date;
-  const placed = story.events.filter((e) => e.place);
+  // A place a source says it happened in, over where a wire filed from when the two differ.
+  const all = story.events.filter((e) => e.place);
+  const unfiled = all.filter((e) => !e.filed);
+  const placed = unfiled.some((e) => e.venue && e.place && !isCountry(e.place)) ? unfiled : all;
   const towns = placed.filter((e) => e.place?.name !== e.place?.country);
   const counts = new Map<string, number>();
   for (const e of towns.length > 0 ? towns : placed)
