@@ -366,6 +366,20 @@ describe('a preview', () => {
     expect(story?.sourceIds.slice().sort()).toEqual(['preview', 'report']);
     expect(story?.headline).not.toMatch(/what to watch|rows on Saturday/);
   });
+  it('joins a report of the morning after, read as the second day of the event', () => {
+    const race = article('race.md', '2025-06-14', 'Harbourside win the Tallmoor regatta final', [
+      'TALLMOOR, 14 June 2025 (Wire) — Harbourside won the regatta final on Saturday, their rowing crew a length clear.',
+      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
+    ]);
+    const morning = article('morning.md', '2025-06-15', 'Tallmoor wakes up to a regatta title', [
+      'The Harbourside crew rowed the regatta trophy down the river to Tallmoor this morning, a day after their final.',
+      'The rowing club had not won a regatta final for years; the crew had not lost a race all season.',
+    ]);
+    expect(
+      sentenceEvent('The crew rowed home this morning.', places, '2025-06-15', true)?.date?.sortKey,
+    ).toBe('2025-06-15');
+    expect(storiesOf([race, morning])).toEqual([['morning', 'race']]);
+  });
   it('stays apart from an event of another day', () => {
     const heat = article('heat.md', '2025-06-08', 'Harbourside win their Tallmoor regatta heat', [
       'Harbourside won their regatta heat in Tallmoor on 7 June, their rowing crew a length clear of the rest.',

@@ -1,5 +1,5 @@
 import type { Candidate } from './candidates.ts';
-import { compatible, placeKey, sameDay, sameEvent } from './event-agreement.ts';
+import { compatible, daysAfter, placeKey, sameDay, sameEvent } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { daysOfOneEvent, lastingEvents } from './lasting.ts';
 import { candidatePairs, sameArticlePairs } from './pairs.ts';
@@ -32,11 +32,15 @@ interface Edge {
   threshold: number;
 }
 
-/** An article cannot tell of an event after the day it was published, unless it previews that event. */
+/**
+ * An article cannot tell of an event after the day it was published, unless it previews that event; an
+ * event dated the next day may be its second day (lava reaching a village the morning after the eruption).
+ */
 function tells(candidate: Candidate | undefined, event: Event | null): boolean {
   const published = candidate?.published ?? null;
   if (!event?.date || !published || event.date.sortKey <= published.slice(0, event.date.sortKey.length))
     return true;
+  if ((daysAfter(event, published) ?? Number.NEGATIVE_INFINITY) >= -1) return true;
   return candidate?.event?.planned === true && compatible(event, candidate.event);
 }
 

@@ -41,9 +41,9 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 const RELATIVE_DAY =
-  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today)(?:['’]s)?\b/i;
+  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b/i;
 
-/** "on Thursday", "Tuesday's hearing", "yesterday" in an article published on a known day: the day it means (within the week before). */
+/** "on Thursday", "Tuesday's hearing", "yesterday", "this morning" in an article published on a known day: the day it means (within the week before). */
 export function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
   if (!match || !publishedOn) return null;
