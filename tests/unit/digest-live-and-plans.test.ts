@@ -45,6 +45,13 @@ function candidatesOfText(name: string, text: string) {
 }
 
 describe('dates read against the publication day', () => {
+  it('read "a year ago today" as that day a year before, and a piece that opens on it as looking back', () => {
+    const lede = 'A year ago today, the regatta final was rowed in Tallmoor.';
+    expect(sentenceEvent(lede, places, '2026-06-14', true)?.date?.sortKey).toBe('2025-06-14');
+    expect(
+      sentenceEvent('Two years ago today the crews met.', places, '2026-06-14', true)?.date?.sortKey,
+    ).toBe('2024-06-14');
+  });
   it('take a day and month in the weeks ahead as a plan, not as last year', () => {
     const preview = 'The board announces its decision at noon on Thursday, 5 March, in Tallmoor.';
     expect(sentenceEvent(preview, places, '2026-03-03')?.date ?? null).toBeNull();

@@ -43,14 +43,26 @@ const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'frida
 const RELATIVE_DAY =
   /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b/i;
 
+const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const YEARS_AGO = new RegExp(`\\b(a|${NUMBER_WORDS.join('|')}|\\d{1,2})\\s+years?\\s+ago\\s*$`, 'i');
+
 /** "on Thursday", "Tuesday's hearing", "yesterday", "this morning" in an article published on a known day: the day it means (within the week before). */
 export function relativeDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? RELATIVE_DAY.exec(clause) : null;
   if (!match || !publishedOn) return null;
+  const where = { start: match.index, end: match.index + match[0].length };
+  // "A year ago today": the anniversary's day, that many years before.
+  const yearsAgo = YEARS_AGO.exec(clause.slice(0, match.index));
+  if (yearsAgo && match[3]?.toLowerCase() === 'today') {
+    const count = (yearsAgo[1] ?? '').toLowerCase();
+    const years = Number(count) || (count === 'a' ? 1 : NUMBER_WORDS.indexOf(count) + 1);
+    const day = `${Number(publishedOn.slice(0, 4)) - years}${publishedOn.slice(4, 10)}`;
+    return { ...daysBefore(day, 0), ...where };
+  }
   const back = match[3]
     ? Number(match[3].toLowerCase() === 'yesterday')
     : (7 - weekdayAhead(publishedOn, match[1] ?? match[2] ?? '')) % 7;
-  return { ...daysBefore(publishedOn, back), start: match.index, end: match.index + match[0].length };
+  return { ...daysBefore(publishedOn, back), ...where };
 }
 
 /** "When the board sits down on Thursday, it will…": a weekday in an opening "when" of a sentence about the future. */
