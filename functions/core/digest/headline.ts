@@ -157,8 +157,9 @@ export interface HeadlineSources {
 
 /**
  * A story's headline, the first of: a report's title or a section heading that names the place; a report's
- * title; a heading that says what the story is about; the main clause of a sentence that names the place; "G20 summit in Hamburg, July 2017"; the lead sentence's
- * main clause; any sentence's main clause; a source's title.
+ * title; a heading that says what the story is about; the lead sentence's main clause, whole; "G20 summit in
+ * Hamburg, July 2017"; the lead's main clause cut, when it names the place; the main clause of a sentence that
+ * names the place; the lead's main clause cut; any sentence's main clause; a source's title.
  */
 export function storyHeadline(from: HeadlineSources): string {
   for (const h of headlineOptions(from)) if (h && !from.taken.has(h.toLowerCase())) return h;
@@ -176,11 +177,13 @@ function* headlineOptions(from: HeadlineSources): Generator<string | null> {
   yield* from.titles;
   yield* from.headings;
   const whole = sentences.map((s) => headlineFromSentence(s, { cut: false }));
-  yield* whole.filter(names);
+  yield whole[0] ?? null;
   const phrase = place ? eventPhrase(sentences, place) : null;
   yield phrase && place
     ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
     : null;
+  if (names(lead)) yield headlineFromSentence(lead, { cut: true });
+  yield* whole.filter(names);
   yield headlineFromSentence(lead, { cut: true });
   yield* whole;
   for (const s of sentences) yield headlineFromSentence(s, { cut: true });
