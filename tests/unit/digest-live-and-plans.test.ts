@@ -198,6 +198,16 @@ describe('dates read against the publication day', () => {
       sentenceEvent('The regatta ended at Tallmoor on Wednesday.', places, '2025-11-20')?.place?.name,
     ).toBe('Tallmoor');
   });
+  it('never place a report where what it reports on happened in another month', () => {
+    const report =
+      'The regatta crash near Tallmoor in March was caused by a broken oar, the rowing board said in its report published on Thursday.';
+    const event = sentenceEvent(report, places, '2026-09-18', true);
+    expect(event?.date?.sortKey).toBe('2026-09-17');
+    expect(event?.place ?? null).toBeNull();
+    const crash =
+      'The regatta crash near Tallmoor on Thursday was caused by a broken oar, the rowing board said.';
+    expect(sentenceEvent(crash, places, '2026-09-18', true)?.place?.name).toBe('Tallmoor');
+  });
   it('never place an event where a sentence says it is not', () => {
     const moved = 'The rowing board met on Thursday, and not in the clubhouse at Tallmoor.';
     expect(sentenceEvent(moved, places, '2025-11-20')?.place ?? null).toBeNull();

@@ -157,7 +157,10 @@ function clauseEvent(
     const date = clause.dates[0] ?? only ?? null;
     // Where it happened is said next to when it happened, else next to what happened.
     const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
-    const place = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
+    const named = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
+    // "The derailment near Brenholt in March …", reported in September: that place is the March event's.
+    const place =
+      named && date && saysOtherMonth(clause.text.slice(named.end, named.end + 12), date) ? null : named;
     if (date || place) {
       return {
         date: date
@@ -267,7 +270,7 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
   const placed = said.find(
     ({ sentence, event }) =>
       event.place !== null &&
-      (event.date === null ? !saysOtherMonth(sentence, dated) : sameDate(event, dated)),
+      (event.date === null ? !saysOtherMonth(sentence, dated.date) : sameDate(event, dated)),
   );
   return { date: dated.date, place: placed?.event.place ?? null };
 }
@@ -278,10 +281,10 @@ const MONTH_SAID = new RegExp(
 );
 
 /** "the San Telmo hearing in March", said of a May event: a place said of another month is another occasion's. */
-function saysOtherMonth(sentence: string, event: Event): boolean {
-  if (event.date === null || event.date.precision === 'year') return false;
-  const month = MONTH_NAMES[Number(event.date.sortKey.slice(5, 7)) - 1];
-  return [...sentence.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
+function saysOtherMonth(text: string, date: Event['date']): boolean {
+  if (date === null || date.precision === 'year') return false;
+  const month = MONTH_NAMES[Number(date.sortKey.slice(5, 7)) - 1];
+  return [...text.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
 }
 
 function sameDate(a: Event, b: Event): boolean {
