@@ -353,6 +353,23 @@ describe('a preview', () => {
     const report = 'The rowing board sat down on Thursday in Tallmoor and voted on the regatta rules.';
     expect(sentenceEvent(report, places, '2026-10-12', true)?.date?.sortKey).toBe('2026-10-08');
   });
+  it('reads "… will be handed back on Friday" as the coming Friday, never the last one', () => {
+    const lede =
+      'The regatta trophy will be formally handed back to Tallmoor on Friday, the rowing board said on Monday.';
+    expect(sentenceEvent(lede, places, '2026-06-08', true)?.date?.sortKey).not.toBe('2026-06-05');
+    expect(previewEvent(lede, places, '2026-06-08')?.date?.sortKey).toBe('2026-06-12');
+  });
+  it('joins the report of the last day of the event it dated by its first', () => {
+    const talks = article('talks.md', '2025-06-12', 'Tallmoor regatta talks next week: what to watch', [
+      'Rowing clubs will sit down on Monday in Tallmoor for the regatta talks, the hardest the crews have faced.',
+      'The regatta talks are scheduled to run for three days; the rowing clubs want a new crew limit.',
+    ]);
+    const deal = article('deal.md', '2025-06-18', 'Regatta talks in Tallmoor end with a new crew limit', [
+      'Rowing clubs agreed a new crew limit in Tallmoor on Wednesday 18 June, at the end of three days of regatta talks.',
+      'The regatta talks were the hardest the rowing clubs have faced; the crews accepted the limit.',
+    ]);
+    expect(storiesOf([talks, deal])).toEqual([['deal', 'talks']]);
+  });
   it('dates what it looks ahead to in its second paragraph, when its lede dates nothing', () => {
     const later = article('later.md', '2025-06-12', 'Tallmoor crews face the regatta final: what to watch', [
       'Eight rowing crews will race for the regatta trophy, the highlight of the Tallmoor rowing year.',

@@ -1,5 +1,6 @@
 import { COUNTRIES } from '../text/places.ts';
 import type { Event } from './events.ts';
+import { PLANNED_EVENT_DAYS } from './scoring.ts';
 
 /** Whether two events could be one: their dates and places agree (the rule that keeps recurring events apart). */
 function datesAgree(a: Event['date'], b: Event['date']): boolean {
@@ -54,10 +55,17 @@ export function isCountry(place: NonNullable<Event['place']>): boolean {
  */
 export function compatible(a: Event | null, b: Event | null): boolean {
   if (!a || !b) return true;
-  if (!datesAgree(a.date, b.date)) return false;
+  if (!datesAgree(a.date, b.date) && !startOfPlanned(a, b) && !startOfPlanned(b, a)) return false;
   const filedOnTheDay =
     (a.filed === true || b.filed === true) && a.date?.precision === 'day' && b.date?.precision === 'day';
   return filedOnTheDay || placesAgree(a.place, b.place);
+}
+
+/** A preview dates what it looks ahead to by its first day: talks from Monday may end, and be reported, on Wednesday. */
+function startOfPlanned(planned: Event, report: Event): boolean {
+  if (!planned.planned || report.planned) return false;
+  const days = daysAfter(planned, report.date?.precision === 'day' ? report.date.sortKey : null);
+  return days !== null && days >= 0 && days <= PLANNED_EVENT_DAYS;
 }
 
 /** Certainly one event: the same date and the same place. */

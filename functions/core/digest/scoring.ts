@@ -31,6 +31,8 @@ export const LEAD_WEIGHT = 2;
 export const HEADLINE_THEME_WEIGHT = 0.25;
 /** A preview's lede dates what it looks ahead to at most this many days after it was published. */
 export const PREVIEW_DAYS = 14;
+/** Days a previewed event may run past the first day its preview names (talks from Monday to Wednesday). */
+export const PLANNED_EVENT_DAYS = 2;
 /** Days apart the reports of one named event of several days can date it (a festival's Friday and Sunday). */
 export const EVENT_SPAN_DAYS = 2;
 /** …and when this share of its passages dates one, its undated passages are its own remarks (a timeline's intro). */

@@ -69,12 +69,16 @@ export function relativeDate(clause: string, publishedOn: string | null): DateMe
 const COMING_WEEKDAY =
   /^\W*(?:when|once|as soon as|before|until|if)\b[^,]*?\bon\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b[^,]*,\s[^.]*?\b(?:will|is to|are to|is due|are due)\b/i;
 
+/** "… will be handed back on Friday": a weekday the clause's own verb looks ahead to. */
+const WILL_ON_WEEKDAY =
+  /\b(?:will|is to|are to|is due to|are due to)\s+(?:[\w’'-]+\s+){0,8}?on\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/i;
+
 /** The weekday such a sentence looks ahead to: the first one after publication. */
 export function comingWeekday(sentence: string, publishedOn: string | null): DateMention | null {
-  const match = publishedOn ? COMING_WEEKDAY.exec(sentence) : null;
+  const match = publishedOn ? (COMING_WEEKDAY.exec(sentence) ?? WILL_ON_WEEKDAY.exec(sentence)) : null;
   if (!match?.[1] || !publishedOn) return null;
   const ahead = weekdayAhead(publishedOn, match[1]) || 7;
-  const start = match[0].search(new RegExp(`\\bon\\s+${match[1]}`, 'i'));
+  const start = match.index + match[0].search(new RegExp(`\\bon\\s+${match[1]}`, 'i'));
   return { ...daysBefore(publishedOn, -ahead), start, end: start + 3 + match[1].length };
 }
 
