@@ -182,6 +182,13 @@ describe('dates read against the publication day', () => {
     const collapse = 'Two days after the regatta, the rowing club collapsed on Tuesday in Tallmoor.';
     expect(sentenceEvent(collapse, places, '2025-11-18', true)?.date?.sortKey).toBe('2025-11-18');
   });
+  it('date a sentence that opens "Less than a month later, on 7 February, …" by that day, whatever its verb', () => {
+    const later =
+      'Less than a month later, on 7 February, a wet-snow slide came off the bowl above Tallmoor.';
+    expect(sentenceEvent(later, places, '2026-12-20')?.date?.sortKey).toBe('2026-02-07');
+    const far = 'Less than a month later the crews came off the river above Tallmoor, on 7 February.';
+    expect(sentenceEvent(far, places, '2026-12-20')?.date ?? null).toBeNull();
+  });
   it('date a sentence of prose that opens on its day, whatever its verb, by that day before a year it looks back to', () => {
     const withdrew = 'On 29 September, the rowing club withdrew its boat from the Tallmoor regatta.';
     expect(sentenceEvent(withdrew, places, '2025-12-20')?.date?.sortKey).toBe('2025-09-29');

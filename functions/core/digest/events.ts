@@ -79,7 +79,8 @@ export function sentenceEvent(
 ): Event | null {
   // A clause's event word is one of the sentence's: a sentence without one reports nothing, unless it
   // leads or opens on a date ("On 29 September, …").
-  const opensOnPhrase = OPENING_PREPOSITION.test(sentence);
+  const opening = OPENING_PREPOSITION.exec(sentence);
+  const opensOnPhrase = opening !== null;
   if (!lede && !opensOnPhrase && !EVENT_WORD.test(sentence)) return null;
   const clauses = clausesOf(sentence).map((clause) => ({
     ...clause,
@@ -88,7 +89,8 @@ export function sentenceEvent(
   // A report's first sentence, or a sentence of prose that opens on its date ("On 29 September, the
   // auction house withdrew…"; not a timeline's "5 April 2024: …"), tells what happened, whatever its verb.
   const opensOnDate =
-    opensOnPhrase && (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= OPENING_DATE_REACH;
+    opening !== null &&
+    (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= opening[0].length + OPENING_DATE_REACH - 3;
   const anyVerb = (lede || opensOnDate) && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
   return aftermathOf(sentence, found, publishedOn, lede) ?? found;
@@ -127,7 +129,9 @@ function happened(clause: string): boolean {
 }
 
 /** "On 29 September, …", "In March 2024, …": a date this far into a sentence at most opens it. */
-const OPENING_PREPOSITION = /^\W*(?:on|in)\s/i;
+/** "On 29 September, …", "Less than a month later, on 7 February, …": a sentence that opens on its date. */
+const OPENING_PREPOSITION =
+  /^\W*(?:(?:then|(?:[\w-]+\s){0,5}later|(?:[\w-]+\s){0,4}after that),\s+)?(?:on|in)\s/i;
 const OPENING_DATE_REACH = 4;
 
 const AFTERMATH = /^\W*(a|one|the|two|three|four|five|six)\s+(days?|week)\s+after\b/i;
