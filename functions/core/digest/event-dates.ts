@@ -1,5 +1,6 @@
-import { type DateMention, findDates } from '../text/dates.ts';
+import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
 import { comingWeekday, dayMonthDate, relativeDate } from '../text/relative-dates.ts';
+import type { Event } from './events.ts';
 
 /** Which dates of a sentence say when something happened, and which are deadlines, baselines or plans. */
 
@@ -78,4 +79,16 @@ export function clauseDates(
   if (publishedOn !== null && read.sortKey > publishedOn) return written;
   // "On 12 June, … bronzes looted in 1898": the day it opens on before the year it looks back to.
   return [{ ...read, inferred: true }, ...written].sort((a, b) => a.start - b.start);
+}
+
+const MONTH_SAID = new RegExp(
+  `\\b(?:in|on|since|during|early|late|mid-?)\\s+(${MONTH_NAMES.join('|')})\\b`,
+  'g',
+);
+
+/** "the San Telmo hearing in March", said of a May event: a place said of another month is another occasion's. */
+export function saysOtherMonth(text: string, date: Event['date']): boolean {
+  if (date === null || date.precision === 'year') return false;
+  const month = MONTH_NAMES[Number(date.sortKey.slice(5, 7)) - 1];
+  return [...text.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
 }

@@ -1,9 +1,9 @@
-import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
+import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { filedEvent } from './datelines.ts';
 import { daysAfter } from './event-agreement.ts';
-import { clauseDates, clausesOf, DEADLINE_BEFORE } from './event-dates.ts';
+import { clauseDates, clausesOf, DEADLINE_BEFORE, saysOtherMonth } from './event-dates.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, PREVIEW_DAYS, VENUE_REACH } from './scoring.ts';
 
@@ -277,18 +277,6 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
       (event.date === null ? !saysOtherMonth(sentence, dated.date) : sameDate(event, dated)),
   );
   return { date: dated.date, place: placed?.event.place ?? null };
-}
-
-const MONTH_SAID = new RegExp(
-  `\\b(?:in|on|since|during|early|late|mid-?)\\s+(${MONTH_NAMES.join('|')})\\b`,
-  'g',
-);
-
-/** "the San Telmo hearing in March", said of a May event: a place said of another month is another occasion's. */
-function saysOtherMonth(text: string, date: Event['date']): boolean {
-  if (date === null || date.precision === 'year') return false;
-  const month = MONTH_NAMES[Number(date.sortKey.slice(5, 7)) - 1];
-  return [...text.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
 }
 
 function sameDate(a: Event, b: Event): boolean {
