@@ -215,6 +215,13 @@ describe('dates read against the publication day', () => {
       'The regatta crash near Tallmoor on Thursday was caused by a broken oar, the rowing board said.';
     expect(sentenceEvent(crash, places, '2026-09-18', true)?.place?.name).toBe('Tallmoor');
   });
+  it('never place an event in what a government it is about will govern', () => {
+    const talks =
+      'Talks on forming a rowing government in Tallmoor collapsed on Tuesday after one club walked out.';
+    expect(sentenceEvent(talks, places, '2025-07-30', true)?.place ?? null).toBeNull();
+    const met = 'Talks on the rowing rules in Tallmoor collapsed on Tuesday after one club walked out.';
+    expect(sentenceEvent(met, places, '2025-07-30', true)?.place?.name).toBe('Tallmoor');
+  });
   it('never place an event where a sentence says it is not', () => {
     const moved = 'The rowing board met on Thursday, and not in the clubhouse at Tallmoor.';
     expect(sentenceEvent(moved, places, '2025-11-20')?.place ?? null).toBeNull();
