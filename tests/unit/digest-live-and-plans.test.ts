@@ -215,12 +215,18 @@ describe('dates read against the publication day', () => {
       'The regatta crash near Tallmoor on Thursday was caused by a broken oar, the rowing board said.';
     expect(sentenceEvent(crash, places, '2026-09-18', true)?.place?.name).toBe('Tallmoor');
   });
-  it('never place an event in what a government it is about will govern', () => {
+  it('never take what a government it is about will govern for where it happened', () => {
     const talks =
       'Talks on forming a rowing government in Tallmoor collapsed on Tuesday after one club walked out.';
-    expect(sentenceEvent(talks, places, '2025-07-30', true)?.place ?? null).toBeNull();
+    expect(sentenceEvent(talks, places, '2025-07-30', true)?.venue).toBeFalsy();
+    const filed = filedEvent(
+      `HARBOURSIDE, 29 July (Wire) — ${talks}`,
+      sentenceEvent(talks, places, '2025-07-30', true),
+      places,
+    );
+    expect(filed?.place?.name).toBe('Harbourside');
     const met = 'Talks on the rowing rules in Tallmoor collapsed on Tuesday after one club walked out.';
-    expect(sentenceEvent(met, places, '2025-07-30', true)?.place?.name).toBe('Tallmoor');
+    expect(sentenceEvent(met, places, '2025-07-30', true)?.venue).toBe(true);
   });
   it('never place an event where a sentence says it is not', () => {
     const moved = 'The rowing board met on Thursday, and not in the clubhouse at Tallmoor.';
