@@ -36,6 +36,19 @@ describe('summaries', () => {
     expect(summary.indexOf(dated)).toBeGreaterThan(0);
   });
 
+  it('never add a sentence that dates by a day only its own article explains ("last Friday", "this morning")', () => {
+    const lede = 'The harbour board approved the new ferry terminal at Oskarvik on Monday 3 March 2025.';
+    const relative = 'Work on the ferry terminal began this morning with a ceremony at the harbour.';
+    const dated =
+      'Local ferry crews welcomed the terminal plan today, Tuesday 4 March, at their union meeting.';
+    const passages = [passage('wire', 0, [lede, relative]), passage('local', 0, [dated])];
+    const choices = summaryChoices(passages, new Set([lede]), new Set(contentStems('ferry terminal')));
+    const summary = summarise(choices, ['wire', 'local'], []);
+    expect(summary[0]).toBe(lede);
+    expect(summary).not.toContain(relative);
+    expect(summary).toContain(dated);
+  });
+
   it('never choose what another source says before it quotes the opener', () => {
     const wireLede = 'The harbour board approved the new ferry terminal at Oskarvik on Monday 3 March 2025.';
     const localLede = 'Ferry passengers in Oskarvik will wait two more years for a terminal of their own.';

@@ -36,6 +36,9 @@ const SUBORDINATE_BACK =
 /** Talks to the reader or about the text: "Think of…", "we're diving into…", "In this article…". */
 const CHATTER =
   /\b(?:you|your|you're|we|we're|we'll|we've|let's|us|our|i|i'm|i've|guys|folks|hey|okay|alright|stay tuned|let me)\b|^(?:so|well|right|now),\s|^(?:think of|imagine|picture|consider|remember|look at|bookmark|buckle up|don't|do not)\b|!|\b(?:this|the following|in this) (?:article|section|post|piece|chapter|guide|blog|video|episode)\b/i;
+/** "yesterday", "this morning", "last Friday": said relative to a day the digest does not show. */
+const RELATIVE_DAY =
+  /\b(?:yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last (?:night|week|(?:Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day))\b(?!,?\s+(?:[A-Z][a-z]+day,?\s+)?\d{1,2}\b)/i;
 /** "Helsinki, Finland (2018): …", "The short version: …": a label, not a sentence. */
 const LABEL = /^[^.!?:]{1,60}:\s/;
 
@@ -192,6 +195,8 @@ export function summarise(
     // Nor what another source says before it quotes the opener: that source would read out of order.
     if (copies.some((c) => c.articleId === choice.articleId && compareOrder(choice, c) < 0)) continue;
     if (opensOnReference(choice.text) && !follows(choice, chosen)) continue;
+    // "Last Friday morning the airport reopened": a day only its own article's date explains.
+    if (RELATIVE_DAY.test(choice.text)) continue;
     if (repeats(choice, [...said, ...chosen.map((c) => c.stems)])) continue;
     // Two sentences that both say when and where it happened say one fact twice.
     if (choice.reportsEvent && chosen.some((c) => c.reportsEvent)) continue;
