@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArticles } from '../../functions/core/content/load-content.ts';
+import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { loadContent, parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
 import { buildDigest } from '../../functions/core/digest/build-digest.ts';
 import { filedEvent } from '../../functions/core/digest/datelines.ts';
@@ -277,6 +279,19 @@ describe('an undated report placed only in a country by its title', () => {
     const [candidate] = candidatesOfText('crews.txt', text);
     expect(candidate?.event?.date ?? null).toBeNull();
     expect(candidate?.event?.place?.name).toBe('Tallmoor');
+  });
+});
+
+describe('a round-up', () => {
+  it("takes its undated lists ('The numbers', 'Who's who') for its own remarks, never a story of their own", async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/data-breach');
+    const content = await loadContent(new FsContentSource(corpus));
+    const id = 'bytebrief-murmur-affair-so-far';
+    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(id);
+    const lists = candidates.filter((c) => c.event === null && c.passages.every((p) => p.kind === 'item'));
+    expect(lists.length).toBeGreaterThan(1);
+    expect(lists.every((c) => c.commentary)).toBe(true);
+    expect(candidates.filter((c) => c.event !== null).every((c) => !c.commentary)).toBe(true);
   });
 });
 

@@ -169,7 +169,8 @@ export function articleCandidates(
       passages: g.passages,
       event: g.event,
       theme: dominantTheme(g.passages, themeScores).theme,
-      commentary: chronicle && g.event === null,
+      // A round-up's undated lists ("The numbers", "Who's who") are its own remarks too.
+      commentary: (chronicle || (roundUp && g.passages.every((p) => p.kind === 'item'))) && g.event === null,
       mentions: g.passages
         .map((p) => found[passages.indexOf(p)] ?? null)
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
