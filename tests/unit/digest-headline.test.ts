@@ -30,4 +30,12 @@ describe('a story without a usable title or heading', () => {
       'G20 summit in Hamburg, July 2017',
     );
   });
+  it('never takes a day ("31 March") for the name of an event', () => {
+    const summary = [
+      'The regulator must send the judges its written reply to every one of the appeal grounds set out by the social network by 31 March in Corvenna before the hearings resume.',
+      'The court in Corvenna set 31 March as the last day for written answers from the regulator and from the social network.',
+    ];
+    const headline = storyHeadline(sources({ summary, place: 'Corvenna', when: '15 October 2026' }));
+    expect(headline).not.toMatch(/^31 March in Corvenna/);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Article } from '../content/article.ts';
-import { findDates } from '../text/dates.ts';
+import { findDates, MONTH_NAMES } from '../text/dates.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { STOPWORDS, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
@@ -125,12 +125,16 @@ const NAMED_EVENT = new RegExp(
 const NOT_A_NAME =
   /^(?:The|A|An|This|That|Its|Their|His|Her|January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b/;
 
+const DAY_OF_MONTH = new RegExp(`^\\d{1,2}(?:st|nd|rd|th)?\\s+(?:${MONTH_NAMES.join('|')})$`, 'i');
+
 function eventPhrase(sentences: readonly string[], place: string): string | null {
   const counts = new Map<string, number>();
   for (const sentence of sentences) {
     for (const match of sentence.matchAll(NAMED_EVENT)) {
       const phrase = (match[1] ?? '').trim();
       if (NOT_A_NAME.test(phrase) || !/^[\p{Lu}\d]/u.test(phrase) || findDates(phrase).length > 0) continue;
+      // "31 March" is a day, not the name of a march.
+      if (DAY_OF_MONTH.test(phrase)) continue;
       counts.set(phrase, (counts.get(phrase) ?? 0) + 1 + (phrase.includes(place) ? 1 : 0));
     }
   }
