@@ -66,6 +66,11 @@ describe('dates read against the publication day', () => {
     expect(dayMonthDate(review, '2026-12-20')?.sortKey).toBe('2026-01-14');
     expect(dayMonthDate('The board will meet on 14 January.', '2026-12-20')?.sortKey).toBe('2027-01-14');
     expect(dayMonthDate('The regatta is on 28 December.', '2026-12-20')?.sortKey).toBe('2026-12-28');
+    // The month first, as American copy writes it, before the weekday that goes with it.
+    const named = 'Thirteen crews were named on Wednesday, July 22nd in the boathouse.';
+    expect(dayMonthDate(named, '2026-11-02')?.sortKey).toBe('2026-07-22');
+    expect(sentenceEvent(named, places, '2026-11-02', true)?.date?.sortKey).toBe('2026-07-22');
+    expect(dayMonthDate('The regatta of July 2026 was rowed in Tallmoor.', '2026-11-02')).toBeNull();
   });
   it('prefer a written day and month to a weekday in the same clause', () => {
     const lede =

@@ -4,6 +4,9 @@ import { type DateMention, MONTH_NAMES } from './dates.ts';
 
 const DAY_MONTH =
   /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
+/** "July 22nd", "on October 2": the month first, no year after it. */
+const MONTH_DAY =
+  /\b(?:on\s)?(January|February|March|April|May|June|July|August|September|October|November|December)\s([0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s\d{4}|\d|:)/;
 
 const LOOK_AHEAD_DAYS = 31;
 const NEAR_DAYS = 14;
@@ -12,10 +15,10 @@ const FUTURE =
 
 /** "On 18 April" in an article published on a known day: the last 18 April on or before it, or one in the month ahead. */
 export function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
-  const match = publishedOn ? DAY_MONTH.exec(clause) : null;
+  const match = publishedOn ? dayAndMonth(clause) : null;
   if (!match || !publishedOn) return null;
-  const month = MONTH_NAMES.indexOf(match[2] as (typeof MONTH_NAMES)[number]) + 1;
-  const day = Number(match[1]);
+  const month = MONTH_NAMES.indexOf(match.month as (typeof MONTH_NAMES)[number]) + 1;
+  const day = match.day;
   if (day < 1 || day > 31) return null;
   const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
   // The last such day on or before publication, unless it is in the weeks just ahead ("5 March" in a
@@ -29,14 +32,35 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
   const year = coming ? past + 1 : past;
   const sortKey = `${year}-${md}`;
   return {
-    when: `${day} ${match[2]} ${year}`,
+    when: `${day} ${match.month} ${year}`,
     sortKey,
     year: String(year),
     precision: 'day',
     event: true,
-    start: match.index,
-    end: match.index + match[0].length,
+    start: match.start,
+    end: match.end,
   };
+}
+
+/** The first day and month a clause writes without a year, either way round ("22 July", "July 22nd"). */
+function dayAndMonth(clause: string): { day: number; month: string; start: number; end: number } | null {
+  const dayFirst = DAY_MONTH.exec(clause);
+  const monthFirst = MONTH_DAY.exec(clause);
+  if (dayFirst && (!monthFirst || dayFirst.index <= monthFirst.index))
+    return {
+      day: Number(dayFirst[1]),
+      month: dayFirst[2] ?? '',
+      start: dayFirst.index,
+      end: dayFirst.index + dayFirst[0].length,
+    };
+  if (monthFirst)
+    return {
+      day: Number(monthFirst[2]),
+      month: monthFirst[1] ?? '',
+      start: monthFirst.index,
+      end: monthFirst.index + monthFirst[0].length,
+    };
+  return null;
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
