@@ -4,7 +4,7 @@ import { compatible, placeKey } from '../../functions/core/digest/event-agreemen
 import { labelEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
-import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
+import { learnPlaces, placesIn, titleCase } from '../../functions/core/text/places.ts';
 
 const texts = [
   'The declaration was signed in Sharm el-Sheikh, Egypt, on 4 March 2024; delegates from Ethiopia objected.',
@@ -247,5 +247,14 @@ describe('a place a report was only filed from', () => {
   it('still keeps an undated report apart from an event elsewhere', () => {
     const undated = { date: null, place: { name: 'Vila de Santa Ana', country: '' }, filed: true };
     expect(compatible(undated, village)).toBe(false);
+  });
+});
+
+describe('a name a dateline shouts', () => {
+  it('is written as the place writes it, particles and elisions included', () => {
+    expect(titleCase("VAL-D'AURELLE")).toBe("Val-d'Aurelle");
+    expect(titleCase('SAN TELMO DE LA COSTA')).toBe('San Telmo de la Costa');
+    expect(titleCase("L'ISLE-SUR-LA-SORGUE")).toBe("L'Isle-sur-la-Sorgue");
+    expect(titleCase('KINGSTON UPON HULL')).toBe('Kingston upon Hull');
   });
 });

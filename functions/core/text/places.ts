@@ -85,8 +85,16 @@ export function titleCase(name: string): string {
     .replace(/(^|[\s-])\p{L}/gu, (c) => c.toUpperCase())
     .replace(/^(['’])S-/, '$1s-')
     .replace(INNER_PARTICLE, (p) => p.toLowerCase())
-    .replace(HYPHENED_PARTICLE, (p) => p.toLowerCase());
+    .replace(HYPHENED_PARTICLE, (p) => p.toLowerCase())
+    .replace(
+      ELIDED_PARTICLE,
+      (_, before: string, particle: string, apostrophe: string, first: string) =>
+        `${before}${before === '' ? particle.toUpperCase() : particle.toLowerCase()}${apostrophe}${first.toUpperCase()}`,
+    );
 }
+
+/** "Val-d'Aurelle", "Saint-Jean-d'Angély": an elided "d'" or "l'" inside a name. */
+const ELIDED_PARTICLE = /(^|[\s-])([dl])(['’])(\p{L})/giu;
 
 /** Place names learned from a corpus: place → its country; a country → itself; '' when the country is unknown. */
 export type Gazetteer = ReadonlyMap<string, string>;
