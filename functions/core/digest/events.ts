@@ -94,7 +94,7 @@ export function sentenceEvent(
   // auction house withdrew…"; not a timeline's "5 April 2024: …"), tells what happened, whatever its verb.
   const opensOnDate =
     opening !== null &&
-    (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= opening[0].length + OPENING_DATE_REACH - 3;
+    (clauses[0]?.dates[0]?.start ?? Number.POSITIVE_INFINITY) <= opening[0].length + OPENING_DATE_REACH;
   const anyVerb = (lede || opensOnDate) && !clauses.some((c) => EVENT_WORD.test(c.text));
   const found = clauseEvent(clauses, gazetteer, anyVerb);
   return aftermathOf(sentence, found, publishedOn, lede) ?? found;
@@ -132,11 +132,11 @@ function happened(clause: string): boolean {
   return words.some((w) => /ed$|^(?:met|won|beat|drew|lost|struck|began|took place|walked out)$/i.test(w));
 }
 
-/** "On 29 September, …", "In March 2024, …": a date this far into a sentence at most opens it. */
 /** "On 29 September, …", "Less than a month later, on 7 February, …": a sentence that opens on its date. */
 const OPENING_PREPOSITION =
   /^\W*(?:(?:then|(?:[\w-]+\s){0,5}later|(?:[\w-]+\s){0,4}after that),\s+)?(?:on|in)\s/i;
-const OPENING_DATE_REACH = 4;
+/** Characters past "On " a date may start and still open the sentence ("In March 2024, …"). */
+const OPENING_DATE_REACH = 1;
 
 const AFTERMATH = /^\W*(a|one|the|two|three|four|five|six)\s+(days?|week)\s+after\b/i;
 const NUMBER_WORDS = new Map([
