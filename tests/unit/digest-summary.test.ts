@@ -49,6 +49,23 @@ describe('summaries', () => {
     expect(summary).toContain(dated);
   });
 
+  it('never take a list entry that is a label on a fragment ("Reply due: within two months") for a sentence', () => {
+    const lede = 'The harbour board approved the new ferry terminal at Oskarvik on Monday 3 March 2025.';
+    const fragment = "Board's reply due: within two months.";
+    const entry = 'Ferry crews: the union welcomed the terminal and asked for new jobs at the harbour.';
+    const passages = [
+      passage('wire', 0, [lede]),
+      { ...passage('wire', 1, [fragment]), kind: 'item' as const },
+      { ...passage('wire', 2, [entry]), kind: 'item' as const },
+    ];
+    const choices = summaryChoices(passages, new Set([lede]), new Set(contentStems('ferry terminal')));
+    const texts = choices.map((c) => c.text);
+    expect(texts).not.toContain("Within two months (Board's reply due).");
+    expect(texts).toContain(
+      'The union welcomed the terminal and asked for new jobs at the harbour (Ferry crews).',
+    );
+  });
+
   it('never choose what another source says before it quotes the opener', () => {
     const wireLede = 'The harbour board approved the new ferry terminal at Oskarvik on Monday 3 March 2025.';
     const localLede = 'Ferry passengers in Oskarvik will wait two more years for a terminal of their own.';

@@ -117,6 +117,9 @@ export function summaryChoices(
       const said = passage.kind === 'item' ? joinLabel(written) : written;
       const text = withoutEntryHead(said.replace(TIME_STAMP, ''));
       if (!isSummarySentence(text)) return;
+      // "Regulator's reply due: within two months" is a label on a fragment, not a sentence, once joined.
+      if (said !== written && said.slice(0, said.lastIndexOf(' (')).split(/\s+/).length < MIN_SENTENCE_WORDS)
+        return;
       const stems = new Set(contentStems(text));
       let score = centrality(stems, centroid, total);
       if (reports && passage.index === 0 && position === 0) score += LEAD_SENTENCE_BONUS;
