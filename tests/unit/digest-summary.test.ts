@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { summarise, summaryChoices } from '../../functions/core/digest/summary.ts';
+import { withDaysSaid } from '../../functions/core/text/relative-dates.ts';
 import { contentStems } from '../../functions/core/text/words.ts';
 
 function passage(articleId: string, index: number, sentences: string[]): Passage {
@@ -64,6 +65,26 @@ describe('summaries', () => {
     expect(texts).toContain(
       'The union welcomed the terminal and asked for new jobs at the harbour (Ferry crews).',
     );
+  });
+
+  it('say the day a "yesterday" or "today" of its article means', () => {
+    const lede = 'The harbour board approved the ferry terminal at Oskarvik yesterday after a long dispute.';
+    const passages = [passage('wire', 0, [lede])];
+    const choices = summaryChoices(
+      passages,
+      new Set([lede]),
+      new Set(contentStems('ferry terminal')),
+      () => '2025-03-04',
+    );
+    expect(summarise(choices, ['wire'], [])[0]).toBe(
+      'The harbour board approved the ferry terminal at Oskarvik on 3 March after a long dispute.',
+    );
+    expect(withDaysSaid('Yesterday, the crews voted.', '2025-03-04')).toBe('On 3 March, the crews voted.');
+    expect(withDaysSaid('The crews strike today, Monday 3 March.', '2025-03-03')).toBe(
+      'The crews strike today, Monday 3 March.',
+    );
+    expect(withDaysSaid("Yesterday's vote stands.", '2025-03-04')).toBe("Yesterday's vote stands.");
+    expect(withDaysSaid('The crews voted yesterday.', null)).toBe('The crews voted yesterday.');
   });
 
   it('never choose what another source says before it quotes the opener', () => {

@@ -71,7 +71,13 @@ function choicesOf(themed: ThemedStory, stems: ReadonlySet<string>, { analysis, 
   const { group, themeId } = themed;
   const event = storyEvent(group, analysis.settings);
   const passages = event?.date ? toldBy(group) : onTheme(group.passages, themeId, analysis);
-  const found = { event, choices: summaryChoices(passages, eventSentences(group, event, analysis), stems) };
+  const choices = summaryChoices(
+    passages,
+    eventSentences(group, event, analysis),
+    stems,
+    (id) => analysis.articles.get(id)?.date ?? null,
+  );
+  const found = { event, choices };
   known.set(group, found);
   return found;
 }

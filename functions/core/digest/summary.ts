@@ -1,3 +1,4 @@
+import { withDaysSaid } from '../text/relative-dates.ts';
 import { contentStems, jaccard, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
 import { DATED_ENTRY } from './events.ts';
@@ -26,6 +27,8 @@ export interface SentenceChoice {
   score: number;
   /** Says when or where the story's event happened. */
   reportsEvent: boolean;
+  /** The day its article was published, when known: what "yesterday" and "today" mean. */
+  published: string | null;
 }
 
 /** Opens by pointing back at something said before: "He…", "These findings…", "However,…". */
@@ -106,6 +109,7 @@ export function summaryChoices(
   passages: readonly Passage[],
   eventSentences: ReadonlySet<string>,
   themeStems: ReadonlySet<string>,
+  publishedOf: (articleId: string) => string | null = () => null,
 ): SentenceChoice[] {
   const centroid = centroidOf(passages);
   // An article's first sentence leads a report; an explainer's opens on generalities.
@@ -134,6 +138,7 @@ export function summaryChoices(
       choices.push({
         text: shown,
         articleId: passage.articleId,
+        published: publishedOf(passage.articleId),
         passage,
         position,
         stems,
@@ -217,5 +222,5 @@ export function summarise(
     );
   const summary = [opener, ...rest];
   for (const c of summary) said.push(c.stems);
-  return summary.map((c) => c.text);
+  return summary.map((c) => withDaysSaid(c.text, c.published));
 }

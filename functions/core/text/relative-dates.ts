@@ -122,3 +122,21 @@ export function daysBefore(sortKey: string, days: number): Omit<DateMention, 'st
 
 /** A heading that opens on a time of day ("15:30 —"): a live entry's. */
 export const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s|$)/i;
+
+/** "yesterday", "today", "this morning": the words a reader of another day cannot place. */
+const SAID_DAY =
+  /\b(yesterday|today|this (?:morning|afternoon|evening))\b(?!['’]s|,?\s+(?:[A-Z][a-z]+day,?\s+)?\d{1,2}\b)/gi;
+
+/**
+ * A sentence as a reader of another day can read it: "lowered the alert to green yesterday" in a piece of
+ * 12 February is "lowered the alert to green on 11 February". Unchanged when the day of publication is unknown.
+ */
+export function withDaysSaid(sentence: string, publishedOn: string | null): string {
+  if (publishedOn === null) return sentence;
+  const said = sentence.replace(SAID_DAY, (word: string, _: string, at: number) => {
+    const day = daysBefore(publishedOn, word.toLowerCase() === 'yesterday' ? 1 : 0);
+    const on = `on ${day.when.replace(/ \d{4}$/, '')}`;
+    return at === 0 ? `On ${on.slice(3)}` : on;
+  });
+  return said;
+}
