@@ -373,16 +373,19 @@ describe('a preview', () => {
     'On Saturday 14 June, eight rowing crews race the regatta final in Tallmoor, the rowing highlight of the year.',
     'Harbourside are favourites: their crew has not lost a regatta race all season, and the rowing club expects a crowd.',
   ]);
+  /** The report of the final the preview looked ahead to, published the day after. */
+  const finalReport = (title = 'Harbourside win the Tallmoor regatta final') =>
+    article('report.md', '2025-06-15', title, [
+      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
+      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
+    ]);
   const storiesOf = (files: ReturnType<typeof article>[]) => {
     const { articles } = parseArticles(files);
     return analyse(articles, THEMES).stories.map((s) => s.articleIds.sort());
   };
 
   it('joins the report of the event it looked ahead to', () => {
-    const report = article('report.md', '2025-06-15', 'Harbourside win the Tallmoor regatta final', [
-      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
-      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
-    ]);
+    const report = finalReport();
     expect(storiesOf([preview, report])).toEqual([['preview', 'report']]);
   });
   it('reads "When the board sits down on Thursday, it will…" as the coming Thursday', () => {
@@ -415,18 +418,12 @@ describe('a preview', () => {
       'Eight rowing crews will race for the regatta trophy, the highlight of the Tallmoor rowing year.',
       'The regatta final will be rowed on 14 June in Tallmoor; Harbourside are favourites, their crew unbeaten.',
     ]);
-    const report = article('report.md', '2025-06-15', 'Harbourside win the Tallmoor regatta final', [
-      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
-      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
-    ]);
+    const report = finalReport();
     expect(storiesOf([later, report])).toEqual([['later', 'report']]);
   });
   it('never heads the story of what then happened with its own title', () => {
     // A title no story may take ("Analysis: …"), so the preview's is the only one left.
-    const report = article('report.md', '2025-06-15', 'Analysis: the Tallmoor regatta final', [
-      'Harbourside won the regatta final in Tallmoor on 14 June, their rowing crew a length clear of the rest.',
-      'The crew had not lost a regatta race all season; the rowing club expects the crowd back next year.',
-    ]);
+    const report = finalReport('Analysis: the Tallmoor regatta final');
     const { articles } = parseArticles([preview, report]);
     const digest = buildDigest({
       articles,

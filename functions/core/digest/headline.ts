@@ -186,9 +186,10 @@ function* headlineOptions(from: HeadlineSources): Generator<string | null> {
   yield phrase && place
     ? `${phrase}${phrase.includes(place) ? '' : ` in ${place}`}${from.when ? `, ${from.when}` : ''}`
     : null;
+  // The lead cut, before other sentences when it names the place, after them when it does not.
   if (names(lead)) yield headlineFromSentence(lead, { cut: true });
   yield* whole.filter(names);
-  yield headlineFromSentence(lead, { cut: true });
+  if (!names(lead)) yield headlineFromSentence(lead, { cut: true });
   yield* whole;
   for (const s of sentences) yield headlineFromSentence(s, { cut: true });
   yield* from.fallback;

@@ -1,4 +1,4 @@
-import { withDaysSaid } from '../text/relative-dates.ts';
+import { saysItsOwnDay, withDaysSaid } from '../text/relative-dates.ts';
 import { contentStems, jaccard, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
 import { DATED_ENTRY } from './events.ts';
@@ -39,9 +39,6 @@ const SUBORDINATE_BACK =
 /** Talks to the reader or about the text: "Think of…", "we're diving into…", "In this article…". */
 const CHATTER =
   /\b(?:you|your|you're|we|we're|we'll|we've|let's|us|our|i|i'm|i've|guys|folks|hey|okay|alright|stay tuned|let me)\b|^(?:so|well|right|now),\s|^(?:think of|imagine|picture|consider|remember|look at|bookmark|buckle up|don't|do not)\b|!|\b(?:this|the following|in this) (?:article|section|post|piece|chapter|guide|blog|video|episode)\b/i;
-/** "yesterday", "this morning", "last Friday": said relative to a day the digest does not show. */
-const RELATIVE_DAY =
-  /\b(?:yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last (?:night|week|(?:Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day))\b(?!,?\s+(?:[A-Z][a-z]+day,?\s+)?\d{1,2}\b)/i;
 /** "Helsinki, Finland (2018): …", "The short version: …": a label, not a sentence. */
 const LABEL = /^[^.!?:]{1,60}:\s/;
 
@@ -204,7 +201,7 @@ export function summarise(
     if (copies.some((c) => c.articleId === choice.articleId && compareOrder(choice, c) < 0)) continue;
     if (opensOnReference(choice.text) && !follows(choice, chosen)) continue;
     // "Last Friday morning the airport reopened": a day only its own article's date explains.
-    if (RELATIVE_DAY.test(choice.text)) continue;
+    if (saysItsOwnDay(choice.text)) continue;
     if (repeats(choice, [...said, ...chosen.map((c) => c.stems)])) continue;
     // Two sentences that both say when and where it happened say one fact twice.
     if (choice.reportsEvent && chosen.some((c) => c.reportsEvent)) continue;

@@ -1,12 +1,16 @@
 import { type DateMention, MONTH_NAMES } from './dates.ts';
+import { upperFirst } from './words.ts';
 
 /** Dates written without a year or as a weekday, read against the day an article was published. */
 
-const DAY_MONTH =
-  /\b(?:on|in|since)?\s*([0-3]?\d)(?:st|nd|rd|th)?\s(January|February|March|April|May|June|July|August|September|October|November|December)\b(?!,?\s(?:\d{4}|of\s\d{4}))/;
+const MONTHS = MONTH_NAMES.join('|');
+const DAY_MONTH = new RegExp(
+  `\\b(?:on|in|since)?\\s*([0-3]?\\d)(?:st|nd|rd|th)?\\s(${MONTHS})\\b(?!,?\\s(?:\\d{4}|of\\s\\d{4}))`,
+);
 /** "July 22nd", "on October 2": the month first, no year after it. */
-const MONTH_DAY =
-  /\b(?:on\s)?(January|February|March|April|May|June|July|August|September|October|November|December)\s([0-3]?\d)(?:st|nd|rd|th)?\b(?!,?\s\d{4}|\d|:)/;
+const MONTH_DAY = new RegExp(
+  `\\b(?:on\\s)?(${MONTHS})\\s([0-3]?\\d)(?:st|nd|rd|th)?\\b(?!,?\\s\\d{4}|\\d|:)`,
+);
 
 const LOOK_AHEAD_DAYS = 31;
 const NEAR_DAYS = 14;
@@ -123,9 +127,23 @@ export function daysBefore(sortKey: string, days: number): Omit<DateMention, 'st
 /** A heading that opens on a time of day ("15:30 —"): a live entry's. */
 export const TIME_OF_DAY = /^\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s|$)/i;
 
-/** "yesterday", "today", "this morning": the words a reader of another day cannot place. */
-const SAID_DAY =
-  /\b(yesterday|today|this (?:morning|afternoon|evening))\b(?!['’]s|,?\s+(?:[A-Z][a-z]+day,?\s+)?\d{1,2}\b)/gi;
+/** Unless the day follows: "today, Monday 3 November" says its day. */
+const DAY_NOT_SAID = '(?!,?\\s+(?:[A-Z][a-z]+day,?\\s+)?\\d{1,2}\\b)';
+/** "yesterday", "today", "this morning" (not "yesterday's"): written as the day they mean (`withDaysSaid`). */
+const SAID_DAY = new RegExp(
+  `\\b(yesterday|today|this (?:morning|afternoon|evening))\\b(?!['’]s)${DAY_NOT_SAID}`,
+  'gi',
+);
+/** …and every word a reader of another day cannot place: "tonight", "this week", "last Friday". */
+const OWN_DAY = new RegExp(
+  `\\b(?:yesterday|today|tonight|this (?:morning|afternoon|evening|week)|last (?:night|week|(?:Sun|Mon|Tues|Wednes|Thurs|Fri|Satur)day))\\b${DAY_NOT_SAID}`,
+  'i',
+);
+
+/** The text dates something by a day only its own article explains ("yesterday", "last Friday"). */
+export function saysItsOwnDay(text: string): boolean {
+  return OWN_DAY.test(text);
+}
 
 /**
  * A sentence as a reader of another day can read it: "lowered the alert to green yesterday" in a piece of
@@ -133,10 +151,9 @@ const SAID_DAY =
  */
 export function withDaysSaid(sentence: string, publishedOn: string | null): string {
   if (publishedOn === null) return sentence;
-  const said = sentence.replace(SAID_DAY, (word: string, _: string, at: number) => {
+  return sentence.replace(SAID_DAY, (word: string, _: string, at: number) => {
     const day = daysBefore(publishedOn, word.toLowerCase() === 'yesterday' ? 1 : 0);
     const on = `on ${day.when.replace(/ \d{4}$/, '')}`;
-    return at === 0 ? `On ${on.slice(3)}` : on;
+    return at === 0 ? upperFirst(on) : on;
   });
-  return said;
 }
