@@ -6,6 +6,7 @@ import { filedEvent } from './datelines.ts';
 import { compatible, placeKey } from './event-agreement.ts';
 import { type Event, sentenceEvent } from './events.ts';
 import { articlePassages, type Passage, WordTable } from './passages.ts';
+import { readingDates } from './reading-dates.ts';
 import { bm25, type PassageTerms, passageTerms, themeQueries } from './relevance.ts';
 import { MAX_PLACE_SHARE } from './scoring.ts';
 import { groupStories, type StoryGroup } from './stories.ts';
@@ -38,8 +39,14 @@ export function analyse(articles: readonly Article[], themes: readonly Theme[]):
   const learned = learnPlaces(passages.map((p) => p.text));
   const gazetteer = venues(learned, passages);
   const settings = new Map([...learned].filter(([name]) => !gazetteer.has(name)));
+  const readAs = readingDates(perArticle);
   const candidates = perArticle.flatMap(({ article, passages: own }) =>
-    articleCandidates(article, own, themeScores, gazetteer),
+    articleCandidates(
+      { ...article, date: readAs.get(article.id) ?? article.date },
+      own,
+      themeScores,
+      gazetteer,
+    ),
   );
   const stories = groupStories(candidates);
   const articleMap = new Map(sorted.map((a) => [a.id, a]));

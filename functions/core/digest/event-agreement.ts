@@ -57,7 +57,10 @@ export function compatible(a: Event | null, b: Event | null): boolean {
   if (!a || !b) return true;
   if (!datesAgree(a.date, b.date) && !startOfPlanned(a, b) && !startOfPlanned(b, a)) return false;
   const filedOnTheDay =
-    (a.filed === true || b.filed === true) && a.date?.precision === 'day' && b.date?.precision === 'day';
+    (a.filed === true || b.filed === true) &&
+    a.date?.precision === 'day' &&
+    b.date?.precision === 'day' &&
+    (a.date.sortKey === b.date.sortKey || a.filed !== b.filed);
   return filedOnTheDay || placesAgree(a.place, b.place);
 }
 

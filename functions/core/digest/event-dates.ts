@@ -92,3 +92,16 @@ export function saysOtherMonth(text: string, date: Event['date']): boolean {
   const month = MONTH_NAMES[Number(date.sortKey.slice(5, 7)) - 1];
   return [...text.matchAll(MONTH_SAID)].some((m) => m[1] !== month);
 }
+
+/** "the July blackout in the southern province of": a place named as another month's happening's. */
+const MONTH_NAMED_BEFORE = new RegExp(
+  `\\b(?:the|last|this)\\s+(${MONTH_NAMES.join('|')})\\s+[\\w-]+(?:\\s+[\\w-]+){0,5}\\s*$`,
+);
+
+/** The text before a place names it as the place of a happening of another month than `date`'s. */
+export function namedWithOtherMonth(before: string, date: Event['date']): boolean {
+  if (date === null || date.precision === 'year') return false;
+  const month = MONTH_NAMES[Number(date.sortKey.slice(5, 7)) - 1];
+  const named = MONTH_NAMED_BEFORE.exec(before.slice(-60));
+  return named !== null && named[1] !== month;
+}

@@ -3,7 +3,13 @@ import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { filedEvent } from './datelines.ts';
 import { daysAfter } from './event-agreement.ts';
-import { clauseDates, clausesOf, DEADLINE_BEFORE, saysOtherMonth } from './event-dates.ts';
+import {
+  clauseDates,
+  clausesOf,
+  DEADLINE_BEFORE,
+  namedWithOtherMonth,
+  saysOtherMonth,
+} from './event-dates.ts';
 import type { Passage } from './passages.ts';
 import { LEAD_PASSAGES, PREVIEW_DAYS, VENUE_REACH } from './scoring.ts';
 
@@ -44,11 +50,16 @@ const NOT_THERE = /\b(?:not|never|rather than|instead of)\s+(?:[\w’'-]+\s+){0,
 /** "the inquest into the deaths at Saint-Martin": where what is inquired into happened, not the inquiry. */
 const INQUIRED_INTO = /\binto\s+(?:[\w’'-]+\s+){1,4}(?:in|at|near|on)\s+(?:the\s+)?$/i;
 
+/** "Meridia Telecom, the title sponsor of the match in San Telmo, said…": who the subject is, not where it happened. */
+const SUBJECT_APPOSITIVE = /^\W*\p{Lu}[^,]{0,60}?,\s+(?:the|a|an)\s[^,]+,\s/u;
+
 function venueOf(
   clause: string,
-  places: PlaceMention[],
+  candidates: PlaceMention[],
   anchors: readonly number[],
 ): (PlaceMention & { venue: boolean }) | null {
+  const aside = SUBJECT_APPOSITIVE.exec(clause)?.[0].length ?? 0;
+  const places = candidates.filter((p) => p.start >= aside);
   const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
   const before = (p: PlaceMention) => clause.slice(0, p.start);
   const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(before(p)) && !FOR_WHOM_BEFORE.test(before(p));
@@ -165,10 +176,20 @@ function clauseEvent(
     const date = clause.dates[0] ?? only ?? null;
     // Where it happened is said next to when it happened, else next to what happened.
     const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
+    // "The derailment near Brenholt in March …", reported in September: that place is the March event's;
+    // the first such place is the only one ruled out (what follows it may still be March's)…
     const named = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
-    // "The derailment near Brenholt in March …", reported in September: that place is the March event's.
-    const place =
-      named && date && saysOtherMonth(clause.text.slice(named.end, named.end + 12), date) ? null : named;
+    const march = named && date && saysOtherMonth(clause.text.slice(named.end, named.end + 12), date);
+    // …while "the July blackout in Brava", said of September, leaves the clause's other places.
+    const place = march
+      ? null
+      : venueOf(
+          clause.text,
+          placesIn(clause.text, gazetteer).filter(
+            (p) => !date || !namedWithOtherMonth(clause.text.slice(0, p.start), date),
+          ),
+          anchors,
+        );
     if (date || place) {
       return {
         date: date
@@ -262,6 +283,9 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
       place: place ? { name: place.name, country: place.country } : null,
     };
   }
+  // Under "16 July 2025: the grid fails", what the section's sentences tell happened that day.
+  const headed = headingEvent(passage.heading, gazetteer);
+  if (headed) return headed;
   // Under "What happens next", a day and month without a year is one still ahead, whatever it reads as.
   const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
   const said = passage.sentences
@@ -281,6 +305,17 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
       (event.date === null ? !saysOtherMonth(sentence, dated.date) : sameDate(event, dated)),
   );
   return { date: dated.date, place: placed?.event.place ?? null };
+}
+
+/** A section heading that opens on a day, written in full ("16 July 2025: the grid fails"): a timeline's entry. */
+function headingEvent(heading: string | null, gazetteer: Gazetteer): Event | null {
+  const date = heading ? findDates(heading)[0] : undefined;
+  if (!heading || date?.precision !== 'day' || !/^\W*$/.test(heading.slice(0, date.start))) return null;
+  const place = placesIn(heading, gazetteer)[0];
+  return {
+    date: { when: date.when, sortKey: date.sortKey, precision: date.precision },
+    place: place ? { name: place.name, country: place.country } : null,
+  };
 }
 
 function sameDate(a: Event, b: Event): boolean {

@@ -46,6 +46,14 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
   };
 }
 
+/** "10-14" for the first day and month a clause writes without a year ("14 October", "October 14th"). */
+export function monthDayOf(clause: string): string | null {
+  const match = dayAndMonth(clause);
+  const month = match ? MONTH_NAMES.indexOf(match.month as (typeof MONTH_NAMES)[number]) + 1 : 0;
+  if (!match || month < 1 || match.day < 1 || match.day > 31) return null;
+  return `${String(month).padStart(2, '0')}-${String(match.day).padStart(2, '0')}`;
+}
+
 /** The first day and month a clause writes without a year, either way round ("22 July", "July 22nd"). */
 function dayAndMonth(clause: string): { day: number; month: string; start: number; end: number } | null {
   const dayFirst = DAY_MONTH.exec(clause);
@@ -101,9 +109,15 @@ const COMING_WEEKDAY =
 const WILL_ON_WEEKDAY =
   /\b(?:will|is to|are to|is due to|are due to)\s+(?:[\w’'-]+\s+){0,8}?on\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/i;
 
+/** "On Thursday it will be a year since…": a sentence that opens on the weekday its verb looks ahead to. */
+const ON_WEEKDAY_WILL =
+  /^\W*on\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b,?\s+(?:[\w’'-]+\s+){0,4}?(?:will|is to|are to|is due to|are due to)\b/i;
+
 /** The weekday such a sentence looks ahead to: the first one after publication. */
 export function comingWeekday(sentence: string, publishedOn: string | null): DateMention | null {
-  const match = publishedOn ? (COMING_WEEKDAY.exec(sentence) ?? WILL_ON_WEEKDAY.exec(sentence)) : null;
+  const match = publishedOn
+    ? (COMING_WEEKDAY.exec(sentence) ?? WILL_ON_WEEKDAY.exec(sentence) ?? ON_WEEKDAY_WILL.exec(sentence))
+    : null;
   if (!match?.[1] || !publishedOn) return null;
   const ahead = weekdayAhead(publishedOn, match[1]) || 7;
   const start = match.index + match[0].search(new RegExp(`\\bon\\s+${match[1]}`, 'i'));

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { parseArticles } from '../../functions/core/content/load-content.ts';
+import { analyse } from '../../functions/core/digest/analysis.ts';
+import { compatible } from '../../functions/core/digest/event-agreement.ts';
+import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import type { Passage } from '../../functions/core/digest/passages.ts';
+import { learnPlaces } from '../../functions/core/text/places.ts';
+import { comingWeekday } from '../../functions/core/text/relative-dates.ts';
+
+const THEMES = [
+  {
+    id: 'rowing',
+    title: 'Rowing',
+    description: 'Rowing regattas and crews.',
+    terms: ['regatta', 'rowing', 'crew', 'crews'],
+  },
+];
+const places = learnPlaces([
+  'Rowers met in Tallmoor. Crowds gathered in Tallmoor again. Crews trained in Brenholt.',
+  'Fans met in Brenholt. Rowers gathered in Port Avel.',
+]);
+
+function files(entries: Record<string, string>) {
+  return parseArticles(
+    Object.entries(entries).map(([name, text]) => ({ name, bytes: new TextEncoder().encode(text) })),
+  ).articles;
+}
+
+const WIRE = [
+  'Rowing board fines crews',
+  'by A. Writer',
+  '',
+  'TALLMOOR, 24 September (Wire) — The rowing board fined two crews on Wednesday for breaking regatta rules.',
+  '',
+  'The crews said the regatta rules were unclear and that they would appeal.',
+].join('\n');
+
+function timeline(year: number): string {
+  return [
+    '---',
+    `date: ${year + 1}-01-10`,
+    '---',
+    '# A year of rowing',
+    '',
+    `On 24 September ${year} the rowing board fined two crews at the regatta in Tallmoor for breaking the rules.`,
+  ].join('\n');
+}
+
+describe('an undated wire report', () => {
+  it('is read as of the year in which other articles write its dateline day in full', () => {
+    const articles = files({ 'wire.txt': WIRE, 'review.md': timeline(2025) });
+    const [candidate] = analyse(articles, THEMES).candidatesOf('wire');
+    expect(candidate?.event?.date?.sortKey).toBe('2025-09-24');
+    // Only its reading changes: the article keeps no date of its own.
+    expect(articles.find((a) => a.id === 'wire')?.date ?? null).toBeNull();
+  });
+  it('stays undated when that day is written in more than one year, or nowhere', () => {
+    const twice = files({ 'wire.txt': WIRE, 'review.md': timeline(2025), 'older.md': timeline(2024) });
+    expect(analyse(twice, THEMES).candidatesOf('wire')[0]?.event?.date ?? null).toBeNull();
+    const alone = files({ 'wire.txt': WIRE });
+    expect(analyse(alone, THEMES).candidatesOf('wire')[0]?.event?.date ?? null).toBeNull();
+  });
+});
+
+describe('where a sentence says it happened', () => {
+  it('is not a place in the appositive that says who its subject is', () => {
+    const said =
+      'Rowing Trust, the sponsor of the championship match in Brenholt, said on Friday it was ending its support.';
+    expect(sentenceEvent(said, places, '2026-04-17')?.place ?? null).toBeNull();
+    const held = 'The regatta, the oldest on the river, was held in Brenholt on Friday.';
+    expect(sentenceEvent(held, places, '2026-04-17')?.place?.name).toBe('Brenholt');
+  });
+  it('is not a place named as that of another month\'s happening ("the July flood in X")', () => {
+    const sentence =
+      'The board paid crews whose boats were lost in the July flood in the town of Brenholt, under a scheme agreed in Tallmoor on Monday.';
+    expect(sentenceEvent(sentence, places, '2025-09-08')?.place?.name).toBe('Tallmoor');
+  });
+});
+
+describe('two reports filed from different towns on consecutive days', () => {
+  const day = (sortKey: string) => ({ when: sortKey, sortKey, precision: 'day' as const });
+  const filed = (sortKey: string, name: string) => ({
+    date: day(sortKey),
+    place: { name, country: '' },
+    filed: true,
+  });
+  it('are two events; a filed report and a venue the next day may still be one', () => {
+    expect(compatible(filed('2026-04-16', 'Brenholt'), filed('2026-04-17', 'Port Avel'))).toBe(false);
+    expect(compatible(filed('2026-04-16', 'Brenholt'), filed('2026-04-16', 'Port Avel'))).toBe(true);
+    const venue = { date: day('2026-04-17'), place: { name: 'Port Avel', country: '' }, venue: true };
+    expect(compatible(filed('2026-04-16', 'Brenholt'), venue)).toBe(true);
+  });
+});
+
+describe('days that are not events', () => {
+  it('reads "On Thursday it will be a year since…" as the Thursday ahead', () => {
+    const sentence = 'On Thursday it will be a year since the regatta in Tallmoor was abandoned.';
+    expect(comingWeekday(sentence, '2026-07-14')?.sortKey).toBe('2026-07-16');
+    expect(sentenceEvent(sentence, places, '2026-07-14', true)?.date?.sortKey).not.toBe('2026-07-09');
+  });
+});
+
+describe('a timeline by headings', () => {
+  it('dates the passages under "16 July 2025: the regatta is abandoned" by their heading', () => {
+    const sentences = ['Storms forced the organisers to abandon the regatta after two races.'];
+    const passage: Passage = {
+      key: 'review#3',
+      articleId: 'review',
+      index: 3,
+      sectionIndex: 2,
+      heading: '16 July 2025: the regatta is abandoned',
+      kind: 'paragraph',
+      text: sentences.join(' '),
+      sentences,
+      allStems: [],
+      stems: [],
+      names: [],
+      headingStems: [],
+    };
+    expect(passageEvent(passage, places, '2026-07-14')?.date?.sortKey).toBe('2025-07-16');
+    const untimed = { ...passage, heading: 'What we learned on 16 July 2025' };
+    expect(passageEvent(untimed, places, '2026-07-14')?.date ?? null).toBeNull();
+  });
+});
