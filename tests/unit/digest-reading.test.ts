@@ -5,7 +5,7 @@ import { compatible } from '../../functions/core/digest/event-agreement.ts';
 import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
-import { comingWeekday } from '../../functions/core/text/relative-dates.ts';
+import { comingWeekday, relativeDate } from '../../functions/core/text/relative-dates.ts';
 
 const THEMES = [
   {
@@ -120,5 +120,36 @@ describe('a timeline by headings', () => {
     expect(passageEvent(passage, places, '2026-07-14')?.date?.sortKey).toBe('2025-07-16');
     const untimed = { ...passage, heading: 'What we learned on 16 July 2025' };
     expect(passageEvent(untimed, places, '2026-07-14')?.date ?? null).toBeNull();
+  });
+});
+
+function firstPassage(sentences: string[]): Passage {
+  return {
+    key: 'blog#0',
+    articleId: 'blog',
+    index: 0,
+    sectionIndex: 0,
+    heading: null,
+    kind: 'paragraph',
+    text: sentences.join(' '),
+    sentences,
+    allStems: [],
+    stems: [],
+    names: [],
+    headingStems: [],
+  };
+}
+
+describe("a blog's opening", () => {
+  it('dates its event by the sentence after a first sentence that says nothing', () => {
+    const chatter = firstPassage([
+      "Hey folks, it's been a week.",
+      'If you tried to get to the regatta in Tallmoor last Tuesday, you know how it went.',
+    ]);
+    expect(passageEvent(chatter, places, '2026-04-25')?.date?.sortKey).toBe('2026-04-21');
+  });
+  it('never takes a habit ("I write this on Tuesday nights") for a day', () => {
+    expect(relativeDate('I write this on Tuesday nights and keep it short.', '2025-08-19')).toBeNull();
+    expect(relativeDate('The crews rowed on Tuesday night.', '2025-08-19')?.sortKey).toBe('2025-08-19');
   });
 });

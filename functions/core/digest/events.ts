@@ -288,11 +288,14 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
   if (headed) return headed;
   // Under "What happens next", a day and month without a year is one still ahead, whatever it reads as.
   const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
+  // A lede that says nothing ("Hey folks, it's been a week.") hands its part to the sentence after it.
+  const events: (Event | null)[] = [];
+  passage.sentences.forEach((sentence, i) => {
+    const lede = passage.index === 0 && (i === 0 || (i === 1 && events[0] === null));
+    events.push(sentenceEvent(sentence, gazetteer, publishedOn, lede));
+  });
   const said = passage.sentences
-    .map((sentence, i) => ({
-      sentence,
-      event: sentenceEvent(sentence, gazetteer, publishedOn, passage.index === 0 && i === 0),
-    }))
+    .map((sentence, i) => ({ sentence, event: events[i] ?? null }))
     .filter(
       (s): s is { sentence: string; event: Event } => s.event !== null && !(ahead && s.event.date?.inferred),
     );

@@ -76,8 +76,9 @@ function dayAndMonth(clause: string): { day: number; month: string; start: numbe
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+/** "on Tuesday nights" is every Tuesday: a habit, no day. */
 const RELATIVE_DAY =
-  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b/i;
+  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b(?!\s+(?:nights|mornings|afternoons|evenings)\b)|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b/i;
 
 const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const YEARS_AGO = new RegExp(`\\b(a|${NUMBER_WORDS.join('|')}|\\d{1,2})\\s+years?\\s+ago\\s*$`, 'i');
