@@ -1,5 +1,11 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type HeadlineSources, storyHeadline } from '../../functions/core/digest/headline.ts';
+import { buildCorpus } from '../../eval/evaluate.ts';
+import {
+  type HeadlineSources,
+  headlineFromSentence,
+  storyHeadline,
+} from '../../functions/core/digest/headline.ts';
 
 const sources = (over: Partial<HeadlineSources>): HeadlineSources => ({
   titles: [],
@@ -37,5 +43,27 @@ describe('a story without a usable title or heading', () => {
     ];
     const headline = storyHeadline(sources({ summary, place: 'Corvenna', when: '15 October 2026' }));
     expect(headline).not.toMatch(/^31 March in Corvenna/);
+  });
+});
+
+describe('a lead sentence cut to fit', () => {
+  it('ends after a comma when that is the last phrase boundary, not on a verb missing its object', () => {
+    const lead =
+      'Residents of Kirkby-under-Wold will have to live with roadworks, temporary traffic lights and a closed Mill Street for at least six more months.';
+    expect(headlineFromSentence(lead, { cut: true })).toBe(
+      'Residents of Kirkby-under-Wold will have to live with roadworks',
+    );
+  });
+});
+
+describe('a story one article carries', () => {
+  it("is headed by that article's title, whatever words the other stories share with it", async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/water-contamination');
+    const { digest, articles } = await buildCorpus(corpus);
+    const id = 'courier-pipe-works-begin';
+    const story = digest.sections
+      .flatMap((s) => s.stories)
+      .find((s) => s.sourceIds.length === 1 && s.sourceIds[0] === id);
+    expect(story?.headline).toBe(articles.find((a) => a.id === id)?.title);
   });
 });

@@ -54,6 +54,18 @@ describe('an undated wire report', () => {
     // Only its reading changes: the article keeps no date of its own.
     expect(articles.find((a) => a.id === 'wire')?.date ?? null).toBeNull();
   });
+  it('is read in the one year the corpus was published in when its day falls on the weekday it says', () => {
+    const said = WIRE.replace('24 September (Wire) —', '24 September (Wire) —').replace(
+      'fined two crews on Wednesday',
+      'said on Wednesday, 24 September, it had fined two crews',
+    );
+    const noDateline = said.replace('TALLMOOR, 24 September (Wire) — ', '');
+    const dated = (year: number) =>
+      `---\ndate: ${year}-03-02\n---\n# Spring regatta\n\nCrews met in Tallmoor.`;
+    // 24 September is a Wednesday in 2025, a Tuesday in 2024.
+    const articles = files({ 'wire.txt': noDateline, 'a.md': dated(2024), 'b.md': dated(2025) });
+    expect(analyse(articles, THEMES).candidatesOf('wire')[0]?.event?.date?.sortKey).toBe('2025-09-24');
+  });
   it('stays undated when that day is written in more than one year, or nowhere', () => {
     const twice = files({ 'wire.txt': WIRE, 'review.md': timeline(2025), 'older.md': timeline(2024) });
     expect(analyse(twice, THEMES).candidatesOf('wire')[0]?.event?.date ?? null).toBeNull();
@@ -151,5 +163,16 @@ describe("a blog's opening", () => {
   it('never takes a habit ("I write this on Tuesday nights") for a day', () => {
     expect(relativeDate('I write this on Tuesday nights and keep it short.', '2025-08-19')).toBeNull();
     expect(relativeDate('The crews rowed on Tuesday night.', '2025-08-19')?.sortKey).toBe('2025-08-19');
+  });
+});
+
+describe('a plan and a date', () => {
+  it('dates what is said after "after" that follows the plan', () => {
+    const sentence =
+      'Crews will have to train on the old course for months after the board announced on Wednesday, 4 November, that the regatta would move.';
+    expect(sentenceEvent(sentence, places, '2026-11-04', true)?.date?.sortKey).toBe('2026-11-04');
+    expect(
+      sentenceEvent('The board will meet on Wednesday.', places, '2026-11-04', true)?.date ?? null,
+    ).toBeNull();
   });
 });

@@ -10,6 +10,15 @@ const NOT_EVENT_BEFORE =
 /** A clause that speaks of a plan or a preview: its dates are not events yet. */
 const PLAN =
   /\b(?:will|would|plans? to|planned|intends? to|to be held|is due|are due|is set to|next year'?s?|upcoming|forthcoming)\b/i;
+/**
+ * The clause speaks of a plan before a date, unless the date is said after "after" or "when" that follows
+ * the plan ("… will have to live with roadworks after the company announced on 4 November").
+ */
+function plannedBefore(before: string): boolean {
+  const plan = PLAN.exec(before);
+  return plan !== null && !/\b(?:after|when)\b/i.test(before.slice(plan.index + plan[0].length));
+}
+
 const CLAUSE_BREAK =
   /;|—|\s[–-]\s|,\s(?=(?:but|while|whereas|although|though|which|who|whom|where|after|when|as|and)\b)/;
 
@@ -46,7 +55,7 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   if (NOT_EVENT_BEFORE.test(clause.slice(0, date.start))) return false;
   // "the largest move since the cycle began in 2022": what follows "since" in a clause is a baseline.
   if (/\bsince\b[^,;()]*$/i.test(clause.slice(0, date.start))) return false;
-  if (PLAN.test(clause.slice(0, date.start))) return false;
+  if (plannedBefore(clause.slice(0, date.start))) return false;
   // "Later in 2026: the tablet is due to travel": a date that labels a plan.
   const after = clause.slice(date.end);
   if (/^\W{0,3}:/.test(after) && PLAN.test(after)) return false;
@@ -73,7 +82,7 @@ export function clauseDates(
     dayMonthDate(clause, publishedOn) ??
     (comingWeekday(clause, publishedOn) ? null : relativeDate(clause, publishedOn));
   const before = read ? clause.slice(0, read.start) : '';
-  if (!read || NOT_EVENT_BEFORE.test(before) || PLAN.test(before) || designatedDay(clause, read))
+  if (!read || NOT_EVENT_BEFORE.test(before) || plannedBefore(before) || designatedDay(clause, read))
     return written;
   // A day after publication is one the article looks ahead to.
   if (publishedOn !== null && read.sortKey > publishedOn) return written;

@@ -53,11 +53,14 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
     if (!options.cut) return null;
     const words = text.split(' ');
     while (words.join(' ').length > MAX_HEADLINE_CHARS) words.pop();
-    // Cut before a preposition so the headline ends on a whole phrase.
+    // Cut before a preposition or after a comma, the last there is, so the headline ends on a whole phrase.
     let cut = words.length;
     for (let i = words.length - 1; i >= MIN_HEADLINE_WORDS; i -= 1) {
       if (
-        /^(?:in|at|on|for|with|after|over|to|from|by|during|amid|against|as|than|into)$/i.test(words[i] ?? '')
+        /^(?:in|at|on|for|with|after|over|to|from|by|during|amid|against|as|than|into)$/i.test(
+          words[i] ?? '',
+        ) ||
+        /,$/.test(words[i - 1] ?? '')
       ) {
         cut = i;
         break;

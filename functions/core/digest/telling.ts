@@ -70,7 +70,9 @@ export function headlineOf(
     if (!only || more.length > 0 || !article) return null;
     if (previews.has(id)) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
-    const about = contentStems(article.title).some((s) => distinctive.has(s));
+    // A story one article carries whole is what its title says.
+    const about =
+      story.group.articleIds.length === 1 || contentStems(article.title).some((s) => distinctive.has(s));
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
     return !lookingBack && about ? usableTitle(article) : null;
   };

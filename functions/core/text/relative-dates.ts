@@ -54,6 +54,14 @@ export function monthDayOf(clause: string): string | null {
   return `${String(month).padStart(2, '0')}-${String(match.day).padStart(2, '0')}`;
 }
 
+/** "Wednesday, 4 November": the weekday (0 for Sunday) said right before the first day and month a clause writes without a year. */
+export function weekdayOfDay(clause: string): number | null {
+  const match = dayAndMonth(clause);
+  const said = match ? WEEKDAY_BEFORE.exec(clause.slice(0, match.start + 1)) : null;
+  return said?.[1] ? WEEKDAYS.indexOf(said[1].toLowerCase()) : null;
+}
+const WEEKDAY_BEFORE = /\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday),?\s*(?:the\s+)?\S?$/i;
+
 /** The first day and month a clause writes without a year, either way round ("22 July", "July 22nd"). */
 function dayAndMonth(clause: string): { day: number; month: string; start: number; end: number } | null {
   const dayFirst = DAY_MONTH.exec(clause);
