@@ -5,6 +5,7 @@ import {
   type HeadlineSources,
   headlineFromSentence,
   storyHeadline,
+  usableHeading,
 } from '../../functions/core/digest/headline.ts';
 
 const sources = (over: Partial<HeadlineSources>): HeadlineSources => ({
@@ -65,5 +66,12 @@ describe('a story one article carries', () => {
       .flatMap((s) => s.stories)
       .find((s) => s.sourceIds.length === 1 && s.sourceIds[0] === id);
     expect(story?.headline).toBe(articles.find((a) => a.id === id)?.title);
+  });
+});
+
+describe('a section heading', () => {
+  it('never heads a story when it asks a question', () => {
+    expect(usableHeading('Why Puerto Almirez?')).toBeNull();
+    expect(usableHeading('Delegates choose Puerto Almirez')).toBe('Delegates choose Puerto Almirez');
   });
 });

@@ -82,6 +82,12 @@ describe('where a sentence says it happened', () => {
     const held = 'The regatta, the oldest on the river, was held in Brenholt on Friday.';
     expect(sentenceEvent(held, places, '2026-04-17')?.place?.name).toBe('Brenholt');
   });
+  it('is not where what was decided will happen ("voted to stage next year\'s regatta in X")', () => {
+    const filed =
+      "TALLMOOR, 11 October 2025 (Wire) — Delegates voted on Saturday to stage next year's regatta in Brenholt.";
+    const event = passageEvent(firstPassage([filed]), places, '2025-10-11');
+    expect(event?.place?.name.toLowerCase()).toBe('tallmoor');
+  });
   it('is not a place named as that of another month\'s happening ("the July flood in X")', () => {
     const sentence =
       'The board paid crews whose boats were lost in the July flood in the town of Brenholt, under a scheme agreed in Tallmoor on Monday.';

@@ -40,10 +40,11 @@ const SAID_AT =
   /\b(?:said|says|told|announced|reported|speaking|briefed|wrote)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+)?$/i;
 /**
  * "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened;
- * "forming a government in X": what X will be governed by.
+ * "forming a government in X": what X will be governed by; "voted to stage next year's match in X": where
+ * what was decided will happen.
  */
 const FOR_WHOM_BEFORE =
-  /\b(?:for\s+(?:[\w’'-]+\s+){1,3}(?:in|at)|(?:government|administration|cabinet|coalition)\s+(?:in|of))\s+(?:the\s+)?$/i;
+  /\b(?:for\s+(?:[\w’'-]+\s+){1,3}(?:in|at)|(?:government|administration|cabinet|coalition)\s+(?:in|of)|to\s+(?:stage|hold|host|move|bring|take|build|open|relocate)\s+(?:[\w’'-]+\s+){1,6}(?:in|at|to))\s+(?:the\s+)?$/i;
 const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
 /** "it will not be in the prefecture at Morvaux", "rather than in Leeds": where it did not happen. */
 const NOT_THERE = /\b(?:not|never|rather than|instead of)\s+(?:[\w’'-]+\s+){0,4}(?:in|at)\s+(?:the\s+)?$/i;
