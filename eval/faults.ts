@@ -13,6 +13,21 @@ const MONTHS =
   'january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec';
 const FILLER = new RegExp(`\\b(${MONTHS}|in|on|at|the|of|and|\\d+(st|nd|rd|th)?)\\b`, 'gi');
 
+/**
+ * Where a summary sentence is in a source: the longest prefix of it the source has, when that prefix is at
+ * least 60 % of the sentence (a sentence the engine rewrote, "lost power this afternoon" → "… on 16 July",
+ * is still found; a different sentence that opens the same way, "Meridia Grid's operations director, …", is
+ * not). -1 when the source does not have it.
+ */
+export function positionIn(text: string, sentence: string): number {
+  const least = Math.max(40, Math.ceil(sentence.length * 0.6));
+  for (let end = sentence.length; end >= least; end -= 1) {
+    const at = text.indexOf(sentence.slice(0, end));
+    if (at >= 0) return at;
+  }
+  return -1;
+}
+
 export interface Fault {
   story: string;
   kind: string;
@@ -123,7 +138,7 @@ export function summaryFaults(
     }
     for (const id of story.sourceIds) {
       const text = texts.get(id) ?? '';
-      const positions = story.summary.map((s) => text.indexOf(s.slice(0, 40))).filter((p) => p >= 0);
+      const positions = story.summary.map((s) => positionIn(text, s)).filter((p) => p >= 0);
       if (positions.some((p, i) => i > 0 && p < (positions[i - 1] as number)))
         fault('out-of-order', story.summary.join(' '));
     }
