@@ -48,6 +48,11 @@ describe('a story without a usable title or heading', () => {
 });
 
 describe('a lead sentence cut to fit', () => {
+  it("drops a timeline entry's day and place, with or without a year", () => {
+    const entry =
+      '17 May, Ponte de Lira — the march. Thousands of people marched through Ponte de Lira against Clause 112.';
+    expect(headlineFromSentence(entry, { cut: true })).not.toMatch(/^17 May/);
+  });
   it('ends after a comma when that is the last phrase boundary, not on a verb missing its object', () => {
     const lead =
       'Residents of Kirkby-under-Wold will have to live with roadworks, temporary traffic lights and a closed Mill Street for at least six more months.';

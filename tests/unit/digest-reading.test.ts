@@ -182,3 +182,33 @@ describe('a plan and a date', () => {
     ).toBeNull();
   });
 });
+
+describe('a plan for the day of publication', () => {
+  it('is an event of that day ("… under rules given to the board this afternoon")', () => {
+    const lede = 'Crews will face new safety checks under rules given to the rowing board this afternoon.';
+    expect(sentenceEvent(lede, places, '2025-02-04', true)?.date?.sortKey).toBe('2025-02-04');
+    const weekday = 'Crews will face new safety checks, the board announced on Tuesday.';
+    expect(sentenceEvent(weekday, places, '2025-02-04', true)?.date ?? null).toBeNull();
+  });
+});
+
+describe('a timeline entry without a year', () => {
+  const entry = (text: string): Passage => ({ ...firstPassage([text]), index: 3, kind: 'item' });
+  it("is dated against the publication day and placed by its label, even in the corpus's own setting", () => {
+    const event = passageEvent(
+      entry('20 May, São Bento do Mar — the vote. The regatta rules passed by 212 votes to 98.'),
+      places,
+      '2025-12-19',
+    );
+    expect(event?.date?.sortKey).toBe('2025-05-20');
+    expect(event?.place?.name).toBe('São Bento do Mar');
+  });
+  it('is never a day still ahead of the publication day', () => {
+    const ahead = passageEvent(
+      entry('20 December, Tallmoor — the vote. Crews vote on the rules.'),
+      places,
+      '2025-12-19',
+    );
+    expect(ahead?.date?.sortKey).not.toBe('2025-12-20');
+  });
+});

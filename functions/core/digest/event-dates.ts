@@ -82,7 +82,16 @@ export function clauseDates(
     dayMonthDate(clause, publishedOn) ??
     (comingWeekday(clause, publishedOn) ? null : relativeDate(clause, publishedOn));
   const before = read ? clause.slice(0, read.start) : '';
-  if (!read || NOT_EVENT_BEFORE.test(before) || plannedBefore(before) || designatedDay(clause, read))
+  // "… under legislation put before the Assembly this afternoon": a plan for the day of publication is
+  // an event of that day all the same.
+  const today =
+    read !== null && /^\W*(?:today|this (?:morning|afternoon|evening))\b/i.test(clause.slice(read.start));
+  if (
+    !read ||
+    NOT_EVENT_BEFORE.test(before) ||
+    (plannedBefore(before) && !today) ||
+    designatedDay(clause, read)
+  )
     return written;
   // A day after publication is one the article looks ahead to.
   if (publishedOn !== null && read.sortKey > publishedOn) return written;

@@ -238,12 +238,24 @@ export function passageEvent(
   return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer, publishedOn);
 }
 
-/** A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …") */
+/**
+ * A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …",
+ * "17 May, Ponte de Lira — the march.")
+ */
 export const DATED_ENTRY =
-  /^(?:[-*]\s*)?([A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|[^,—–]{6,30}?\d{4}),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
+  /^(?:[-*]\s*)?([A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|[^,—–]{6,30}?\d{4}|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
 
 /** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */
 const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
+
+/** "17 May, Ponte de Lira": a capitalised name of a few words, particles and hyphens allowed. */
+const PLACE_NAME = /^\p{Lu}[\p{L}'’-]*(?:\s(?:\p{Ll}{1,3}|\p{Lu}[\p{L}'’-]*)){0,4}$/u;
+
+/** A day and month without a year, read against the publication date, and only when it is past. */
+function pastDayMonth(text: string, publishedOn: string | null): DateMention | undefined {
+  const read = dayMonthDate(text, publishedOn);
+  return read && publishedOn !== null && read.sortKey <= publishedOn ? read : undefined;
+}
 
 /**
  * The event a list entry's label names (both a place and a date), or `null`; a day and month without a
@@ -254,8 +266,8 @@ export function labelEvent(passage: Passage, gazetteer: Gazetteer, publishedOn: 
   const label = ENTRY_LABEL.exec(passage.text)?.[1];
   if (!label) return null;
   const written = findDates(label)[0];
-  const read = written ? undefined : (dayMonthDate(label, publishedOn) ?? undefined);
-  const date = written ?? (read && publishedOn !== null && read.sortKey <= publishedOn ? read : undefined);
+  const read = written ? undefined : pastDayMonth(label, publishedOn);
+  const date = written ?? read;
   const place = date ? placesIn(label, gazetteer)[0] : undefined;
   if (!date || !place) return null;
   return {
@@ -276,11 +288,20 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
   const labelled = labelEvent(passage, gazetteer, publishedOn);
   if (labelled) return labelled;
   const entry = DATED_ENTRY.exec(passage.text);
-  const entryDate = entry?.[1] ? findDates(entry[1])[0] : undefined;
+  const read = entry?.[1] ? pastDayMonth(entry[1], publishedOn) : undefined;
+  const entryDate = entry?.[1] ? (findDates(entry[1])[0] ?? read) : undefined;
   if (entry?.[2] && entryDate && entryDate.precision !== 'year') {
-    const place = placesIn(entry[2], gazetteer)[0];
+    // The entry's own label names where, even a place the corpus names too often to be a venue.
+    const place =
+      placesIn(entry[2], gazetteer)[0] ??
+      (PLACE_NAME.test(entry[2]) ? { name: entry[2], country: '' } : null);
     return {
-      date: { when: entryDate.when, sortKey: entryDate.sortKey, precision: entryDate.precision },
+      date: {
+        when: entryDate.when,
+        sortKey: entryDate.sortKey,
+        precision: entryDate.precision,
+        ...(entryDate === read ? { inferred: true } : {}),
+      },
       place: place ? { name: place.name, country: place.country } : null,
     };
   }
