@@ -4,7 +4,9 @@ import { analyse } from '../../functions/core/digest/analysis.ts';
 import { compatible } from '../../functions/core/digest/event-agreement.ts';
 import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
-import { learnPlaces } from '../../functions/core/text/places.ts';
+import { articlePassages } from '../../functions/core/digest/passages.ts';
+import { findDates } from '../../functions/core/text/dates.ts';
+import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
 import { comingWeekday, relativeDate } from '../../functions/core/text/relative-dates.ts';
 
 const THEMES = [
@@ -210,5 +212,67 @@ describe('a timeline entry without a year', () => {
       '2025-12-19',
     );
     expect(ahead?.date?.sortKey).not.toBe('2025-12-20');
+  });
+});
+
+describe("an editor's note a syndicated copy opens on", () => {
+  it("is no part of the article: its lede is the wire's", () => {
+    const [article] = files({
+      'copy.md': [
+        '---',
+        'date: 2025-06-03',
+        '---',
+        '# Crews vote to strike',
+        '',
+        '*This article is provided by the Wire and is published here in full. Our own report follows on Thursday.*',
+        '',
+        'Rowing crews in Tallmoor voted to strike over pay, their union announced on Tuesday.',
+      ].join('\n'),
+    });
+    const passages = articlePassages(article as NonNullable<typeof article>);
+    expect(passages[0]?.text).toMatch(/^Rowing crews/);
+    expect(passages).toHaveLength(1);
+  });
+});
+
+describe('a name a paragraph opens on', () => {
+  it("is learned as a place only when a dateline's day or agency follows it", () => {
+    const learned = learnPlaces([
+      'CAREA, the regional education authority, said it was disappointed.',
+      'TALLMOOR, 4 June (Wire) — Crews rowed.',
+    ]);
+    expect(placesIn('Officials at CAREA said so.', learned)).toHaveLength(0);
+    expect(placesIn('Crews met in Tallmoor.', learned)[0]?.name).toBe('Tallmoor');
+  });
+});
+
+describe('a range of days', () => {
+  it('is dated by its first day ("4–5 November 2025", "4 and 5 November 2025")', () => {
+    expect(findDates('the two-day strike on 4–5 November 2025')[0]?.sortKey).toBe('2025-11-04');
+    expect(findDates('on 4 and 5 November 2025, was the second')[0]?.sortKey).toBe('2025-11-04');
+    expect(findDates('on 5 November 2025')[0]?.sortKey).toBe('2025-11-05');
+  });
+});
+
+describe('a place an event spread across', () => {
+  it('holds the towns in it, as a country does', () => {
+    const region = learnPlaces([
+      'Crews met in Costa Alta. Rowers gathered in Costa Alta again. Fans met in Brenholt twice, in Brenholt.',
+    ]);
+    const wide = sentenceEvent(
+      'Crews across Costa Alta voted to strike on Tuesday.',
+      region,
+      '2025-06-03',
+      true,
+    );
+    const town = sentenceEvent('Crews in Brenholt voted to strike on Tuesday.', region, '2025-06-03', true);
+    expect(compatible(wide, town)).toBe(true);
+    const there = sentenceEvent(
+      'Crews in Costa Alta voted to strike on Tuesday.',
+      region,
+      '2025-06-03',
+      true,
+    );
+    expect(compatible(there, town)).toBe(false);
   });
 });

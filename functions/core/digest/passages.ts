@@ -109,13 +109,18 @@ function passage(
   };
 }
 
-/** An article's paragraphs and list items, in reading order. */
+/** "The Herald is carrying this agency report…", "This article is provided by…": a note on the article, not its text. */
+const EDITORS_NOTE =
+  /\bthis\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b[^.]*?\b(?:carr(?:y|ies|ying)|publish(?:ed|es|ing)?|provided|syndicat\w*|reproduc\w*)\b|\b(?:carr(?:y|ies|ying)|publish(?:es|ing)?|provid(?:es|ing))\s+this\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b/i;
+
+/** An article's paragraphs and list items, in reading order; an editor's note it opens on is no part of it. */
 export function articlePassages(article: Article, words: WordTable = new WordTable()): Passage[] {
   const passages: Passage[] = [];
   article.sections.forEach((section, sectionIndex) => {
     for (const block of section.blocks) {
       const texts = block.type === 'paragraph' ? [block.text] : block.items;
       for (const text of texts) {
+        if (passages.length === 0 && block.type === 'paragraph' && EDITORS_NOTE.test(text)) continue;
         passages.push(
           passage(
             words,

@@ -42,9 +42,11 @@ const MONTH =
   '(January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)';
 const YEAR = '((?:1[6-9]|20)\\d{2})';
 const DAY = '([0-3]?\\d)(?:st|nd|rd|th)?';
+/** "4–5 November 2025", "4 and 5 November 2025": a range of days is dated by its first. */
+const FIRST_OF_RANGE = '(?:([0-3]?\\d)(?:st|nd|rd|th)?\\s*(?:–|-|and|to)\\s*)?';
 const DATE = new RegExp(
   [
-    `\\b${DAY} ${MONTH}\\.?,? ${YEAR}\\b`,
+    `\\b${FIRST_OF_RANGE}${DAY} ${MONTH}\\.?,? ${YEAR}\\b`,
     `\\b${MONTH}\\.? ${DAY},? ${YEAR}\\b`,
     `\\b${MONTH}\\.?,? (?:of )?${YEAR}\\b`,
     `\\b${YEAR}\\b`,
@@ -92,7 +94,8 @@ export function findDates(text: string): DateMention[] {
   // Every date written out has a year: most sentences have none, and this test is far cheaper than DATE.
   if (!/\d{4}/.test(text)) return found;
   for (const match of text.matchAll(DATE)) {
-    const [, d1, m1, y1, m2, d2, y2, m3, y3, y4] = match;
+    const [, first, last, m1, y1, m2, d2, y2, m3, y3, y4] = match;
+    const d1 = first ?? last;
     const start = match.index;
     const end = start + match[0].length;
     const before = text.slice(Math.max(0, start - 16), start);

@@ -110,7 +110,11 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
   const places = new Map<string, string>(COUNTRIES);
   const inCounts = new Map<string, number>();
   for (const text of texts) {
-    const dateline = /^(\p{Lu}[\p{Lu}'’-]+(?: \p{Lu}[\p{Lu}'’-]+)*)(?:,| —| –| -| \()/u.exec(text);
+    // "CAREA, the education authority, said…" opens on a name; a dateline's comma comes before its day.
+    const dateline =
+      /^(\p{Lu}[\p{Lu}'’-]+(?: \p{Lu}[\p{Lu}'’-]+)*)(?:,\s*[^—–,]{0,30}?(?:\d|\()[^—–]{0,30}[—–]| —| –| -| \()/u.exec(
+        text,
+      );
     if (dateline?.[1] && dateline[1].length > 2) {
       const name = titleCase(dateline[1]);
       if (!places.has(name)) places.set(name, '');
