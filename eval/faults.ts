@@ -28,6 +28,11 @@ export function positionIn(text: string, sentence: string): number {
   return -1;
 }
 
+/** A headline cut short: it ends on "…", or opens a quotation it never closes ('"She could have resigned'). */
+export function isCut(headline: string): boolean {
+  return /(…|\.\.\.)$/.test(headline) || (headline.match(/["“”]/g) ?? []).length % 2 === 1;
+}
+
 export interface Fault {
   story: string;
   kind: string;
@@ -54,7 +59,7 @@ export function headlineFaults(digest: Digest, expected: Expected, articles: rea
     const h = story.headline.trim();
     const fault = (kind: string) => faults.push({ story: h, kind, text: h });
     const match = bestMatch(story, expected);
-    if (/(…|\.\.\.)$/.test(h)) fault('cut');
+    if (isCut(h)) fault('cut');
     if (GENERIC_HEADING.test(h)) fault('generic-heading');
     let rest = h;
     for (const place of places) rest = rest.replace(new RegExp(escapeRegExp(place), 'gi'), ' ');

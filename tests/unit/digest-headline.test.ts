@@ -47,6 +47,13 @@ describe('a story without a usable title or heading', () => {
   });
 });
 
+describe('a quotation', () => {
+  it('never heads a story: it is what someone said, not what happened', () => {
+    const quote = '"She could have resigned by letter on Monday like anyone else," said one retired teacher.';
+    expect(headlineFromSentence(quote, { cut: true })).toBeNull();
+  });
+});
+
 describe('a lead sentence cut to fit', () => {
   it("drops a timeline entry's day and place, with or without a year", () => {
     const entry =

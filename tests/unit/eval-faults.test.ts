@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { positionIn } from '../../eval/faults.ts';
+import { isCut, positionIn } from '../../eval/faults.ts';
 
 describe('where the evaluator finds a summary sentence in a source', () => {
   const source =
@@ -12,5 +12,13 @@ describe('where the evaluator finds a summary sentence in a source', () => {
     const other =
       "Meridia Grid's operations director, Rafael Onsino, said the company had started to rebuild the network in stages.";
     expect(positionIn(source, other)).toBe(-1);
+  });
+});
+
+describe('a headline the evaluator calls cut', () => {
+  it('ends on an ellipsis or leaves a quotation open', () => {
+    expect(isCut('"She could have resigned')).toBe(true);
+    expect(isCut('Judge resigns over the shortlist…')).toBe(true);
+    expect(isCut('"Not a contract", judge rules in salvage case')).toBe(false);
   });
 });

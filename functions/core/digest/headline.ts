@@ -69,7 +69,13 @@ export function headlineFromSentence(sentence: string, options: { cut: boolean }
     text = words.slice(0, cut).join(' ');
   }
   text = trimEnd(text);
-  if (text.split(' ').length < MIN_HEADLINE_WORDS || opensOnReference(text) || POINTS_BACK.test(text))
+  // A quotation is what someone said, not what happened: "She could have resigned by letter…"
+  if (
+    text.split(' ').length < MIN_HEADLINE_WORDS ||
+    opensOnReference(text) ||
+    POINTS_BACK.test(text) ||
+    /^["“‘']/.test(text)
+  )
     return null;
   return upperFirst(text);
 }
