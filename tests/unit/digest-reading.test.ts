@@ -254,25 +254,24 @@ describe('a range of days', () => {
   });
 });
 
-describe('a place an event spread across', () => {
-  it('holds the towns in it, as a country does', () => {
-    const region = learnPlaces([
-      'Crews met in Costa Alta. Rowers gathered in Costa Alta again. Fans met in Brenholt twice, in Brenholt.',
-    ]);
-    const wide = sentenceEvent(
-      'Crews across Costa Alta voted to strike on Tuesday.',
-      region,
-      '2025-06-03',
-      true,
-    );
-    const town = sentenceEvent('Crews in Brenholt voted to strike on Tuesday.', region, '2025-06-03', true);
-    expect(compatible(wide, town)).toBe(true);
-    const there = sentenceEvent(
-      'Crews in Costa Alta voted to strike on Tuesday.',
-      region,
-      '2025-06-03',
-      true,
-    );
-    expect(compatible(there, town)).toBe(false);
+describe('a place the corpus says something spread across', () => {
+  it('is a region: like a country, it holds the towns in it', () => {
+    const texts = [
+      'Crews met in Costa Alta. Rowers gathered in Costa Alta again.',
+      'Fans met in Brenholt, in Brenholt.',
+    ];
+    const town = (gazetteer: ReturnType<typeof learnPlaces>) =>
+      sentenceEvent('Crews in Brenholt voted to strike on Tuesday.', gazetteer, '2025-06-03', true);
+    const there = (gazetteer: ReturnType<typeof learnPlaces>) =>
+      sentenceEvent(
+        'Talks over the dispute in Costa Alta collapsed on Tuesday.',
+        gazetteer,
+        '2025-06-03',
+        true,
+      );
+    const plain = learnPlaces(texts);
+    expect(compatible(there(plain), town(plain))).toBe(false);
+    const region = learnPlaces([...texts, 'Schools across Costa Alta closed.']);
+    expect(compatible(there(region), town(region))).toBe(true);
   });
 });

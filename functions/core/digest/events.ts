@@ -51,8 +51,6 @@ const NOT_THERE = /\b(?:not|never|rather than|instead of)\s+(?:[\w’'-]+\s+){0,
 /** "the inquest into the deaths at Saint-Martin": where what is inquired into happened, not the inquiry. */
 const INQUIRED_INTO = /\binto\s+(?:[\w’'-]+\s+){1,4}(?:in|at|near|on)\s+(?:the\s+)?$/i;
 
-const ACROSS_BEFORE = /\b(?:across|throughout|all over)\s+(?:the\s+)?$/i;
-
 /** "Meridia Telecom, the title sponsor of the match in San Telmo, said…": who the subject is, not where it happened. */
 const SUBJECT_APPOSITIVE = /^\W*\p{Lu}[^,]{0,60}?,\s+(?:the|a|an)\s[^,]+,\s/u;
 
@@ -82,10 +80,7 @@ function venueOf(
   const pool = preferred.length > 0 ? preferred : near;
   let best: PlaceMention | null = null;
   for (const place of pool) if (!best || distance(place) < distance(best)) best = place;
-  if (!best) return null;
-  // "schools across Costa Alta": a region it spread over, which holds its towns as a country does.
-  const region = ACROSS_BEFORE.test(before(best)) ? { country: best.name } : {};
-  return { ...best, ...region, venue: isVenue(best) };
+  return best ? { ...best, venue: isVenue(best) } : null;
 }
 
 /**
