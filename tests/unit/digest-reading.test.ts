@@ -168,6 +168,14 @@ describe("a blog's opening", () => {
     ]);
     expect(passageEvent(chatter, places, '2026-04-25')?.date?.sortKey).toBe('2026-04-21');
   });
+  it('dates its event by the day it writes about, not by the writer\'s "today"', () => {
+    const blog = firstPassage([
+      'Hey folks, and welcome back.',
+      "Grab a cuppa, because today we're diving into Saturday's big regatta march.",
+      'The short version: on Saturday 17 May a lot of us marched to the regatta in Tallmoor.',
+    ]);
+    expect(passageEvent(blog, places, '2025-05-19')?.date?.sortKey).toBe('2025-05-17');
+  });
   it('never takes a habit ("I write this on Tuesday nights") for a day', () => {
     expect(relativeDate('I write this on Tuesday nights and keep it short.', '2025-08-19')).toBeNull();
     expect(relativeDate('The crews rowed on Tuesday night.', '2025-08-19')?.sortKey).toBe('2025-08-19');

@@ -159,15 +159,22 @@ const NUMBER_WORDS = new Map([
   ['six', 6],
 ]);
 
+const WRITERS_TODAY = /^\W*today,?\s+(?:we|I)(?:['’](?:re|m|ll|ve)|\s+(?:are|am|will|want|have))\b/i;
+
 /** The first clause with an event word (or, `anyVerb`, a date), its date and where it happened. */
 function clauseEvent(
   clauses: { text: string; start: number; dates: (DateMention & { inferred: boolean })[] }[],
   gazetteer: Gazetteer,
   anyVerb: boolean,
 ): Event | null {
-  const allDates = clauses.flatMap((c) => c.dates);
-  for (const clause of clauses) {
-    // …but "today we're diving into…" is a writer's day, not an event's.
+  // "today we're diving into Saturday's march": the writer's day, not an event's.
+  const own = clauses.map((c) => ({
+    ...c,
+    dates: c.dates.filter((d) => !WRITERS_TODAY.test(c.text.slice(d.start))),
+  }));
+  const allDates = own.flatMap((c) => c.dates);
+  for (const clause of own) {
+    // …and a clause that opens its dates on "today" dates nothing without an event word.
     const lead = clause.dates[0];
     const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
     const word = EVENT_WORD.exec(clause.text) ?? (anyVerb && dated ? { index: lead.start } : null);
