@@ -182,6 +182,13 @@ describe("a blog's opening", () => {
   });
 });
 
+describe('event words', () => {
+  it('include quitting and stepping down', () => {
+    const quit = 'The coach quit as head of the rowing club on Monday 3 November, telling crews in Tallmoor.';
+    expect(sentenceEvent(quit, places, '2025-11-05')?.date?.sortKey).toBe('2025-11-03');
+  });
+});
+
 describe('a plan and a date', () => {
   it('dates what is said after "after" that follows the plan', () => {
     const sentence =
@@ -212,6 +219,14 @@ describe('a timeline entry without a year', () => {
     );
     expect(event?.date?.sortKey).toBe('2025-05-20');
     expect(event?.place?.name).toBe('São Bento do Mar');
+  });
+  it('takes the place its label names beside the date ("28 June 2025, Vila Nova: the meeting"), known or not', () => {
+    const labelled = entry(
+      '28 June 2025, Vila Nova de Santa Clara: the meeting. The board postponed the Japan tour.',
+    );
+    expect(passageEvent(labelled, places, '2025-12-19')?.place?.name).toBe('Vila Nova de Santa Clara');
+    const deadline = entry('By 2030: a crewed regatta on the Moon, the headline target.');
+    expect(passageEvent(deadline, places, '2025-12-19')?.place ?? null).toBeNull();
   });
   it('is never a day still ahead of the publication day', () => {
     const ahead = passageEvent(

@@ -1,6 +1,7 @@
 import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
+import { STOPWORDS } from '../text/words.ts';
 import { filedEvent } from './datelines.ts';
 import { daysAfter } from './event-agreement.ts';
 import {
@@ -28,7 +29,7 @@ export interface Event {
 
 /** Words that say something happened (or is a happening): held, signed, summit, vote… */
 const EVENT_WORD =
-  /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
+  /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|quit|quits|stepped down|steps down|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
 
 const EVENT_WORDS = new RegExp(EVENT_WORD.source, 'gi');
 
@@ -256,7 +257,20 @@ export const DATED_ENTRY =
 const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
 
 /** "17 May, Ponte de Lira": a capitalised name of a few words, particles and hyphens allowed. */
-const PLACE_NAME = /^\p{Lu}[\p{L}'’-]*(?:\s(?:\p{Ll}{1,3}|\p{Lu}[\p{L}'’-]*)){0,4}$/u;
+const PLACE_NAME = /^\p{Lu}[\p{L}'’-]*(?:\s(?:\p{Ll}{1,3}\s){0,2}\p{Lu}[\p{L}'’-]*){0,4}$/u;
+
+/** "28 June 2025, Vila Nova de Santa Clara": the name a label gives beside its date, known or not. */
+function namedBeside(
+  label: string,
+  date: Pick<DateMention, 'start' | 'end'>,
+): { name: string; country: string } | undefined {
+  const rest = `${label.slice(0, date.start)},${label.slice(date.end)}`;
+  const name = rest
+    .split(',')
+    .map((part) => part.trim())
+    .find((part) => PLACE_NAME.test(part) && part.length > 3 && !STOPWORDS.has(part.toLowerCase()));
+  return name ? { name, country: '' } : undefined;
+}
 
 /** A day and month without a year, read against the publication date, and only when it is past. */
 function pastDayMonth(text: string, publishedOn: string | null): DateMention | undefined {
@@ -275,7 +289,7 @@ export function labelEvent(passage: Passage, gazetteer: Gazetteer, publishedOn: 
   const written = findDates(label)[0];
   const read = written ? undefined : pastDayMonth(label, publishedOn);
   const date = written ?? read;
-  const place = date ? placesIn(label, gazetteer)[0] : undefined;
+  const place = date ? (placesIn(label, gazetteer)[0] ?? namedBeside(label, date)) : undefined;
   if (!date || !place) return null;
   return {
     date: {
