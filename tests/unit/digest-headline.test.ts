@@ -87,3 +87,15 @@ describe('a section heading', () => {
     expect(usableHeading('Delegates choose Puerto Almirez')).toBe('Delegates choose Puerto Almirez');
   });
 });
+
+describe('a story a report and a round-up both tell', () => {
+  it("opens on the report's own lede, not on the round-up's entry", async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/online-safety-bill');
+    const { digest } = await buildCorpus(corpus);
+    const march = digest.sections
+      .flatMap((s) => s.stories)
+      .find((s) => s.sourceIds.includes('nn-protest-march-ponte-de-lira'));
+    expect(march?.sourceIds).toContain('td-online-safety-year-roundup');
+    expect(march?.summary[0]).toMatch(/^Several thousand people marched through the centre of Ponte de Lira/);
+  });
+});

@@ -31,18 +31,26 @@ function daysLater(id: string, event: Event | null, analysis: Analysis): number 
   return Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
 }
 
-/** The report published on the day (then the day after) says best what happened; later pieces look back. */
+/**
+ * The report published on the day (then the day after) says best what happened; later pieces look back,
+ * and of those a report of this story's day alone comes before a round-up's entry on it.
+ */
 export function reportOrder(
   creditOrder: readonly string[],
   event: Event | null,
   analysis: Analysis,
 ): string[] {
   const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
+  const report = (id: string) => {
+    const [only, ...more] = analysis.candidatesOf(id);
+    return more.length === 0 && only?.event?.date?.precision === 'day';
+  };
+  const roundUp = (id: string) => Number(!report(id));
   return [
     ...creditOrder
       .filter(onTheDay)
       .sort((a, b) => daysLater(a, event, analysis) - daysLater(b, event, analysis)),
-    ...creditOrder.filter((id) => !onTheDay(id)),
+    ...creditOrder.filter((id) => !onTheDay(id)).sort((a, b) => roundUp(a) - roundUp(b)),
   ];
 }
 
