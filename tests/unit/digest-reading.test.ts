@@ -277,7 +277,7 @@ describe('a range of days', () => {
   });
 });
 
-describe('a place the corpus says something spread across', () => {
+describe('a place the corpus says things spread across, twice at least', () => {
   it('is a region: like a country, it holds the towns in it', () => {
     const texts = [
       'Crews met in Costa Alta. Rowers gathered in Costa Alta again.',
@@ -294,7 +294,13 @@ describe('a place the corpus says something spread across', () => {
       );
     const plain = learnPlaces(texts);
     expect(compatible(there(plain), town(plain))).toBe(false);
-    const region = learnPlaces([...texts, 'Schools across Costa Alta closed.']);
+    const once = learnPlaces([...texts, 'Schools across Costa Alta closed.']);
+    expect(compatible(there(once), town(once))).toBe(false);
+    const region = learnPlaces([
+      ...texts,
+      'Schools across Costa Alta closed.',
+      'Roads across Costa Alta flooded.',
+    ]);
     expect(compatible(there(region), town(region))).toBe(true);
   });
 });

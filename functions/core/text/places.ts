@@ -109,7 +109,7 @@ const PLACE_APPOSITION =
 export function learnPlaces(texts: Iterable<string>): Gazetteer {
   const places = new Map<string, string>(COUNTRIES);
   const inCounts = new Map<string, number>();
-  const regions = new Set<string>();
+  const regions = new Map<string, number>();
   for (const text of texts) {
     // "CAREA, the education authority, said…" opens on a name; a dateline's comma comes before its day.
     const dateline =
@@ -143,13 +143,13 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       if (institution?.[1] && isPlaceLike(institution[1])) {
         inCounts.set(institution[1], (inCounts.get(institution[1]) ?? 0) + 1);
       }
-      // "schools across Costa Alta": a region, which holds its towns as a country does.
+      // "schools across Costa Alta": a region, which holds its towns as a country does…
       if (
         /\b(?:across|throughout)\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(0, mention.start - 20), mention.start),
         )
       )
-        regions.add(mention.name);
+        regions.set(mention.name, (regions.get(mention.name) ?? 0) + 1);
       const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
       if (
         IN_PLACE_BEFORE.test(text.slice(Math.max(0, mention.start - 20), mention.start)) &&
@@ -169,7 +169,8 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
     const demonym = count >= 2 && !places.has(name) && all.some((text) => demonymOf.test(text));
     if (count >= 2 && !places.has(name)) places.set(name, demonym ? name : '');
   }
-  for (const name of regions) if (places.get(name) === '') places.set(name, name);
+  // Said so twice at least: "across Pont-de-Vaux" once may be streets across a town.
+  for (const [name, count] of regions) if (count >= 2 && places.get(name) === '') places.set(name, name);
   // A word the corpus also writes in lower case is a word, capitalised at a sentence start ("Nationally,").
   const learnedWords = new Set(
     [...places]
