@@ -189,6 +189,17 @@ describe('event words', () => {
   });
 });
 
+describe('what did not happen', () => {
+  it('has no day ("If they had started on Wednesday…", "… would have been avoided on Friday")', () => {
+    const counterfactual =
+      'If the board had met on Wednesday, the regatta in Tallmoor would not have flooded.';
+    expect(sentenceEvent(counterfactual, places, '2026-03-16')?.date ?? null).toBeNull();
+    const reader =
+      'If you tried to reach the regatta in Tallmoor last Tuesday, you know the crews were late.';
+    expect(sentenceEvent(reader, places, '2026-04-25', true)?.date?.sortKey).toBe('2026-04-21');
+  });
+});
+
 describe('a plan and a date', () => {
   it('dates what is said after "after" that follows the plan', () => {
     const sentence =

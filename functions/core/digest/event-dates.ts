@@ -46,9 +46,13 @@ function designatedDay(clause: string, date: Pick<DateMention, 'start' | 'end'>)
   );
 }
 
+/** "If they had started to lower the reservoir on Wednesday…": what did not happen has no day. */
+const HYPOTHETICAL = /\bif\s+(?:[\w’'-]+\s+){0,3}had\b|\b(?:would|could|should|might)\s+have\b/i;
+
 function isEventDate(clause: string, date: DateMention, publishedOn: string | null): boolean {
   if (!date.event || designatedDay(clause, date)) return false;
   const before = clause.slice(0, date.start);
+  if (HYPOTHETICAL.test(before)) return false;
   // A bare year dates an event only as "in 2017" or "(2017)"; "since 2015", "between 2018 and 2022" do not.
   if (date.precision === 'year' && !/(?:\bin|\()\s*$/.test(before)) return false;
   if (/\bbetween\b/i.test(before)) return false;
@@ -89,6 +93,7 @@ export function clauseDates(
   if (
     !read ||
     NOT_EVENT_BEFORE.test(before) ||
+    HYPOTHETICAL.test(before) ||
     (plannedBefore(before) && !today) ||
     designatedDay(clause, read)
   )
