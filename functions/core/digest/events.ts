@@ -1,4 +1,4 @@
-import { type DateMention, findDates } from '../text/dates.ts';
+import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
 import { STOPWORDS } from '../text/words.ts';
@@ -302,11 +302,27 @@ export function labelEvent(passage: Passage, gazetteer: Gazetteer, publishedOn: 
   };
 }
 
+/** "27 March - the trust holds its meeting", "10-11 June: inspection": a list entry headed by its day, no year. */
+const DAY_ENTRY = new RegExp(
+  `^(?:[-*]\\s*)?(\\d{1,2})(?:st|nd|rd|th)?(?:[-–]\\d{1,2}(?:st|nd|rd|th)?)? (${MONTH_NAMES.join('|')})\\s*[-–—:]\\s`,
+);
+
+/**
+ * A list entry that opens on its day, without a year, is an entry of that day (the first, of a range) read
+ * against the publication date, whatever its verb ("a zebra escapes").
+ */
+function dayEntry(passage: Passage, publishedOn: string | null): Event | null {
+  const head = passage.kind === 'item' ? DAY_ENTRY.exec(passage.text) : null;
+  const date = head ? pastDayMonth(`${head[1]} ${head[2]}`, publishedOn) : undefined;
+  if (!date) return null;
+  return { date: { when: date.when, sortKey: date.sortKey, precision: 'day', inferred: true }, place: null };
+}
+
 const LOOKING_AHEAD = /\b(?:next|ahead|coming|upcoming|to watch|to come)\b/i;
 
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
-  const labelled = labelEvent(passage, gazetteer, publishedOn);
+  const labelled = labelEvent(passage, gazetteer, publishedOn) ?? dayEntry(passage, publishedOn);
   if (labelled) return labelled;
   const entry = DATED_ENTRY.exec(passage.text);
   const read = entry?.[1] ? pastDayMonth(entry[1], publishedOn) : undefined;

@@ -44,6 +44,11 @@ function tells(candidate: Candidate | undefined, event: Event | null): boolean {
   return candidate?.event?.planned === true && compatible(event, candidate.event);
 }
 
+/** One list entry of a round-up, dated to its day and placed nowhere. */
+function entryOfDay(c: Candidate): boolean {
+  return c.passages.length === 1 && c.passages[0]?.kind === 'item' && c.event?.place === null;
+}
+
 /**
  * The similarity two candidates need to be one story, or `Infinity` when they cannot be. `severalDays`:
  * they report days of one event of several days (the Sunday's review can join the Friday's report).
@@ -54,6 +59,8 @@ function thresholdFor(a: Candidate, b: Candidate, severalDays: boolean): number 
   if (!compatible(a.event, b.event)) return Number.POSITIVE_INFINITY;
   if (!tells(b, a.event) || !tells(a, b.event)) return Number.POSITIVE_INFINITY;
   if (sameEvent(a.event, b.event)) return SAME_EVENT_SIMILARITY;
+  // A round-up's entry dated to the day but placed nowhere, and a report of that day.
+  if (sameDay(a.event, b.event) && (entryOfDay(a) || entryOfDay(b))) return SAME_EVENT_SIMILARITY;
   // Without a shared event, what two candidates are about decides: an article's sections on one theme are
   // one story, on different themes different stories; two articles leaning to different themes need more
   // in common.
