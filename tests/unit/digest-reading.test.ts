@@ -189,6 +189,14 @@ describe('event words', () => {
   });
 });
 
+describe('a clause that names a year and a day', () => {
+  it('is dated by the day ("welcomed more visitors in 2025 …, the zoo announced on Wednesday")', () => {
+    const sentence =
+      'The regatta in Tallmoor drew more crews in 2025 than ever before, the club announced on Wednesday.';
+    expect(sentenceEvent(sentence, places, '2026-01-09', true)?.date?.sortKey).toBe('2026-01-07');
+  });
+});
+
 describe('what did not happen', () => {
   it('has no day ("If they had started on Wednesday…", "… would have been avoided on Friday")', () => {
     const counterfactual =

@@ -182,7 +182,12 @@ function clauseEvent(
     if (!word) continue;
     // A date said in another clause of the sentence counts when it is the sentence's only one.
     const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
-    const date = clause.dates[0] ?? only ?? null;
+    // "welcomed more visitors in 2025 …, the zoo announced on Wednesday": the day, not the year it sums up.
+    const date =
+      (clause.dates[0]?.precision === 'year' ? clause.dates.find((d) => d.precision === 'day') : undefined) ??
+      clause.dates[0] ??
+      only ??
+      null;
     // Where it happened is said next to when it happened, else next to what happened.
     const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
     // "The derailment near Brenholt in March …", reported in September: that place is the March event's;
