@@ -285,6 +285,21 @@ describe("an editor's note a syndicated copy opens on", () => {
     expect(passages[0]?.text).toMatch(/^Rowing crews/);
     expect(passages).toHaveLength(1);
   });
+  it('is no part of it when it says where the report is from', () => {
+    const [article] = files({
+      'copy.md': [
+        '---',
+        'date: 2025-03-14',
+        '---',
+        '# Leak hits the river',
+        '',
+        "Our region's best-loved rowing river was hit by a leak overnight. This report is from the Wire news agency.",
+        '',
+        'A chemical works leaked liquor into the river at Tallmoor early on Friday.',
+      ].join('\n'),
+    });
+    expect(articlePassages(article as NonNullable<typeof article>)[0]?.text).toMatch(/^A chemical works/);
+  });
 });
 
 describe('a name a paragraph opens on', () => {

@@ -109,9 +109,12 @@ function passage(
   };
 }
 
-/** "The Herald is carrying this agency report…", "This article is provided by…": a note on the article, not its text. */
+/**
+ * "The Herald is carrying this agency report…", "This article is provided by…", "This report is from the XNA
+ * news agency.": a note on the article, not its text.
+ */
 const EDITORS_NOTE =
-  /\bthis\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b[^.]*?\b(?:carr(?:y|ies|ying)|publish(?:ed|es|ing)?|provided|syndicat\w*|reproduc\w*)\b|\b(?:carr(?:y|ies|ying)|publish(?:es|ing)?|provid(?:es|ing))\s+this\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b/i;
+  /\bthis\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b[^.]*?\b(?:carr(?:y|ies|ying)|publish(?:ed|es|ing)?|provided|syndicat\w*|reproduc\w*)\b|\bthis\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\s+(?:is|was|comes)\s+from\b|\b(?:carr(?:y|ies|ying)|publish(?:es|ing)?|provid(?:es|ing))\s+this\s+(?:[\w-]+\s+)?(?:report|article|story|piece)\b/i;
 
 /** An article's paragraphs and list items, in reading order; an editor's note it opens on is no part of it. */
 export function articlePassages(article: Article, words: WordTable = new WordTable()): Passage[] {
