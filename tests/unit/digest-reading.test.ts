@@ -197,6 +197,17 @@ describe('a clause that names a year and a day', () => {
   });
 });
 
+describe('a section headed by a month and year', () => {
+  it('dates the days it names without a year in that month ("26 September" under "September 2025")', () => {
+    const passage = {
+      ...firstPassage(['The crews signed a deal in Tallmoor on 26 September after three weeks of talks.']),
+      index: 4,
+      heading: 'The strike and the deal (September 2025)',
+    };
+    expect(passageEvent(passage, places, '2026-12-20')?.date?.sortKey).toBe('2025-09-26');
+  });
+});
+
 describe('what did not happen', () => {
   it('has no day ("If they had started on Wednesday…", "… would have been avoided on Friday")', () => {
     const counterfactual =

@@ -354,9 +354,10 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
   const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
   // A lede that says nothing ("Hey folks, it's been a week.") hands its part to the sentence after it.
   const events: (Event | null)[] = [];
+  const month = headingMonth(passage.heading);
   passage.sentences.forEach((sentence, i) => {
     const lede = passage.index === 0 && (i === 0 || (i === 1 && events[0] === null));
-    events.push(sentenceEvent(sentence, gazetteer, publishedOn, lede));
+    events.push(inMonth(sentenceEvent(sentence, gazetteer, publishedOn, lede), month));
   });
   const said = passage.sentences
     .map((sentence, i) => ({ sentence, event: events[i] ?? null }))
@@ -383,6 +384,20 @@ function headingEvent(heading: string | null, gazetteer: Gazetteer): Event | nul
     date: { when: date.when, sortKey: date.sortKey, precision: date.precision },
     place: place ? { name: place.name, country: place.country } : null,
   };
+}
+
+/** "The strike and the deal (September 2025)": the month and year a section's heading names ("2025-09"). */
+function headingMonth(heading: string | null): string | null {
+  const named = heading ? findDates(heading).find((d) => d.precision === 'month') : undefined;
+  return named?.sortKey ?? null;
+}
+
+/** A day read without a year in a section headed by its month ("26 September" under "September 2025") is that month's. */
+function inMonth(event: Event | null, month: string | null): Event | null {
+  const date = event?.date;
+  if (!event || !date?.inferred || !month || date.sortKey.slice(5, 7) !== month.slice(5, 7)) return event;
+  const sortKey = `${month}${date.sortKey.slice(7)}`;
+  return { ...event, date: { ...date, sortKey, when: date.when.replace(/\d{4}$/, month.slice(0, 4)) } };
 }
 
 function sameDate(a: Event, b: Event): boolean {
