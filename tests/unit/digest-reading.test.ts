@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseArticles } from '../../functions/core/content/load-content.ts';
+import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
+import { loadContent, parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
 import { compatible } from '../../functions/core/digest/event-agreement.ts';
 import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
@@ -357,5 +359,19 @@ describe('a place the corpus says things spread across, twice at least', () => {
       'Roads across Costa Alta flooded.',
     ]);
     expect(compatible(there(region), town(region))).toBe(true);
+  });
+});
+
+describe("a chronicle's later remark on one of its entries", () => {
+  it('is its own remark ("The filing in March 2025 revealed…", the timeline having "14 March 2025")', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/ski-resort');
+    const content = await loadContent(new FsContentSource(corpus));
+    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
+      'ledger-lys-altitude-year-roundup',
+    );
+    const remark = candidates.find((c) => c.passages[0]?.text.startsWith('The filing in March 2025'));
+    expect(remark?.commentary).toBe(true);
+    const entry = candidates.find((c) => c.event?.date?.sortKey === '2025-03-14');
+    expect(entry?.commentary).toBe(false);
   });
 });

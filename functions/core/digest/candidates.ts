@@ -30,7 +30,7 @@ export interface Candidate {
   event: Event | null;
   /** The theme its passages say most about. */
   theme: string;
-  /** A round-up's own remarks (no event): a story only with another source. */
+  /** A round-up's own remarks (no event, or one looking back at its entries): a story only with another source. */
   commentary: boolean;
   /** Other events its passages date, one each (a report that looks back): its title may be about them all. */
   mentions: Event[];
@@ -170,7 +170,9 @@ export function articleCandidates(
       event: g.event,
       theme: dominantTheme(g.passages, themeScores).theme,
       // A round-up's undated lists ("The numbers", "Who's who") are its own remarks too.
-      commentary: (chronicle || (roundUp && g.passages.every((p) => p.kind === 'item'))) && g.event === null,
+      commentary:
+        ((chronicle || (roundUp && g.passages.every((p) => p.kind === 'item'))) && g.event === null) ||
+        (chronicle && looksBack(g.event, groups)),
       mentions: g.passages
         .map((p) => found[passages.indexOf(p)] ?? null)
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
@@ -178,6 +180,15 @@ export function articleCandidates(
       key: g.passages[0]?.key ?? '',
       published: article.date,
     }));
+}
+
+/**
+ * "The filing in March 2025 revealed…", in a chronicle whose timeline has "14 March 2025": a month or a year
+ * that holds one of its entries' days looks back at that entry; it is the chronicle's remark on it.
+ */
+function looksBack(event: Event | null, groups: readonly { event: Event | null }[]): boolean {
+  if (!event?.date || event.date.precision === 'day') return false;
+  return groups.some((g) => g.event?.date?.precision === 'day' && compatible(g.event, event));
 }
 
 /**
