@@ -326,6 +326,19 @@ describe('a name a paragraph opens on', () => {
   });
 });
 
+describe("a company's name", () => {
+  it('teaches no place, however often the corpus says "in" it ("shares in Castelmar")', () => {
+    const texts = [
+      'Castelmar Naval Construction won the order.',
+      'Investors in Castelmar sold shares. Funds in Castelmar, which rose, fell back.',
+      'Crews met in Tallmoor. Rowers gathered in Tallmoor again.',
+    ];
+    const learned = learnPlaces(texts);
+    expect(placesIn('Investors in Castelmar sold.', learned)).toHaveLength(0);
+    expect(placesIn('Crews met in Tallmoor.', learned)[0]?.name).toBe('Tallmoor');
+  });
+});
+
 describe('a range of days', () => {
   it('is dated by its first day ("4–5 November 2025", "4 and 5 November 2025")', () => {
     expect(findDates('the two-day strike on 4–5 November 2025')[0]?.sortKey).toBe('2025-11-04');

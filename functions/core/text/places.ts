@@ -105,11 +105,16 @@ const IN_PLACE_BEFORE =
 const PLACE_APPOSITION =
   /^,\s(?:a|the)\s(?:[\p{L}-]+\s){0,2}(?:city|town|village|port|municipality|suburb|district|county|province|region|island|capital)\b(?!['’])/u;
 
+/** The last word of a company's name: "shares in Castelmar" are shares in Castelmar Naval Construction. */
+const COMPANY_WORD =
+  /\s(?:Construction|Chemicals|Holdings|Group|Telecom|Airlines|Airways|Bank|Industries|Corporation|Company|plc|Ltd|Inc|Motors|Mining|Shipping|Pharmaceuticals|Technologies)$/;
+
 /** Learns places from texts: countries, "Town, Country", "in Town" (seen twice), datelines "TOWN —". */
 export function learnPlaces(texts: Iterable<string>): Gazetteer {
   const places = new Map<string, string>(COUNTRIES);
   const inCounts = new Map<string, number>();
   const regions = new Map<string, number>();
+  const companies = new Set<string>();
   for (const text of texts) {
     // "CAREA, the education authority, said…" opens on a name; a dateline's comma comes before its day.
     const dateline =
@@ -150,6 +155,8 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
         )
       )
         regions.set(mention.name, (regions.get(mention.name) ?? 0) + 1);
+      // "Castelmar Naval Construction", "Corran Chemicals plc": the first word of a company's name.
+      if (COMPANY_WORD.test(mention.name)) companies.add(mention.name.split(/\s/)[0] ?? '');
       const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
       if (
         IN_PLACE_BEFORE.test(text.slice(Math.max(0, mention.start - 20), mention.start)) &&
@@ -167,7 +174,7 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
     const stemmed = name.replace(/[aeiouy]$/, '');
     const demonymOf = new RegExp(`\\b${stemmed}(?:n|an|ian|ese|ish|i)\\b`, 'u');
     const demonym = count >= 2 && !places.has(name) && all.some((text) => demonymOf.test(text));
-    if (count >= 2 && !places.has(name)) places.set(name, demonym ? name : '');
+    if (count >= 2 && !places.has(name) && !companies.has(name)) places.set(name, demonym ? name : '');
   }
   // Said so twice at least: "across Pont-de-Vaux" once may be streets across a town.
   for (const [name, count] of regions) if (count >= 2 && places.get(name) === '') places.set(name, name);
