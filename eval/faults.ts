@@ -53,7 +53,7 @@ export function headlineFaults(digest: Digest, expected: Expected, articles: rea
       )
       .filter(Boolean),
   );
-  const places = expected.stories.map((s) => s.place).filter((p): p is string => Boolean(p));
+  const places = [...new Set(expected.stories.map((s) => s.place).filter((p): p is string => Boolean(p)))];
   const seen = new Set<string>();
   for (const story of builtStories(digest)) {
     const h = story.headline.trim();

