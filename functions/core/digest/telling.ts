@@ -81,13 +81,15 @@ export function headlineOf(
     if (!only || more.length > 0 || !article) return null;
     if (previews.has(id)) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
-    // A story one article carries (round-ups' entries aside) is what its title says.
-    const about = carriers.length === 1 || contentStems(article.title).some((s) => distinctive.has(s));
+    // A story one article carries (round-ups' entries aside), or the report of its day, is what its title says.
+    const about =
+      carriers.length === 1 || onTheDay(id) || contentStems(article.title).some((s) => distinctive.has(s));
     const lookingBack = only.mentions.length >= LOOK_BACK_EVENTS && !named && !onTheDay(id);
     return !lookingBack && about ? usableTitle(article) : null;
   };
   return storyHeadline({
-    titles: about.reports.map(titleFor),
+    // A live blog's title ("Live: … as it happened") says least of what happened: other reports' first.
+    titles: about.reports.map(titleFor).sort((a, b) => Number(isLive(a)) - Number(isLive(b))),
     // A heading heads an event's story if it names the place, any other story if it says what it is about.
     headings: [
       ...new Set(told.filter((p) => !previews.has(p.articleId)).map((p) => usableHeading(p.heading))),
@@ -108,6 +110,12 @@ export function headlineOf(
     fallback: story.creditOrder.map((id) => analysis.articles.get(id)?.title ?? ''),
     taken: about.taken,
   });
+}
+
+const LIVE_TITLE = /^live\b|\bas it happened\b|\blive updates\b/i;
+
+function isLive(title: string | null): boolean {
+  return title !== null && LIVE_TITLE.test(title);
 }
 
 /** An event's passages in story order; a story of no one day's by how much each says of its theme. */
