@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { filedEvent } from '../../functions/core/digest/datelines.ts';
+import { datelinePlace, filedEvent } from '../../functions/core/digest/datelines.ts';
 import { compatible, placeKey } from '../../functions/core/digest/event-agreement.ts';
 import { labelEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
@@ -251,6 +251,15 @@ describe('a place a report was only filed from', () => {
 });
 
 describe('a name a dateline shouts', () => {
+  it('is written with the accents the articles give it ("CHATEAU-LAVELLE" is "Château-Lavelle")', () => {
+    const learned = learnPlaces([
+      'CHATEAU-LAVELLE, 13 November (XNA) — Dealers met.',
+      'Dealers gathered in Château-Lavelle. The congress met in Château-Lavelle again.',
+    ]);
+    const filed = datelinePlace('CHATEAU-LAVELLE, 13 November (XNA) — Dealers met on Friday.', learned);
+    expect(filed?.name).toBe('Château-Lavelle');
+    expect([...learned.keys()]).not.toContain('Chateau-Lavelle');
+  });
   it('is written as the place writes it, particles and elisions included', () => {
     expect(titleCase("VAL-D'AURELLE")).toBe("Val-d'Aurelle");
     expect(titleCase('SAN TELMO DE LA COSTA')).toBe('San Telmo de la Costa');

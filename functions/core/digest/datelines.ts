@@ -1,5 +1,5 @@
 import { type DateMention, findDates } from '../text/dates.ts';
-import { type Gazetteer, placesIn, titleCase } from '../text/places.ts';
+import { type Gazetteer, placesIn, titleCase, withoutAccents } from '../text/places.ts';
 import { dayMonthDate } from '../text/relative-dates.ts';
 import { upperFirst } from '../text/words.ts';
 import { daysAfter } from './event-agreement.ts';
@@ -20,9 +20,20 @@ export function datelinePlace(text: string, gazetteer: Gazetteer): Event['place'
  */
 function filedFrom(dateline: RegExpExecArray, gazetteer: Gazetteer): Event['place'] {
   const name = dateline[1] ?? '';
-  const known = placesIn(name, gazetteer)[0];
+  const known = placesIn(name, gazetteer)[0] ?? writtenAs(name, gazetteer);
   if (known) return { name: known.name, country: known.country };
   return dateline[2] || dateline[0].includes('(') ? { name: titleCase(name.trim()), country: '' } : null;
+}
+
+/** "CHATEAU-LAVELLE" is the "Château-Lavelle" the articles write: capitals drop accents. */
+function writtenAs(shouted: string, gazetteer: Gazetteer): { name: string; country: string } | undefined {
+  const key = folded(shouted.trim());
+  for (const [name, country] of gazetteer) if (folded(name) === key) return { name, country };
+  return undefined;
+}
+
+function folded(name: string): string {
+  return withoutAccents(name).toLowerCase();
 }
 
 /**

@@ -178,6 +178,11 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
   }
   // Said so twice at least: "across Pont-de-Vaux" once may be streets across a town.
   for (const [name, count] of regions) if (count >= 2 && places.get(name) === '') places.set(name, name);
+  // "CHATEAU-LAVELLE —" shouts the "Château-Lavelle" the text writes: the written name stands for both.
+  const accented = new Set(
+    [...places.keys()].filter((name) => withoutAccents(name) !== name).map(withoutAccents),
+  );
+  for (const name of [...places.keys()]) if (accented.has(name)) places.delete(name);
   // A word the corpus also writes in lower case is a word, capitalised at a sentence start ("Nationally,").
   const learnedWords = new Set(
     [...places]
@@ -195,6 +200,11 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
   for (const name of [...places.keys()])
     if (!COUNTRIES.has(name) && writtenLower.has(name.toLowerCase())) places.delete(name);
   return places;
+}
+
+/** "Château-Lavelle" → "Chateau-Lavelle". */
+export function withoutAccents(name: string): string {
+  return name.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
 }
 
 /** Text matched literally inside a regular expression. */
