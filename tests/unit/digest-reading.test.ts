@@ -4,7 +4,7 @@ import { FsContentSource } from '../../functions/adapters/fs-content-source.ts';
 import { loadContent, parseArticles } from '../../functions/core/content/load-content.ts';
 import { analyse } from '../../functions/core/digest/analysis.ts';
 import { compatible } from '../../functions/core/digest/event-agreement.ts';
-import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { leadEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { articlePassages } from '../../functions/core/digest/passages.ts';
 import { findDates } from '../../functions/core/text/dates.ts';
@@ -207,6 +207,18 @@ describe('a section headed by a month and year', () => {
       heading: 'The strike and the deal (September 2025)',
     };
     expect(passageEvent(passage, places, '2026-12-20')?.date?.sortKey).toBe('2025-09-26');
+  });
+});
+
+describe("an article's lead event", () => {
+  it('is a day or a month its opening passages name, never a bare year ("bought in 2019")', () => {
+    const year = { date: { when: '2019', sortKey: '2019', precision: 'year' as const }, place: null };
+    const month = {
+      date: { when: 'June 2026', sortKey: '2026-06', precision: 'month' as const },
+      place: null,
+    };
+    expect(leadEvent([year, null])).toBeNull();
+    expect(leadEvent([year, month])?.date?.sortKey).toBe('2026-06');
   });
 });
 

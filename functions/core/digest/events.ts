@@ -408,6 +408,8 @@ function sameDate(a: Event, b: Event): boolean {
 export function leadEvent(events: readonly (Event | null)[]): Event | null {
   const lead = events.slice(0, LEAD_PASSAGES);
   return (
-    lead.find((e) => e?.date?.precision === 'day' && !e.date.inferred) ?? lead.find((e) => e?.date) ?? null
+    lead.find((e) => e?.date?.precision === 'day' && !e.date.inferred) ??
+    lead.find((e) => e?.date && e.date.precision !== 'year') ??
+    null
   );
 }
