@@ -222,6 +222,22 @@ describe("an article's lead event", () => {
   });
 });
 
+describe('an undated piece about one thing', () => {
+  it('is not dated by the one month it names in passing ("had passed an inspection in October 2024")', () => {
+    const text = [
+      'Notes from the first day of the rowing inquiry',
+      '',
+      'The first day of hearings into the capsized eight ended on Monday evening much as it began, in silence.',
+      '',
+      'Rowing crews gave evidence one after another about the regatta and the crew lists.',
+      '',
+      'The club has previously said the boat had passed a rowing inspection in October 2024. Crews in Tallmoor listened.',
+    ].join('\n');
+    const [candidate] = analyse(files({ 'notes.txt': text }), THEMES).candidatesOf('notes');
+    expect(candidate?.event?.date ?? null).toBeNull();
+  });
+});
+
 describe('what did not happen', () => {
   it('has no day ("If they had started on Wednesday…", "… would have been avoided on Friday")', () => {
     const counterfactual =

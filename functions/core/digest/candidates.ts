@@ -206,11 +206,12 @@ function placedWhereItHappened(lead: Event | null, found: readonly (Event | null
 }
 
 /**
- * A piece about one thing that dates one event only, written in full ("When announced: 14 June 2025"),
- * is about that event; a day read from "on Thursday" or "18 September" is too weak to say so.
+ * A piece about one thing that dates one event only, a day written in full ("When announced: 14 June
+ * 2025"), is about that event; a day read from "on Thursday" or "18 September", or a month ("had passed an
+ * inspection in October 2024"), is too weak to say so.
  */
 function onlyEvent(found: readonly (Event | null)[]): Event | null {
-  const dated = found.filter((e): e is Event => e?.date != null && !e.date.inferred);
+  const dated = found.filter((e): e is Event => e?.date?.precision === 'day' && !e.date.inferred);
   const [first] = dated;
   return first && dated.every((e) => compatible(e, first)) ? first : null;
 }
