@@ -92,6 +92,13 @@ describe('where a sentence says it happened', () => {
     const event = passageEvent(firstPassage([filed]), places, '2025-10-11');
     expect(event?.place?.name.toLowerCase()).toBe('tallmoor');
   });
+  it('is not in a relative clause after what happened ("… the drama that won the prize at X")', () => {
+    const sentence =
+      'The club has bought the boat, the eight that won the regatta in Brenholt on Saturday, for a record sum.';
+    expect(sentenceEvent(sentence, places, '2025-05-27', true)?.place ?? null).toBeNull();
+    const said = 'The club said that the regatta was held in Brenholt on Saturday.';
+    expect(sentenceEvent(said, places, '2025-05-27', true)?.place?.name).toBe('Brenholt');
+  });
   it('is not a place named as that of another month\'s happening ("the July flood in X")', () => {
     const sentence =
       'The board paid crews whose boats were lost in the July flood in the town of Brenholt, under a scheme agreed in Tallmoor on Monday.';

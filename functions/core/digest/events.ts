@@ -29,7 +29,7 @@ export interface Event {
 
 /** Words that say something happened (or is a happening): held, signed, summit, vote… */
 const EVENT_WORD =
-  /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|quit|quits|stepped down|steps down|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
+  /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|quit|quits|stepped down|steps down|acquired|bought|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
 
 const EVENT_WORDS = new RegExp(EVENT_WORD.source, 'gi');
 
@@ -162,6 +162,32 @@ const NUMBER_WORDS = new Map([
 
 const WRITERS_TODAY = /^\W*today,?\s+(?:we|I)(?:['’](?:re|m|ll|ve)|\s+(?:are|am|will|want|have))\b/i;
 
+/** "…acquired the rights to the drama that won the award at X": an event word right after "that" describes a thing. */
+const RELATIVE_BEFORE = /\b(?:that|which|who)\s+(?:had\s+|has\s+|have\s+)?$/i;
+
+/** Where a relative clause ("the drama that won…") opens after what happened, or `null`. */
+function relativeAfter(clause: string, from: number): number | null {
+  const relative = /\b(\w+)\s+(?:that|which|who)\s/gi;
+  relative.lastIndex = from;
+  for (const match of clause.matchAll(relative)) {
+    if (match.index > from && !SAYING.test(match[1] ?? '')) return match.index;
+  }
+  return null;
+}
+const SAYING =
+  /^(?:said|says|say|announced|announces|confirmed|confirms|reported|reports|told|believe|believes|think|thinks|argued|argues|claimed|claims|warned|warns|agreed|decided|ruled|found|insisted|added|noted|so|such|now|given|except|so)$/i;
+
+/** The clause's first event word that is not a relative clause's (`null` when it has none). */
+function mainEventWord(clause: string): { index: number } | null {
+  let first: { index: number } | null = null;
+  for (const match of clause.matchAll(EVENT_WORDS)) {
+    first ??= match;
+    if (!RELATIVE_BEFORE.test(clause.slice(0, match.index))) return match;
+  }
+  // …but a clause whose only event words are a relative clause's still reports something.
+  return first;
+}
+
 /** The first clause with an event word (or, `anyVerb`, a date), its date and where it happened. */
 function clauseEvent(
   clauses: { text: string; start: number; dates: (DateMention & { inferred: boolean })[] }[],
@@ -178,7 +204,7 @@ function clauseEvent(
     // …and a clause that opens its dates on "today" dates nothing without an event word.
     const lead = clause.dates[0];
     const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
-    const word = EVENT_WORD.exec(clause.text) ?? (anyVerb && dated ? { index: lead.start } : null);
+    const word = mainEventWord(clause.text) ?? (anyVerb && dated ? { index: lead.start } : null);
     if (!word) continue;
     // A date said in another clause of the sentence counts when it is the sentence's only one.
     const only = allDates.length === 1 && allDates[0]?.precision !== 'year' ? allDates[0] : undefined;
@@ -189,19 +215,22 @@ function clauseEvent(
       only ??
       null;
     // Where it happened is said next to when it happened, else next to what happened.
-    const anchors = date && clause.dates.includes(date) ? [date.start, word.index] : [word.index];
+    // …and not in a relative clause after what happened ("…rights to the drama that won at X on Saturday").
+    const relative = relativeAfter(clause.text, word.index);
+    const inMain = (at: number) => relative === null || at < relative;
+    const anchors =
+      date && clause.dates.includes(date) && inMain(date.start) ? [date.start, word.index] : [word.index];
     // "The derailment near Brenholt in March …", reported in September: that place is the March event's;
     // the first such place is the only one ruled out (what follows it may still be March's)…
-    const named = venueOf(clause.text, placesIn(clause.text, gazetteer), anchors);
+    const spoken = placesIn(clause.text, gazetteer).filter((p) => inMain(p.start));
+    const named = venueOf(clause.text, spoken, anchors);
     const march = named && date && saysOtherMonth(clause.text.slice(named.end, named.end + 12), date);
     // …while "the July blackout in Brava", said of September, leaves the clause's other places.
     const place = march
       ? null
       : venueOf(
           clause.text,
-          placesIn(clause.text, gazetteer).filter(
-            (p) => !date || !namedWithOtherMonth(clause.text.slice(0, p.start), date),
-          ),
+          spoken.filter((p) => !date || !namedWithOtherMonth(clause.text.slice(0, p.start), date)),
           anchors,
         );
     if (date || place) {
