@@ -94,7 +94,7 @@ describe('where a sentence says it happened', () => {
   });
   it('is not in a relative clause after what happened ("… the drama that won the prize at X")', () => {
     const sentence =
-      'The club has bought the boat, the eight that won the regatta in Brenholt on Saturday, for a record sum.';
+      'The rowing club of the northern valley has acquired the racing shell called Small Lights, the eight that won the regatta in Brenholt on Saturday, for a record sum.';
     expect(sentenceEvent(sentence, places, '2025-05-27', true)?.place ?? null).toBeNull();
     const said = 'The club said that the regatta was held in Brenholt on Saturday.';
     expect(sentenceEvent(said, places, '2025-05-27', true)?.place?.name).toBe('Brenholt');
