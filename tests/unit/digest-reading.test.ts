@@ -184,6 +184,9 @@ describe("a blog's opening", () => {
       'The short version: on Saturday 17 May a lot of us marched to the regatta in Tallmoor.',
     ]);
     expect(passageEvent(blog, places, '2025-05-19')?.date?.sortKey).toBe('2025-05-17');
+    const restart =
+      "Grab a cuppa, because today we're diving into the restart of the Tallmoor boathouse on Monday.";
+    expect(sentenceEvent(restart, places, '2025-11-06', true)?.date?.sortKey).toBe('2025-11-03');
   });
   it('never takes a habit ("I write this on Tuesday nights") for a day', () => {
     expect(relativeDate('I write this on Tuesday nights and keep it short.', '2025-08-19')).toBeNull();

@@ -69,6 +69,8 @@ function isEventDate(clause: string, date: DateMention, publishedOn: string | nu
   return true;
 }
 
+const WRITERS_TODAY = /\btoday,?\s+(?:we|I)(?:['’](?:re|m|ll|ve)|\s+(?:are|am|will|want|have))\b/gi;
+
 /** A date of a deadline or a time limit ("by 8 June", "until Friday 12 May"), not of what happens. */
 export const DEADLINE_BEFORE = /\b(?:by|until|till|before|since|from|deadline|no later than)(?:\s+\w+)?\s*$/i;
 
@@ -81,10 +83,12 @@ export function clauseDates(
     .filter((d) => isEventDate(clause, d, publishedOn))
     .map((d) => ({ ...d, inferred: false }));
   if (written.some((d) => d.precision === 'day')) return written;
-  // "When the board sits down on Thursday, it will…" looks ahead: no day the article reports.
+  // "When the board sits down on Thursday, it will…" looks ahead: no day the article reports; "today we're
+  // diving into the restart on Monday" is the writer's day, and Monday the restart's.
+  const unsaid = clause.replace(WRITERS_TODAY, (m) => ' '.repeat(m.length));
   const read =
-    dayMonthDate(clause, publishedOn) ??
-    (comingWeekday(clause, publishedOn) ? null : relativeDate(clause, publishedOn));
+    dayMonthDate(unsaid, publishedOn) ??
+    (comingWeekday(unsaid, publishedOn) ? null : relativeDate(unsaid, publishedOn));
   const before = read ? clause.slice(0, read.start) : '';
   // "… under legislation put before the Assembly this afternoon": a plan for the day of publication is
   // an event of that day all the same.

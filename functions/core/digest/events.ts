@@ -160,8 +160,6 @@ const NUMBER_WORDS = new Map([
   ['six', 6],
 ]);
 
-const WRITERS_TODAY = /^\W*today,?\s+(?:we|I)(?:['’](?:re|m|ll|ve)|\s+(?:are|am|will|want|have))\b/i;
-
 /** "…acquired the rights to the drama that won the award at X": an event word right after "that" describes a thing. */
 const RELATIVE_BEFORE = /\b(?:that|which|who)\s+(?:had\s+|has\s+|have\s+)?$/i;
 
@@ -194,13 +192,8 @@ function clauseEvent(
   gazetteer: Gazetteer,
   anyVerb: boolean,
 ): Event | null {
-  // "today we're diving into Saturday's march": the writer's day, not an event's.
-  const own = clauses.map((c) => ({
-    ...c,
-    dates: c.dates.filter((d) => !WRITERS_TODAY.test(c.text.slice(d.start))),
-  }));
-  const allDates = own.flatMap((c) => c.dates);
-  for (const clause of own) {
+  const allDates = clauses.flatMap((c) => c.dates);
+  for (const clause of clauses) {
     // …and a clause that opens its dates on "today" dates nothing without an event word.
     const lead = clause.dates[0];
     const dated = lead && !/^\W*today\b/i.test(clause.text.slice(lead.start, lead.end));
