@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { datelinePlace, filedEvent } from '../../functions/core/digest/datelines.ts';
+import { labelEvent } from '../../functions/core/digest/entry-events.ts';
 import { compatible, placeKey } from '../../functions/core/digest/event-agreement.ts';
-import { labelEvent, passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
+import { passageEvent, sentenceEvent } from '../../functions/core/digest/events.ts';
 import type { Passage } from '../../functions/core/digest/passages.ts';
 import { opensOnReference } from '../../functions/core/digest/summary.ts';
 import { learnPlaces, placesIn, titleCase } from '../../functions/core/text/places.ts';
+import { testPassage } from '../support/test-passage.ts';
 
 const texts = [
   'The declaration was signed in Sharm el-Sheikh, Egypt, on 4 March 2024; delegates from Ethiopia objected.',
@@ -209,20 +211,7 @@ describe('where and when a clause says', () => {
       'On Wednesday the regulator ruled on the merger.',
       'The conditions are tougher than anything offered at the Tallmoor hearing in March.',
     ];
-    const passage: Passage = {
-      key: 'opinion#0',
-      articleId: 'opinion',
-      index: 0,
-      sectionIndex: 0,
-      heading: null,
-      kind: 'paragraph',
-      text: sentences.join(' '),
-      sentences,
-      allStems: [],
-      stems: [],
-      names: [],
-      headingStems: [],
-    };
+    const passage = testPassage(sentences, { articleId: 'opinion' });
     const event = passageEvent(passage, tallmoor, '2026-05-22');
     expect(event?.date?.sortKey).toBe('2026-05-20');
     expect(event?.place ?? null).toBeNull();

@@ -3,8 +3,9 @@ import { MONTH_NAMES } from '../text/dates.ts';
 import type { Gazetteer } from '../text/places.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { datelinePlace } from './datelines.ts';
+import { labelEvent } from './entry-events.ts';
 import { compatible, daysAfter, isCountry, placeKey } from './event-agreement.ts';
-import { type Event, labelEvent, leadEvent, passageEvent, previewEvent, sentenceEvent } from './events.ts';
+import { type Event, leadEvent, passageEvent, previewEvent, sentenceEvent } from './events.ts';
 import type { Passage } from './passages.ts';
 import { dominantTheme } from './relevance.ts';
 import {
@@ -169,10 +170,7 @@ export function articleCandidates(
       passages: g.passages,
       event: g.event,
       theme: dominantTheme(g.passages, themeScores).theme,
-      // A round-up's undated lists ("The numbers", "Who's who") are its own remarks too.
-      commentary:
-        ((chronicle || (roundUp && g.passages.every((p) => p.kind === 'item'))) && g.event === null) ||
-        (chronicle && (looksBack(g.event, groups) || summingUp(g))),
+      commentary: roundUp && ownRemark(g, groups, chronicle),
       mentions: g.passages
         .map((p) => found[passages.indexOf(p)] ?? null)
         .filter((e): e is Event => e?.date != null && !compatible(e, g.event))
@@ -183,21 +181,25 @@ export function articleCandidates(
 }
 
 /**
- * "The filing in March 2025 revealed…", in a chronicle whose timeline has "14 March 2025": a month or a year
- * that holds one of its entries' days looks back at that entry; it is the chronicle's remark on it.
+ * A round-up's own remarks, a story only with another source: its undated lists ("The numbers", "Who's
+ * who"); and in a chronicle, what it dates no entry of its own by: its passages without an event, a day read only from
+ * "a year ago" or "this week", a month or year that holds one of its entries' days ("The filing in March
+ * 2025 revealed…" beside "14 March 2025"), prose dated only by a month or year ("Along the way, the
+ * federation voted at its June 2025 congress…").
  */
-function looksBack(event: Event | null, groups: readonly { event: Event | null }[]): boolean {
-  // A day only read from "a year ago" or "this week" is the chronicle's own, not an entry's.
-  if (event?.date?.inferred) return true;
-  if (!event?.date || event.date.precision === 'day') return false;
-  return groups.some((g) => g.event?.date?.precision === 'day' && compatible(g.event, event));
-}
-
-/** "Along the way, the federation voted at its June 2025 congress…": a chronicle's prose dated only by a month or year sums up. */
-function summingUp(group: { passages: readonly Passage[]; event: Event | null }): boolean {
-  const precision = group.event?.date?.precision;
+function ownRemark(
+  group: { passages: readonly Passage[]; event: Event | null },
+  groups: readonly { event: Event | null }[],
+  chronicle: boolean,
+): boolean {
+  if (group.event === null) return chronicle || group.passages.every((p) => p.kind === 'item');
+  const date = group.event.date;
+  if (!chronicle || date === null) return false;
+  if (date.inferred) return true;
+  if (date.precision === 'day') return false;
   return (
-    (precision === 'month' || precision === 'year') && group.passages.every((p) => p.kind === 'paragraph')
+    group.passages.every((p) => p.kind === 'paragraph') ||
+    groups.some((g) => g.event?.date?.precision === 'day' && compatible(g.event, group.event))
   );
 }
 

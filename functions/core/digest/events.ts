@@ -1,8 +1,8 @@
-import { type DateMention, findDates, MONTH_NAMES } from '../text/dates.ts';
+import { type DateMention, findDates } from '../text/dates.ts';
 import { type Gazetteer, type PlaceMention, placesIn } from '../text/places.ts';
 import { comingWeekday, dayMonthDate, daysBefore } from '../text/relative-dates.ts';
-import { STOPWORDS } from '../text/words.ts';
 import { filedEvent } from './datelines.ts';
+import { entryEvent, headingMonth, inMonth } from './entry-events.ts';
 import { daysAfter } from './event-agreement.ts';
 import {
   clauseDates,
@@ -12,7 +12,8 @@ import {
   saysOtherMonth,
 } from './event-dates.ts';
 import type { Passage } from './passages.ts';
-import { LEAD_PASSAGES, PREVIEW_DAYS, VENUE_REACH } from './scoring.ts';
+import { LEAD_PASSAGES, PREVIEW_DAYS } from './scoring.ts';
+import { relativeAfter, venueOf } from './venues.ts';
 
 /** Something that happened at a time and/or a place: what a story is about. */
 export interface Event {
@@ -32,57 +33,6 @@ const EVENT_WORD =
   /\b(?:held|hosted|host|met|meet|meets|meeting|summit|talks|signed|signing|voted|vote|votes|launch(?:ed|es)?|lift(?:ed)? off|liftoff|opened|opening|announced|announcement|unveiled|approved|approval|passed|adopted|agreed|declared|declaration|confirmed|won|win|beat|defeated|drew|draw|lost|played|scored|elected|election|appointed|sacked|dismissed|resigned|quit|quits|stepped down|steps down|acquired|bought|named|arrested|arrest|charged|indicted|convicted|sentenced|ruled|ruling|verdict|fined|fine|recalled|recall|landed|landing|touched down|touchdown|exploded|explosion|failed|failure|crashed|collapsed|struck|erupted|began|started|ended|concluded|convened|gathered|marched|march|protest(?:ed)?|reported|released|published|hearing|trial|final|match|derby|conference|session|ceremony|fire|outbreak|visit(?:ed)?|took place|testified|filed|walked out|walk-out|pledged|pledging|results)\b/i;
 
 const EVENT_WORDS = new RegExp(EVENT_WORD.source, 'gi');
-
-/** Where an event happened is said with "in", "at" or a dateline; "from" names where people came from. */
-const VENUE_BEFORE =
-  /\b(?:(?:in|at|near|outside|inside)\s+(?:the\s+)?|(?:city|county|town|province|state|region|district|village|capital|island|plains?|streets?|shores?|outskirts|centre|center|heart|banks?|suburbs?|coast)\s+of\s+)$/i;
-/** "said in Nairobi": where something was said, not where it happened. */
-const SAID_AT =
-  /\b(?:said|says|told|announced|reported|speaking|briefed|wrote)\s+(?:\w+\s+)?(?:in|at|from)\s+(?:the\s+)?$/i;
-/**
- * "aid for communities in X", "voted for a ceasefire in X": for whom or what, not where it happened;
- * "forming a government in X": what X will be governed by; "voted to stage next year's match in X": where
- * what was decided will happen.
- */
-const FOR_WHOM_BEFORE =
-  /\b(?:for\s+(?:[\w’'-]+\s+){1,3}(?:in|at)|(?:government|administration|cabinet|coalition)\s+(?:in|of)|to\s+(?:stage|hold|host|move|bring|take|build|open|relocate)\s+(?:[\w’'-]+\s+){1,6}(?:in|at|to))\s+(?:the\s+)?$/i;
-const ORIGIN_BEFORE = /\b(?:from|of|with|to|against|than|like|and)\s+(?:the\s+)?$/i;
-/** "it will not be in the prefecture at Morvaux", "rather than in Leeds": where it did not happen. */
-const NOT_THERE = /\b(?:not|never|rather than|instead of)\s+(?:[\w’'-]+\s+){0,4}(?:in|at)\s+(?:the\s+)?$/i;
-/** "the inquest into the deaths at Saint-Martin": where what is inquired into happened, not the inquiry. */
-const INQUIRED_INTO = /\binto\s+(?:[\w’'-]+\s+){1,4}(?:in|at|near|on)\s+(?:the\s+)?$/i;
-
-/** "Meridia Telecom, the title sponsor of the match in San Telmo, said…": who the subject is, not where it happened. */
-const SUBJECT_APPOSITIVE = /^\W*\p{Lu}[^,]{0,60}?,\s+(?:the|a|an)\s[^,]+,\s/u;
-
-function venueOf(
-  clause: string,
-  candidates: PlaceMention[],
-  anchors: readonly number[],
-): (PlaceMention & { venue: boolean }) | null {
-  const aside = SUBJECT_APPOSITIVE.exec(clause)?.[0].length ?? 0;
-  const places = candidates.filter((p) => p.start >= aside);
-  const distance = (p: PlaceMention) => Math.min(...anchors.map((a) => Math.abs(p.start - a)));
-  const before = (p: PlaceMention) => clause.slice(0, p.start);
-  const isVenue = (p: PlaceMention) => VENUE_BEFORE.test(before(p)) && !FOR_WHOM_BEFORE.test(before(p));
-  // "the county of Mombasa" is a venue, "travellers from Tanzania" an origin, "said in Nairobi", "the
-  // inquest into the deaths at X" and "not in X" neither.
-  const venues = places.filter((p) => {
-    const said = before(p);
-    return (
-      !SAID_AT.test(said) &&
-      !INQUIRED_INTO.test(said) &&
-      !NOT_THERE.test(said) &&
-      (isVenue(p) || !ORIGIN_BEFORE.test(said))
-    );
-  });
-  const near = venues.filter((p) => distance(p) <= VENUE_REACH);
-  const preferred = near.filter((p) => isVenue(p) || p.start === 0);
-  const pool = preferred.length > 0 ? preferred : near;
-  let best: PlaceMention | null = null;
-  for (const place of pool) if (!best || distance(place) < distance(best)) best = place;
-  return best ? { ...best, venue: isVenue(best) } : null;
-}
 
 /**
  * The event a sentence reports: in the first clause that has an event word, the date of that clause (or
@@ -162,18 +112,6 @@ const NUMBER_WORDS = new Map([
 
 /** "…acquired the rights to the drama that won the award at X": an event word right after "that" describes a thing. */
 const RELATIVE_BEFORE = /\b(?:that|which|who)\s+(?:had\s+|has\s+|have\s+)?$/i;
-
-/** Where a relative clause ("the drama that won…") opens after what happened, or `null`. */
-function relativeAfter(clause: string, from: number): number | null {
-  const relative = /\b(\w+)\s+(?:that|which|who)\s/gi;
-  relative.lastIndex = from;
-  for (const match of clause.matchAll(relative)) {
-    if (match.index > from && !SAYING.test(match[1] ?? '')) return match.index;
-  }
-  return null;
-}
-const SAYING =
-  /^(?:said|says|say|announced|announces|confirmed|confirms|reported|reports|told|believe|believes|think|thinks|argued|argues|claimed|claims|warned|warns|agreed|decided|ruled|found|insisted|added|noted|so|such|now|given|except|so)$/i;
 
 /** The clause's first event word that is not a relative clause's (`null` when it has none). */
 function mainEventWord(clause: string): { index: number } | null {
@@ -273,105 +211,12 @@ export function passageEvent(
   return filedEvent(passage.text, eventOfPassage(passage, gazetteer, publishedOn), gazetteer, publishedOn);
 }
 
-/**
- * A timeline entry: "14 March 2024, Punta de los Vientos — the first flight fails." ("April 13th, 2026, …",
- * "17 May, Ponte de Lira — the march.")
- */
-export const DATED_ENTRY =
-  /^(?:[-*]\s*)?([A-Z][a-z]+\.? \d{1,2}(?:st|nd|rd|th)?, \d{4}|[^,—–]{6,30}?\d{4}|\d{1,2}(?:st|nd|rd|th)? [A-Z][a-z]+),\s([^.—–]{2,40}?)(?:\s[—–-]\s|\.\s)/;
-
-/** A list entry labelled with where and when: "Pretoria, South Africa (2023): the indictment, where…". */
-const ENTRY_LABEL = /^(?:[-*]\s*)?([^.!?:]{3,60}):\s/;
-
-/** "17 May, Ponte de Lira": a capitalised name of a few words, particles and hyphens allowed. */
-const PLACE_NAME = /^\p{Lu}[\p{L}'’-]*(?:\s(?:\p{Ll}{1,3}\s){0,2}\p{Lu}[\p{L}'’-]*){0,4}$/u;
-
-/** "28 June 2025, Vila Nova de Santa Clara": the name a label gives beside its date, known or not. */
-function namedBeside(
-  label: string,
-  date: Pick<DateMention, 'start' | 'end'>,
-): { name: string; country: string } | undefined {
-  const rest = `${label.slice(0, date.start)},${label.slice(date.end)}`;
-  const name = rest
-    .split(',')
-    .map((part) => part.trim())
-    .find((part) => PLACE_NAME.test(part) && part.length > 3 && !STOPWORDS.has(part.toLowerCase()));
-  return name ? { name, country: '' } : undefined;
-}
-
-/** A day and month without a year, read against the publication date, and only when it is past. */
-function pastDayMonth(text: string, publishedOn: string | null): DateMention | undefined {
-  const read = dayMonthDate(text, publishedOn);
-  return read && publishedOn !== null && read.sortKey <= publishedOn ? read : undefined;
-}
-
-/**
- * The event a list entry's label names (both a place and a date), or `null`; a day and month without a
- * year ("17 September, Aldenmoor: the report") is read against the publication date, and must be past.
- */
-export function labelEvent(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
-  if (passage.kind !== 'item') return null;
-  const label = ENTRY_LABEL.exec(passage.text)?.[1];
-  if (!label) return null;
-  const written = findDates(label)[0];
-  const read = written ? undefined : pastDayMonth(label, publishedOn);
-  const date = written ?? read;
-  const place = date ? (placesIn(label, gazetteer)[0] ?? namedBeside(label, date)) : undefined;
-  if (!date || !place) return null;
-  return {
-    date: {
-      when: date.when,
-      sortKey: date.sortKey,
-      precision: date.precision,
-      ...(read ? { inferred: true } : {}),
-    },
-    place: { name: place.name, country: place.country },
-  };
-}
-
-/** "27 March - the trust holds its meeting", "10-11 June: inspection": a list entry headed by its day, no year. */
-const DAY_ENTRY = new RegExp(
-  `^(?:[-*]\\s*)?(\\d{1,2})(?:st|nd|rd|th)?(?:[-–]\\d{1,2}(?:st|nd|rd|th)?)? (${MONTH_NAMES.join('|')})\\s*[-–—:]\\s`,
-);
-
-/**
- * A list entry that opens on its day, without a year, is an entry of that day (the first, of a range) read
- * against the publication date, whatever its verb ("a zebra escapes").
- */
-function dayEntry(passage: Passage, publishedOn: string | null): Event | null {
-  const head = passage.kind === 'item' ? DAY_ENTRY.exec(passage.text) : null;
-  const date = head ? pastDayMonth(`${head[1]} ${head[2]}`, publishedOn) : undefined;
-  if (!date) return null;
-  return { date: { when: date.when, sortKey: date.sortKey, precision: 'day', inferred: true }, place: null };
-}
-
 const LOOKING_AHEAD = /\b(?:next|ahead|coming|upcoming|to watch|to come)\b/i;
 
 /** A passage's event: its first dated event, with a place from another of its sentences if it names none. */
 function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: string | null): Event | null {
-  const labelled = labelEvent(passage, gazetteer, publishedOn) ?? dayEntry(passage, publishedOn);
-  if (labelled) return labelled;
-  const entry = DATED_ENTRY.exec(passage.text);
-  const read = entry?.[1] ? pastDayMonth(entry[1], publishedOn) : undefined;
-  const entryDate = entry?.[1] ? (findDates(entry[1])[0] ?? read) : undefined;
-  if (entry?.[2] && entryDate && entryDate.precision !== 'year') {
-    // The entry's own label names where, even a place the corpus names too often to be a venue.
-    const place =
-      placesIn(entry[2], gazetteer)[0] ??
-      (PLACE_NAME.test(entry[2]) ? { name: entry[2], country: '' } : null);
-    return {
-      date: {
-        when: entryDate.when,
-        sortKey: entryDate.sortKey,
-        precision: entryDate.precision,
-        ...(entryDate === read ? { inferred: true } : {}),
-      },
-      place: place ? { name: place.name, country: place.country } : null,
-    };
-  }
-  // Under "16 July 2025: the grid fails", what the section's sentences tell happened that day.
-  const headed = headingEvent(passage.heading, gazetteer);
-  if (headed) return headed;
+  const listed = entryEvent(passage, gazetteer, publishedOn);
+  if (listed) return listed;
   // Under "What happens next", a day and month without a year is one still ahead, whatever it reads as.
   const ahead = passage.heading !== null && LOOKING_AHEAD.test(passage.heading);
   // A lede that says nothing ("Hey folks, it's been a week.") hands its part to the sentence after it.
@@ -395,31 +240,6 @@ function eventOfPassage(passage: Passage, gazetteer: Gazetteer, publishedOn: str
       (event.date === null ? !saysOtherMonth(sentence, dated.date) : sameDate(event, dated)),
   );
   return { date: dated.date, place: placed?.event.place ?? null };
-}
-
-/** A section heading that opens on a day, written in full ("16 July 2025: the grid fails"): a timeline's entry. */
-function headingEvent(heading: string | null, gazetteer: Gazetteer): Event | null {
-  const date = heading ? findDates(heading)[0] : undefined;
-  if (!heading || date?.precision !== 'day' || !/^\W*$/.test(heading.slice(0, date.start))) return null;
-  const place = placesIn(heading, gazetteer)[0];
-  return {
-    date: { when: date.when, sortKey: date.sortKey, precision: date.precision },
-    place: place ? { name: place.name, country: place.country } : null,
-  };
-}
-
-/** "The strike and the deal (September 2025)": the month and year a section's heading names ("2025-09"). */
-function headingMonth(heading: string | null): string | null {
-  const named = heading ? findDates(heading).find((d) => d.precision === 'month') : undefined;
-  return named?.sortKey ?? null;
-}
-
-/** A day read without a year in a section headed by its month ("26 September" under "September 2025") is that month's. */
-function inMonth(event: Event | null, month: string | null): Event | null {
-  const date = event?.date;
-  if (!event || !date?.inferred || !month || date.sortKey.slice(5, 7) !== month.slice(5, 7)) return event;
-  const sortKey = `${month}${date.sortKey.slice(7)}`;
-  return { ...event, date: { ...date, sortKey, when: date.when.replace(/\d{4}$/, month.slice(0, 4)) } };
 }
 
 function sameDate(a: Event, b: Event): boolean {

@@ -3,7 +3,7 @@ import { findDates, MONTH_NAMES } from '../text/dates.ts';
 import { TIME_OF_DAY } from '../text/relative-dates.ts';
 import { STOPWORDS, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
-import { DATED_ENTRY } from './events.ts';
+import { DATED_ENTRY } from './entry-events.ts';
 import { MAX_HEADLINE_CHARS, MIN_HEADLINE_WORDS } from './scoring.ts';
 import { opensOnReference } from './summary.ts';
 

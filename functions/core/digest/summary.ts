@@ -1,7 +1,7 @@
 import { saysItsOwnDay, withDaysSaid } from '../text/relative-dates.ts';
 import { contentStems, jaccard, upperFirst } from '../text/words.ts';
 import { withoutDateline } from './datelines.ts';
-import { DATED_ENTRY } from './events.ts';
+import { DATED_ENTRY } from './entry-events.ts';
 import type { Passage } from './passages.ts';
 import {
   EVENT_SENTENCE_BONUS,
