@@ -25,8 +25,9 @@ export function readingDates(
   const published = [...new Set(perArticle.flatMap(({ article }) => article.date?.slice(0, 4) ?? []))];
   const found = new Map<string, string>();
   for (const [id, { monthDay, weekday }] of wanted) {
-    const onWeekday = published.filter((y) => new Date(`${y}-${monthDay}T00:00:00Z`).getUTCDay() === weekday);
-    const [year, ...others] = written.get(monthDay) ?? onWeekday;
+    const [year, ...others] =
+      written.get(monthDay) ??
+      published.filter((y) => new Date(`${y}-${monthDay}T00:00:00Z`).getUTCDay() === weekday);
     if (year && others.length === 0) found.set(id, `${year}-${monthDay}`);
   }
   return found;

@@ -1,5 +1,6 @@
 import { contentStems } from '../text/words.ts';
 import type { Analysis } from './analysis.ts';
+import type { Candidate } from './candidates.ts';
 import { daysAfter } from './event-agreement.ts';
 import type { Event } from './events.ts';
 import { storyHeadline, usableHeading, usableTitle } from './headline.ts';
@@ -43,17 +44,19 @@ export function reportOrder(
   analysis: Analysis,
 ): string[] {
   const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
-  const report = (id: string) => {
-    const [only, ...more] = analysis.candidatesOf(id);
-    return more.length === 0 && only?.event?.date?.precision === 'day';
-  };
-  const roundUp = (id: string) => Number(!report(id));
+  const roundUp = (id: string) => Number(soleCandidate(id, analysis)?.event?.date?.precision !== 'day');
   return [
     ...creditOrder
       .filter(onTheDay)
       .sort((a, b) => daysLater(a, event, analysis) - daysLater(b, event, analysis)),
     ...creditOrder.filter((id) => !onTheDay(id)).sort((a, b) => roundUp(a) - roundUp(b)),
   ];
+}
+
+/** The one candidate of an article that tells one event (a report), or `undefined` for a round-up. */
+function soleCandidate(id: string, analysis: Analysis): Candidate | undefined {
+  const [only, ...more] = analysis.candidatesOf(id);
+  return more.length === 0 ? only : undefined;
 }
 
 export function headlineOf(
@@ -74,11 +77,11 @@ export function headlineOf(
   const distinctive = distinctiveStems(told, analysis);
   const onTheDay = (id: string) => daysLater(id, event, analysis) <= 1;
   const previews = previewsIn(story.group);
-  const carriers = story.group.articleIds.filter((id) => analysis.candidatesOf(id).length === 1);
+  const carriers = story.group.articleIds.filter((id) => soleCandidate(id, analysis));
   const titleFor = (id: string) => {
-    const [only, ...more] = analysis.candidatesOf(id);
+    const only = soleCandidate(id, analysis);
     const article = analysis.articles.get(id);
-    if (!only || more.length > 0 || !article) return null;
+    if (!only || !article) return null;
     if (previews.has(id)) return null;
     const named = place !== undefined && article.title.toLowerCase().includes(place);
     // A story one article carries (round-ups' entries aside), or the report of its day, is what its title says.

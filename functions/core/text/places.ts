@@ -148,21 +148,14 @@ export function learnPlaces(texts: Iterable<string>): Gazetteer {
       if (institution?.[1] && isPlaceLike(institution[1])) {
         inCounts.set(institution[1], (inCounts.get(institution[1]) ?? 0) + 1);
       }
+      const before = text.slice(Math.max(0, mention.start - 20), mention.start);
       // "schools across Costa Alta": a region, which holds its towns as a country does…
-      if (
-        /\b(?:across|throughout)\s+(?:the\s+)?$/i.test(
-          text.slice(Math.max(0, mention.start - 20), mention.start),
-        )
-      )
+      if (/\b(?:across|throughout)\s+(?:the\s+)?$/i.test(before))
         regions.set(mention.name, (regions.get(mention.name) ?? 0) + 1);
       // "Castelmar Naval Construction", "Corran Chemicals plc": the first word of a company's name.
       if (COMPANY_WORD.test(mention.name)) companies.add(mention.name.split(/\s/)[0] ?? '');
       const possessive = /^['’]s\b/.test(text.slice(mention.end, mention.end + 3));
-      if (
-        IN_PLACE_BEFORE.test(text.slice(Math.max(0, mention.start - 20), mention.start)) &&
-        isPlaceLike(mention.name) &&
-        !possessive
-      ) {
+      if (IN_PLACE_BEFORE.test(before) && isPlaceLike(mention.name) && !possessive) {
         inCounts.set(mention.name, (inCounts.get(mention.name) ?? 0) + 1);
       }
     });

@@ -4,6 +4,9 @@ import { upperFirst } from './words.ts';
 /** Dates written without a year or as a weekday, read against the day an article was published. */
 
 const MONTHS = MONTH_NAMES.join('|');
+/** A weekday's name, captured. */
+const WEEKDAY = '(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)';
+
 const DAY_MONTH = new RegExp(
   `\\b(?:on|in|since)?\\s*([0-3]?\\d)(?:st|nd|rd|th)?\\s(${MONTHS})\\b(?!,?\\s(?:\\d{4}|of\\s\\d{4}))`,
 );
@@ -21,10 +24,7 @@ const FUTURE =
 export function dayMonthDate(clause: string, publishedOn: string | null): DateMention | null {
   const match = publishedOn ? dayAndMonth(clause) : null;
   if (!match || !publishedOn) return null;
-  const month = MONTH_NAMES.indexOf(match.month as (typeof MONTH_NAMES)[number]) + 1;
-  const day = match.day;
-  if (day < 1 || day > 31) return null;
-  const md = `${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  const { day, monthDay: md } = match;
   // The last such day on or before publication, unless it is in the weeks just ahead ("5 March" in a
   // piece of 3 March is two days ahead, not a year back).
   const thisYear = Number(publishedOn.slice(0, 4));
@@ -48,10 +48,7 @@ export function dayMonthDate(clause: string, publishedOn: string | null): DateMe
 
 /** "10-14" for the first day and month a clause writes without a year ("14 October", "October 14th"). */
 export function monthDayOf(clause: string): string | null {
-  const match = dayAndMonth(clause);
-  const month = match ? MONTH_NAMES.indexOf(match.month as (typeof MONTH_NAMES)[number]) + 1 : 0;
-  if (!match || month < 1 || match.day < 1 || match.day > 31) return null;
-  return `${String(month).padStart(2, '0')}-${String(match.day).padStart(2, '0')}`;
+  return dayAndMonth(clause)?.monthDay ?? null;
 }
 
 /** "Wednesday, 4 November": the weekday (0 for Sunday) said right before the first day and month a clause writes without a year. */
@@ -60,33 +57,34 @@ export function weekdayOfDay(clause: string): number | null {
   const said = match ? WEEKDAY_BEFORE.exec(clause.slice(0, match.start + 1)) : null;
   return said?.[1] ? WEEKDAYS.indexOf(said[1].toLowerCase()) : null;
 }
-const WEEKDAY_BEFORE = /\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday),?\s*(?:the\s+)?\S?$/i;
+const WEEKDAY_BEFORE = new RegExp(String.raw`\b${WEEKDAY},?\s*(?:the\s+)?\S?$`, 'i');
 
-/** The first day and month a clause writes without a year, either way round ("22 July", "July 22nd"). */
-function dayAndMonth(clause: string): { day: number; month: string; start: number; end: number } | null {
+/**
+ * The first day and month a clause writes without a year, either way round ("22 July", "July 22nd"), with
+ * its "MM-DD"; `null` when there is none or the day cannot be one.
+ */
+function dayAndMonth(
+  clause: string,
+): { day: number; month: string; monthDay: string; start: number; end: number } | null {
   const dayFirst = DAY_MONTH.exec(clause);
   const monthFirst = MONTH_DAY.exec(clause);
-  if (dayFirst && (!monthFirst || dayFirst.index <= monthFirst.index))
-    return {
-      day: Number(dayFirst[1]),
-      month: dayFirst[2] ?? '',
-      start: dayFirst.index,
-      end: dayFirst.index + dayFirst[0].length,
-    };
-  if (monthFirst)
-    return {
-      day: Number(monthFirst[2]),
-      month: monthFirst[1] ?? '',
-      start: monthFirst.index,
-      end: monthFirst.index + monthFirst[0].length,
-    };
-  return null;
+  const first = dayFirst && (!monthFirst || dayFirst.index <= monthFirst.index);
+  const found = first ? dayFirst : monthFirst;
+  if (!found) return null;
+  const day = Number(first ? found[1] : found[2]);
+  const month = (first ? found[2] : found[1]) ?? '';
+  const number = MONTH_NAMES.indexOf(month as (typeof MONTH_NAMES)[number]) + 1;
+  if (number < 1 || day < 1 || day > 31) return null;
+  const monthDay = `${String(number).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return { day, month, monthDay, start: found.index, end: found.index + found[0].length };
 }
 
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
 /** "on Tuesday nights" is every Tuesday: a habit, no day. */
-const RELATIVE_DAY =
-  /\b(?:on|last)\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b(?!\s+(?:nights|mornings|afternoons|evenings)\b)|\b(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b/i;
+const RELATIVE_DAY = new RegExp(
+  String.raw`\b(?:on|last)\s+${WEEKDAY}\b(?!\s+(?:nights|mornings|afternoons|evenings)\b)|\b${WEEKDAY}['’]s\b|\b(yesterday|today|this morning|this afternoon|this evening)(?:['’]s)?\b`,
+  'i',
+);
 
 const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 const YEARS_AGO = new RegExp(`\\b(a|${NUMBER_WORDS.join('|')}|\\d{1,2})\\s+years?\\s+ago\\s*$`, 'i');
@@ -111,16 +109,22 @@ export function relativeDate(clause: string, publishedOn: string | null): DateMe
 }
 
 /** "When the board sits down on Thursday, it will…": a weekday in an opening "when" of a sentence about the future. */
-const COMING_WEEKDAY =
-  /^\W*(?:when|once|as soon as|before|until|if)\b[^,]*?\bon\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b[^,]*,\s[^.]*?\b(?:will|is to|are to|is due|are due)\b/i;
+const COMING_WEEKDAY = new RegExp(
+  String.raw`^\W*(?:when|once|as soon as|before|until|if)\b[^,]*?\bon\s+${WEEKDAY}\b[^,]*,\s[^.]*?\b(?:will|is to|are to|is due|are due)\b`,
+  'i',
+);
 
 /** "… will be handed back on Friday": a weekday the clause's own verb looks ahead to. */
-const WILL_ON_WEEKDAY =
-  /\b(?:will|is to|are to|is due to|are due to)\s+(?:[\w’'-]+\s+){0,8}?on\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/i;
+const WILL_ON_WEEKDAY = new RegExp(
+  String.raw`\b(?:will|is to|are to|is due to|are due to)\s+(?:[\w’'-]+\s+){0,8}?on\s+${WEEKDAY}\b`,
+  'i',
+);
 
 /** "On Thursday it will be a year since…": a sentence that opens on the weekday its verb looks ahead to. */
-const ON_WEEKDAY_WILL =
-  /^\W*on\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b,?\s+(?:[\w’'-]+\s+){0,4}?(?:will|is to|are to|is due to|are due to)\b/i;
+const ON_WEEKDAY_WILL = new RegExp(
+  String.raw`^\W*on\s+${WEEKDAY}\b,?\s+(?:[\w’'-]+\s+){0,4}?(?:will|is to|are to|is due to|are due to)\b`,
+  'i',
+);
 
 /** The weekday such a sentence looks ahead to: the first one after publication. */
 export function comingWeekday(sentence: string, publishedOn: string | null): DateMention | null {
