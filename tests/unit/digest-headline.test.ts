@@ -88,13 +88,15 @@ describe('a section heading', () => {
   });
 });
 
+/** The story of a held-out gold corpus's digest that credits this article. */
+async function storyCrediting(corpus: string, articleId: string) {
+  const { digest } = await buildCorpus(path.resolve(import.meta.dirname, '../../eval/holdout', corpus));
+  return digest.sections.flatMap((s) => s.stories).find((s) => s.sourceIds.includes(articleId));
+}
+
 describe('a story a report and a round-up both tell', () => {
   it("opens on the report's own lede, not on the round-up's entry", async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/online-safety-bill');
-    const { digest } = await buildCorpus(corpus);
-    const march = digest.sections
-      .flatMap((s) => s.stories)
-      .find((s) => s.sourceIds.includes('nn-protest-march-ponte-de-lira'));
+    const march = await storyCrediting('online-safety-bill', 'nn-protest-march-ponte-de-lira');
     expect(march?.sourceIds).toContain('td-online-safety-year-roundup');
     expect(march?.summary[0]).toMatch(/^Several thousand people marched through the centre of Ponte de Lira/);
   });
@@ -102,22 +104,14 @@ describe('a story a report and a round-up both tell', () => {
 
 describe("a round-up's entry dated to a day and placed nowhere", () => {
   it('joins the report of that day, crediting the round-up', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/city-zoo');
-    const { digest } = await buildCorpus(corpus);
-    const zebra = digest.sections
-      .flatMap((s) => s.stories)
-      .find((s) => s.sourceIds.includes('lvc-zebra-escape'));
+    const zebra = await storyCrediting('city-zoo', 'lvc-zebra-escape');
     expect(zebra?.sourceIds).toContain('herald-zoo-year-review');
   });
 });
 
 describe('an undated wire the corpus dates', () => {
   it('counts as the report of its day: its title heads the story over a round-up entry', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/shipyard-contract');
-    const { digest } = await buildCorpus(corpus);
-    const deal = digest.sections
-      .flatMap((s) => s.stories)
-      .find((s) => s.sourceIds.includes('xna-strike-deal-signed'));
+    const deal = await storyCrediting('shipyard-contract', 'xna-strike-deal-signed');
     expect(deal?.headline).toBe('Castelmar and union sign deal ending 18-day shipyard strike');
   });
 });
@@ -134,11 +128,7 @@ describe('the titles of the reports of a day', () => {
 
 describe("the report of a story's day", () => {
   it('is headed by its title, whatever words the story shares with others', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/wind-farm');
-    const { digest } = await buildCorpus(corpus);
-    const results = digest.sections
-      .flatMap((s) => s.stories)
-      .find((s) => s.sourceIds.includes('ol-eoliane-results-2025'));
+    const results = await storyCrediting('wind-farm', 'ol-eoliane-results-2025');
     expect(results?.headline).toBe('Éoliane Marine swings to a loss as Banc de Morlaine costs mount');
   });
 });

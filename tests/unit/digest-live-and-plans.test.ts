@@ -11,6 +11,7 @@ import type { Passage } from '../../functions/core/digest/passages.ts';
 import { learnPlaces } from '../../functions/core/text/places.ts';
 import { dayMonthDate } from '../../functions/core/text/relative-dates.ts';
 import { testDigest } from '../support/test-digest.ts';
+import { testPassage } from '../support/test-passage.ts';
 
 const THEMES = [
   {
@@ -24,20 +25,7 @@ const places = learnPlaces(['Rowers met in Tallmoor. Crowds gathered in Tallmoor
 
 /** A list entry of a passage, as the engine reads it. */
 function itemPassage(text: string, heading: string | null): Passage {
-  return {
-    key: 'list#2',
-    articleId: 'list',
-    index: 2,
-    sectionIndex: 1,
-    heading,
-    kind: 'item',
-    text,
-    sentences: [text],
-    allStems: [],
-    stems: [],
-    names: [],
-    headingStems: [],
-  };
+  return testPassage([text], { articleId: 'list', index: 2, sectionIndex: 1, heading, kind: 'item' });
 }
 
 /** The candidates the engine makes of one article, given as the text of a file named `name`. */

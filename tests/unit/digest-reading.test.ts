@@ -10,6 +10,7 @@ import { articlePassages } from '../../functions/core/digest/passages.ts';
 import { findDates } from '../../functions/core/text/dates.ts';
 import { learnPlaces, placesIn } from '../../functions/core/text/places.ts';
 import { comingWeekday, relativeDate } from '../../functions/core/text/relative-dates.ts';
+import { testPassage } from '../support/test-passage.ts';
 
 const THEMES = [
   {
@@ -132,20 +133,12 @@ describe('days that are not events', () => {
 describe('a timeline by headings', () => {
   it('dates the passages under "16 July 2025: the regatta is abandoned" by their heading', () => {
     const sentences = ['Storms forced the organisers to abandon the regatta after two races.'];
-    const passage: Passage = {
-      key: 'review#3',
+    const passage = testPassage(sentences, {
       articleId: 'review',
       index: 3,
       sectionIndex: 2,
       heading: '16 July 2025: the regatta is abandoned',
-      kind: 'paragraph',
-      text: sentences.join(' '),
-      sentences,
-      allStems: [],
-      stems: [],
-      names: [],
-      headingStems: [],
-    };
+    });
     expect(passageEvent(passage, places, '2026-07-14')?.date?.sortKey).toBe('2025-07-16');
     const untimed = { ...passage, heading: 'What we learned on 16 July 2025' };
     expect(passageEvent(untimed, places, '2026-07-14')?.date ?? null).toBeNull();
@@ -153,20 +146,7 @@ describe('a timeline by headings', () => {
 });
 
 function firstPassage(sentences: string[]): Passage {
-  return {
-    key: 'blog#0',
-    articleId: 'blog',
-    index: 0,
-    sectionIndex: 0,
-    heading: null,
-    kind: 'paragraph',
-    text: sentences.join(' '),
-    sentences,
-    allStems: [],
-    stems: [],
-    names: [],
-    headingStems: [],
-  };
+  return testPassage(sentences, { articleId: 'blog' });
 }
 
 describe("a blog's opening", () => {
@@ -413,13 +393,16 @@ describe('a place the corpus says things spread across, twice at least', () => {
   });
 });
 
+/** The candidates the engine makes of one article of a held-out gold corpus. */
+async function corpusCandidates(corpus: string, articleId: string) {
+  const dir = path.resolve(import.meta.dirname, '../../eval/holdout', corpus);
+  const content = await loadContent(new FsContentSource(dir));
+  return analyse(content.articles, content.config?.themes ?? []).candidatesOf(articleId);
+}
+
 describe("a chronicle's later remark on one of its entries", () => {
   it('is its own remark ("The filing in March 2025 revealed…", the timeline having "14 March 2025")', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/ski-resort');
-    const content = await loadContent(new FsContentSource(corpus));
-    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
-      'ledger-lys-altitude-year-roundup',
-    );
+    const candidates = await corpusCandidates('ski-resort', 'ledger-lys-altitude-year-roundup');
     const remark = candidates.find((c) => c.passages[0]?.text.startsWith('The filing in March 2025'));
     expect(remark?.commentary).toBe(true);
     const entry = candidates.find((c) => c.event?.date?.sortKey === '2025-03-14');
@@ -429,11 +412,7 @@ describe("a chronicle's later remark on one of its entries", () => {
 
 describe("a chronicle's remark dated only by 'a year ago' or 'this week'", () => {
   it('is its own remark, not a story of its own', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/mining-licence');
-    const content = await loadContent(new FsContentSource(corpus));
-    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
-      'courier-dispute-timeline',
-    );
+    const candidates = await corpusCandidates('mining-licence', 'courier-dispute-timeline');
     const remark = candidates.find((c) =>
       c.passages[0]?.text.startsWith('A year ago, the valley association'),
     );
@@ -443,11 +422,7 @@ describe("a chronicle's remark dated only by 'a year ago' or 'this week'", () =>
 
 describe("a chronicle's prose dated only by a month or year", () => {
   it('sums up; it is no story of its own ("Along the way, the federation voted at its June 2025 congress…")', async () => {
-    const corpus = path.resolve(import.meta.dirname, '../../eval/holdout/wind-farm');
-    const content = await loadContent(new FsContentSource(corpus));
-    const candidates = analyse(content.articles, content.config?.themes ?? []).candidatesOf(
-      'cdb-banc-de-morlaine-roundup',
-    );
+    const candidates = await corpusCandidates('wind-farm', 'cdb-banc-de-morlaine-roundup');
     const along = candidates.find((c) => c.passages[0]?.text.startsWith('Along the way'));
     expect(along?.commentary).toBe(true);
     expect(candidates.filter((c) => c.event?.date?.precision === 'day').every((c) => !c.commentary)).toBe(
